@@ -1,0 +1,52 @@
+/*
+ * app: what `main` sets up once for every command, and the exit codes.
+ *
+ * Commands (src/cmd/) receive a struct app with the store already opened
+ * as their table row asks; they never open LMDB themselves. Only main and
+ * the cmd_* functions decide exit codes.
+ */
+#ifndef CONTACTSYNC_APP_H
+#define CONTACTSYNC_APP_H
+
+#include "err.h"
+#include "opts.h"
+#include "store.h"
+
+/* Exit codes: the contract with cron jobs and scripts. Never renumber. */
+enum exit_code {
+	EXIT_OK = 0,		/* success */
+	EXIT_PARTIAL = 1,	/* finished, but some rows or operations failed */
+	EXIT_USAGE = 2,		/* usage or configuration error */
+	EXIT_GUARD = 3,		/* a safety guard stopped the run before any write */
+	EXIT_REMOTE = 4,	/* a remote service error stopped the run */
+	EXIT_STORE = 5,		/* local store error: locked, corrupt, full, unwritable */
+	EXIT_BUDGET = 6,	/* time budget reached, run incomplete */
+};
+
+struct app {
+	const char *store_dir;
+	const char *config_path;	/* NULL when none given */
+	struct store *store;		/* opened by main per the command's needs */
+	int verbosity;			/* -1 quiet, 0 normal, 1 verbose */
+};
+
+/* Exit code for an error that stopped a command. */
+int app_exit_code(enum err e);
+
+/* Prints "error: <info>" and returns app_exit_code(e). */
+int app_fail(enum err e, const struct errinfo *info);
+
+/*
+ * Standard handling of opts_parse for a command: prints help (returns 0
+ * with *done set), or a one-line usage error (returns EXIT_USAGE with
+ * *done set).
+ */
+int app_parse(const struct opts_spec *spec, int argc, char **argv,
+	      int (*cb)(void *ctx, int id, const char *arg, struct errinfo *info),
+	      void *ctx, int *npos, int *done);
+
+int cmd_phone(int argc, char **argv, struct app *app);
+int cmd_import(int argc, char **argv, struct app *app);
+int cmd_export(int argc, char **argv, struct app *app);
+
+#endif

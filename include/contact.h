@@ -1,0 +1,104 @@
+/*
+ * contact: the canonical contact and its record encoding in the store.
+ *
+ * Identity is the E.164 phone number, which is the store key and therefore
+ * not part of the record. A decoded contact is a *view*: its strings point
+ * into the record bytes (or whatever the caller built it from) and are
+ * borrowed; only the tags and custom arrays are owned by the struct and
+ * reused across decodes, so decoding a million records allocates nothing
+ * in steady state.
+ *
+ * Record encoding, version 1 (all integers are LEB128 varints unless noted):
+ *
+ *     u8      version        = 1
+ *     u8      flags          bits 0-1: opted_out (0 unknown, 1 false, 2 true)
+ *     varint  source_file    index into the import's file table (meta)
+ *     varint  source_row     row as a spreadsheet shows it (header = 1)
+ *     field*                 u8 tag, varint length, bytes; tags ascending
+ *
+ *     tag 1 raw_phone   2 name   3 first_name   4 last_name   5 company
+ *     tag 6 tag (one field per tag, sorted, unique)
+ *     tag 7 custom      payload: varint key length, key, value
+ *                       (one per key, sorted by key, unique)
+ *
+ * Empty strings are not written. An unknown tag, a length running past the
+ * end or an unknown version makes the record corrupt: a newer encoding gets
+ * a new version byte, and the store's schema version keeps old binaries out.
+ */
+#ifndef CONTACTSYNC_CONTACT_H
+#define CONTACTSYNC_CONTACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "phone.h"
+
+#define CONTACT_RECORD_VERSION 1
+
+enum tri { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 };
+
+struct str {
+	const char *ptr;
+	size_t len;
+};
+
+struct contact_kv {
+	struct str key;
+	struct str val;
+};
+
+struct contact {
+	char phone[PHONE_E164_MAX + 1];	/* E.164; the store key */
+	struct str raw_phone;		/* as it was in the source */
+	struct str name;
+	struct str first_name;
+	struct str last_name;
+	struct str company;
+	enum tri opted_out;
+	uint32_t source_file;
+	uint64_t source_row;
+
+	struct str *tags;		/* owned array of borrowed strings */
+	size_t ntags, tags_cap;
+	struct contact_kv *custom;	/* owned array, sorted by key */
+	size_t ncustom, custom_cap;
+};
+
+void contact_init(struct contact *c);
+void contact_free(struct contact *c);
+/* Clears the fields, keeping the arrays' allocations. */
+void contact_reset(struct contact *c);
+
+/* Appends a tag / custom field (borrowed strings). Order is fixed up by
+ * contact_sort. */
+enum err contact_add_tag(struct contact *c, const char *s, size_t len);
+enum err contact_add_custom(struct contact *c, const char *k, size_t klen,
+			    const char *v, size_t vlen);
+/* Sorts tags and custom fields and removes duplicates: for tags the
+ * duplicates are equal, for custom fields the last one added wins. */
+void contact_sort(struct contact *c);
+/* Custom value for key, or NULL. Needs contact_sort first. */
+const struct str *contact_custom(const struct contact *c, const char *key);
+
+/* Appends the record encoding of c (sorted) to out. */
+enum err contact_encode(const struct contact *c, struct buf *out);
+/* Decodes a record; strings borrow from data. ERR_STORE_CORRUPT on bad
+ * bytes (with info). `phone` is copied from key when key is not NULL. */
+enum err contact_decode(struct contact *c, const void *data, size_t len,
+			const char *key, size_t keylen, struct errinfo *info);
+
+/*
+ * Merges `later` into `base` (both decoded views): every non-empty field of
+ * later wins, opted_out when known, custom fields key by key, tags as a
+ * whole when later has any; source_file/row follow the later row.
+ */
+enum err contact_merge(struct contact *base, const struct contact *later);
+
+/* 1 when both have the same content (source and raw phone ignored). */
+int contact_same(const struct contact *a, const struct contact *b);
+
+const char *tri_str(enum tri t);	/* "true", "false", "" */
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * csvin: streaming CSV reader on top of libcsv.
+ *
+ * RFC 4180 quoting (embedded delimiters and newlines, doubled quotes); stray
+ * quotes inside unquoted fields are kept literally; a quoted field still open
+ * at end of file is an error (ERR_FORMAT naming the row where it started).
+ * Delimiter auto-detected among ',' ';' TAB '|' from the first lines (outside
+ * quotes) unless given. Encoding: UTF-8 with or without BOM, UTF-16 LE/BE
+ * with BOM, and Windows-1252 when the bytes are not valid UTF-8 (decided on
+ * the first 64 KiB; later cells that are not valid UTF-8 are decoded as
+ * Windows-1252 one by one and counted). An explicit encoding disables
+ * detection. Conversion through iconv.
+ *
+ * Memory is bounded: a single row (all its bytes) may not exceed
+ * opts.max_row_bytes and may not have more than opts.max_cells cells;
+ * either gives ERR_LIMIT naming the row. The reader never holds more than
+ * one row plus one input chunk.
+ *
+ * Rows are returned as they are, blank ones included (see row_is_blank);
+ * the header is simply row 1.
+ */
+#ifndef CONTACTSYNC_CSVIN_H
+#define CONTACTSYNC_CSVIN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "row.h"
+
+struct csvin_opts {
+	char delimiter;		/* 0 = detect */
+	const char *encoding;	/* NULL = detect; "utf-8", "utf-16", "utf-16le",
+				   "utf-16be", "windows-1252" (alias "cp1252"),
+				   "latin1" (alias "iso-8859-1") */
+	size_t max_row_bytes;	/* 0 = CSVIN_DEFAULT_MAX_ROW */
+	size_t max_cells;	/* 0 = CSVIN_DEFAULT_MAX_CELLS */
+};
+
+#define CSVIN_DEFAULT_MAX_ROW ((size_t)16 << 20)
+#define CSVIN_DEFAULT_MAX_CELLS 20000
+
+struct csvin_stats {
+	char delimiter;			/* the one in use */
+	const char *encoding;		/* canonical name of the one in use */
+	int had_bom;
+	unsigned long cp1252_cells;	/* cells decoded as Windows-1252 by fallback */
+};
+
+struct csvin;
+
+/*
+ * Opens `path` ("-" = stdin). `name` is used in messages (NULL = path).
+ * On error *out is NULL and info says what failed.
+ */
+enum err csvin_open(struct csvin **out, const char *path, const char *name,
+		    const struct csvin_opts *opts, struct errinfo *info);
+
+/* Same, reading from an open stream (not closed by csvin_close). */
+enum err csvin_open_stream(struct csvin **out, FILE *fp, const char *name,
+			   const struct csvin_opts *opts, struct errinfo *info);
+
+/*
+ * Next row into *row (borrowed, valid until the next call). Returns ERR_OK
+ * with a row, ERR_NOT_FOUND at end of input, or an error (ERR_IO,
+ * ERR_FORMAT, ERR_LIMIT, ERR_ENCODING, ERR_NOMEM) with info naming the file
+ * and row. After an error the reader can only be closed.
+ */
+enum err csvin_next(struct csvin *r, struct row *row, struct errinfo *info);
+
+const struct csvin_stats *csvin_stats(const struct csvin *r);
+
+void csvin_close(struct csvin *r);
+
+/* Parses a --delimiter value: ",", ";", "|", "\t", "tab", "TAB".
+ * Returns 0 on success. */
+int csvin_parse_delimiter(const char *s, char *out);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * ingest: contact files → the store's desired set.
+ *
+ * Each data row is cleaned (text.h), mapped (colmap.h), its phone
+ * normalised (phone.h) and turned into a contact record (contact.h); rows
+ * that cannot become a contact are written to the rejects file with a
+ * reason. Records go through an external sort (sorter.h) keyed by E.164 and
+ * row order, so that duplicates meet and merge (the later row's non-empty
+ * fields win) with bounded memory, and the result is appended, in key
+ * order, to a new generation of the "desired" dataset that replaces the old
+ * one only when everything succeeded (store.h). With `append` the current
+ * desired set takes part in the merge as the oldest input.
+ *
+ * Accounting invariant, checked before anything is published:
+ *     rows_read = staged + merged + rejected
+ * Blank rows are not rows (they are counted apart, as a spreadsheet would
+ * show them empty).
+ */
+#ifndef CONTACTSYNC_INGEST_H
+#define CONTACTSYNC_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colmap.h"
+#include "err.h"
+#include "store.h"
+
+#define REJECT_LIST(X)                                                           \
+	X(REJ_EMPTY, "empty", "the phone cell is empty")                         \
+	X(REJ_NOT_A_NUMBER, "not_a_number", "the phone cell is not a phone number") \
+	X(REJ_INVALID_COUNTRY_CODE, "invalid_country_code", "the country calling code does not exist") \
+	X(REJ_TOO_SHORT, "too_short", "the number is too short")                \
+	X(REJ_TOO_LONG, "too_long", "the number is too long")                   \
+	X(REJ_INVALID_FOR_REGION, "invalid_for_region", "the number is not valid for its region") \
+	X(REJ_NO_REGION, "no_region", "a national number but no region to read it with") \
+	X(REJ_BAD_OPT_OUT, "bad_opt_out", "the opt-out cell is neither yes nor no") \
+	X(REJ_UNKNOWN_COUNTRY, "unknown_country", "the country cell is not an ISO 3166 region code") \
+	X(REJ_TOO_MANY_CELLS, "too_many_cells", "the row has values in columns without a header") \
+	X(REJ_BAD_ENCODING, "bad_encoding", "a cell is not valid in the file's encoding")
+
+enum reject {
+#define REJ_ENUM_(c, code, words) c,
+	REJECT_LIST(REJ_ENUM_)
+#undef REJ_ENUM_
+	REJ__COUNT
+};
+
+const char *ingest_reject_code(enum reject r);
+const char *ingest_reject_words(enum reject r);
+
+struct ingest_opts {
+	const char *region;	/* default region, NULL = none */
+	const struct colmap_override *maps;
+	size_t nmaps;
+	char delimiter;		/* 0 = detect */
+	const char *encoding;	/* NULL = detect */
+	const char *rejects_path;	/* NULL = do not write rejects */
+	int append;		/* merge into the current set instead of replacing it */
+	size_t sort_mem;	/* bytes for the sort arena, 0 = default */
+	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+};
+
+struct ingest_stats {
+	uint64_t rows_read;
+	uint64_t staged;	/* distinct contacts coming from these rows */
+	uint64_t merged;	/* rows merged into an earlier row of the same number */
+	uint64_t rejected;
+	uint64_t blank;		/* blank rows skipped */
+	uint64_t updated;	/* with append: staged contacts that already existed */
+	uint64_t total;		/* contacts in the desired set afterwards */
+	uint64_t reasons[REJ__COUNT];
+	size_t files;
+	size_t sort_runs;
+};
+
+/*
+ * Imports the files ("-" = stdin) into the desired set. On any error the
+ * store is left exactly as it was and no rejects file is left behind.
+ */
+enum err ingest_files(struct store *st, const char *const *files,
+		      size_t nfiles, const struct ingest_opts *opts,
+		      struct ingest_stats *stats, struct errinfo *info);
+
+#endif

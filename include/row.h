@@ -1,0 +1,33 @@
+/*
+ * row: one record of a tabular input (CSV today, spreadsheets later), as
+ * every reader hands it over.
+ *
+ * Cells are UTF-8 (readers convert other encodings), NUL-terminated and also
+ * carry their length. Everything is *borrowed*: valid until the next call to
+ * the reader that produced the row, or until the reader is closed.
+ */
+#ifndef CONTACTSYNC_ROW_H
+#define CONTACTSYNC_ROW_H
+
+#include <stddef.h>
+
+struct row {
+	size_t ncells;
+	char **cells;		/* ncells NUL-terminated UTF-8 strings */
+	size_t *lens;		/* byte length of each cell */
+	unsigned long rowno;	/* 1-based row as a spreadsheet shows it: the
+				   header is row 1, blank lines count */
+	unsigned long line;	/* 1-based physical line where the row starts */
+	/*
+	 * 0, or 1 + index of the first cell whose bytes were not valid in the
+	 * file's encoding when the encoding was given explicitly. (With
+	 * automatic detection such a cell is decoded as Windows-1252 instead
+	 * and counted in the reader's statistics.)
+	 */
+	size_t bad_cell;
+};
+
+/* 1 when every cell is empty (or the row has no cells). */
+int row_is_blank(const struct row *r);
+
+#endif

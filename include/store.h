@@ -1,0 +1,103 @@
+/*
+ * store: the LMDB staging store.
+ *
+ * One LMDB environment per store directory (`data.mdb`, `lock.mdb`) plus a
+ * `lock` file that serialises writers across processes (flock, holding the
+ * writer's pid so a second writer is told who holds it; the kernel releases
+ * it when the holder dies, so a crashed writer never leaves a stale lock).
+ *
+ * Key spaces (named LMDB databases):
+ *
+ *   meta                 schema version and small values:
+ *                          "schema"          u32 LE, STORE_SCHEMA_VERSION
+ *                          "gen:<dataset>"   u64 LE, live generation
+ *                          "files:<dataset>#<gen>"  source file table,
+ *                                            NUL-separated names
+ *   <dataset>#<gen>      one generation of a dataset, e.g. "desired#3":
+ *                          key = E.164 phone, value = contact record
+ *                          (contact.h)
+ *
+ * Datasets ("desired" today; "remote:<profile>", "plan:<profile>" and
+ * "journal:<profile>" later) are replaced atomically: a new generation is
+ * written in as many transactions as it takes, then one small transaction
+ * points "gen:<dataset>" at it and drops the old one. A crash in the middle
+ * leaves the old generation live and an orphan that the next writer drops,
+ * so readers only ever see a complete set.
+ *
+ * The map grows on its own: a writer that finds the map nearly full (or gets
+ * MDB_MAP_FULL) doubles it and replays its batch.
+ *
+ * Everything handed out from a read transaction is borrowed: valid until
+ * store_read_end.
+ */
+#ifndef CONTACTSYNC_STORE_H
+#define CONTACTSYNC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+#define STORE_WRITE 0x1u	/* take the writer lock */
+#define STORE_CREATE 0x2u	/* create the directory if missing */
+
+struct store;
+struct store_read;
+struct store_cursor;
+struct store_gen;
+
+enum err store_open(struct store **out, const char *dir, unsigned flags,
+		    struct errinfo *info);
+void store_close(struct store *st);
+const char *store_dir(const struct store *st);
+
+/* Read transactions: a consistent snapshot of the whole store. */
+enum err store_read_begin(struct store *st, struct store_read **out,
+			  struct errinfo *info);
+void store_read_end(struct store_read *rd);
+
+/* Number of records in the live generation of dataset (0 if none). */
+enum err store_count(struct store_read *rd, const char *dataset,
+		     uint64_t *count, struct errinfo *info);
+
+/*
+ * Source file table of the live generation: an array of *n names
+ * (borrowed, valid until store_read_end). NULL with *n = 0 when none.
+ */
+enum err store_files(struct store_read *rd, const char *dataset,
+		     const char ***names, size_t *n, struct errinfo *info);
+
+/* Cursor over the live generation, in key order. A dataset that was never
+ * written gives an empty cursor. */
+enum err store_cursor_open(struct store_read *rd, const char *dataset,
+			   struct store_cursor **out, struct errinfo *info);
+/* ERR_OK with a record, ERR_NOT_FOUND at the end. Borrowed. */
+enum err store_cursor_next(struct store_cursor *cur, const void **key,
+			   size_t *keylen, const void **val, size_t *vallen,
+			   struct errinfo *info);
+void store_cursor_close(struct store_cursor *cur);
+
+/*
+ * Writing a new generation. Keys must be appended in strictly increasing
+ * byte order (memcmp, shorter first on a common prefix), as LMDB's default
+ * comparator orders them. Nothing is visible until store_gen_commit;
+ * store_gen_abort (or a crash) leaves the previous generation live.
+ */
+enum err store_gen_begin(struct store *st, const char *dataset,
+			 struct store_gen **out, struct errinfo *info);
+enum err store_gen_append(struct store_gen *g, const void *key, size_t keylen,
+			  const void *val, size_t vallen, struct errinfo *info);
+/* Sets the source file table stored with the generation. */
+enum err store_gen_set_files(struct store_gen *g, const char *const *names,
+			     size_t n, struct errinfo *info);
+/* Makes the new generation live and drops the old one; frees g. */
+enum err store_gen_commit(struct store_gen *g, struct errinfo *info);
+/* Drops what was written; frees g. */
+void store_gen_abort(struct store_gen *g);
+
+/* Records appended so far. */
+uint64_t store_gen_count(const struct store_gen *g);
+
+#endif

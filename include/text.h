@@ -1,0 +1,38 @@
+/*
+ * text: normalisation of cell values.
+ *
+ * Every value that enters the store goes through text_clean: leading and
+ * trailing whitespace removed, inner runs of whitespace (ASCII and Unicode
+ * space separators) collapsed to one space, and Unicode NFC through
+ * utf8proc. Input must be valid UTF-8 (the readers guarantee it).
+ */
+#ifndef CONTACTSYNC_TEXT_H
+#define CONTACTSYNC_TEXT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "contact.h"
+#include "err.h"
+
+/* Replaces out's content with the cleaned value. ERR_ENCODING when the
+ * input is not valid UTF-8. */
+enum err text_clean(const char *in, size_t len, struct buf *out);
+
+/*
+ * Opt-out values: yes/y/true/1/x/stop/unsubscribed/opted out → TRI_TRUE,
+ * no/n/false/0 → TRI_FALSE, empty → TRI_UNKNOWN (case-insensitive, on a
+ * cleaned value). Returns -1 for anything else.
+ */
+int text_parse_optout(const char *s, size_t len, enum tri *out);
+
+/*
+ * Header key for column matching: lower case, everything that is not a
+ * letter or digit dropped ("First Name" and "first_name" → "firstname").
+ */
+enum err text_header_key(const char *in, size_t len, struct buf *out);
+
+/* 1 when s (len bytes) is valid UTF-8. */
+int text_utf8_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,596 @@
+/* ingest: contact files → desired set (see ingest.h). */
+#include "ingest.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "contact.h"
+#include "csvin.h"
+#include "csvout.h"
+#include "phone.h"
+#include "row.h"
+#include "sorter.h"
+#include "text.h"
+
+#define DEFAULT_SORT_MEM ((size_t)32 << 20)
+#define DATASET "desired"
+
+static const char *const reject_codes[] = {
+#define REJ_CODE_(c, code, words) [c] = code,
+	REJECT_LIST(REJ_CODE_)
+#undef REJ_CODE_
+};
+
+static const char *const reject_words[] = {
+#define REJ_WORDS_(c, code, words) [c] = words,
+	REJECT_LIST(REJ_WORDS_)
+#undef REJ_WORDS_
+};
+
+const char *ingest_reject_code(enum reject r)
+{
+	return (unsigned)r < REJ__COUNT ? reject_codes[r] : "unknown";
+}
+
+const char *ingest_reject_words(enum reject r)
+{
+	return (unsigned)r < REJ__COUNT ? reject_words[r] : "unknown reason";
+}
+
+struct ingest {
+	struct store *st;
+	const struct ingest_opts *o;
+	struct ingest_stats *s;
+	struct errinfo *info;
+	struct sorter *sorter;
+	uint64_t seq;
+
+	FILE *rej;
+	struct csvout rejw;
+	char *rej_tmp;
+
+	char **names;		/* source file table */
+	size_t nnames;
+
+	/* per-row scratch, reused */
+	struct buf arena, clean, rec;
+	size_t *off, *len, ncap;
+	struct contact c;
+};
+
+static void warn(struct ingest *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(struct ingest *in, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!in->o->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	in->o->warn(in->o->warn_ctx, msg);
+}
+
+static enum reject reject_for_phone(enum phone_reason r)
+{
+	switch (r) {
+	case PHONE_EMPTY: return REJ_EMPTY;
+	case PHONE_INVALID_COUNTRY_CODE: return REJ_INVALID_COUNTRY_CODE;
+	case PHONE_TOO_SHORT: return REJ_TOO_SHORT;
+	case PHONE_TOO_LONG: return REJ_TOO_LONG;
+	case PHONE_INVALID_FOR_REGION: return REJ_INVALID_FOR_REGION;
+	case PHONE_NO_REGION: return REJ_NO_REGION;
+	default: return REJ_NOT_A_NUMBER;
+	}
+}
+
+static enum err reject(struct ingest *in, const char *fname,
+		       const struct row *row, enum reject why)
+{
+	char rowno[24];
+	size_t i;
+
+	in->s->rejected++;
+	in->s->reasons[why]++;
+	if (!in->rej)
+		return ERR_OK;
+	snprintf(rowno, sizeof(rowno), "%lu", row->rowno);
+	csvout_cellz(&in->rejw, fname);
+	csvout_cellz(&in->rejw, rowno);
+	csvout_cellz(&in->rejw, ingest_reject_code(why));
+	for (i = 0; i < row->ncells; i++)
+		csvout_cell(&in->rejw, row->cells[i], row->lens[i]);
+	csvout_end_row(&in->rejw);
+	return ferror(in->rej) ? err_set(in->info, ERR_IO, "cannot write rejects file '%s': %s",
+					 in->o->rejects_path, strerror(errno))
+			       : ERR_OK;
+}
+
+static int has_text(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 1;
+	return 0;
+}
+
+/* Cleans the mapped cells of a row into in->arena; off/len per column. */
+static enum err clean_cells(struct ingest *in, const struct colmap *m,
+			    const struct row *row)
+{
+	size_t i;
+	enum err e;
+
+	buf_reset(&in->arena);
+	for (i = 0; i < m->ncols; i++) {
+		in->off[i] = in->arena.len;
+		in->len[i] = 0;
+		if (i >= row->ncells || !row->lens[i])
+			continue;
+		e = text_clean(row->cells[i], row->lens[i], &in->clean);
+		if (!e)
+			e = buf_add(&in->arena, in->clean.data, in->clean.len);
+		if (e)
+			return e;
+		in->len[i] = in->clean.len;
+	}
+	return ERR_OK;
+}
+
+static struct str cell(const struct ingest *in, long col)
+{
+	struct str s = { "", 0 };
+
+	if (col >= 0 && in->len[col]) {
+		s.ptr = in->arena.data + in->off[col];
+		s.len = in->len[col];
+	}
+	return s;
+}
+
+static enum err add_tags(struct contact *c, struct str v)
+{
+	const char *p = v.ptr, *end = v.ptr + v.len;
+	enum err e = ERR_OK;
+
+	while (p < end && !e) {
+		const char *q = p;
+		const char *a, *b;
+
+		while (q < end && *q != ',' && *q != ';')
+			q++;
+		for (a = p; a < q && *a == ' '; a++)
+			;
+		for (b = q; b > a && b[-1] == ' '; b--)
+			;
+		if (b > a)
+			e = contact_add_tag(c, a, (size_t)(b - a));
+		p = q + 1;
+	}
+	return e;
+}
+
+/*
+ * Row → contact record in the sorter, or a reject. Returns an error only
+ * for failures that stop the import (memory, I/O).
+ */
+static enum err process_row(struct ingest *in, const struct colmap *m,
+			    const struct row *row, uint32_t file_idx,
+			    const char *fname)
+{
+	struct contact *c = &in->c;
+	struct phone_result pr;
+	struct str phone, country, v;
+	char region[3] = "";
+	const char *reg = in->o->region;
+	size_t i;
+	enum err e;
+
+	in->s->rows_read++;
+	if (row->bad_cell)
+		return reject(in, fname, row, REJ_BAD_ENCODING);
+	for (i = m->ncols; i < row->ncells; i++)
+		if (has_text(row->cells[i], row->lens[i]))
+			return reject(in, fname, row, REJ_TOO_MANY_CELLS);
+	e = clean_cells(in, m, row);
+	if (e == ERR_ENCODING)
+		return reject(in, fname, row, REJ_BAD_ENCODING);
+	if (e)
+		return err_set(in->info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
+
+	country = cell(in, m->col[FIELD_COUNTRY]);
+	if (country.len) {
+		char tmp[8];
+
+		if (country.len >= sizeof(tmp))
+			return reject(in, fname, row, REJ_UNKNOWN_COUNTRY);
+		memcpy(tmp, country.ptr, country.len);
+		tmp[country.len] = '\0';
+		if (!phone_region_canon(tmp, region))
+			return reject(in, fname, row, REJ_UNKNOWN_COUNTRY);
+		reg = region;
+	}
+	phone = cell(in, m->col[FIELD_PHONE]);
+	e = phone_parse(phone.ptr, phone.len, reg, 0, &pr);
+	if (e)
+		return err_set(in->info, e, "'%s' row %lu: phone library failed", fname, row->rowno);
+	if (pr.reason != PHONE_OK)
+		return reject(in, fname, row, reject_for_phone(pr.reason));
+
+	contact_reset(c);
+	memcpy(c->phone, pr.e164, sizeof(c->phone));
+	c->raw_phone = phone;
+	v = cell(in, m->col[FIELD_OPTED_OUT]);
+	if (text_parse_optout(v.ptr, v.len, &c->opted_out))
+		return reject(in, fname, row, REJ_BAD_OPT_OUT);
+	c->name = cell(in, m->col[FIELD_NAME]);
+	c->first_name = cell(in, m->col[FIELD_FIRST_NAME]);
+	c->last_name = cell(in, m->col[FIELD_LAST_NAME]);
+	c->company = cell(in, m->col[FIELD_COMPANY]);
+	c->source_file = file_idx;
+	c->source_row = row->rowno;
+	e = add_tags(c, cell(in, m->col[FIELD_TAGS]));
+	for (i = 0; !e && i < m->ncols; i++) {
+		if (m->field[i] != FIELD_CUSTOM || !in->len[i])
+			continue;
+		v = cell(in, (long)i);
+		e = contact_add_custom(c, m->key[i], strlen(m->key[i]), v.ptr, v.len);
+	}
+	if (!e && pr.extension[0])
+		e = contact_add_custom(c, "phone_extension", 15, pr.extension,
+				       strlen(pr.extension));
+	if (e)
+		return err_set(in->info, e, "out of memory");
+	contact_sort(c);
+	buf_reset(&in->rec);
+	e = contact_encode(c, &in->rec);
+	if (e)
+		return err_set(in->info, e, "'%s' row %lu: record too large", fname, row->rowno);
+	return sorter_add(in->sorter, c->phone, strlen(c->phone), ++in->seq,
+			  in->rec.data, in->rec.len, in->info);
+}
+
+static enum err ensure_cols(struct ingest *in, size_t n)
+{
+	size_t *o, *l;
+
+	if (n <= in->ncap)
+		return ERR_OK;
+	o = realloc(in->off, n * sizeof(*o));
+	if (o)
+		in->off = o;
+	l = realloc(in->len, n * sizeof(*l));
+	if (l)
+		in->len = l;
+	if (!o || !l)
+		return ERR_NOMEM;
+	in->ncap = n;
+	return ERR_OK;
+}
+
+static enum err add_name(struct ingest *in, const char *name)
+{
+	char **n = realloc(in->names, (in->nnames + 1) * sizeof(*n));
+
+	if (!n)
+		return ERR_NOMEM;
+	in->names = n;
+	if (!(n[in->nnames] = strdup(name)))
+		return ERR_NOMEM;
+	in->nnames++;
+	return ERR_OK;
+}
+
+static enum err ingest_one(struct ingest *in, const char *path)
+{
+	struct csvin_opts co = { in->o->delimiter, in->o->encoding, 0, 0 };
+	const char *fname = strcmp(path, "-") ? path : "stdin";
+	struct csvin *r = NULL;
+	struct colmap map;
+	struct row row;
+	uint32_t idx = (uint32_t)in->nnames;
+	int have_map = 0;
+	size_t i;
+	enum err e;
+
+	memset(&map, 0, sizeof(map));
+	e = add_name(in, fname);
+	if (e)
+		return err_set(in->info, e, "out of memory");
+	e = csvin_open(&r, path, fname, &co, in->info);
+	if (e)
+		return e;
+	while (!(e = csvin_next(r, &row, in->info))) {
+		if (row_is_blank(&row)) {
+			if (have_map)
+				in->s->blank++;
+			continue;
+		}
+		if (!have_map) {
+			e = colmap_build(&map, &row, in->o->maps, in->o->nmaps, fname, in->info);
+			if (e)
+				break;
+			have_map = 1;
+			for (i = 0; i < map.nwarnings; i++)
+				warn(in, "%s", map.warnings[i]);
+			e = ensure_cols(in, map.ncols + 1);
+			if (e) {
+				e = err_set(in->info, e, "out of memory");
+				break;
+			}
+			continue;
+		}
+		e = process_row(in, &map, &row, idx, fname);
+		if (e)
+			break;
+	}
+	if (e == ERR_NOT_FOUND) {
+		e = ERR_OK;
+		if (!have_map)
+			warn(in, "'%s' is empty: no header row", fname);
+		if (csvin_stats(r)->cp1252_cells)
+			warn(in, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
+			     fname, csvin_stats(r)->cp1252_cells);
+	}
+	csvin_close(r);
+	if (have_map)
+		colmap_free(&map);
+	return e;
+}
+
+/* With --append the current set is the oldest input (seq 0). */
+static enum err load_current(struct ingest *in)
+{
+	struct store_read *rd;
+	struct store_cursor *cur;
+	const char **names;
+	const void *k, *v;
+	size_t kl, vl, n, i;
+	enum err e;
+
+	e = store_read_begin(in->st, &rd, in->info);
+	if (e)
+		return e;
+	e = store_files(rd, DATASET, &names, &n, in->info);
+	for (i = 0; !e && i < n; i++)
+		if (add_name(in, names[i]))
+			e = err_set(in->info, ERR_NOMEM, "out of memory");
+	if (!e)
+		e = store_cursor_open(rd, DATASET, &cur, in->info);
+	if (e) {
+		store_read_end(rd);
+		return e;
+	}
+	while (!(e = store_cursor_next(cur, &k, &kl, &v, &vl, in->info)))
+		if ((e = sorter_add(in->sorter, k, kl, 0, v, vl, in->info)))
+			break;
+	store_cursor_close(cur);
+	store_read_end(rd);
+	return e == ERR_NOT_FOUND ? ERR_OK : e;
+}
+
+struct group {
+	char key[SORTER_KEY_MAX + 1];
+	size_t keylen;
+	struct buf vals;	/* u32 len, bytes, ... in seq order */
+	size_t n;
+	int has_current;	/* an entry with seq 0 (the current set) */
+};
+
+static enum err flush_group(struct ingest *in, struct store_gen *gen,
+			    struct group *g)
+{
+	struct contact base, later;
+	const char *p = g->vals.data;
+	uint64_t from_rows = g->n - (g->has_current ? 1 : 0);
+	enum err e = ERR_OK;
+	uint32_t len;
+	size_t i;
+
+	if (!g->n)
+		return ERR_OK;
+	if (from_rows) {
+		in->s->staged++;
+		in->s->merged += from_rows - 1;
+		if (g->has_current)
+			in->s->updated++;
+	}
+	in->s->total++;
+	if (g->n == 1) {
+		memcpy(&len, p, 4);
+		return store_gen_append(gen, g->key, g->keylen, p + 4, len, in->info);
+	}
+	contact_init(&base);
+	contact_init(&later);
+	for (i = 0; i < g->n && !e; i++) {
+		memcpy(&len, p, 4);
+		e = contact_decode(i ? &later : &base, p + 4, len, g->key,
+				   g->keylen, in->info);
+		if (!e && i)
+			e = contact_merge(&base, &later);
+		p += 4 + len;
+	}
+	if (!e) {
+		buf_reset(&in->rec);
+		e = contact_encode(&base, &in->rec);
+	}
+	if (!e)
+		e = store_gen_append(gen, g->key, g->keylen, in->rec.data,
+				     in->rec.len, in->info);
+	else if (!in->info->msg[0])
+		err_set(in->info, e, "cannot merge '%s'", g->key);
+	contact_free(&base);
+	contact_free(&later);
+	return e;
+}
+
+static enum err merge_into(struct ingest *in, struct store_gen *gen)
+{
+	struct sorter_entry ent;
+	struct group g;
+	enum err e;
+	uint32_t len;
+
+	memset(&g, 0, sizeof(g));
+	buf_init(&g.vals, 0);
+	e = sorter_finish(in->sorter, in->info);
+	while (!e && !(e = sorter_next(in->sorter, &ent, in->info))) {
+		if (g.n && (ent.keylen != g.keylen || memcmp(ent.key, g.key, g.keylen))) {
+			e = flush_group(in, gen, &g);
+			g.n = 0;
+			g.has_current = 0;
+			buf_reset(&g.vals);
+		}
+		if (e)
+			break;
+		memcpy(g.key, ent.key, ent.keylen);
+		g.key[ent.keylen] = '\0';
+		g.keylen = ent.keylen;
+		len = (uint32_t)ent.vallen;
+		if (buf_add(&g.vals, &len, 4) || buf_add(&g.vals, ent.val, ent.vallen)) {
+			e = err_set(in->info, ERR_NOMEM, "out of memory");
+			break;
+		}
+		g.n++;
+		if (ent.seq == 0)
+			g.has_current = 1;
+	}
+	if (e == ERR_NOT_FOUND)
+		e = flush_group(in, gen, &g);
+	buf_free(&g.vals);
+	return e;
+}
+
+static enum err open_rejects(struct ingest *in)
+{
+	const char *path = in->o->rejects_path;
+	size_t n;
+
+	if (!path)
+		return ERR_OK;
+	n = strlen(path) + 32;
+	in->rej_tmp = malloc(n);
+	if (!in->rej_tmp)
+		return err_set(in->info, ERR_NOMEM, "out of memory");
+	snprintf(in->rej_tmp, n, "%s.tmp%ld", path, (long)getpid());
+	in->rej = fopen(in->rej_tmp, "w");
+	if (!in->rej)
+		return err_set(in->info, ERR_IO, "cannot create rejects file '%s': %s",
+			       path, strerror(errno));
+	csvout_init(&in->rejw, in->rej, ',');
+	fputs("file,row,reason,cells\n", in->rej);
+	return ERR_OK;
+}
+
+static enum err close_rejects(struct ingest *in)
+{
+	int failed;
+
+	if (!in->rej)
+		return ERR_OK;
+	failed = fflush(in->rej) || ferror(in->rej) || fsync(fileno(in->rej));
+	failed |= fclose(in->rej);
+	in->rej = NULL;
+	if (failed)
+		return err_set(in->info, ERR_IO, "cannot write rejects file '%s': %s",
+			       in->o->rejects_path, strerror(errno));
+	return ERR_OK;
+}
+
+static void cleanup(struct ingest *in)
+{
+	size_t i;
+
+	if (in->rej)
+		fclose(in->rej);
+	if (in->rej_tmp)
+		unlink(in->rej_tmp);	/* no-op once renamed */
+	free(in->rej_tmp);
+	sorter_free(in->sorter);
+	for (i = 0; i < in->nnames; i++)
+		free(in->names[i]);
+	free(in->names);
+	buf_free(&in->arena);
+	buf_free(&in->clean);
+	buf_free(&in->rec);
+	free(in->off);
+	free(in->len);
+	contact_free(&in->c);
+}
+
+static enum err publish(struct ingest *in, struct store_gen **genp)
+{
+	struct ingest_stats *s = in->s;
+	enum err e;
+
+	if (s->rows_read != s->staged + s->merged + s->rejected)
+		return err_set(in->info, ERR_INTERNAL,
+			       "row accounting does not add up: %llu read, %llu staged, %llu merged, %llu rejected",
+			       (unsigned long long)s->rows_read, (unsigned long long)s->staged,
+			       (unsigned long long)s->merged, (unsigned long long)s->rejected);
+	e = store_gen_set_files(*genp, (const char *const *)in->names, in->nnames, in->info);
+	if (!e)
+		e = close_rejects(in);
+	if (e)
+		return e;
+	e = store_gen_commit(*genp, in->info);
+	*genp = NULL;
+	if (e)
+		return e;
+	if (in->rej_tmp && rename(in->rej_tmp, in->o->rejects_path) < 0)
+		return err_set(in->info, ERR_IO, "cannot rename '%s' to '%s': %s",
+			       in->rej_tmp, in->o->rejects_path, strerror(errno));
+	return ERR_OK;
+}
+
+enum err ingest_files(struct store *st, const char *const *files,
+		      size_t nfiles, const struct ingest_opts *opts,
+		      struct ingest_stats *stats, struct errinfo *info)
+{
+	struct ingest in;
+	struct store_gen *gen = NULL;
+	size_t i;
+	enum err e;
+
+	memset(&in, 0, sizeof(in));
+	memset(stats, 0, sizeof(*stats));
+	in.st = st;
+	in.o = opts;
+	in.s = stats;
+	in.info = info;
+	buf_init(&in.arena, 0);
+	buf_init(&in.clean, 0);
+	buf_init(&in.rec, 0);
+	contact_init(&in.c);
+	e = sorter_new(&in.sorter, opts->sort_mem ? opts->sort_mem : DEFAULT_SORT_MEM,
+		       store_dir(st), info);
+	if (!e)
+		e = open_rejects(&in);
+	if (!e && opts->append)
+		e = load_current(&in);
+	for (i = 0; !e && i < nfiles; i++) {
+		e = ingest_one(&in, files[i]);
+		stats->files++;
+	}
+	if (!e)
+		e = store_gen_begin(st, DATASET, &gen, info);
+	if (!e)
+		e = merge_into(&in, gen);
+	stats->sort_runs = sorter_runs(in.sorter);
+	if (!e)
+		e = publish(&in, &gen);
+	if (gen)
+		store_gen_abort(gen);
+	cleanup(&in);
+	return e;
+}
