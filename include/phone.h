@@ -73,13 +73,15 @@ struct phone_result {
 	char e164[PHONE_E164_MAX + 1];	/* "" unless valid */
 	char extension[PHONE_EXT_MAX + 1];	/* "" when none */
 	char region[3];			/* ISO 3166 region of a valid number, "" otherwise */
+					/* ("" too for non-geographical +800 ...) */
 	enum phone_type type;		/* only with PHONE_WANT_TYPE and valid */
 };
 
 /*
  * Normalises `input` (len bytes, UTF-8, need not be NUL-terminated) with
  * `region` (ISO 3166-1 alpha-2, case-insensitive; NULL or "" for none) as
- * the default region for national numbers.
+ * the default region for national numbers. A region libphonenumber does
+ * not support counts as none (national numbers then get no_region).
  *
  * Returns ERR_OK whenever a verdict was reached (valid or not: see
  * out->reason); another code only for a failure of the library itself

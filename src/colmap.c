@@ -184,7 +184,7 @@ static enum err assign_keys(struct colmap *m, const struct row *h,
 }
 
 static enum err auto_map(struct colmap *m, const struct row *h,
-			 const int *fixed)
+			 const int *fixed, const char *const *ov_key)
 {
 	int best_rank[FIELD__STD];
 	struct buf key;
@@ -197,7 +197,7 @@ static enum err auto_map(struct colmap *m, const struct row *h,
 	for (i = 0; i < h->ncells; i++) {
 		int rank;
 
-		if (m->field[i] != FIELD_CUSTOM)
+		if (m->field[i] != FIELD_CUSTOM || ov_key[i])
 			continue;	/* taken by an override */
 		if (text_header_key(h->cells[i], h->lens[i], &key))
 			continue;
@@ -265,7 +265,7 @@ enum err colmap_build(struct colmap *m, const struct row *h,
 			fixed[f] = 1;
 		}
 	}
-	auto_map(m, h, fixed);
+	auto_map(m, h, fixed, ov_key);
 	if (m->col[FIELD_PHONE] < 0) {
 		list_headers(h, &list);
 		e = err_set(info, ERR_CONFIG,

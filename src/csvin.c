@@ -7,11 +7,11 @@
  * row.
  *
  * Invariants:
- * - A piece ends just after a CR or LF, or at the end of the decoded chunk.
- *   libcsv ends a row only on CR or LF (or in csv_fini), so it ends at most
- *   one row per csv_parse call: csvin_next stops right after the piece that
- *   completed a row, and never queues rows. The reader holds one chunk, the
- *   row being built and libcsv's buffer for the current field.
+ * - A piece ends just after a CR, LF or quote, or at the end of the decoded
+ *   chunk. libcsv ends a row only on CR or LF (or in csv_fini), so it ends
+ *   at most one row per csv_parse call: csvin_next stops right after the
+ *   piece that completed a row, and never queues rows. The reader holds one
+ *   chunk, the row being built and libcsv's buffer for the current field.
  * - row_bytes counts the bytes fed to libcsv since the last completed row and
  *   is checked before each piece is fed, so an unterminated quote in a huge
  *   file stops at max_row_bytes instead of growing libcsv's field buffer.
@@ -22,7 +22,12 @@
  *   that LF always comes alone in its piece right after a piece ending in CR,
  *   which is how it is recognised and dropped (swallow_lf).
  * - libcsv's space trimming is switched off (never_space): cells keep their
- *   bytes exactly, the caller normalises.
+ *   bytes exactly, the caller normalises. libcsv needs it on only for the
+ *   spaces after a closing quote (`"b" ,c`): without it, it takes the quote
+ *   as literal and the field as still open, and one padded field swallows
+ *   the rest of the file. Pieces end at quotes so that we see the parser
+ *   sitting just after a quote, and feed the spaces that follow with
+ *   pad_space instead.
  * - Cells are copied into one buffer reused across rows. While a row grows
  *   only offsets are kept, because the buffer may move; pointers are made
  *   when the row is handed over.
@@ -56,6 +61,7 @@
  * together with CSV_STRICT, which would also reject stray quotes.
  */
 #define LIBCSV_FIELD_BEGUN 2
+#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
 
 enum enc { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE, ENC_CP1252, ENC_LATIN1 };
 
@@ -122,8 +128,7 @@ struct csvin {
 	unsigned char *text;
 	size_t text_len;
 	size_t text_pos;
-	size_t next_cr;		/* cached memchr results in text */
-	size_t next_lf;
+	size_t next[3];		/* cached memchr results in text, see stops */
 	/* Where the UTF-16 decoder failed, reported once the text decoded
 	 * before it has been read, so the rows before it are not lost. */
 	int bad_utf16;		/* 0, or the errno of the failure */
@@ -272,6 +277,29 @@ static int is_ascii(const unsigned char *s, size_t n)
 
 static const unsigned char replacement[3] = { 0xEF, 0xBF, 0xBD };
 
+/*
+ * Ends the cell written up to `end`. Cells sit back to back in one buf,
+ * each with its own NUL counted in b->len; buf's terminator follows, so
+ * writers reserve one byte more than the cell can take.
+ */
+static void end_cell(struct buf *b, char *end)
+{
+	*end = '\0';
+	b->len = (size_t)(end - b->data) + 1;
+	b->data[b->len] = '\0';
+}
+
+static enum err put_copy(struct buf *b, const unsigned char *s, size_t n)
+{
+	enum err e = buf_reserve(b, n + 1);
+
+	if (e)
+		return e;
+	memcpy(b->data + b->len, s, n);
+	end_cell(b, b->data + b->len + n);
+	return ERR_OK;
+}
+
 /* Appends s with every invalid byte replaced by U+FFFD. */
 static enum err put_replaced(struct buf *b, const unsigned char *s, size_t n)
 {
@@ -280,9 +308,9 @@ static enum err put_replaced(struct buf *b, const unsigned char *s, size_t n)
 	int k;
 	enum err e;
 
-	if (n > (SIZE_MAX - 1) / 3)
+	if (n > (SIZE_MAX - 2) / 3)
 		return ERR_LIMIT;
-	e = buf_reserve(b, 3 * n);
+	e = buf_reserve(b, 3 * n + 1);
 	if (e)
 		return e;
 	o = b->data + b->len;
@@ -298,8 +326,7 @@ static enum err put_replaced(struct buf *b, const unsigned char *s, size_t n)
 			i++;
 		}
 	}
-	b->len = (size_t)(o - b->data);
-	b->data[b->len] = '\0';
+	end_cell(b, o);
 	return ERR_OK;
 }
 
@@ -318,9 +345,9 @@ static enum err put_single_byte(struct buf *b, iconv_t cd,
 	unsigned char c;
 	enum err e;
 
-	if (n > (SIZE_MAX - 1) / 3)
+	if (n > (SIZE_MAX - 2) / 3)
 		return ERR_LIMIT;
-	e = buf_reserve(b, 3 * n);
+	e = buf_reserve(b, 3 * n + 1);
 	if (e)
 		return e;
 	op = b->data + b->len;
@@ -343,25 +370,24 @@ static enum err put_single_byte(struct buf *b, iconv_t cd,
 			ol -= 2;
 		}
 	}
-	b->len = (size_t)(op - b->data);
-	b->data[b->len] = '\0';
+	end_cell(b, op);
 	return ERR_OK;
 }
 
-/* Appends one cell, converted to UTF-8, to r->cells. */
+/* Appends one cell, converted to UTF-8 and NUL-terminated, to r->cells. */
 static enum err put_cell(struct csvin *r, const unsigned char *s, size_t n,
 			 int *bad)
 {
 	if (r->enc == ENC_CP1252 || r->enc == ENC_LATIN1) {
 		if (is_ascii(s, n))
-			return buf_add(&r->cells, s, n);
+			return put_copy(&r->cells, s, n);
 		return put_single_byte(&r->cells, r->cell_cd, s, n,
 				       r->explicit_enc, bad);
 	}
 	/* UTF-8 in the file, or UTF-8 from the UTF-16 decoder (where a bad
 	 * unit was turned into an invalid byte so that it shows here). */
 	if (utf8_valid_len(s, n) == n)
-		return buf_add(&r->cells, s, n);
+		return put_copy(&r->cells, s, n);
 	if (r->fallback) {
 		r->stats.cp1252_cells++;
 		return put_single_byte(&r->cells, r->cell_cd, s, n, 0, bad);
@@ -414,8 +440,6 @@ static void on_cell(void *data, size_t len, void *ud)
 	}
 	off = r->cells.len;
 	e = put_cell(r, data, len, &bad);
-	if (!e)
-		e = buf_addc(&r->cells, '\0');
 	if (e) {
 		r->cb_fail = e == ERR_LIMIT ? CB_BYTES : CB_NOMEM;
 		return;
@@ -445,6 +469,11 @@ static int never_space(unsigned char c)
 {
 	(void)c;
 	return 0;
+}
+
+static int pad_space(unsigned char c)
+{
+	return c == ' ' || c == '\t';
 }
 
 static enum err cell_failure(struct csvin *r, struct errinfo *info)
@@ -535,6 +564,19 @@ static size_t find_byte(const unsigned char *s, size_t from, size_t len, int c)
 	return p ? (size_t)(p - s) : len;
 }
 
+/* Bytes a piece ends after (see the top). */
+static const char stops[3] = { '\r', '\n', '"' };
+
+/* Starts the text over, with the stop positions cached for it. */
+static void reset_stops(struct csvin *r)
+{
+	size_t i;
+
+	r->text_pos = 0;
+	for (i = 0; i < sizeof(stops); i++)
+		r->next[i] = find_byte(r->text, 0, r->text_len, stops[i]);
+}
+
 /* Makes text the decoded form of the next chunk; empty only at end. */
 static enum err refill(struct csvin *r, struct errinfo *info)
 {
@@ -560,31 +602,51 @@ static enum err refill(struct csvin *r, struct errinfo *info)
 			r->text_len = got;
 		}
 	} while (r->text_len == 0 && !r->eof && !r->bad_utf16);
-	r->text_pos = 0;
-	r->next_cr = find_byte(r->text, 0, r->text_len, '\r');
-	r->next_lf = find_byte(r->text, 0, r->text_len, '\n');
+	reset_stops(r);
 	return ERR_OK;
 }
 
-/* End of the next piece: just after the next CR or LF, or end of text. The
- * memchr results are cached so CR-only files do not rescan for LF. */
+/* End of the next piece: just after the next stop byte, or end of text.
+ * The memchr results are cached so that, say, a CR-only file does not
+ * rescan the chunk for LF on every line. */
 static size_t piece_end(struct csvin *r)
 {
-	size_t pos = r->text_pos, len = r->text_len, end;
+	size_t pos = r->text_pos, len = r->text_len, end = len, i;
 
-	if (r->next_cr < pos)
-		r->next_cr = find_byte(r->text, pos, len, '\r');
-	if (r->next_lf < pos)
-		r->next_lf = find_byte(r->text, pos, len, '\n');
-	end = r->next_cr < r->next_lf ? r->next_cr : r->next_lf;
+	for (i = 0; i < sizeof(stops); i++) {
+		if (r->next[i] < pos)
+			r->next[i] = find_byte(r->text, pos, len, stops[i]);
+		if (r->next[i] < end)
+			end = r->next[i];
+	}
 	return end < len ? end + 1 : len;
+}
+
+/* End of the run of padding after a closing quote starting at text_pos, or
+ * text_pos when there is none. */
+static size_t padding_end(struct csvin *r)
+{
+	size_t i = r->text_pos;
+	unsigned char d = (unsigned char)r->stats.delimiter;
+
+	if (r->parser.pstate != LIBCSV_FIELD_MIGHT_HAVE_ENDED)
+		return i;
+	while (i < r->text_len && pad_space(r->text[i]) && r->text[i] != d)
+		i++;
+	return i;
 }
 
 static enum err feed(struct csvin *r, struct errinfo *info)
 {
-	size_t start = r->text_pos, end = piece_end(r), n = end - start;
-	unsigned char last = r->text[end - 1];
-	int lf_after_cr;
+	size_t start = r->text_pos, end = padding_end(r), n;
+	int padding = end > start, lf_after_cr;
+	unsigned char last;
+	size_t fed;
+
+	if (!padding)
+		end = piece_end(r);
+	n = end - start;
+	last = r->text[end - 1];
 
 	if (r->row_bytes == 0)
 		r->row_line = r->line;
@@ -595,7 +657,12 @@ static enum err feed(struct csvin *r, struct errinfo *info)
 	r->row_bytes += n;
 	lf_after_cr = n == 1 && last == '\n' && r->prev_cr;
 	r->swallow_lf = lf_after_cr;
-	if (csv_parse(&r->parser, r->text + start, n, on_cell, on_row, r) != n)
+	if (padding)
+		csv_set_space_func(&r->parser, pad_space);
+	fed = csv_parse(&r->parser, r->text + start, n, on_cell, on_row, r);
+	if (padding)
+		csv_set_space_func(&r->parser, never_space);
+	if (fed != n)
 		return fail(r, info, ERR_NOMEM, "'%s' row %lu: %s", r->name,
 			    r->rowno + 1, csv_strerror(csv_error(&r->parser)));
 	r->text_pos = end;
@@ -886,9 +953,7 @@ static enum err setup(struct csvin *r, const struct csvin_opts *opts,
 		r->text = r->raw;
 		r->text_len = r->raw_len;
 	}
-	r->text_pos = 0;
-	r->next_cr = find_byte(r->text, 0, r->text_len, '\r');
-	r->next_lf = find_byte(r->text, 0, r->text_len, '\n');
+	reset_stops(r);
 
 	r->stats.delimiter = opts->delimiter ? opts->delimiter :
 		detect_delimiter(r->text, r->text_len, r->eof);

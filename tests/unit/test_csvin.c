@@ -191,6 +191,30 @@ static void test_quoting(void **state)
 	      "3@5:[z][]\n");
 }
 
+static void test_padding_after_closing_quote(void **state)
+{
+	struct csvin_opts tab = { .delimiter = '\t' };
+	struct csvin_opts comma = { .delimiter = ',' };
+	struct result res;
+	size_t n;
+	char *in, *got;
+
+	(void)state;
+	check("a,\"b\" \nc,d\n", NULL, "1@1:[a][b]\n2@2:[c][d]\n");
+	check("\"a\" \t ,\"x\"\" \"\t\r\n\"e\"  ", &comma,
+	      "1@1:[a][x\" ]\n2@2:[e]\n");
+	check("\"a\" \t b\n", &tab, "1@1:[a][ b]\n");
+	/* text after the closing quote: libcsv keeps the quote and goes on */
+	check("\"a\" b\",c\n", NULL, "1@1:[a\" b][c]\n");
+	/* padding cut by the chunk end */
+	in = filled(CHUNK - 4, "\"a\"  ,b\n", &n);
+	got = read_all(in, n, NULL, &res);
+	assert_int_equal(res.end, ERR_NOT_FOUND);
+	assert_ends_with(got, "32767@32767:[a][b]\n");
+	free(got);
+	free(in);
+}
+
 static void test_quoted_cr_counts_a_line(void **state)
 {
 	(void)state;
@@ -844,6 +868,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_padding_after_closing_quote),
 		cmocka_unit_test(test_quoted_cr_counts_a_line),
 		cmocka_unit_test(test_content_kept_exactly),
 		cmocka_unit_test(test_unterminated_quote),

@@ -1,0 +1,63 @@
+# Every row is staged, merged or rejected, and the rejects file says why.
+. "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
+
+cat >in.csv <<'CSV'
+Phone,Name,Opt out,Country,Note
++447911123456,Ann,no,,first
+07911 123457,Bob,,,
+12,Short,,,
++999 1234 5678,Bad code,,,
+0791112345678901234,Long,,,
+hello,Words,,,
+,No phone,,,
+
+07911 123458,Weird optout,maybe,,
+0612345678,French,,FR,
+0612345679,Nowhere,,XX,
+07911 123459,Extra,,,,spill
++447911123456,Ann again,,,second
+"07911 123460","Quoted, with comma",,,"multi
+line"
+CSV
+check_rc "import with rejects exits 1" 1 cs import --region GB --rejects rej.csv in.csv
+check_grep "accounting line" "rows read 13 = staged 4 + merged 1 + rejected 8" out.txt
+check_grep "blank row counted apart" "1 blank rows skipped" out.txt
+check_eq "rejects file: header + 8 rows" 9 "$(wc -l <rej.csv | tr -d ' ')"
+check_grep "rejects header" "^file,row,reason,cells$" rej.csv
+check_grep "too_short with row number" "^in.csv,4,too_short,12,Short" rej.csv
+check_grep "invalid_country_code" "^in.csv,5,invalid_country_code," rej.csv
+check_grep "too_long" "^in.csv,6,too_long," rej.csv
+check_grep "not_a_number" "^in.csv,7,not_a_number,hello" rej.csv
+check_grep "empty" "^in.csv,8,empty,,No phone" rej.csv
+check_grep "bad_opt_out (row after the blank line)" "^in.csv,10,bad_opt_out," rej.csv
+check_grep "unknown_country" "^in.csv,12,unknown_country," rej.csv
+check_grep "too_many_cells" "^in.csv,13,too_many_cells,.*spill" rej.csv
+check_rc "export" 0 cs export -o out.csv
+check_grep "French number via the country column" "^+33612345678," out.csv
+check_grep "merged row keeps later note" "^+447911123456,Ann again,.*,second$" out.csv
+check_grep "quoted comma and embedded newline kept" '^+447911123460,"Quoted, with comma",' out.csv
+
+# No region: national numbers are rejected as no_region.
+printf 'phone\n07911 123456\n+447911123456\n' >noreg.csv
+check_rc "import without region" 1 cs import --rejects r2.csv noreg.csv
+check_grep "no_region" "^noreg.csv,2,no_region," r2.csv
+
+# A file without a phone column is a usage error naming the file and columns.
+printf 'name,email\nAnn,a@example.com\n' >nophone.csv
+check_rc "no phone column exits 2" 2 cs import nophone.csv
+check_grep "message names file and columns" "'nophone.csv': no phone column found (columns: 'name', 'email')" err.txt
+printf 'name,Tel.\nAnn,+447911123456\n' >tel.csv
+check_rc "--map names the column" 0 cs import --map phone=tel --map who=name tel.csv
+cs export -o tel-out.csv
+check_grep "--map FIELD=COLUMN for phone and a custom key" "^+447911123456,.*,Ann$" tel-out.csv
+check_grep "custom key from --map" ",who$" tel-out.csv
+check_rc "unknown --map column exits 2" 2 cs import --map phone=Tel nophone.csv
+check_grep "--map error names the column" "no column 'Tel'" err.txt
+
+# Repeated headers are kept apart, with a warning.
+printf 'phone,Email,Email\n+447911123456,a@x.example,b@x.example\n' >dup.csv
+check_rc "repeated header imports" 0 cs import dup.csv
+check_grep "warning about the repeated header" "header 'Email' is repeated" err.txt
+cs export -o dup-out.csv
+check_grep "both columns exported" "^phone,name,first_name,last_name,company,tags,opted_out,Email,Email (2)$" dup-out.csv
+finish
