@@ -2,19 +2,26 @@
  * csvin: streaming CSV reader on top of libcsv.
  *
  * RFC 4180 quoting (embedded delimiters and newlines, doubled quotes); stray
- * quotes inside unquoted fields are kept literally; a quoted field still open
- * at end of file is an error (ERR_FORMAT naming the row where it started).
+ * quotes inside unquoted fields are kept literally; spaces between a closing
+ * quote and the delimiter are dropped; other text after a closing quote
+ * makes that quote literal and the field goes on (libcsv's reading of
+ * `"5" screen"`); a quoted field still open at end of file is an error
+ * (ERR_FORMAT naming the row where it started). Cells are otherwise kept
+ * byte for byte: no trimming.
  * Delimiter auto-detected among ',' ';' TAB '|' from the first lines (outside
  * quotes) unless given. Encoding: UTF-8 with or without BOM, UTF-16 LE/BE
  * with BOM, and Windows-1252 when the bytes are not valid UTF-8 (decided on
  * the first 64 KiB; later cells that are not valid UTF-8 are decoded as
- * Windows-1252 one by one and counted). An explicit encoding disables
- * detection. Conversion through iconv.
+ * Windows-1252 one by one and counted). Invalid UTF-16 in a file detected
+ * as UTF-16 is ERR_ENCODING with its byte offset. An explicit encoding
+ * disables detection, and bytes invalid in it flag the cell instead
+ * (row->bad_cell, content with U+FFFD). Conversion through iconv.
  *
- * Memory is bounded: a single row (all its bytes) may not exceed
+ * Memory is bounded: a single row (all its bytes, quoted newlines and its
+ * line end included, counted after UTF-16 decoding) may not exceed
  * opts.max_row_bytes and may not have more than opts.max_cells cells;
  * either gives ERR_LIMIT naming the row. The reader never holds more than
- * one row plus one input chunk.
+ * one row plus one 64 KiB input chunk.
  *
  * Rows are returned as they are, blank ones included (see row_is_blank);
  * the header is simply row 1.
@@ -51,12 +58,15 @@ struct csvin;
 
 /*
  * Opens `path` ("-" = stdin). `name` is used in messages (NULL = path).
- * On error *out is NULL and info says what failed.
+ * Reads the first chunk to detect encoding and delimiter, so it may block
+ * on a pipe and may fail with ERR_IO. On error *out is NULL and info says
+ * what failed; ERR_USAGE for an unknown encoding.
  */
 enum err csvin_open(struct csvin **out, const char *path, const char *name,
 		    const struct csvin_opts *opts, struct errinfo *info);
 
-/* Same, reading from an open stream (not closed by csvin_close). */
+/* Same, reading from an open stream (not closed by csvin_close); a NULL
+ * name is shown as '-'. */
 enum err csvin_open_stream(struct csvin **out, FILE *fp, const char *name,
 			   const struct csvin_opts *opts, struct errinfo *info);
 

@@ -50,6 +50,9 @@ struct store_gen;
 
 enum err store_open(struct store **out, const char *dir, unsigned flags,
 		    struct errinfo *info);
+/* Same with the initial map size in bytes (0 = default); it grows anyway. */
+enum err store_open_sized(struct store **out, const char *dir, unsigned flags,
+			  size_t map_bytes, struct errinfo *info);
 void store_close(struct store *st);
 const char *store_dir(const struct store *st);
 

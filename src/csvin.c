@@ -1060,8 +1060,7 @@ enum err csvin_open(struct csvin **out, const char *path, const char *name,
 	if (!path)
 		return err_set(info, ERR_USAGE, "no input file given");
 	if (strcmp(path, "-") == 0)
-		return csvin_open_stream(out, stdin, name ? name : "stdin",
-					 opts, info);
+		return csvin_open_stream(out, stdin, name, opts, info);
 	if (!name)
 		name = path;
 	fp = fopen(path, "rb");

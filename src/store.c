@@ -267,6 +267,12 @@ fail:
 enum err store_open(struct store **out, const char *dir, unsigned flags,
 		    struct errinfo *info)
 {
+	return store_open_sized(out, dir, flags, 0, info);
+}
+
+enum err store_open_sized(struct store **out, const char *dir, unsigned flags,
+			  size_t map_bytes, struct errinfo *info)
+{
 	struct store *st;
 	struct stat sb;
 	enum err e;
@@ -296,7 +302,7 @@ enum err store_open(struct store **out, const char *dir, unsigned flags,
 	if (!rc)
 		rc = mdb_env_set_maxdbs(st->env, MAX_DBS);
 	if (!rc)
-		rc = mdb_env_set_mapsize(st->env, INITIAL_MAP);
+		rc = mdb_env_set_mapsize(st->env, map_bytes ? map_bytes : INITIAL_MAP);
 	if (!rc)
 		rc = mdb_env_open(st->env, dir,
 				  MDB_NOTLS | (flags & STORE_WRITE ? 0 : MDB_RDONLY),

@@ -18,8 +18,8 @@ failures=""
 log=$(mktemp -d "${TMPDIR:-/tmp}/contactsync-tests.XXXXXX")
 
 count() { # file: adds the pass/fail counts found in a log
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	p=$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
+	f=$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) test(s), listed below.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
 	p2=$(grep -c '^ok - ' "$1")
 	f2=$(grep -c '^not ok - ' "$1")
 	echo $((p + p2)) $((f + f2))

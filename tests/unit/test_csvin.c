@@ -472,6 +472,7 @@ static void test_utf16(void **state)
 	const char *want = "1@1:[name][phone]\n"
 			   "2@2:[Jos\xC3\xA9][\xF0\x9F\x98\x80]\n"
 			   "3@3:[a\r\nb][x]\n";
+	struct csvin_opts o = { .encoding = "utf-16" };
 	struct result res;
 	unsigned char *in;
 	size_t n;
@@ -488,6 +489,12 @@ static void test_utf16(void **state)
 				    be ? "utf-16be" : "utf-16le");
 		assert_true(res.stats.had_bom);
 		assert_int_equal(res.stats.delimiter, ';');
+		free(got);
+		/* "utf-16" given: the BOM still picks the byte order */
+		got = read_all(in, n, &o, &res);
+		assert_string_equal(got, want);
+		assert_string_equal(res.stats.encoding,
+				    be ? "utf-16be" : "utf-16le");
 		free(got);
 		free(in);
 	}
