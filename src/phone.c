@@ -19,6 +19,10 @@
  */
 #define PHONE_INPUT_MAX 256
 
+/* verdict() copies lpn's buffers whole. */
+_Static_assert(PHONE_E164_MAX == LPN_E164_MAX, "e164 buffers differ");
+_Static_assert(PHONE_EXT_MAX < LPN_EXT_MAX, "lpn must see past PHONE_EXT_MAX");
+
 static const char *const reason_codes[] = {
 #define PHONE_NAME_(c, s) [c] = s,
 	PHONE_REASON_LIST(PHONE_NAME_)
