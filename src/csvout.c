@@ -28,6 +28,8 @@ void csvout_cell(struct csvout *w, const char *s, size_t len)
 
 	if (w->ncells++)
 		putc(w->delim, w->fp);
+	if (!len)
+		return;		/* s may be NULL for an empty field */
 	if (!needs_quotes(w, s, len)) {
 		fwrite(s, 1, len, w->fp);
 		return;
