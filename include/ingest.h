@@ -37,7 +37,8 @@
 	X(REJ_BAD_OPT_OUT, "bad_opt_out", "the opt-out cell is neither yes nor no") \
 	X(REJ_UNKNOWN_COUNTRY, "unknown_country", "the country cell is not an ISO 3166 region code") \
 	X(REJ_TOO_MANY_CELLS, "too_many_cells", "the row has values in columns without a header") \
-	X(REJ_BAD_ENCODING, "bad_encoding", "a cell is not valid in the file's encoding")
+	X(REJ_BAD_ENCODING, "bad_encoding", "a cell is not valid in the file's encoding") \
+	X(REJ_BAD_JSON, "bad_json", "the line is not a JSON object of contact fields")
 
 enum reject {
 #define REJ_ENUM_(c, code, words) c,

@@ -12,6 +12,7 @@
 #include "contact.h"
 #include "csvin.h"
 #include "csvout.h"
+#include "jsonin.h"
 #include "phone.h"
 #include "row.h"
 #include "sorter.h"
@@ -59,7 +60,6 @@ struct ingest {
 
 	/* per-row scratch, reused */
 	struct buf arena, clean, rec;
-	size_t *off, *len, ncap;
 	struct contact c;
 };
 
@@ -124,38 +124,99 @@ static int has_text(const char *s, size_t len)
 	return 0;
 }
 
-/* Cleans the mapped cells of a row into in->arena; off/len per column. */
-static enum err clean_cells(struct ingest *in, const struct colmap *m,
-			    const struct row *row)
+/*
+ * The cleaned values of one input record, whatever its format. Spans are
+ * offsets into in->arena (which may move while it grows) and are resolved
+ * to strings only once the record is complete.
+ */
+struct span {
+	size_t off, len;
+};
+
+struct fields {
+	struct span std[FIELD__STD];
+	struct {
+		struct span key, val;
+	} *custom;
+	size_t ncustom, cap;
+};
+
+/* Cleans s into the arena; *sp says where it went. */
+static enum err put_clean(struct ingest *in, const char *s, size_t len,
+			  struct span *sp)
 {
-	size_t i;
 	enum err e;
 
-	buf_reset(&in->arena);
-	for (i = 0; i < m->ncols; i++) {
-		in->off[i] = in->arena.len;
-		in->len[i] = 0;
-		if (i >= row->ncells || !row->lens[i])
-			continue;
-		e = text_clean(row->cells[i], row->lens[i], &in->clean);
-		if (!e)
-			e = buf_add(&in->arena, in->clean.data, in->clean.len);
-		if (e)
-			return e;
-		in->len[i] = in->clean.len;
-	}
-	return ERR_OK;
+	sp->off = in->arena.len;
+	sp->len = 0;
+	if (!len)
+		return ERR_OK;
+	e = text_clean(s, len, &in->clean);
+	if (!e)
+		e = buf_add(&in->arena, in->clean.data, in->clean.len);
+	if (!e)
+		sp->len = in->clean.len;
+	return e;
 }
 
-static struct str cell(const struct ingest *in, long col)
+static enum err put_custom(struct ingest *in, struct fields *f, const char *k,
+			   size_t klen, const char *v, size_t vlen)
+{
+	enum err e;
+
+	if (f->ncustom == f->cap) {
+		size_t ncap = f->cap ? f->cap * 2 : 16;
+		void *p = realloc(f->custom, ncap * sizeof(*f->custom));
+
+		if (!p)
+			return ERR_NOMEM;
+		f->custom = p;
+		f->cap = ncap;
+	}
+	e = put_clean(in, k, klen, &f->custom[f->ncustom].key);
+	if (!e)
+		e = put_clean(in, v, vlen, &f->custom[f->ncustom].val);
+	if (!e && f->custom[f->ncustom].val.len && f->custom[f->ncustom].key.len)
+		f->ncustom++;
+	return e;
+}
+
+static void fields_reset(struct ingest *in, struct fields *f)
+{
+	buf_reset(&in->arena);
+	memset(f->std, 0, sizeof(f->std));
+	f->ncustom = 0;
+}
+
+static struct str resolve(const struct ingest *in, struct span sp)
 {
 	struct str s = { "", 0 };
 
-	if (col >= 0 && in->len[col]) {
-		s.ptr = in->arena.data + in->off[col];
-		s.len = in->len[col];
+	if (sp.len) {
+		s.ptr = in->arena.data + sp.off;
+		s.len = sp.len;
 	}
 	return s;
+}
+
+/* A CSV row's mapped cells → fields. */
+static enum err fields_from_row(struct ingest *in, struct fields *f,
+				const struct colmap *m, const struct row *row)
+{
+	size_t i, n = row->ncells < m->ncols ? row->ncells : m->ncols;
+	enum err e = ERR_OK;
+
+	fields_reset(in, f);
+	for (i = 0; i < n && !e; i++) {
+		if (!row->lens[i])
+			continue;
+		if (m->field[i] == FIELD_CUSTOM)
+			e = put_custom(in, f, m->key[i], strlen(m->key[i]),
+				       row->cells[i], row->lens[i]);
+		else
+			e = put_clean(in, row->cells[i], row->lens[i], &f->std[m->field[i]]);
+	}
+	return e;
 }
 
 static enum err add_tags(struct contact *c, struct str v)
@@ -180,47 +241,46 @@ static enum err add_tags(struct contact *c, struct str v)
 	return e;
 }
 
+/* Region for the record: its country field, else the default. */
+static int record_region(const struct ingest *in, const struct fields *f,
+			 char region[3], const char **reg)
+{
+	struct str country = resolve(in, f->std[FIELD_COUNTRY]);
+	char tmp[8];
+
+	*reg = in->o->region;
+	if (!country.len)
+		return 0;
+	if (country.len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, country.ptr, country.len);
+	tmp[country.len] = '\0';
+	if (!phone_region_canon(tmp, region))
+		return -1;
+	*reg = region;
+	return 0;
+}
+
 /*
- * Row → contact record in the sorter, or a reject. Returns an error only
- * for failures that stop the import (memory, I/O).
+ * Fields → contact record in the sorter, or a reject (with the original
+ * cells of `row`). Returns an error only for failures that stop the
+ * import (memory, I/O).
  */
-static enum err process_row(struct ingest *in, const struct colmap *m,
-			    const struct row *row, uint32_t file_idx,
-			    const char *fname)
+static enum err build_contact(struct ingest *in, const struct fields *f,
+			      const struct row *row, uint32_t file_idx,
+			      const char *fname)
 {
 	struct contact *c = &in->c;
 	struct phone_result pr;
-	struct str phone, country, v;
+	struct str phone, v;
 	char region[3] = "";
-	const char *reg = in->o->region;
+	const char *reg;
 	size_t i;
 	enum err e;
 
-	in->s->rows_read++;
-	if (row->bad_cell)
-		return reject(in, fname, row, REJ_BAD_ENCODING);
-	for (i = m->ncols; i < row->ncells; i++)
-		if (has_text(row->cells[i], row->lens[i]))
-			return reject(in, fname, row, REJ_TOO_MANY_CELLS);
-	e = clean_cells(in, m, row);
-	if (e == ERR_ENCODING)
-		return reject(in, fname, row, REJ_BAD_ENCODING);
-	if (e)
-		return err_set(in->info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
-
-	country = cell(in, m->col[FIELD_COUNTRY]);
-	if (country.len) {
-		char tmp[8];
-
-		if (country.len >= sizeof(tmp))
-			return reject(in, fname, row, REJ_UNKNOWN_COUNTRY);
-		memcpy(tmp, country.ptr, country.len);
-		tmp[country.len] = '\0';
-		if (!phone_region_canon(tmp, region))
-			return reject(in, fname, row, REJ_UNKNOWN_COUNTRY);
-		reg = region;
-	}
-	phone = cell(in, m->col[FIELD_PHONE]);
+	if (record_region(in, f, region, &reg))
+		return reject(in, fname, row, REJ_UNKNOWN_COUNTRY);
+	phone = resolve(in, f->std[FIELD_PHONE]);
 	e = phone_parse(phone.ptr, phone.len, reg, 0, &pr);
 	if (e)
 		return err_set(in->info, e, "'%s' row %lu: phone library failed", fname, row->rowno);
@@ -230,21 +290,21 @@ static enum err process_row(struct ingest *in, const struct colmap *m,
 	contact_reset(c);
 	memcpy(c->phone, pr.e164, sizeof(c->phone));
 	c->raw_phone = phone;
-	v = cell(in, m->col[FIELD_OPTED_OUT]);
+	v = resolve(in, f->std[FIELD_OPTED_OUT]);
 	if (text_parse_optout(v.ptr, v.len, &c->opted_out))
 		return reject(in, fname, row, REJ_BAD_OPT_OUT);
-	c->name = cell(in, m->col[FIELD_NAME]);
-	c->first_name = cell(in, m->col[FIELD_FIRST_NAME]);
-	c->last_name = cell(in, m->col[FIELD_LAST_NAME]);
-	c->company = cell(in, m->col[FIELD_COMPANY]);
+	c->name = resolve(in, f->std[FIELD_NAME]);
+	c->first_name = resolve(in, f->std[FIELD_FIRST_NAME]);
+	c->last_name = resolve(in, f->std[FIELD_LAST_NAME]);
+	c->company = resolve(in, f->std[FIELD_COMPANY]);
 	c->source_file = file_idx;
 	c->source_row = row->rowno;
-	e = add_tags(c, cell(in, m->col[FIELD_TAGS]));
-	for (i = 0; !e && i < m->ncols; i++) {
-		if (m->field[i] != FIELD_CUSTOM || !in->len[i])
-			continue;
-		v = cell(in, (long)i);
-		e = contact_add_custom(c, m->key[i], strlen(m->key[i]), v.ptr, v.len);
+	e = add_tags(c, resolve(in, f->std[FIELD_TAGS]));
+	for (i = 0; !e && i < f->ncustom; i++) {
+		struct str k = resolve(in, f->custom[i].key);
+
+		v = resolve(in, f->custom[i].val);
+		e = contact_add_custom(c, k.ptr, k.len, v.ptr, v.len);
 	}
 	if (!e && pr.extension[0])
 		e = contact_add_custom(c, "phone_extension", 15, pr.extension,
@@ -260,22 +320,174 @@ static enum err process_row(struct ingest *in, const struct colmap *m,
 			  in->rec.data, in->rec.len, in->info);
 }
 
-static enum err ensure_cols(struct ingest *in, size_t n)
+static enum err process_row(struct ingest *in, struct fields *f,
+			    const struct colmap *m, const struct row *row,
+			    uint32_t file_idx, const char *fname)
 {
-	size_t *o, *l;
+	size_t i;
+	enum err e;
 
-	if (n <= in->ncap)
-		return ERR_OK;
-	o = realloc(in->off, n * sizeof(*o));
-	if (o)
-		in->off = o;
-	l = realloc(in->len, n * sizeof(*l));
-	if (l)
-		in->len = l;
-	if (!o || !l)
-		return ERR_NOMEM;
-	in->ncap = n;
+	in->s->rows_read++;
+	if (row->bad_cell)
+		return reject(in, fname, row, REJ_BAD_ENCODING);
+	for (i = m->ncols; i < row->ncells; i++)
+		if (has_text(row->cells[i], row->lens[i]))
+			return reject(in, fname, row, REJ_TOO_MANY_CELLS);
+	e = fields_from_row(in, f, m, row);
+	if (e == ERR_ENCODING)
+		return reject(in, fname, row, REJ_BAD_ENCODING);
+	if (e)
+		return err_set(in->info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
+	return build_contact(in, f, row, file_idx, fname);
+}
+
+/* A JSON scalar as text: strings as they are, numbers and booleans
+ * printed, null empty. Arrays and objects are not scalars (-1). */
+static int json_text(json_t *v, char *tmp, size_t cap, const char **s, size_t *len)
+{
+	*s = "";
+	*len = 0;
+	if (json_is_string(v)) {
+		*s = json_string_value(v);
+		*len = json_string_length(v);
+	} else if (json_is_integer(v)) {
+		*len = (size_t)snprintf(tmp, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		*s = tmp;
+	} else if (json_is_real(v)) {
+		*len = (size_t)snprintf(tmp, cap, "%.17g", json_real_value(v));
+		*s = tmp;
+	} else if (json_is_boolean(v)) {
+		*s = json_is_true(v) ? "true" : "false";
+		*len = strlen(*s);
+	} else if (!json_is_null(v)) {
+		return -1;
+	}
+	return 0;
+}
+
+static enum err json_tags(struct ingest *in, struct fields *f, json_t *v)
+{
+	struct buf joined;
+	size_t i;
+	json_t *t;
+	enum err e = ERR_OK;
+
+	if (!json_is_array(v)) {
+		const char *s;
+		size_t len;
+		char tmp[64];
+
+		if (json_text(v, tmp, sizeof(tmp), &s, &len))
+			return ERR_FORMAT;
+		return put_clean(in, s, len, &f->std[FIELD_TAGS]);
+	}
+	buf_init(&joined, 0);
+	json_array_foreach(v, i, t) {
+		if (!json_is_string(t)) {
+			e = ERR_FORMAT;
+			break;
+		}
+		if ((i && buf_addc(&joined, ';')) ||
+		    buf_add(&joined, json_string_value(t), json_string_length(t))) {
+			e = ERR_NOMEM;
+			break;
+		}
+	}
+	if (!e)
+		e = put_clean(in, buf_str(&joined), joined.len, &f->std[FIELD_TAGS]);
+	buf_free(&joined);
+	return e;
+}
+
+static enum err json_custom(struct ingest *in, struct fields *f, json_t *obj)
+{
+	const char *k, *s;
+	json_t *v;
+	size_t len;
+	char tmp[64];
+	enum err e;
+
+	if (!json_is_object(obj))
+		return json_is_null(obj) ? ERR_OK : ERR_FORMAT;
+	json_object_foreach(obj, k, v) {
+		if (json_text(v, tmp, sizeof(tmp), &s, &len))
+			return ERR_FORMAT;
+		e = put_custom(in, f, k, strlen(k), s, len);
+		if (e)
+			return e;
+	}
 	return ERR_OK;
+}
+
+/* A JSON object (the export's shape) → fields. ERR_FORMAT when a value
+ * has the wrong type. Keys that are not contact fields become custom. */
+static enum err fields_from_json(struct ingest *in, struct fields *f, json_t *obj)
+{
+	const char *k, *s;
+	json_t *v;
+	size_t len;
+	char tmp[64];
+	enum err e = ERR_OK;
+
+	fields_reset(in, f);
+	json_object_foreach(obj, k, v) {
+		enum field fld = colmap_field_lookup(k);
+
+		if (!strcmp(k, "custom"))
+			e = json_custom(in, f, v);
+		else if (fld == FIELD_TAGS)
+			e = json_tags(in, f, v);
+		else if (json_text(v, tmp, sizeof(tmp), &s, &len))
+			e = ERR_FORMAT;
+		else if (fld == FIELD_CUSTOM)
+			e = put_custom(in, f, k, strlen(k), s, len);
+		else
+			e = put_clean(in, s, len, &f->std[fld]);
+		if (e)
+			break;
+	}
+	return e;
+}
+
+static enum err ingest_json(struct ingest *in, FILE *fp, uint32_t idx,
+			    const char *fname, struct fields *f)
+{
+	struct jsonin *r;
+	struct jsonin_line line;
+	struct row row;
+	char *cell;
+	size_t celllen;
+	enum err e;
+
+	e = jsonin_open(&r, fp, fname, in->info);
+	if (e)
+		return e;
+	memset(&row, 0, sizeof(row));
+	row.ncells = 1;
+	row.cells = &cell;
+	row.lens = &celllen;
+	while (!(e = jsonin_next(r, &line, in->info))) {
+		cell = (char *)line.raw;
+		celllen = line.rawlen;
+		row.rowno = row.line = line.lineno;
+		in->s->rows_read++;
+		if (!line.obj) {
+			e = reject(in, fname, &row, REJ_BAD_JSON);
+		} else {
+			e = fields_from_json(in, f, line.obj);
+			if (e == ERR_FORMAT || e == ERR_ENCODING)
+				e = reject(in, fname, &row, REJ_BAD_JSON);
+			else if (!e)
+				e = build_contact(in, f, &row, idx, fname);
+			else
+				e = err_set(in->info, e, "out of memory");
+			json_decref(line.obj);
+		}
+		if (e)
+			break;
+	}
+	jsonin_close(r);
+	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
 static enum err add_name(struct ingest *in, const char *name)
@@ -291,23 +503,41 @@ static enum err add_name(struct ingest *in, const char *name)
 	return ERR_OK;
 }
 
-static enum err ingest_one(struct ingest *in, const char *path)
+static int is_json_name(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot && (!strcmp(dot, ".json") || !strcmp(dot, ".jsonl") ||
+		       !strcmp(dot, ".ndjson"));
+}
+
+/* JSON lines when the name says so or the first byte opens an object. */
+static int looks_like_json(FILE *fp, const char *path)
+{
+	int c;
+
+	if (is_json_name(path))
+		return 1;
+	c = getc(fp);
+	if (c == EOF)
+		return 0;
+	ungetc(c, fp);
+	return c == '{';
+}
+
+static enum err ingest_csv(struct ingest *in, FILE *fp, uint32_t idx,
+			   const char *fname, struct fields *f)
 {
 	struct csvin_opts co = { in->o->delimiter, in->o->encoding, 0, 0 };
-	const char *fname = strcmp(path, "-") ? path : "stdin";
 	struct csvin *r = NULL;
 	struct colmap map;
 	struct row row;
-	uint32_t idx = (uint32_t)in->nnames;
 	int have_map = 0;
 	size_t i;
 	enum err e;
 
 	memset(&map, 0, sizeof(map));
-	e = add_name(in, fname);
-	if (e)
-		return err_set(in->info, e, "out of memory");
-	e = csvin_open(&r, path, fname, &co, in->info);
+	e = csvin_open_stream(&r, fp, fname, &co, in->info);
 	if (e)
 		return e;
 	while (!(e = csvin_next(r, &row, in->info))) {
@@ -316,23 +546,18 @@ static enum err ingest_one(struct ingest *in, const char *path)
 				in->s->blank++;
 			continue;
 		}
-		if (!have_map) {
-			e = colmap_build(&map, &row, in->o->maps, in->o->nmaps, fname, in->info);
+		if (have_map) {
+			e = process_row(in, f, &map, &row, idx, fname);
 			if (e)
 				break;
-			have_map = 1;
-			for (i = 0; i < map.nwarnings; i++)
-				warn(in, "%s", map.warnings[i]);
-			e = ensure_cols(in, map.ncols + 1);
-			if (e) {
-				e = err_set(in->info, e, "out of memory");
-				break;
-			}
 			continue;
 		}
-		e = process_row(in, &map, &row, idx, fname);
+		e = colmap_build(&map, &row, in->o->maps, in->o->nmaps, fname, in->info);
 		if (e)
 			break;
+		have_map = 1;
+		for (i = 0; i < map.nwarnings; i++)
+			warn(in, "%s", map.warnings[i]);
 	}
 	if (e == ERR_NOT_FOUND) {
 		e = ERR_OK;
@@ -345,6 +570,32 @@ static enum err ingest_one(struct ingest *in, const char *path)
 	csvin_close(r);
 	if (have_map)
 		colmap_free(&map);
+	return e;
+}
+
+static enum err ingest_one(struct ingest *in, const char *path)
+{
+	const char *fname = strcmp(path, "-") ? path : "stdin";
+	uint32_t idx = (uint32_t)in->nnames;
+	struct fields f;
+	FILE *fp = stdin;
+	enum err e;
+
+	memset(&f, 0, sizeof(f));
+	e = add_name(in, fname);
+	if (e)
+		return err_set(in->info, e, "out of memory");
+	if (strcmp(path, "-") && !(fp = fopen(path, "rb")))
+		return err_set(in->info, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (looks_like_json(fp, path))
+		e = ingest_json(in, fp, idx, fname, &f);
+	else
+		e = ingest_csv(in, fp, idx, fname, &f);
+	if (!e && ferror(fp))
+		e = err_set(in->info, ERR_IO, "cannot read '%s'", fname);
+	if (fp != stdin)
+		fclose(fp);
+	free(f.custom);
 	return e;
 }
 
@@ -523,8 +774,6 @@ static void cleanup(struct ingest *in)
 	buf_free(&in->arena);
 	buf_free(&in->clean);
 	buf_free(&in->rec);
-	free(in->off);
-	free(in->len);
 	contact_free(&in->c);
 }
 

@@ -27,14 +27,15 @@ static const struct opt options[] = {
 
 static const struct opts_spec spec = {
 	.usage = "contactsync import [--region CC] [--map FIELD=COLUMN]... [--delimiter C] [--encoding NAME] [--rejects FILE] [--append] FILE...",
-	.summary = "Reads contact files (CSV; '-' is standard input) into the desired set.\n"
+	.summary = "Reads contact files (CSV, or JSON lines as 'export --format json' writes;\n"
+		   "'-' is standard input) into the desired set.\n"
 		   "Without --append the files replace the desired set; the previous set stays\n"
 		   "in place until the new one is complete, so a failed import changes nothing.\n"
 		   "Exit status 1 when some rows were rejected.",
 	.opts = options,
 	.footer = "reject reasons: empty, not_a_number, invalid_country_code, too_short, too_long,\n"
 		  "  invalid_for_region, no_region, bad_opt_out, unknown_country, too_many_cells,\n"
-		  "  bad_encoding\n",
+		  "  bad_encoding, bad_json\n",
 };
 
 struct import_opts {

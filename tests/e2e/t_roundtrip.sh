@@ -23,6 +23,22 @@ check_rc "export json" 0 cs export --format json -o e.json
 check_eq "one JSON object per contact" 13 "$(wc -l <e.json | tr -d ' ')"
 check_grep "json fields" '"phone":"+447911123456","name":null,"first_name":"Olivia","last_name":"Bennett-Shaw","company":"Harbour Cafe","tags":\["newsletter","vip"\],"opted_out":false' e.json
 
+check_rc "import the JSON export" 0 cs import e.json
+cs export -o j-out.csv
+check_same "JSON round trip is exact" e1.csv j-out.csv
+check_rc "JSON from stdin is recognised" 0 sh -c "cat e.json | '$BIN' import -"
+cs export -o j2-out.csv
+check_same "JSON stdin round trip" e1.csv j2-out.csv
+printf '{"phone":"+447911123456","tags":"a;b","custom":{"x":1},"city":"Leeds"}\nnot json\n[1]\n{"phone":["x"]}\n\n{"phone":447911123457,"opted_out":true}\n' >mixed.jsonl
+check_rc "JSON lines with bad lines exits 1" 1 cs import --rejects jr.csv mixed.jsonl
+check_grep "JSON accounting" "rows read 5 = staged 2 + merged 0 + rejected 3" out.txt
+check_grep "bad JSON line rejected with its line number" "^mixed.jsonl,2,bad_json,not json$" jr.csv
+check_grep "non-object rejected" '^mixed.jsonl,3,bad_json,\[1\]$' jr.csv
+check_grep "wrong value type rejected" '^mixed.jsonl,4,bad_json,' jr.csv
+cs export -o mixed.csv
+check_grep "JSON fields, numbers and extra keys kept" "^+447911123456,,,,,a;b,,Leeds,1$" mixed.csv
+check_grep "numeric phone recovered, boolean opt-out" "^+447911123457,,,,,,true,," mixed.csv
+
 # Same list with other delimiters and encodings gives the same set.
 # (the tags column holds ';' itself, so it is left out of this comparison)
 cut -d, -f1-5,7- e1.csv >notags.csv
