@@ -10,6 +10,7 @@
 #define CONTACTSYNC_ROW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct row {
 	size_t ncells;
@@ -25,6 +26,22 @@ struct row {
 	 * and counted in the reader's statistics.)
 	 */
 	size_t bad_cell;
+};
+
+/*
+ * Options shared by the spreadsheet readers (xlsxin, odsin, xlsin). Those
+ * readers return only rows that hold something: rows that do not exist in
+ * the file, and empty ones (formatting only, repeated blank rows, empty
+ * trailing rows), are skipped; a returned row's rowno is its real row
+ * number in the sheet and cells keep their column positions.
+ */
+struct sheet_opts {
+	const char *sheet;	/* sheet name, or its 1-based number ("2");
+				   NULL = the first visible sheet */
+	uint64_t max_total;	/* zip: cap on inflated bytes, 0 = default */
+	unsigned max_ratio;	/* zip: cap on the inflation ratio, 0 = default */
+	size_t max_row_bytes;	/* 0 = 16 MiB */
+	size_t max_cells;	/* 0 = 20000 columns */
 };
 
 /* 1 when every cell is empty (or the row has no cells). */

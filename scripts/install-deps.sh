@@ -13,7 +13,8 @@ libutf8proc-dev libinih-dev
 libminizip-dev zlib1g-dev libexpat1-dev libfreexl-dev
 libmicrohttpd-dev
 libcmocka-dev
-time
+time unzip
+libreoffice-calc-nogui python3-openpyxl
 "
 
 missing=""
