@@ -24,6 +24,7 @@
 
 #include "colmap.h"
 #include "err.h"
+#include "row.h"
 #include "store.h"
 
 #define REJECT_LIST(X)                                                           \
@@ -59,8 +60,12 @@ struct ingest_opts {
 	const char *rejects_path;	/* NULL = do not write rejects */
 	int append;		/* merge into the current set instead of replacing it */
 	size_t sort_mem;	/* bytes for the sort arena, 0 = default */
+	unsigned long header_row;	/* 0 = the first non-empty row */
+	struct sheet_opts sheet;	/* spreadsheets: sheet and zip caps */
 	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */
 	void (*warn)(void *ctx, const char *msg);
+	/* Says which kind of file each input was read as; may be NULL. */
+	void (*debug)(void *ctx, const char *file, const char *kind);
 	void *warn_ctx;
 };
 
@@ -70,6 +75,7 @@ struct ingest_stats {
 	uint64_t merged;	/* rows merged into an earlier row of the same number */
 	uint64_t rejected;
 	uint64_t blank;		/* blank rows skipped */
+	uint64_t above_header;	/* rows above --header-row skipped */
 	uint64_t updated;	/* with append: staged contacts that already existed */
 	uint64_t total;		/* contacts in the desired set afterwards */
 	uint64_t reasons[REJ__COUNT];

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "contact.h"
 #include "csvin.h"
 #include "csvout.h"
+#include "filekind.h"
 #include "jsonin.h"
 #include "phone.h"
 #include "row.h"
@@ -77,6 +79,12 @@ static void warn(struct ingest *in, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	in->o->warn(in->o->warn_ctx, msg);
+}
+
+static void log_kind(struct ingest *in, const char *fname, enum filekind kind)
+{
+	if (in->o->debug)
+		in->o->debug(in->o->warn_ctx, fname, filekind_name(kind));
 }
 
 static enum reject reject_for_phone(enum phone_reason r)
@@ -503,33 +511,22 @@ static enum err add_name(struct ingest *in, const char *name)
 	return ERR_OK;
 }
 
-static int is_json_name(const char *path)
-{
-	const char *dot = strrchr(path, '.');
+/* Any reader of rows (CSV, spreadsheets) behind one loop. */
+struct source {
+	void *r;
+	enum err (*next)(void *r, struct row *row, struct errinfo *info);
+};
 
-	return dot && (!strcmp(dot, ".json") || !strcmp(dot, ".jsonl") ||
-		       !strcmp(dot, ".ndjson"));
+static enum err csv_next(void *r, struct row *row, struct errinfo *info)
+{
+	return csvin_next(r, row, info);
 }
 
-/* JSON lines when the name says so or the first byte opens an object. */
-static int looks_like_json(FILE *fp, const char *path)
+/* The header is the first non-blank row at or after --header-row. */
+static enum err ingest_rows(struct ingest *in, const struct source *src,
+			    uint32_t idx, const char *fname, struct fields *f)
 {
-	int c;
-
-	if (is_json_name(path))
-		return 1;
-	c = getc(fp);
-	if (c == EOF)
-		return 0;
-	ungetc(c, fp);
-	return c == '{';
-}
-
-static enum err ingest_csv(struct ingest *in, FILE *fp, uint32_t idx,
-			   const char *fname, struct fields *f)
-{
-	struct csvin_opts co = { in->o->delimiter, in->o->encoding, 0, 0 };
-	struct csvin *r = NULL;
+	unsigned long want = in->o->header_row;
 	struct colmap map;
 	struct row row;
 	int have_map = 0;
@@ -537,13 +534,16 @@ static enum err ingest_csv(struct ingest *in, FILE *fp, uint32_t idx,
 	enum err e;
 
 	memset(&map, 0, sizeof(map));
-	e = csvin_open_stream(&r, fp, fname, &co, in->info);
-	if (e)
-		return e;
-	while (!(e = csvin_next(r, &row, in->info))) {
+	while (!(e = src->next(src->r, &row, in->info))) {
+		if (!have_map && want && row.rowno < want) {
+			in->s->above_header++;
+			continue;
+		}
 		if (row_is_blank(&row)) {
 			if (have_map)
 				in->s->blank++;
+			else if (want && row.rowno == want)
+				break;	/* reported below */
 			continue;
 		}
 		if (have_map) {
@@ -552,6 +552,11 @@ static enum err ingest_csv(struct ingest *in, FILE *fp, uint32_t idx,
 				break;
 			continue;
 		}
+		if (want && row.rowno != want) {
+			e = err_set(in->info, ERR_USAGE, "'%s' row %lu is empty: no header there",
+				    fname, want);
+			break;
+		}
 		e = colmap_build(&map, &row, in->o->maps, in->o->nmaps, fname, in->info);
 		if (e)
 			break;
@@ -559,18 +564,96 @@ static enum err ingest_csv(struct ingest *in, FILE *fp, uint32_t idx,
 		for (i = 0; i < map.nwarnings; i++)
 			warn(in, "%s", map.warnings[i]);
 	}
-	if (e == ERR_NOT_FOUND) {
+	if (e == ERR_NOT_FOUND || (!e && !have_map && want)) {
 		e = ERR_OK;
-		if (!have_map)
+		if (!have_map && want)
+			e = err_set(in->info, ERR_USAGE, "'%s' row %lu is empty: no header there",
+				    fname, want);
+		else if (!have_map)
 			warn(in, "'%s' is empty: no header row", fname);
-		if (csvin_stats(r)->cp1252_cells)
-			warn(in, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
-			     fname, csvin_stats(r)->cp1252_cells);
 	}
-	csvin_close(r);
 	if (have_map)
 		colmap_free(&map);
 	return e;
+}
+
+static enum err ingest_csv(struct ingest *in, const char *path, uint32_t idx,
+			   const char *fname, struct fields *f)
+{
+	struct csvin_opts co = { in->o->delimiter, in->o->encoding, 0, 0 };
+	struct source src = { NULL, csv_next };
+	struct csvin *r;
+	enum err e;
+
+	e = csvin_open(&r, path, fname, &co, in->info);
+	if (e)
+		return e;
+	src.r = r;
+	e = ingest_rows(in, &src, idx, fname, f);
+	if (!e && csvin_stats(r)->cp1252_cells)
+		warn(in, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
+		     fname, csvin_stats(r)->cp1252_cells);
+	csvin_close(r);
+	return e;
+}
+
+static enum err ingest_json_file(struct ingest *in, const char *path,
+				 uint32_t idx, const char *fname,
+				 struct fields *f)
+{
+	FILE *fp = fopen(path, "rb");
+	enum err e;
+
+	if (!fp)
+		return err_set(in->info, ERR_IO, "cannot open '%s': %s", fname, strerror(errno));
+	e = ingest_json(in, fp, idx, fname, f);
+	if (!e && ferror(fp))
+		e = err_set(in->info, ERR_IO, "cannot read '%s'", fname);
+	fclose(fp);
+	return e;
+}
+
+/*
+ * Standard input, pipes and other files that can be read only once are
+ * copied to a temporary file in the store directory first (removed when
+ * the file is done): their kind can then be detected like any file's, and
+ * zip-based workbooks need to seek anyway.
+ */
+static enum err spool(struct ingest *in, FILE *src, const char *fname, char **path)
+{
+	char buf[65536];
+	size_t n;
+	int fd;
+	FILE *out;
+
+	if (asprintf(path, "%s/.stdin-XXXXXX", store_dir(in->st)) < 0)
+		return err_set(in->info, ERR_NOMEM, "out of memory");
+	fd = mkstemp(*path);
+	if (fd < 0 || !(out = fdopen(fd, "wb"))) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(in->info, ERR_IO, "cannot create a temporary file in '%s': %s",
+			       store_dir(in->st), strerror(errno));
+	}
+	while ((n = fread(buf, 1, sizeof(buf), src)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (ferror(src)) {
+		fclose(out);
+		return err_set(in->info, ERR_IO, "cannot read '%s': %s", fname, strerror(errno));
+	}
+	if (fclose(out) || n)
+		return err_set(in->info, ERR_STORE_FULL, "cannot write a temporary file in '%s': %s",
+			       store_dir(in->st), strerror(errno));
+	return ERR_OK;
+}
+
+static int is_regular(const char *path)
+{
+	struct stat sb;
+
+	/* A missing file counts as regular: opening it reports the error. */
+	return stat(path, &sb) < 0 || S_ISREG(sb.st_mode);
 }
 
 static enum err ingest_one(struct ingest *in, const char *path)
@@ -578,23 +661,48 @@ static enum err ingest_one(struct ingest *in, const char *path)
 	const char *fname = strcmp(path, "-") ? path : "stdin";
 	uint32_t idx = (uint32_t)in->nnames;
 	struct fields f;
-	FILE *fp = stdin;
+	enum filekind kind;
+	char *spooled = NULL;
 	enum err e;
 
 	memset(&f, 0, sizeof(f));
 	e = add_name(in, fname);
 	if (e)
 		return err_set(in->info, e, "out of memory");
-	if (strcmp(path, "-") && !(fp = fopen(path, "rb")))
-		return err_set(in->info, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if (looks_like_json(fp, path))
-		e = ingest_json(in, fp, idx, fname, &f);
-	else
-		e = ingest_csv(in, fp, idx, fname, &f);
-	if (!e && ferror(fp))
-		e = err_set(in->info, ERR_IO, "cannot read '%s'", fname);
-	if (fp != stdin)
-		fclose(fp);
+	if (!strcmp(path, "-")) {
+		e = spool(in, stdin, fname, &spooled);
+		path = spooled;
+	} else if (!is_regular(path)) {
+		FILE *src = fopen(path, "rb");
+
+		if (!src)
+			return err_set(in->info, ERR_IO, "cannot open '%s': %s", fname,
+				       strerror(errno));
+		e = spool(in, src, fname, &spooled);
+		fclose(src);
+		path = spooled;
+	}
+	if (!e)
+		e = filekind_detect(path, fname, &kind, in->info);
+	if (!e) {
+		log_kind(in, fname, kind);
+		switch (kind) {
+		case FILEKIND_JSON:
+			e = ingest_json_file(in, path, idx, fname, &f);
+			break;
+		case FILEKIND_CSV:
+			e = ingest_csv(in, path, idx, fname, &f);
+			break;
+		default:
+			e = err_set(in->info, ERR_FORMAT, "'%s': %s workbooks are not supported yet",
+				    fname, filekind_name(kind));
+			break;
+		}
+	}
+	if (spooled) {
+		unlink(spooled);
+		free(spooled);
+	}
 	free(f.custom);
 	return e;
 }

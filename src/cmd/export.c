@@ -1,4 +1,8 @@
-/* contactsync export: the desired set as CSV or JSON lines. */
+/*
+ * contactsync export: the desired set as CSV, JSON lines or an XLSX
+ * workbook. CSV and XLSX share one definition of the columns (put_row),
+ * so the two can never disagree.
+ */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -12,22 +16,27 @@
 #include "csvout.h"
 #include "log.h"
 #include "store.h"
+#include "xlsxout.h"
 
 enum { O_FROM, O_FORMAT, O_OUTPUT };
-enum format { FMT_CSV, FMT_JSON };
+enum format { FMT_CSV, FMT_JSON, FMT_XLSX };
 
 static const struct opt options[] = {
 	{ "from", 0, "desired", "what to export (default desired)", O_FROM },
-	{ "format", 0, "csv|json", "output format (default csv)", O_FORMAT },
+	{ "format", 0, "csv|json|xlsx", "output format (default csv); xlsx needs -o FILE", O_FORMAT },
 	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync export [--from desired] [--format csv|json] [-o FILE]",
+	.usage = "contactsync export [--from desired] [--format csv|json|xlsx] [-o FILE]",
 	.summary = "Writes the desired set. CSV columns: phone, name, first_name, last_name,\n"
 		   "company, tags (joined with ';'), opted_out (true, false or empty), then one\n"
-		   "column per custom field, sorted. JSON: one object per line.",
+		   "column per custom field, sorted. JSON: one object per line.\n"
+		   "XLSX: the CSV's columns, every cell text, on sheet 'Contacts' (continued on\n"
+		   "'Contacts (2)' ... past 1,048,575 contacts); temporary files go beside FILE.\n"
+		   "A value longer than a cell's 32,767 characters is cut, with a warning and\n"
+		   "exit status 1.",
 	.opts = options,
 };
 
@@ -54,8 +63,10 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 			o->format = FMT_CSV;
 		else if (!strcmp(arg, "json"))
 			o->format = FMT_JSON;
+		else if (!strcmp(arg, "xlsx"))
+			o->format = FMT_XLSX;
 		else {
-			err_set(info, ERR_USAGE, "--format must be csv or json, not '%s'", arg);
+			err_set(info, ERR_USAGE, "--format must be csv, json or xlsx, not '%s'", arg);
 			return -1;
 		}
 		return 0;
@@ -172,49 +183,85 @@ static enum err collect_keys(void *ctx, const struct contact *c)
 	return ERR_OK;
 }
 
-struct csv_ctx {
-	struct csvout w;
+static const char *const base_header[] = { "phone", "name", "first_name", "last_name",
+					  "company", "tags", "opted_out" };
+#define NBASE (sizeof(base_header) / sizeof(base_header[0]))
+
+/*
+ * Where put_row sends a row's cells: a CSV or an XLSX writer. The first
+ * error sticks and the remaining cells of the row are skipped.
+ */
+struct sink {
+	enum err (*cell)(void *w, const char *s, size_t len);
+	enum err (*end_row)(void *w);
+	void *w;
+	enum err e;
 	const struct keys *keys;
-	FILE *fp;
 	struct buf tags;
 };
 
-static void cell(struct csvout *w, const struct str *s)
+static void put(struct sink *k, const char *s, size_t len)
 {
-	csvout_cell(w, s->ptr, s->len);
+	if (!k->e)
+		k->e = k->cell(k->w, s, len);
 }
 
-static enum err write_csv_row(void *ctx, const struct contact *c)
+static void put_str(struct sink *k, const struct str *s)
 {
-	struct csv_ctx *x = ctx;
+	put(k, s->ptr, s->len);
+}
+
+static enum err put_row(struct sink *k, const struct contact *c)
+{
 	size_t i, j = 0;
 
-	csvout_cellz(&x->w, c->phone);
-	cell(&x->w, &c->name);
-	cell(&x->w, &c->first_name);
-	cell(&x->w, &c->last_name);
-	cell(&x->w, &c->company);
-	buf_reset(&x->tags);
+	put(k, c->phone, strlen(c->phone));
+	put_str(k, &c->name);
+	put_str(k, &c->first_name);
+	put_str(k, &c->last_name);
+	put_str(k, &c->company);
+	buf_reset(&k->tags);
 	for (i = 0; i < c->ntags; i++)
-		if ((i && buf_addc(&x->tags, ';')) ||
-		    buf_add(&x->tags, c->tags[i].ptr, c->tags[i].len))
+		if ((i && buf_addc(&k->tags, ';')) ||
+		    buf_add(&k->tags, c->tags[i].ptr, c->tags[i].len))
 			return ERR_NOMEM;
-	csvout_cell(&x->w, buf_str(&x->tags), x->tags.len);
-	csvout_cellz(&x->w, tri_str(c->opted_out));
+	put(k, buf_str(&k->tags), k->tags.len);
+	put(k, tri_str(c->opted_out), strlen(tri_str(c->opted_out)));
 	/* custom fields are sorted like the key list: one merge pass */
-	for (i = 0; i < x->keys->n; i++) {
-		const char *key = x->keys->v[i];
+	for (i = 0; i < k->keys->n; i++) {
+		const char *key = k->keys->v[i];
 
 		if (j < c->ncustom && c->custom[j].key.len == strlen(key) &&
 		    !memcmp(c->custom[j].key.ptr, key, c->custom[j].key.len)) {
-			cell(&x->w, &c->custom[j].val);
+			put_str(k, &c->custom[j].val);
 			j++;
 		} else {
-			csvout_cell(&x->w, "", 0);
+			put(k, "", 0);
 		}
 	}
-	csvout_end_row(&x->w);
-	return ferror(x->fp) ? ERR_IO : ERR_OK;
+	if (!k->e)
+		k->e = k->end_row(k->w);
+	return k->e;
+}
+
+/* csvout reports write errors through the stream, checked per row. */
+static enum err csv_cell(void *w, const char *s, size_t len)
+{
+	csvout_cell(w, s, len);
+	return ERR_OK;
+}
+
+static enum err csv_end_row(void *w)
+{
+	struct csvout *cw = w;
+
+	csvout_end_row(cw);
+	return ferror(cw->fp) ? ERR_IO : ERR_OK;
+}
+
+static enum err write_row(void *ctx, const struct contact *c)
+{
+	return put_row(ctx, c);
 }
 
 static json_t *jstr(const struct str *s)
@@ -259,30 +306,158 @@ static enum err write_json_row(void *ctx, const struct contact *c)
 static enum err write_csv(struct store *st, const char *dataset, FILE *fp,
 			  struct errinfo *info)
 {
-	static const char *const header[] = { "phone", "name", "first_name", "last_name",
-					      "company", "tags", "opted_out" };
 	struct keys keys = { 0 };
-	struct csv_ctx x;
+	struct csvout w;
+	struct sink k = { csv_cell, csv_end_row, &w, ERR_OK, &keys, { 0 } };
 	size_t i;
 	enum err e;
 
+	buf_init(&k.tags, 0);
 	e = each_contact(st, dataset, collect_keys, &keys, info);
-	if (e) {
-		keys_free(&keys);
-		return e;
-	}
-	csvout_init(&x.w, fp, ',');
-	buf_init(&x.tags, 0);
-	x.keys = &keys;
-	x.fp = fp;
-	for (i = 0; i < sizeof(header) / sizeof(header[0]); i++)
-		csvout_cellz(&x.w, header[i]);
+	if (e)
+		goto out;
+	csvout_init(&w, fp, ',');
+	for (i = 0; i < NBASE; i++)
+		csvout_cellz(&w, base_header[i]);
 	for (i = 0; i < keys.n; i++)
-		csvout_cellz(&x.w, keys.v[i]);
-	csvout_end_row(&x.w);
-	e = each_contact(st, dataset, write_csv_row, &x, info);
-	buf_free(&x.tags);
+		csvout_cellz(&w, keys.v[i]);
+	csvout_end_row(&w);
+	e = each_contact(st, dataset, write_row, &k, info);
+out:
+	buf_free(&k.tags);
 	keys_free(&keys);
+	return e;
+}
+
+/* First pass for XLSX: the custom keys, and the size the sheet will have. */
+struct scan {
+	struct keys keys;
+	uint64_t bytes, cells;
+};
+
+static void count(struct scan *s, size_t len)
+{
+	s->bytes += len;
+	s->cells += len > 0;
+}
+
+static enum err scan_contact(void *ctx, const struct contact *c)
+{
+	struct scan *s = ctx;
+	size_t i;
+
+	count(s, strlen(c->phone));
+	count(s, c->name.len);
+	count(s, c->first_name.len);
+	count(s, c->last_name.len);
+	count(s, c->company.len);
+	for (i = 0; i < c->ntags; i++)
+		count(s, c->tags[i].len + 1);
+	count(s, 5);
+	for (i = 0; i < c->ncustom; i++)
+		count(s, c->custom[i].val.len);
+	return collect_keys(&s->keys, c);
+}
+
+struct xlsx_ctx {
+	struct xlsxout *w;
+	struct errinfo *info;
+};
+
+static enum err xlsx_cell(void *ctx, const char *s, size_t len)
+{
+	struct xlsx_ctx *x = ctx;
+
+	return xlsxout_cell(x->w, s, len, x->info);
+}
+
+static enum err xlsx_end_row(void *ctx)
+{
+	struct xlsx_ctx *x = ctx;
+
+	return xlsxout_end_row(x->w, x->info);
+}
+
+/* Directory of path, where libxlsxwriter's temporary files go (new). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+static const char *column_name(const struct keys *keys, size_t col)
+{
+	return col < NBASE ? base_header[col] : keys->v[col - NBASE];
+}
+
+/*
+ * Writes the workbook at path (`name` in messages). A value cut to fit a
+ * cell is reported here and sets *partial: the file is complete but does
+ * not hold everything.
+ */
+static enum err write_xlsx(struct store *st, const char *dataset, const char *path,
+			   const char *name, int *partial, struct errinfo *info)
+{
+	struct scan scan = { { 0 }, 0, 0 };
+	struct xlsxout_opts xo = { "Contacts", NULL, 0, 0, 0 };
+	struct xlsxout_stats stats;
+	struct xlsxout *w = NULL;
+	struct xlsx_ctx x = { NULL, info };
+	struct sink k = { xlsx_cell, xlsx_end_row, &x, ERR_OK, &scan.keys, { 0 } };
+	const char **header = NULL;
+	char *tmpdir = NULL;
+	size_t i;
+	enum err e;
+
+	buf_init(&k.tags, 0);
+	e = each_contact(st, dataset, scan_contact, &scan, info);
+	if (e)
+		goto out;
+	header = malloc((NBASE + scan.keys.n) * sizeof(*header));
+	tmpdir = dir_of(name);
+	if (!header || !tmpdir) {
+		e = err_set(info, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < NBASE + scan.keys.n; i++)
+		header[i] = column_name(&scan.keys, i);
+	xo.tmpdir = tmpdir;
+	xo.zip64 = xlsxout_needs_zip64(scan.bytes, scan.cells);
+	e = xlsxout_open(&w, path, name, &xo, info);
+	if (!e)
+		e = xlsxout_header(w, header, NBASE + scan.keys.n, info);
+	if (e)
+		goto out;
+	x.w = w;
+	e = each_contact(st, dataset, write_row, &k, info);
+	if (e)
+		goto out;
+	e = xlsxout_close(w, &stats, info);
+	w = NULL;
+	if (e)
+		goto out;
+	if (stats.sheets > 1)
+		log_info("'%s': %llu contacts on %u sheets, 'Contacts' to 'Contacts (%u)'",
+			 name, (unsigned long long)stats.rows, stats.sheets, stats.sheets);
+	if (stats.truncated) {
+		log_warn("'%s': %llu value%s cut to a cell's %u characters (the first "
+			 "at %s, column '%s')", name, (unsigned long long)stats.truncated,
+			 stats.truncated == 1 ? "" : "s", XLSXOUT_MAX_CELL,
+			 stats.first_truncated,
+			 column_name(&scan.keys, stats.first_truncated_col));
+		*partial = 1;
+	}
+out:
+	xlsxout_abort(w);
+	free(tmpdir);
+	free(header);
+	buf_free(&k.tags);
+	keys_free(&scan.keys);
 	return e;
 }
 
@@ -292,7 +467,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 	struct errinfo info = { ERR_OK, "" };
 	char *tmp = NULL;
 	FILE *fp = stdout;
-	int npos, done, rc;
+	int npos, done, rc, partial = 0;
 	enum err e;
 
 	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
@@ -300,6 +475,11 @@ int cmd_export(int argc, char **argv, struct app *app)
 		return rc;
 	if (npos) {
 		log_error("export takes no arguments (see 'contactsync export --help')");
+		return EXIT_USAGE;
+	}
+	if (o.format == FMT_XLSX && !o.output) {
+		log_error("--format xlsx needs -o FILE: a workbook is a zip archive, not text "
+			  "for standard output");
 		return EXIT_USAGE;
 	}
 	if (o.output) {
@@ -312,10 +492,17 @@ int cmd_export(int argc, char **argv, struct app *app)
 			return EXIT_USAGE;
 		}
 	}
+	/*
+	 * libxlsxwriter writes the workbook at tmp through a stream of its own
+	 * (truncating the same inode); ours stays empty, and its fsync below
+	 * covers what libxlsxwriter wrote.
+	 */
 	if (o.format == FMT_CSV)
 		e = write_csv(app->store, o.dataset, fp, &info);
-	else
+	else if (o.format == FMT_JSON)
 		e = each_contact(app->store, o.dataset, write_json_row, fp, &info);
+	else
+		e = write_xlsx(app->store, o.dataset, tmp, o.output, &partial, &info);
 	if (o.output) {
 		if (fflush(fp) || ferror(fp) || fsync(fileno(fp)))
 			e = e ? e : err_set(&info, ERR_IO, "cannot write '%s': %s",
@@ -332,7 +519,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 	if (e == ERR_IO && !info.msg[0])
 		err_set(&info, ERR_IO, "cannot write the export: %s", strerror(errno));
 	if (!e)
-		return EXIT_OK;
+		return partial ? EXIT_PARTIAL : EXIT_OK;
 	rc = app_fail(e, &info);
 	/* The store was read fine; only the output failed. */
 	return e == ERR_IO ? EXIT_PARTIAL : rc;

@@ -1,4 +1,6 @@
 /* contactsync import: contact files → the store's desired set. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,8 @@
 #include "log.h"
 #include "phone.h"
 
-enum { O_REGION, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_APPEND };
+enum { O_REGION, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_APPEND, O_SHEET,
+       O_HEADER_ROW, O_ZIP_MAX_BYTES, O_ZIP_MAX_RATIO };
 
 static const struct opt options[] = {
 	{ "region", 0, "CC", "default region for national numbers (ISO 3166, e.g. GB)", O_REGION },
@@ -22,11 +25,18 @@ static const struct opt options[] = {
 	  "                                 (default: detected)", O_ENCODING },
 	{ "rejects", 0, "FILE", "write rejected rows to FILE (CSV: file, row, reason, cells)", O_REJECTS },
 	{ "append", 0, NULL, "merge into the desired set instead of replacing it", O_APPEND },
+	{ "sheet", 0, "NAME|N", "spreadsheets: the sheet to read, by name or number\n"
+	  "                                 (default: the first visible sheet)", O_SHEET },
+	{ "header-row", 0, "N", "the header is row N (default: the first non-empty row)", O_HEADER_ROW },
+	{ "zip-max-bytes", 0, "N", "XLSX/ODS: refuse files that inflate to more than N bytes\n"
+	  "                                 (suffixes K, M, G; default 4G)", O_ZIP_MAX_BYTES },
+	{ "zip-max-ratio", 0, "R", "XLSX/ODS: refuse parts that inflate more than R times\n"
+	  "                                 (default 1000)", O_ZIP_MAX_RATIO },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync import [--region CC] [--map FIELD=COLUMN]... [--delimiter C] [--encoding NAME] [--rejects FILE] [--append] FILE...",
+	.usage = "contactsync import [--region CC] [--map FIELD=COLUMN]... [--delimiter C] [--encoding NAME] [--sheet NAME|N] [--header-row N] [--rejects FILE] [--append] FILE...",
 	.summary = "Reads contact files (CSV, or JSON lines as 'export --format json' writes;\n"
 		   "'-' is standard input) into the desired set.\n"
 		   "Without --append the files replace the desired set; the previous set stays\n"
@@ -70,6 +80,48 @@ static int add_map(struct import_opts *o, const char *arg, struct errinfo *info)
 	return 0;
 }
 
+static int parse_count(const char *arg, const char *opt, unsigned long min,
+		       unsigned long max, unsigned long *out, struct errinfo *info)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		err_set(info, ERR_USAGE, "%s must be a number from %lu to %lu, not '%s'",
+			opt, min, max, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "500M", "2G", "123456": bytes. */
+static int parse_size(const char *arg, uint64_t *out, struct errinfo *info)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || end == arg || *end || arg[0] == '-' || !v || v > (~0ull >> shift)) {
+		err_set(info, ERR_USAGE, "--zip-max-bytes must be a size such as 500M or 2G, not '%s'", arg);
+		return -1;
+	}
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 {
 	struct import_opts *o = ctx;
@@ -99,6 +151,21 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 	case O_APPEND:
 		o->in.append = 1;
 		return 0;
+	case O_SHEET:
+		o->in.sheet.sheet = arg;
+		return 0;
+	case O_HEADER_ROW:
+		return parse_count(arg, "--header-row", 1, 1048576, &o->in.header_row, info);
+	case O_ZIP_MAX_BYTES:
+		return parse_size(arg, &o->in.sheet.max_total, info);
+	case O_ZIP_MAX_RATIO: {
+		unsigned long r;
+
+		if (parse_count(arg, "--zip-max-ratio", 1, 1000000, &r, info))
+			return -1;
+		o->in.sheet.max_ratio = (unsigned)r;
+		return 0;
+	}
 	}
 	return -1;
 }
@@ -107,6 +174,12 @@ static void warn(void *ctx, const char *msg)
 {
 	(void)ctx;
 	log_warn("%s", msg);
+}
+
+static void debug(void *ctx, const char *file, const char *kind)
+{
+	(void)ctx;
+	log_debug("reading '%s' as %s", file, kind);
 }
 
 static void report(const struct ingest_stats *s, const struct import_opts *o)
@@ -123,6 +196,8 @@ static void report(const struct ingest_stats *s, const struct import_opts *o)
 		printf(" (%llu updated)", (unsigned long long)s->updated);
 	if (s->blank)
 		printf("; %llu blank rows skipped", (unsigned long long)s->blank);
+	if (s->above_header)
+		printf("; %llu rows above the header skipped", (unsigned long long)s->above_header);
 	printf("\n");
 	if (!s->rejected)
 		return;
@@ -150,6 +225,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 
 	memset(&o, 0, sizeof(o));
 	o.in.warn = warn;
+	o.in.debug = debug;
 	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		goto out;
