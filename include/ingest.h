@@ -64,8 +64,8 @@ struct ingest_opts {
 	struct sheet_opts sheet;	/* spreadsheets: sheet and zip caps */
 	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */
 	void (*warn)(void *ctx, const char *msg);
-	/* Says which kind of file each input was read as; may be NULL. */
-	void (*debug)(void *ctx, const char *file, const char *kind);
+	/* Says how each input is read (its kind, its sheet); may be NULL. */
+	void (*debug)(void *ctx, const char *file, const char *what);
 	void *warn_ctx;
 };
 

@@ -45,6 +45,44 @@ static int ole_is_encrypted(FILE *fp)
 	return 0;
 }
 
+/* ODF encrypts the parts inside the zip and says so in the manifest. */
+static int odf_is_encrypted(struct unzip *z)
+{
+	struct buf manifest;
+	struct errinfo ignored;
+	int enc = 0;
+
+	buf_init(&manifest, (size_t)4 << 20);
+	if (!unzip_read_all(z, "META-INF/manifest.xml", &manifest, &ignored))
+		enc = strstr(buf_str(&manifest), "encryption-data") != NULL;
+	buf_free(&manifest);
+	return enc;
+}
+
+/*
+ * A BIFF8 workbook whose globals substream (BOF record 0x0809, version
+ * 0x0600, type 0x0005) is followed at once by a FILEPASS record (0x002F)
+ * is encrypted; FreeXL 1.0 does not notice RC4 encryption by itself.
+ */
+static int biff_is_encrypted(FILE *fp)
+{
+	static const unsigned char bof[8] = { 0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00 };
+	unsigned char chunk[65536 + 32];
+	size_t keep = 0, n;
+
+	rewind(fp);
+	while ((n = fread(chunk + keep, 1, sizeof(chunk) - keep, fp)) > 0) {
+		size_t len = keep + n;
+		unsigned char *p = memmem(chunk, len, bof, sizeof(bof));
+
+		if (p && p + 22 <= chunk + len)
+			return p[20] == 0x2F && p[21] == 0x00;
+		keep = len < 31 ? len : 31;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	return 0;
+}
+
 static enum err zip_kind(const char *path, const char *name, enum filekind *kind,
 			 struct errinfo *info)
 {
@@ -53,11 +91,15 @@ static enum err zip_kind(const char *path, const char *name, enum filekind *kind
 
 	if (e)
 		return e;
-	if (unzip_has(z, "[Content_Types].xml"))
+	if (unzip_has(z, "[Content_Types].xml")) {
 		*kind = FILEKIND_XLSX;
-	else if (unzip_has(z, "content.xml") || unzip_has(z, "mimetype"))
+	} else if (unzip_has(z, "content.xml") || unzip_has(z, "mimetype")) {
 		*kind = FILEKIND_ODS;
-	else
+		if (odf_is_encrypted(z))
+			e = err_set(info, ERR_FORMAT,
+				    "'%s' is password-protected (encrypted): save it without a password first",
+				    name);
+	} else
 		e = err_set(info, ERR_FORMAT,
 			    "'%s' is a zip archive but neither an XLSX nor an ODS workbook", name);
 	unzip_close(z);
@@ -92,7 +134,7 @@ enum err filekind_detect(const char *path, const char *name,
 		return err_set(info, ERR_IO, "cannot read '%s': %s", name, strerror(err));
 	}
 	if (n >= sizeof(OLE_SIG) && !memcmp(head, OLE_SIG, sizeof(OLE_SIG))) {
-		encrypted = ole_is_encrypted(fp);
+		encrypted = ole_is_encrypted(fp) || biff_is_encrypted(fp);
 		*kind = FILEKIND_XLS;
 	}
 	fclose(fp);

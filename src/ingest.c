@@ -15,6 +15,9 @@
 #include "csvout.h"
 #include "filekind.h"
 #include "jsonin.h"
+#include "odsin.h"
+#include "xlsin.h"
+#include "xlsxin.h"
 #include "phone.h"
 #include "row.h"
 #include "sorter.h"
@@ -522,6 +525,21 @@ static enum err csv_next(void *r, struct row *row, struct errinfo *info)
 	return csvin_next(r, row, info);
 }
 
+static enum err xlsx_next(void *r, struct row *row, struct errinfo *info)
+{
+	return xlsxin_next(r, row, info);
+}
+
+static enum err ods_next(void *r, struct row *row, struct errinfo *info)
+{
+	return odsin_next(r, row, info);
+}
+
+static enum err xls_next(void *r, struct row *row, struct errinfo *info)
+{
+	return xlsin_next(r, row, info);
+}
+
 /* The header is the first non-blank row at or after --header-row. */
 static enum err ingest_rows(struct ingest *in, const struct source *src,
 			    uint32_t idx, const char *fname, struct fields *f)
@@ -594,6 +612,63 @@ static enum err ingest_csv(struct ingest *in, const char *path, uint32_t idx,
 		warn(in, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
 		     fname, csvin_stats(r)->cp1252_cells);
 	csvin_close(r);
+	return e;
+}
+
+/* XLSX, ODS and XLS share the sheet options and the row loop. */
+static enum err ingest_sheet(struct ingest *in, enum filekind kind,
+			     const char *path, uint32_t idx, const char *fname,
+			     struct fields *f)
+{
+	const struct sheet_opts *so = &in->o->sheet;
+	struct source src = { NULL, NULL };
+	const char *sheet = NULL;
+	enum err e;
+
+	switch (kind) {
+	case FILEKIND_XLSX: {
+		struct xlsxin *r;
+
+		e = xlsxin_open(&r, path, fname, so, in->info);
+		if (e)
+			return e;
+		src.r = r;
+		src.next = xlsx_next;
+		sheet = xlsxin_sheet(r);
+		break;
+	}
+	case FILEKIND_ODS: {
+		struct odsin *r;
+
+		e = odsin_open(&r, path, fname, so, in->info);
+		if (e)
+			return e;
+		src.r = r;
+		src.next = ods_next;
+		sheet = odsin_sheet(r);
+		break;
+	}
+	default: {
+		struct xlsin *r;
+
+		e = xlsin_open(&r, path, fname, so, in->info);
+		if (e)
+			return e;
+		src.r = r;
+		src.next = xls_next;
+		sheet = xlsin_sheet(r);
+		break;
+	}
+	}
+	if (in->o->debug)
+		in->o->debug(in->o->warn_ctx, fname, sheet);
+	e = ingest_rows(in, &src, idx, fname, f);
+	if (kind == FILEKIND_XLSX)
+		xlsxin_close(src.r);
+	else if (kind == FILEKIND_ODS)
+		odsin_close(src.r);
+	else
+		xlsin_close(src.r);
 	return e;
 }
 
@@ -694,8 +769,7 @@ static enum err ingest_one(struct ingest *in, const char *path)
 			e = ingest_csv(in, path, idx, fname, &f);
 			break;
 		default:
-			e = err_set(in->info, ERR_FORMAT, "'%s': %s workbooks are not supported yet",
-				    fname, filekind_name(kind));
+			e = ingest_sheet(in, kind, path, idx, fname, &f);
 			break;
 		}
 	}

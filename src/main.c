@@ -28,7 +28,7 @@ static const struct command {
 } commands[] = {
 	{ "phone", cmd_phone, NEEDS_NOTHING, "normalise phone numbers to E.164" },
 	{ "import", cmd_import, NEEDS_STORE_WRITE, "read contact files into the desired set" },
-	{ "export", cmd_export, NEEDS_STORE_READ, "write the desired set as CSV or JSON" },
+	{ "export", cmd_export, NEEDS_STORE_READ, "write the desired set as CSV, JSON or XLSX" },
 	{ NULL, NULL, 0, NULL },
 };
 

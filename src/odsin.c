@@ -53,8 +53,8 @@
  * Memory is bounded: a row may hold at most max_cells cells and
  * max_row_bytes bytes of text (ERR_LIMIT naming the cell), and expat may
  * buffer no token (a tag with its attributes, a comment) larger than
- * max_row_bytes plus MAX_TAG_SLACK. DTDs are refused, so no entity can be
- * declared at all.
+ * max_row_bytes plus MAX_TAG_SLACK, nor elements nested deeper than
+ * MAX_DEPTH. DTDs are refused, so no entity can be declared at all.
  */
 #include "odsin.h"
 
@@ -84,6 +84,9 @@
 #define STYLE_NAME_CAP 1024
 #define MIMETYPE_CAP 256
 #define MANIFEST_CAP ((size_t)4 << 20)
+/* expat keeps every open element; ODS nests a few levels, lists and
+ * spans in a cell a few more. */
+#define MAX_DEPTH 1000
 
 #define MIME_ODS "application/vnd.oasis.opendocument.spreadsheet"
 #define MIME_OTS "application/vnd.oasis.opendocument.spreadsheet-template"
@@ -146,7 +149,6 @@ struct odsin {
 	uint32_t row_rep;
 	uint64_t col;		/* column of the current cell, 0-based */
 	uint32_t col_rep;
-	int covered;
 	int collect;		/* the cell's text is its value */
 	unsigned npara;
 	struct buf cur;		/* the current cell's text */
@@ -666,28 +668,27 @@ static int is_hidden_style(const struct odsin *r, const char *style)
 	return 0;
 }
 
+/* Notes the table styles that hide their table; a name too long for
+ * style_name is simply not noted (its table counts as visible). */
 static void in_styles(struct odsin *r, const char *el, const XML_Char **a)
 {
-	const char *v;
+	const char *family, *name, *display;
 
 	if (r->depth == r->styles_d + 1 && strcmp(el, NS_STYLE "style") == 0) {
-		v = attr(a, NS_STYLE "family");
-		if (!v || strcmp(v, "table") != 0)
-			goto skip_it;
-		v = attr(a, NS_STYLE "name");
+		family = attr(a, NS_STYLE "family");
+		name = attr(a, NS_STYLE "name");
 		buf_reset(&r->style_name);
-		if (!v || buf_adds(&r->style_name, v))
-			goto skip_it;
-		r->style_d = r->depth;
-		r->style_hidden = 0;
-		return;
+		if (family && strcmp(family, "table") == 0 && name &&
+		    buf_adds(&r->style_name, name) == ERR_OK) {
+			r->style_d = r->depth;
+			r->style_hidden = 0;
+			return;
+		}
+	} else if (r->style_d && r->depth == r->style_d + 1 &&
+		   strcmp(el, NS_STYLE "table-properties") == 0) {
+		display = attr(a, NS_TABLE "display");
+		r->style_hidden = display && strcmp(display, "false") == 0;
 	}
-	if (r->style_d && r->depth == r->style_d + 1 &&
-	    strcmp(el, NS_STYLE "table-properties") == 0) {
-		v = attr(a, NS_TABLE "display");
-		r->style_hidden = v && strcmp(v, "false") == 0;
-	}
-skip_it:
 	skip(r);
 }
 
@@ -774,6 +775,13 @@ static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
 
 	r->since_event = 0;
 	r->depth++;
+	if (r->depth > MAX_DEPTH) {
+		hfail(r, ERR_LIMIT,
+		      "'%s': content.xml line %lu: elements nested deeper than %d",
+		      r->name, (unsigned long)XML_GetCurrentLineNumber(r->xp),
+		      MAX_DEPTH);
+		return;
+	}
 	if (r->skip || r->hfail)
 		return;
 	if (r->cell_d) {
@@ -995,50 +1003,57 @@ static enum err select_sheet(struct odsin *r, struct errinfo *info)
 
 /* ---- the package ----------------------------------------------------- */
 
-static enum err check_package(struct odsin *r, struct errinfo *info)
+/* The mimetype entry, when there is one (ODF requires it, but nothing
+ * else needs it to read the file). */
+static enum err check_mimetype(struct odsin *r, struct errinfo *info)
 {
 	struct buf b;
-	enum err e = ERR_OK;
-	size_t n;
+	enum err e;
 
-	buf_init(&b, MANIFEST_CAP);
-	if (unzip_has(r->z, "mimetype")) {
-		b.max = MIMETYPE_CAP;
-		if ((e = unzip_read_all(r->z, "mimetype", &b, info)))
-			goto done;
-		n = b.len;
-		while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == '\r' ||
-				 b.data[n - 1] == ' '))
-			b.data[--n] = '\0';
-		if (strcmp(buf_str(&b), MIME_ODS) != 0 &&
-		    strcmp(buf_str(&b), MIME_OTS) != 0) {
-			e = fail(r, info, ERR_FORMAT,
-				 "'%s': not an OpenDocument spreadsheet (mimetype '%.100s')",
-				 r->name, buf_str(&b));
-			goto done;
-		}
-	}
-	if (!unzip_has(r->z, "content.xml")) {
-		e = fail(r, info, ERR_FORMAT,
-			 "'%s': not an OpenDocument spreadsheet (no 'content.xml')",
-			 r->name);
-		goto done;
-	}
-	/* An encrypted package says so in its manifest; its content.xml
-	 * would only give an XML error. */
-	if (unzip_has(r->z, "META-INF/manifest.xml")) {
-		buf_reset(&b);
-		b.max = MANIFEST_CAP;
-		if ((e = unzip_read_all(r->z, "META-INF/manifest.xml", &b, info)))
-			goto done;
-		if (b.data && memmem(b.data, b.len, "encryption-data", 15))
-			e = fail(r, info, ERR_FORMAT, "'%s' is password-protected",
-				 r->name);
-	}
-done:
-	if (e)
-		r->failed = e;
+	if (!unzip_has(r->z, "mimetype"))
+		return ERR_OK;
+	buf_init(&b, MIMETYPE_CAP);
+	e = unzip_read_all(r->z, "mimetype", &b, info);
+	while (!e && b.len > 0 && strchr(" \r\n", b.data[b.len - 1]))
+		b.data[--b.len] = '\0';
+	if (!e && strcmp(buf_str(&b), MIME_ODS) != 0 &&
+	    strcmp(buf_str(&b), MIME_OTS) != 0)
+		e = err_set(info, ERR_FORMAT,
+			    "'%s': not an OpenDocument spreadsheet (mimetype '%.100s')",
+			    r->name, buf_str(&b));
 	buf_free(&b);
+	return e;
+}
+
+/* An encrypted package says so in its manifest; its content.xml would
+ * only give an XML error. */
+static enum err check_encryption(struct odsin *r, struct errinfo *info)
+{
+	struct buf b;
+	enum err e;
+
+	if (!unzip_has(r->z, "META-INF/manifest.xml"))
+		return ERR_OK;
+	buf_init(&b, MANIFEST_CAP);
+	e = unzip_read_all(r->z, "META-INF/manifest.xml", &b, info);
+	if (!e && b.len > 0 && memmem(b.data, b.len, "encryption-data", 15))
+		e = err_set(info, ERR_FORMAT, "'%s' is password-protected",
+			    r->name);
+	buf_free(&b);
+	return e;
+}
+
+static enum err check_package(struct odsin *r, struct errinfo *info)
+{
+	enum err e;
+
+	if (!(e = check_mimetype(r, info)) && !unzip_has(r->z, "content.xml"))
+		e = err_set(info, ERR_FORMAT,
+			    "'%s': not an OpenDocument spreadsheet (no 'content.xml')",
+			    r->name);
+	if (!e)
+		e = check_encryption(r, info);
+	r->failed = e;
 	return e;
 }
 

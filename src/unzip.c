@@ -18,6 +18,7 @@ struct unzip {
 	char *entry;
 	uint64_t compressed, inflated;
 	int open;
+	int eof;	/* read to the end: minizip's entry already closed */
 };
 
 enum err unzip_open(struct unzip **out, const char *path, const char *name,
@@ -96,6 +97,7 @@ enum err unzip_entry_open(struct unzip *z, const char *entry,
 	z->compressed = fi.compressed_size ? fi.compressed_size : 1;
 	z->inflated = 0;
 	z->open = 1;
+	z->eof = 0;
 	return ERR_OK;
 }
 
@@ -109,10 +111,22 @@ enum err unzip_entry_read(struct unzip *z, void *p, size_t cap, size_t *got,
 		return err_set(info, ERR_INTERNAL, "no zip entry open");
 	if (cap > (1u << 30))
 		cap = 1u << 30;
+	if (z->eof)
+		return ERR_OK;
 	n = unzReadCurrentFile(z->uf, p, (unsigned)cap);
 	if (n < 0)
 		return err_set(info, ERR_FORMAT, "'%s': part '%s' is corrupt (%s)", z->name,
 			       z->entry, n == UNZ_CRCERROR ? "checksum mismatch" : "inflate error");
+	if (n == 0) {
+		/* minizip checks the CRC only when the entry is closed. */
+		int rc = unzCloseCurrentFile(z->uf);
+
+		z->eof = 1;
+		if (rc == UNZ_CRCERROR)
+			return err_set(info, ERR_FORMAT, "'%s': part '%s' is corrupt (checksum mismatch)",
+				       z->name, z->entry);
+		return ERR_OK;
+	}
 	z->inflated += (uint64_t)n;
 	z->total += (uint64_t)n;
 	if (z->total > z->max_total)
@@ -131,7 +145,8 @@ void unzip_entry_close(struct unzip *z)
 {
 	if (!z->open)
 		return;
-	unzCloseCurrentFile(z->uf);
+	if (!z->eof)
+		unzCloseCurrentFile(z->uf);
 	free(z->entry);
 	z->entry = NULL;
 	z->open = 0;

@@ -35,7 +35,8 @@
  * else the row of its first cell reference. Cells without r follow the
  * previous cell. Empty cells are only materialised as padding before a
  * non-empty one, so styled empty cells cost nothing, and a row without a
- * value is never returned.
+ * value is never returned. A sheet has no physical lines: row->line is
+ * the row number too.
  */
 #include "xlsxin.h"
 
@@ -56,9 +57,11 @@
 #define DEFAULT_MAX_CELLS 20000
 #define SST_MAX ((size_t)1 << 30)	/* strings and their offsets */
 /* Bytes expat may be fed without reporting anything: a single tag,
- * attribute or comment this long is an attack, and expat would buffer
- * all of it. */
-#define QUIET_MAX ((size_t)64 << 20)
+ * attribute or comment this long is an attack. Expat buffers all of it
+ * and, before 2.6, rescans it on every chunk (quadratic), so the cap
+ * stays well below what a genuine part needs (text, however long, is
+ * reported piece by piece). */
+#define QUIET_MAX ((size_t)16 << 20)
 #define MAX_SHEETS 65536
 #define MAX_RELS 65536
 #define MAX_XF (1u << 20)
@@ -498,7 +501,7 @@ static enum err xml_pump(struct xlsxin *r, struct errinfo *info)
 	}
 }
 
-/* Parses a whole small part. */
+/* Parses a whole part (one without rows to hand over one by one). */
 static enum err xml_run(struct xlsxin *r, const char *part,
 			XML_StartElementHandler start,
 			XML_EndElementHandler end,
@@ -528,7 +531,7 @@ static char *resolve(const char *source, const char *target)
 	size_t n;
 	int dir;
 
-	buf_init(&b, 4096);
+	buf_init(&b, 0);
 	if (target[0] == '/') {
 		target++;
 	} else {
@@ -568,7 +571,7 @@ static char *rels_of(const char *part)
 	size_t dir = slash ? (size_t)(slash - part) + 1 : 0;
 	struct buf b;
 
-	buf_init(&b, 4096);
+	buf_init(&b, 0);
 	if (buf_add(&b, part, dir) || buf_adds(&b, "_rels/") ||
 	    buf_adds(&b, part + dir) || buf_adds(&b, ".rels")) {
 		buf_free(&b);

@@ -176,10 +176,10 @@ static void warn(void *ctx, const char *msg)
 	log_warn("%s", msg);
 }
 
-static void debug(void *ctx, const char *file, const char *kind)
+static void debug(void *ctx, const char *file, const char *what)
 {
 	(void)ctx;
-	log_debug("reading '%s' as %s", file, kind);
+	log_debug("reading '%s': %s", file, what);
 }
 
 static void report(const struct ingest_stats *s, const struct import_opts *o)

@@ -587,6 +587,54 @@ static void test_malformed_xml(void **state)
 		     "'t.ods': not a spreadsheet (content.xml has no office:spreadsheet)");
 }
 
+/* content.xml = head + n times unit + tail (new). */
+static char *repeat_doc(const char *head, const char *unit, size_t n,
+			const char *tail)
+{
+	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail), i;
+	char *doc = malloc(hl + n * ul + tl + 1), *p;
+
+	assert_non_null(doc);
+	memcpy(doc, head, hl);
+	for (p = doc + hl, i = 0; i < n; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, tail, tl + 1);
+	return doc;
+}
+
+/* What would make expat hold a lot of memory: elements nested without
+ * end, one tag (or comment) larger than a row may be. */
+static void test_xml_limits(void **state)
+{
+	struct sheet_opts o = { .max_row_bytes = 10 };
+	char *doc;
+
+	(void)state;
+	doc = repeat_doc("<?xml version=\"1.0\"?>\n<office:document-content " NS
+			 "><office:body><office:spreadsheet><table:table "
+			 "table:name=\"S\"><table:table-row><table:table-cell>"
+			 "<text:p>", "<text:span>", 2000, "");
+	expect_error(doc, NULL, ERR_LIMIT,
+		     "'t.ods': content.xml line 2: elements nested deeper than 1000");
+	free(doc);
+	doc = repeat_doc("<?xml version=\"1.0\"?>\n<office:document-content " NS
+			 "><office:body><office:spreadsheet><table:table "
+			 "table:name=\"S\"><table:table-row><table:table-cell "
+			 "office:value-type=\"string\" office:string-value=\"",
+			 "0123456789abcdef", 200000, "\"/></table:table-row>"
+			 "</table:table></office:spreadsheet></office:body>"
+			 "</office:document-content>");
+	expect_error(doc, &o, ERR_LIMIT,
+		     "'t.ods': content.xml line 2: an XML token is larger than 1048586 bytes");
+	free(doc);
+	doc = repeat_doc("<?xml version=\"1.0\"?>\n<office:document-content " NS
+			 "><!--", "0123456789abcdef", 200000, "-->"
+			 "</office:document-content>");
+	expect_error(doc, &o, ERR_LIMIT,
+		     "'t.ods': content.xml line 2: an XML token is larger than 1048586 bytes");
+	free(doc);
+}
+
 /* The rows before a syntax error are read; the error is then final. */
 static void test_error_is_final(void **state)
 {
@@ -839,6 +887,7 @@ int main(void)
 		cmocka_unit_test(test_missing_sheet),
 		cmocka_unit_test(test_many_sheet_names),
 		cmocka_unit_test(test_malformed_xml),
+		cmocka_unit_test(test_xml_limits),
 		cmocka_unit_test(test_error_is_final),
 		cmocka_unit_test(test_package_errors),
 		cmocka_unit_test(test_truncated_zip),

@@ -738,6 +738,31 @@ static void test_zip_caps(void **state)
 	buf_free(&big);
 }
 
+/* One endless tag: expat would buffer it all, the reader stops it. */
+static void test_token_cap(void **state)
+{
+	size_t n = (size_t)17 << 20;
+	char *sheet = malloc(n + 200);
+	struct result res;
+	char *path, *got;
+	int k;
+
+	(void)state;
+	assert_non_null(sheet);
+	k = snprintf(sheet, 200, "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" x=\"");
+	memset(sheet + k, 'a', n);
+	strcpy(sheet + k + n, "\"/></row></sheetData></worksheet>");
+	path = make_book(NULL, NULL, sheet);
+	free(sheet);
+	got = read_opts(path, NULL, &res);
+	assert_int_equal(res.end, ERR_LIMIT);
+	assert_string_equal(res.info.msg, "'book.xlsx': XML token longer than "
+			    "16777216 bytes in 'xl/worksheets/sheet1.xml'");
+	free(got);
+	unlink(path);
+	free(path);
+}
+
 static void test_not_xlsx(void **state)
 {
 	static const char csv[] = "name,phone\nAnn,07911 123456\n";
@@ -942,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_bad_cells),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_zip_caps),
+		cmocka_unit_test(test_token_cap),
 		cmocka_unit_test(test_not_xlsx),
 		cmocka_unit_test(test_reader_ends_cleanly),
 		cmocka_unit_test(test_libxlsxwriter),

@@ -1,0 +1,543 @@
+/*
+ * xlsin: legacy Excel workbooks (.xls, BIFF2-BIFF8) through FreeXL.
+ *
+ * Not streaming: freexl_open reads the whole workbook before the first
+ * row. What FreeXL (1.0.6) holds, measured:
+ *   - for every sheet, not only the one read, an array of 16 bytes per
+ *     cell of the range its DIMENSION record claims (rows x columns,
+ *     touched at once to mark every cell empty), plus a malloc'd copy of
+ *     every text, date and time cell and every shared string. A full
+ *     BIFF8 sheet (65536 x 256) costs about 270 MB whatever it holds: a
+ *     5 KB file that claims that much for one sheet made FreeXL use 264
+ *     MB, and a file with many such sheets would take that many times
+ *     more. FreeXL refuses claims beyond 65536 rows (see below), but
+ *     there is no other cap this module can set: it would take parsing
+ *     the container ourselves. Legacy .xls files are small (at most
+ *     65536 rows), which is why this is acceptable here.
+ *   - freexl_open returns FREEXL_OK with a NULL handle for some crafted
+ *     files (such as a DIMENSION claiming more than 65536 rows), and a
+ *     non-NULL handle to be closed when it fails to open the file.
+ *
+ * What FreeXL 1.0.6 cannot tell us, and what this reader does about it:
+ *   - sheet visibility: the BOUNDSHEET flag is read but not exposed, so
+ *     without opts->sheet the first sheet is read even when it is hidden
+ *     (Excel and LibreOffice put hidden helper sheets after the data far
+ *     more often than first). A hidden sheet can be chosen by name, as
+ *     in the other readers.
+ *   - formulas: FORMULA records are skipped, so cells holding a formula
+ *     read as empty where LibreOffice's CSV would hold the cached value.
+ *   - booleans and error constants (BOOLERR records) arrive as the
+ *     integers 1 and 0, and are written so: TRUE reads as 1, FALSE as 0,
+ *     an error constant as 1 (0 for #NULL!).
+ *   - encryption: FreeXL notes a FILEPASS record and then reads the
+ *     encrypted records as if they were plain. Anything but
+ *     FREEXL_BIFF_PLAIN from freexl_get_info (FREEXL_BIFF_PASSWORD) is
+ *     taken as password-protected (older FreeXL answered garbage there
+ *     instead of FREEXL_BIFF_OBFUSCATED); an encrypted file that FreeXL
+ *     cannot even open is reported as unreadable.
+ *
+ * Cells as the other readers give them (cellfmt): numbers through
+ * cellfmt_number; FreeXL turns numbers with a date or time format into
+ * text itself ("2024-03-01", "2024-03-01 13:45:00", "13:45:00"), which is
+ * made ISO 8601 ("2024-03-01T13:45:00"), with FreeXL's rounding to
+ * "24:00:00" carried into the next day as cellfmt_serial does; text is
+ * UTF-8 from FreeXL. Rows are read one at a time from FreeXL's array:
+ * only non-empty ones are returned, with their real number, cells at
+ * their columns, trailing empty cells dropped.
+ */
+#include "xlsin.h"
+
+#include <errno.h>
+#include <freexl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "cellfmt.h"
+
+#define DEFAULT_MAX_ROW ((size_t)16 << 20)
+#define DEFAULT_MAX_CELLS 20000
+#define NAMES_CAP 400
+
+struct xlsin {
+	const void *xl;		/* FreeXL handle */
+	char *name;
+	const char *sheet;	/* FreeXL's, valid until freexl_close */
+	unsigned rows;
+	unsigned short cols;
+	unsigned next;		/* 0-based row to look at next */
+	size_t max_row;
+	size_t max_cells;
+	enum err failed;
+
+	/* The row handed out. */
+	struct buf cells;	/* each cell followed by its NUL */
+	size_t *offs;
+	size_t *lens;
+	char **ptrs;
+	size_t ncells, cap;
+	size_t row_bytes;
+};
+
+__attribute__((format(printf, 4, 5)))
+static enum err fail(struct xlsin *r, struct errinfo *info, enum err code,
+		     const char *fmt, ...)
+{
+	char msg[sizeof(info->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->failed = code;
+	return err_set(info, code, "%s", msg);
+}
+
+/* "B7" for 0-based column col of 1-based row rowno. */
+static void cell_name(char *out, size_t cap, unsigned col, unsigned long rowno)
+{
+	char letters[8];
+	size_t n = 0, i;
+
+	col++;
+	while (col > 0 && n < sizeof(letters)) {
+		letters[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	for (i = 0; i < n && i + 1 < cap; i++)
+		out[i] = letters[n - 1 - i];
+	snprintf(out + i, cap - i, "%lu", rowno);
+}
+
+__attribute__((format(printf, 5, 6)))
+static enum err cell_fail(struct xlsin *r, struct errinfo *info, enum err code,
+			  unsigned col, const char *fmt, ...)
+{
+	char where[24], msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cell_name(where, sizeof(where), col, (unsigned long)r->next + 1);
+	return fail(r, info, code, "'%s' sheet '%s' cell %s: %s", r->name,
+		    r->sheet, where, msg);
+}
+
+static const char *freexl_reason(int rc)
+{
+	switch (rc) {
+	case FREEXL_INVALID_CFBF_HEADER:
+	case FREEXL_CFBF_INVALID_SIGNATURE:
+		return "not an OLE2 compound file";
+	case FREEXL_CFBF_READ_ERROR:
+	case FREEXL_CFBF_SEEK_ERROR:
+		return "truncated or unreadable";
+	case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
+		return "no Workbook stream";
+	case FREEXL_BIFF_INVALID_BOF:
+		return "no BIFF workbook inside";
+	case FREEXL_UNSUPPORTED_CHARSET:
+		return "unsupported code page";
+	case FREEXL_INVALID_CHARACTER:
+		return "invalid text";
+	default:
+		return "corrupt";
+	}
+}
+
+/* ---- dates --------------------------------------------------------------- */
+
+static int is_leap(long y)
+{
+	/* Excel's 1900 system, which FreeXL follows, has a 1900-02-29. */
+	return y == 1900 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+static int days_in(long y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Digits of s[0..n) as a number; -1 if any is not a digit. */
+static long num(const char *s, int n)
+{
+	long v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/*
+ * FreeXL's "YYYY-MM-DD HH:MM:SS" as "YYYY-MM-DDTHH:MM:SS", and its
+ * "HH:MM:SS" with 24:00:00 (a time rounded up to midnight) as 00:00:00 of
+ * the next day. Anything else is passed through. Returns the length.
+ */
+static size_t fmt_datetime(const char *s, int kind, char *out)
+{
+	size_t len = strlen(s);
+	long y, mo, d;
+
+	if (kind == FREEXL_CELL_TIME) {
+		if (len == 8 && strncmp(s, "24:", 3) == 0)
+			return (size_t)snprintf(out, CELLFMT_MAX, "00:%s", s + 3);
+		return (size_t)snprintf(out, CELLFMT_MAX, "%s", s);
+	}
+	if (kind != FREEXL_CELL_DATETIME || len != 19 || s[10] != ' ')
+		return (size_t)snprintf(out, CELLFMT_MAX, "%s", s);
+	y = num(s, 4);
+	mo = num(s + 5, 2);
+	d = num(s + 8, 2);
+	if (strncmp(s + 11, "24:", 3) != 0 || y < 0 || mo < 1 || mo > 12 || d < 1)
+		return (size_t)snprintf(out, CELLFMT_MAX, "%.10sT%s", s, s + 11);
+	if (d >= days_in(y, (int)mo)) {
+		d = 1;
+		if (++mo > 12) {
+			mo = 1;
+			y++;
+		}
+	} else {
+		d++;
+	}
+	return (size_t)snprintf(out, CELLFMT_MAX, "%04ld-%02ld-%02ldT00:%s", y,
+				mo, d, s + 14);
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static enum err grow_cells(struct xlsin *r)
+{
+	size_t ncap = r->cap ? r->cap * 2 : 64;
+	size_t *offs, *lens;
+	char **ptrs;
+
+	if (ncap > r->max_cells)
+		ncap = r->max_cells;
+	offs = realloc(r->offs, ncap * sizeof(*offs));
+	if (!offs)
+		return ERR_NOMEM;
+	r->offs = offs;
+	lens = realloc(r->lens, ncap * sizeof(*lens));
+	if (!lens)
+		return ERR_NOMEM;
+	r->lens = lens;
+	ptrs = realloc(r->ptrs, ncap * sizeof(*ptrs));
+	if (!ptrs)
+		return ERR_NOMEM;
+	r->ptrs = ptrs;
+	r->cap = ncap;
+	return ERR_OK;
+}
+
+static enum err add_cell(struct xlsin *r, const char *s, size_t n)
+{
+	enum err e;
+
+	if (r->ncells == r->cap && (e = grow_cells(r)))
+		return e;
+	r->offs[r->ncells] = r->cells.len;
+	r->lens[r->ncells] = n;
+	if ((e = buf_add(&r->cells, s, n)) || (e = buf_addc(&r->cells, '\0')))
+		return e;
+	r->ncells++;
+	return ERR_OK;
+}
+
+/* The text of one cell (borrowed from FreeXL or written into tmp). */
+static const char *cell_text(const FreeXL_CellValue *v, char *tmp, size_t *n)
+{
+	switch (v->type) {
+	case FREEXL_CELL_INT:
+		*n = cellfmt_number((double)v->value.int_value, tmp);
+		return tmp;
+	case FREEXL_CELL_DOUBLE:
+		*n = cellfmt_number(v->value.double_value, tmp);
+		return tmp;
+	case FREEXL_CELL_TEXT:
+	case FREEXL_CELL_SST_TEXT:
+		if (!v->value.text_value)
+			break;
+		*n = strlen(v->value.text_value);
+		return v->value.text_value;
+	case FREEXL_CELL_DATE:
+	case FREEXL_CELL_DATETIME:
+	case FREEXL_CELL_TIME:
+		if (!v->value.text_value)
+			break;
+		*n = fmt_datetime(v->value.text_value, v->type, tmp);
+		return tmp;
+	}
+	*n = 0;
+	return "";
+}
+
+/* Stores the non-empty cell at col after the empty ones before it. */
+static enum err put_cell(struct xlsin *r, unsigned col, const char *s, size_t n,
+			 struct errinfo *info)
+{
+	enum err e = ERR_OK;
+
+	if (col >= r->max_cells)
+		return cell_fail(r, info, ERR_LIMIT, col,
+				 "more than %zu cells in the row", r->max_cells);
+	if (n > r->max_row - r->row_bytes)
+		return cell_fail(r, info, ERR_LIMIT, col,
+				 "row is larger than %zu bytes", r->max_row);
+	r->row_bytes += n;
+	while (!e && r->ncells < col)
+		e = add_cell(r, "", 0);
+	if (!e)
+		e = add_cell(r, s, n);
+	if (e)
+		return cell_fail(r, info, e, col, "%s", err_str(e));
+	return ERR_OK;
+}
+
+/* Reads row r->next into the cell buffer. */
+static enum err read_row(struct xlsin *r, struct errinfo *info)
+{
+	FreeXL_CellValue v;
+	char tmp[CELLFMT_MAX];
+	const char *s;
+	unsigned short c;
+	size_t n;
+	enum err e;
+	int rc;
+
+	buf_reset(&r->cells);
+	r->ncells = 0;
+	r->row_bytes = 0;
+	for (c = 0; c < r->cols; c++) {
+		rc = freexl_get_cell_value(r->xl, r->next, c, &v);
+		if (rc != FREEXL_OK)
+			return cell_fail(r, info, ERR_FORMAT, c,
+					 "cannot read the cell (FreeXL error %d)", rc);
+		s = cell_text(&v, tmp, &n);
+		if (n > 0 && (e = put_cell(r, c, s, n, info)))
+			return e;
+	}
+	return ERR_OK;
+}
+
+enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
+{
+	size_t i;
+	enum err e;
+
+	if (r->failed)
+		return err_set(info, r->failed,
+			       "'%s': cannot read on after an error", r->name);
+	for (; r->next < r->rows; r->next++) {
+		if ((e = read_row(r, info)))
+			return e;
+		if (r->ncells > 0)
+			break;
+	}
+	if (r->next >= r->rows)
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more rows", r->name);
+	for (i = 0; i < r->ncells; i++)
+		r->ptrs[i] = r->cells.data + r->offs[i];
+	row->ncells = r->ncells;
+	row->cells = r->ptrs;
+	row->lens = r->lens;
+	row->rowno = (unsigned long)r->next + 1;
+	row->line = row->rowno;
+	row->bad_cell = 0;
+	r->next++;
+	return ERR_OK;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static unsigned long number_of(const char *s)
+{
+	unsigned long v = 0;
+
+	if (!s || *s < '1' || *s > '9')
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return 0;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	return v;
+}
+
+static const char *sheet_name(const struct xlsin *r, unsigned i)
+{
+	const char *name = NULL;
+
+	if (freexl_get_worksheet_name(r->xl, (unsigned short)i, &name) != FREEXL_OK ||
+	    !name)
+		return "";
+	return name;
+}
+
+/* Index of the sheet opts asks for: exact name, name ignoring ASCII
+ * case, then 1-based number; the first sheet when none is given. */
+static long find_sheet(const struct xlsin *r, const char *spec, unsigned n)
+{
+	unsigned long k = number_of(spec);
+	unsigned i;
+
+	if (!spec)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(sheet_name(r, i), spec) == 0)
+			return i;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(sheet_name(r, i), spec) == 0)
+			return i;
+	return k >= 1 && k <= n ? (long)k - 1 : -1;
+}
+
+static enum err no_sheet(struct xlsin *r, const char *spec, unsigned n,
+			 struct errinfo *info)
+{
+	struct buf names;
+	const char *name;
+	enum err e;
+	unsigned i;
+
+	buf_init(&names, NAMES_CAP + 8);
+	for (i = 0; i < n; i++) {
+		name = sheet_name(r, i);
+		if (names.len + strlen(name) + 4 > NAMES_CAP) {
+			buf_printf(&names, "%s...", i ? ", " : "");
+			break;
+		}
+		buf_printf(&names, "%s'%s'", i ? ", " : "", name);
+	}
+	e = fail(r, info, ERR_NOT_FOUND, "'%s': no sheet '%s' (sheets: %s)",
+		 r->name, spec, buf_str(&names));
+	buf_free(&names);
+	return e;
+}
+
+/* After freexl_open: encryption, then the sheet. */
+static enum err select_sheet(struct xlsin *r, const char *spec,
+			     struct errinfo *info)
+{
+	unsigned n = 0, pw = FREEXL_BIFF_PLAIN;
+	long idx;
+	int rc;
+
+	if (freexl_get_info(r->xl, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK &&
+	    pw != FREEXL_BIFF_PLAIN)
+		return fail(r, info, ERR_FORMAT, "'%s' is password-protected",
+			    r->name);
+	if (freexl_get_info(r->xl, FREEXL_BIFF_SHEET_COUNT, &n) != FREEXL_OK ||
+	    n == 0)
+		return fail(r, info, ERR_NOT_FOUND, "'%s': no sheets", r->name);
+	if (n > 65535)
+		n = 65535;	/* FreeXL numbers sheets with an unsigned short */
+	idx = find_sheet(r, spec, n);
+	if (idx < 0)
+		return no_sheet(r, spec, n, info);
+	r->sheet = sheet_name(r, (unsigned)idx);
+	rc = freexl_select_active_worksheet(r->xl, (unsigned short)idx);
+	if (rc == FREEXL_OK)
+		rc = freexl_worksheet_dimensions(r->xl, &r->rows, &r->cols);
+	if (rc != FREEXL_OK)
+		return fail(r, info, ERR_FORMAT, "'%s' sheet '%s': cannot read it (FreeXL error %d)",
+			    r->name, r->sheet, rc);
+	return ERR_OK;
+}
+
+static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
+{
+	const void *xl = NULL;
+	FILE *probe;
+	int rc;
+
+	/* FreeXL says "file not found" for every failure to open it. */
+	probe = fopen(path, "rb");
+	if (!probe)
+		return fail(r, info, ERR_IO, "cannot open '%s': %s", r->name,
+			    strerror(errno));
+	fclose(probe);
+	rc = freexl_open(path, &xl);
+	if (rc == FREEXL_OK && xl) {
+		r->xl = xl;
+		return ERR_OK;
+	}
+	if (xl)
+		freexl_close(xl);
+	if (rc == FREEXL_INSUFFICIENT_MEMORY)
+		return fail(r, info, ERR_NOMEM,
+			    "'%s': out of memory while loading the workbook",
+			    r->name);
+	if (rc == FREEXL_OK)	/* FreeXL's answer to some crafted files */
+		return fail(r, info, ERR_FORMAT,
+			    "cannot read '%s': not a valid .xls workbook (corrupt or crafted)",
+			    r->name);
+	return fail(r, info, ERR_FORMAT, "cannot read '%s': not a valid .xls workbook (%s)",
+		    r->name, freexl_reason(rc));
+}
+
+static void destroy(struct xlsin *r)
+{
+	if (r->xl)
+		freexl_close(r->xl);
+	buf_free(&r->cells);
+	free(r->ptrs);
+	free(r->lens);
+	free(r->offs);
+	free(r->name);
+	free(r);
+}
+
+enum err xlsin_open(struct xlsin **out, const char *path, const char *name,
+		    const struct sheet_opts *opts, struct errinfo *info)
+{
+	static const struct sheet_opts defaults;
+	struct xlsin *r;
+	enum err e;
+
+	*out = NULL;
+	if (!path)
+		return err_set(info, ERR_USAGE, "no input file given");
+	if (!opts)
+		opts = &defaults;
+	if (!name)
+		name = path;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	r->max_row = opts->max_row_bytes ? opts->max_row_bytes : DEFAULT_MAX_ROW;
+	r->max_cells = opts->max_cells ? opts->max_cells : DEFAULT_MAX_CELLS;
+	/* Each cell adds its NUL. */
+	buf_init(&r->cells, r->max_row + r->max_cells + 1);
+	r->name = strdup(name);
+	if (!r->name) {
+		e = err_set(info, ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if ((e = load(r, path, info)) || (e = select_sheet(r, opts->sheet, info)))
+		goto fail;
+	*out = r;
+	return ERR_OK;
+fail:
+	destroy(r);
+	return e;
+}
+
+const char *xlsin_sheet(const struct xlsin *r)
+{
+	return r->sheet;
+}
+
+void xlsin_close(struct xlsin *r)
+{
+	if (r)
+		destroy(r);
+}
