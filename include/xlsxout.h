@@ -27,8 +27,12 @@
  *   is escaped itself ("_x005F_x0041_"), and NUL is written as "_x0000_";
  *   an escape counts as its seven characters against the cell limit, which
  *   keeps libxlsxwriter's own length check (code points) satisfied too.
- * - Nothing exists at `path` before xlsxout_close, which writes the whole
- *   file; making the replacement of an existing file atomic (write to a
+ * - A full disk is an error, not a short workbook: libxlsxwriter 1.1.4
+ *   ignores write errors on its temporary files, so xlsxout checks their
+ *   streams as it goes, and after close that every sheet in the zip is at
+ *   least as large as the XML of the cells it was given.
+ * - xlsxout writes nothing at `path` before xlsxout_close, which writes
+ *   the whole file; replacing an existing file atomically (write to a
  *   temporary name, rename) is the caller's job.
  */
 #ifndef CONTACTSYNC_XLSXOUT_H
@@ -56,7 +60,8 @@ struct xlsxout_opts {
 				 * 2; 0 = XLSXOUT_MAX_ROWS (tests use less) */
 	uint32_t max_cell;	/* characters per cell; 0 = XLSXOUT_MAX_CELL */
 	int zip64;		/* ZIP64 container, needed past 4 GB (see
-				 * xlsxout_needs_zip64); off, Excel prefers */
+				 * xlsxout_needs_zip64); only then, as not
+				 * every reader takes ZIP64 */
 };
 
 struct xlsxout_stats {

@@ -615,6 +615,32 @@ static enum err ingest_csv(struct ingest *in, const char *path, uint32_t idx,
 	return e;
 }
 
+/*
+ * Only one sheet is read; data on the others would be missed without a
+ * word (a long export continues on "Contacts (2)"), so say so. ODS is read
+ * as a stream and does not know its later sheets at this point.
+ */
+static void warn_other_sheets(struct ingest *in, enum filekind kind, void *r,
+			      const char *fname, const char *sheet)
+{
+	const char *names[4];
+	char list[512] = "";
+	size_t n = 0, i, len = 0;
+
+	if (kind == FILEKIND_XLSX)
+		n = xlsxin_other_sheets(r, names, 4);
+	else if (kind == FILEKIND_XLS)
+		n = xlsin_other_sheets(r, names, 4);
+	for (i = 0; i < n && i < 4 && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s'%s'",
+					i ? ", " : "", names[i]);
+	if (n)
+		warn(in, "'%s': only sheet '%s' was read; %zu other sheet%s %s not (%s%s): "
+		     "read them with --sheet NAME --append",
+		     fname, sheet ? sheet : "?", n, n == 1 ? "" : "s", n == 1 ? "was" : "were",
+		     list, n > 4 ? ", ..." : "");
+}
+
 /* XLSX, ODS and XLS share the sheet options and the row loop. */
 static enum err ingest_sheet(struct ingest *in, enum filekind kind,
 			     const char *path, uint32_t idx, const char *fname,
@@ -663,6 +689,8 @@ static enum err ingest_sheet(struct ingest *in, enum filekind kind,
 	if (in->o->debug)
 		in->o->debug(in->o->warn_ctx, fname, sheet);
 	e = ingest_rows(in, &src, idx, fname, f);
+	if (!e && !so->sheet)
+		warn_other_sheets(in, kind, src.r, fname, sheet);
 	if (kind == FILEKIND_XLSX)
 		xlsxin_close(src.r);
 	else if (kind == FILEKIND_ODS)

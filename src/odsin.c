@@ -133,7 +133,7 @@ struct odsin {
 	long ntables;
 	struct buf names;	/* "'A', 'B'" for the message */
 	int names_cut;
-	struct buf hidden;	/* names of hidden table styles, NUL after each */
+	struct buf hidden;	/* hidden table styles' names, each + NUL */
 	struct buf style_name;	/* table style being read */
 	int style_hidden;
 	int saw_sheet;
@@ -165,7 +165,7 @@ struct odsin {
 	uint64_t repeats_left;
 };
 
-/* ---- errors ----------------------------------------------------------- */
+/* ---- errors ---------------------------------------------------------- */
 
 __attribute__((format(printf, 4, 5)))
 static enum err fail(struct odsin *r, struct errinfo *info, enum err code,
@@ -227,7 +227,7 @@ static void cell_fail(struct odsin *r, enum err code, const char *fmt, ...)
 	      where, msg);
 }
 
-/* ---- XML helpers ---------------------------------------------------------- */
+/* ---- XML helpers ----------------------------------------------------- */
 
 static const char *attr(const XML_Char **a, const char *name)
 {
@@ -257,7 +257,7 @@ static void skip(struct odsin *r)
 	r->skip = r->depth;
 }
 
-/* ---- values ------------------------------------------------------------- */
+/* ---- values ---------------------------------------------------------- */
 
 /* Reads exactly n digits; -1 when they are not there. */
 static long digits(const char **s, int n)
@@ -411,7 +411,7 @@ static size_t fmt_bool(const char *s, char *out)
 	return 0;
 }
 
-/* ---- the row ------------------------------------------------------------- */
+/* ---- the row --------------------------------------------------------- */
 
 static enum err grow_cells(struct odsin *r)
 {
@@ -584,7 +584,7 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 		store_failed(r, e);
 }
 
-/* ---- cell text --------------------------------------------------------- */
+/* ---- cell text ------------------------------------------------------- */
 
 static void add_text(struct odsin *r, const char *s, size_t n)
 {
@@ -651,7 +651,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 		add_text(r, s, (size_t)len);
 }
 
-/* ---- sheets and styles --------------------------------------------------- */
+/* ---- sheets and styles ----------------------------------------------- */
 
 static int is_hidden_style(const struct odsin *r, const char *style)
 {
@@ -698,7 +698,8 @@ static void style_end(struct odsin *r)
 	if (!r->style_hidden)
 		return;
 	if (buf_add(&r->hidden, r->style_name.data, r->style_name.len + 1))
-		hfail(r, ERR_LIMIT, "'%s': content.xml: more than %zu bytes of hidden table styles",
+		hfail(r, ERR_LIMIT,
+		      "'%s': content.xml: more than %zu bytes of hidden table styles",
 		      r->name, HIDDEN_CAP);
 }
 
@@ -744,7 +745,8 @@ static void table_start(struct odsin *r, const XML_Char **a)
 		name = "";
 	if (r->target < 0)
 		note_name(r, name);
-	if (r->phase != PH_SCAN || !wanted(r, idx, name, attr(a, NS_TABLE "style-name"))) {
+	if (r->phase != PH_SCAN ||
+	    !wanted(r, idx, name, attr(a, NS_TABLE "style-name"))) {
 		skip(r);
 		return;
 	}
@@ -767,7 +769,7 @@ static int is_row_wrapper(const char *el)
 	       strcmp(el, NS_TABLE "table-rows") == 0;
 }
 
-/* ---- expat handlers ------------------------------------------------------ */
+/* ---- expat handlers -------------------------------------------------- */
 
 static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
 {
@@ -799,7 +801,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
 		else if (!is_row_wrapper(el))
 			skip(r);
 	} else if (r->sheet_d) {
-		if (r->depth == r->sheet_d + 1 && strcmp(el, NS_TABLE "table") == 0)
+		if (r->depth == r->sheet_d + 1 &&
+		    strcmp(el, NS_TABLE "table") == 0)
 			table_start(r, a);
 		else
 			skip(r);
@@ -864,7 +867,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name,
 	      r->name, (unsigned long)XML_GetCurrentLineNumber(r->xp));
 }
 
-/* ---- driving the parser -------------------------------------------------- */
+/* ---- driving the parser ---------------------------------------------- */
 
 static enum err xml_failure(struct odsin *r, struct errinfo *info)
 {
@@ -1109,7 +1112,8 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return err_set(info, ERR_NOMEM, "out of memory");
-	r->max_row = opts->max_row_bytes ? opts->max_row_bytes : DEFAULT_MAX_ROW;
+	r->max_row = opts->max_row_bytes ? opts->max_row_bytes :
+		DEFAULT_MAX_ROW;
 	r->max_cells = opts->max_cells ? opts->max_cells : DEFAULT_MAX_CELLS;
 	r->max_token = r->max_row + MAX_TAG_SLACK;
 	r->spec = opts->sheet;

@@ -15,8 +15,9 @@
  *     the container ourselves. Legacy .xls files are small (at most
  *     65536 rows), which is why this is acceptable here.
  *   - freexl_open returns FREEXL_OK with a NULL handle for some crafted
- *     files (such as a DIMENSION claiming more than 65536 rows), and a
- *     non-NULL handle to be closed when it fails to open the file.
+ *     files (such as a DIMENSION claiming more than 65536 rows) and for
+ *     RC4-encrypted ones, and a non-NULL handle to be closed when it
+ *     fails to open the file.
  *
  * What FreeXL 1.0.6 cannot tell us, and what this reader does about it:
  *   - sheet visibility: the BOUNDSHEET flag is read but not exposed, so
@@ -29,12 +30,14 @@
  *   - booleans and error constants (BOOLERR records) arrive as the
  *     integers 1 and 0, and are written so: TRUE reads as 1, FALSE as 0,
  *     an error constant as 1 (0 for #NULL!).
- *   - encryption: FreeXL notes a FILEPASS record and then reads the
- *     encrypted records as if they were plain. Anything but
- *     FREEXL_BIFF_PLAIN from freexl_get_info (FREEXL_BIFF_PASSWORD) is
- *     taken as password-protected (older FreeXL answered garbage there
- *     instead of FREEXL_BIFF_OBFUSCATED); an encrypted file that FreeXL
- *     cannot even open is reported as unreadable.
+ *   - encryption: when FreeXL gets past a FILEPASS record (it reads the
+ *     records after it as if they were plain), freexl_get_info
+ *     (FREEXL_BIFF_PASSWORD) answers something other than
+ *     FREEXL_BIFF_PLAIN, which is reported as password-protected (older
+ *     FreeXL answered garbage there instead of FREEXL_BIFF_OBFUSCATED). A
+ *     real RC4-encrypted workbook from LibreOffice makes freexl_open
+ *     fail instead, and is reported as unreadable here: the importer
+ *     recognises it before (filekind_detect) and says why.
  *
  * Cells as the other readers give them (cellfmt): numbers through
  * cellfmt_number; FreeXL turns numbers with a date or time format into
@@ -149,7 +152,7 @@ static const char *freexl_reason(int rc)
 	}
 }
 
-/* ---- dates --------------------------------------------------------------- */
+/* ---- dates ----------------------------------------------------------- */
 
 static int is_leap(long y)
 {
@@ -159,7 +162,8 @@ static int is_leap(long y)
 
 static int days_in(long y, int m)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[] = { 31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31 };
 
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
@@ -189,7 +193,8 @@ static size_t fmt_datetime(const char *s, int kind, char *out)
 
 	if (kind == FREEXL_CELL_TIME) {
 		if (len == 8 && strncmp(s, "24:", 3) == 0)
-			return (size_t)snprintf(out, CELLFMT_MAX, "00:%s", s + 3);
+			return (size_t)snprintf(out, CELLFMT_MAX, "00:%s",
+						s + 3);
 		return (size_t)snprintf(out, CELLFMT_MAX, "%s", s);
 	}
 	if (kind != FREEXL_CELL_DATETIME || len != 19 || s[10] != ' ')
@@ -197,8 +202,10 @@ static size_t fmt_datetime(const char *s, int kind, char *out)
 	y = num(s, 4);
 	mo = num(s + 5, 2);
 	d = num(s + 8, 2);
-	if (strncmp(s + 11, "24:", 3) != 0 || y < 0 || mo < 1 || mo > 12 || d < 1)
-		return (size_t)snprintf(out, CELLFMT_MAX, "%.10sT%s", s, s + 11);
+	if (strncmp(s + 11, "24:", 3) != 0 || y < 0 || mo < 1 || mo > 12 ||
+	    d < 1)
+		return (size_t)snprintf(out, CELLFMT_MAX, "%.10sT%s", s,
+					s + 11);
 	if (d >= days_in(y, (int)mo)) {
 		d = 1;
 		if (++mo > 12) {
@@ -212,7 +219,7 @@ static size_t fmt_datetime(const char *s, int kind, char *out)
 				mo, d, s + 14);
 }
 
-/* ---- rows ------------------------------------------------------------------ */
+/* ---- rows ------------------------------------------------------------ */
 
 static enum err grow_cells(struct xlsin *r)
 {
@@ -288,7 +295,8 @@ static enum err put_cell(struct xlsin *r, unsigned col, const char *s, size_t n,
 
 	if (col >= r->max_cells)
 		return cell_fail(r, info, ERR_LIMIT, col,
-				 "more than %zu cells in the row", r->max_cells);
+				 "more than %zu cells in the row",
+				 r->max_cells);
 	if (n > r->max_row - r->row_bytes)
 		return cell_fail(r, info, ERR_LIMIT, col,
 				 "row is larger than %zu bytes", r->max_row);
@@ -343,7 +351,8 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
 			break;
 	}
 	if (r->next >= r->rows)
-		return err_set(info, ERR_NOT_FOUND, "'%s': no more rows", r->name);
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more rows",
+			       r->name);
 	for (i = 0; i < r->ncells; i++)
 		r->ptrs[i] = r->cells.data + r->offs[i];
 	row->ncells = r->ncells;
@@ -356,7 +365,7 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
 	return ERR_OK;
 }
 
-/* ---- opening ----------------------------------------------------------- */
+/* ---- opening --------------------------------------------------------- */
 
 static unsigned long number_of(const char *s)
 {
@@ -376,8 +385,8 @@ static const char *sheet_name(const struct xlsin *r, unsigned i)
 {
 	const char *name = NULL;
 
-	if (freexl_get_worksheet_name(r->xl, (unsigned short)i, &name) != FREEXL_OK ||
-	    !name)
+	if (freexl_get_worksheet_name(r->xl, (unsigned short)i, &name) !=
+	    FREEXL_OK || !name)
 		return "";
 	return name;
 }
@@ -439,7 +448,7 @@ static enum err select_sheet(struct xlsin *r, const char *spec,
 	    n == 0)
 		return fail(r, info, ERR_NOT_FOUND, "'%s': no sheets", r->name);
 	if (n > 65535)
-		n = 65535;	/* FreeXL numbers sheets with an unsigned short */
+		n = 65535;	/* FreeXL's sheet numbers are unsigned short */
 	idx = find_sheet(r, spec, n);
 	if (idx < 0)
 		return no_sheet(r, spec, n, info);
@@ -448,7 +457,8 @@ static enum err select_sheet(struct xlsin *r, const char *spec,
 	if (rc == FREEXL_OK)
 		rc = freexl_worksheet_dimensions(r->xl, &r->rows, &r->cols);
 	if (rc != FREEXL_OK)
-		return fail(r, info, ERR_FORMAT, "'%s' sheet '%s': cannot read it (FreeXL error %d)",
+		return fail(r, info, ERR_FORMAT,
+			    "'%s' sheet '%s': cannot read it (FreeXL error %d)",
 			    r->name, r->sheet, rc);
 	return ERR_OK;
 }
@@ -476,11 +486,13 @@ static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 		return fail(r, info, ERR_NOMEM,
 			    "'%s': out of memory while loading the workbook",
 			    r->name);
-	if (rc == FREEXL_OK)	/* FreeXL's answer to some crafted files */
+	/* FreeXL's answer to some crafted files, and to RC4 encryption. */
+	if (rc == FREEXL_OK)
 		return fail(r, info, ERR_FORMAT,
-			    "cannot read '%s': not a valid .xls workbook (corrupt or crafted)",
+			    "cannot read '%s': not a valid .xls workbook (corrupt, crafted or encrypted)",
 			    r->name);
-	return fail(r, info, ERR_FORMAT, "cannot read '%s': not a valid .xls workbook (%s)",
+	return fail(r, info, ERR_FORMAT,
+		    "cannot read '%s': not a valid .xls workbook (%s)",
 		    r->name, freexl_reason(rc));
 }
 
@@ -513,7 +525,8 @@ enum err xlsin_open(struct xlsin **out, const char *path, const char *name,
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return err_set(info, ERR_NOMEM, "out of memory");
-	r->max_row = opts->max_row_bytes ? opts->max_row_bytes : DEFAULT_MAX_ROW;
+	r->max_row = opts->max_row_bytes ? opts->max_row_bytes :
+		DEFAULT_MAX_ROW;
 	r->max_cells = opts->max_cells ? opts->max_cells : DEFAULT_MAX_CELLS;
 	/* Each cell adds its NUL. */
 	buf_init(&r->cells, r->max_row + r->max_cells + 1);
@@ -522,7 +535,8 @@ enum err xlsin_open(struct xlsin **out, const char *path, const char *name,
 		e = err_set(info, ERR_NOMEM, "out of memory");
 		goto fail;
 	}
-	if ((e = load(r, path, info)) || (e = select_sheet(r, opts->sheet, info)))
+	if ((e = load(r, path, info)) ||
+	    (e = select_sheet(r, opts->sheet, info)))
 		goto fail;
 	*out = r;
 	return ERR_OK;
@@ -534,6 +548,26 @@ fail:
 const char *xlsin_sheet(const struct xlsin *r)
 {
 	return r->sheet;
+}
+
+size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max)
+{
+	unsigned count = 0, i;
+	size_t n = 0;
+
+	if (freexl_get_info(r->xl, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
+		return 0;
+	for (i = 0; i < count; i++) {
+		const char *name = NULL;
+
+		if (freexl_get_worksheet_name(r->xl, (unsigned short)i, &name) != FREEXL_OK ||
+		    !name || (r->sheet && !strcmp(name, r->sheet)))
+			continue;
+		if (n < max)
+			names[n] = name;
+		n++;
+	}
+	return n;
 }
 
 void xlsin_close(struct xlsin *r)

@@ -81,6 +81,7 @@ struct sheetent {
 	char *name;
 	char *rid;
 	int hidden;
+	int worksheet;	/* a worksheet (not a chart sheet); set before rels go */
 };
 
 struct xlsxin {
@@ -1404,6 +1405,7 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 	const struct rel *rel;
 	char *wb = NULL, *wbrels = NULL, *sheet_part = NULL, *sst_part = NULL;
 	char *styles_part = NULL;
+	size_t i;
 	enum err e;
 
 	if (is_cfb(path)) {
@@ -1459,6 +1461,10 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 	if (!sheet_part) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
 		goto out;
+	}
+	for (i = 0; i < r->nsheets; i++) {
+		rel = find_rel_id(r, r->sheets[i].rid);
+		r->sheets[i].worksheet = rel && strcmp(rel->type, "worksheet") == 0;
 	}
 	free_rels(r);
 
@@ -1581,6 +1587,21 @@ enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info)
 const char *xlsxin_sheet(const struct xlsxin *r)
 {
 	return r->sheet;
+}
+
+size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nsheets; i++) {
+		if (r->sheets[i].hidden || !r->sheets[i].worksheet ||
+		    (r->sheet && !strcmp(r->sheets[i].name, r->sheet)))
+			continue;
+		if (n < max)
+			names[n] = r->sheets[i].name;
+		n++;
+	}
+	return n;
 }
 
 void xlsxin_close(struct xlsxin *r)

@@ -2,6 +2,7 @@
 #include "xlsxout.h"
 
 #include <errno.h>
+#include <minizip/unzip.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,16 @@
 /* Room for the filter button the autofilter puts in every header cell. */
 #define HEADER_BUTTON 2u
 #define WIDTH_MIN 4u
+/* Bytes of XML a non-empty cell takes at least besides its text:
+ * <c r="A1" t="inlineStr"><is><t></t></is></c> */
+#define CELL_XML_MIN 40u
+/* How often (rows) the temporary sheet is checked for write errors. */
+#define CHECK_EVERY 65536u
 
 struct xlsxout {
 	lxw_workbook *wb;
 	lxw_format *bold;
+	char *path;
 	char *name;		/* for messages */
 	char *tmpdir;		/* libxlsxwriter may keep the pointer */
 	char *sheet;		/* base name of the sheets */
@@ -22,6 +29,7 @@ struct xlsxout {
 	uint32_t max_cell;
 
 	lxw_worksheet **sheets;	/* owned by wb */
+	uint64_t *xml_min;	/* per sheet: bytes its XML must at least have */
 	char sheet_name[LXW_MAX_SHEETNAME_LENGTH];	/* the last one's */
 	size_t nsheets, sheets_cap;
 	char **header;
@@ -35,26 +43,53 @@ struct xlsxout {
 	struct xlsxout_stats stats;
 };
 
-/* libxlsxwriter's messages are sentences; ours are git-style. */
-static enum err lxw_fail(const struct xlsxout *w, lxw_error le, int errnum,
-			 const char *what, struct errinfo *info)
+/*
+ * libxlsxwriter (1.1.4) ignores write errors on its temporary files: a full
+ * disk gives a workbook with rows missing and no error. Two checks make
+ * that an error: the stream of each sheet's temporary file, while rows are
+ * written and before close, and the size of each sheet in the finished
+ * zip against the least its XML can take (check_sizes).
+ */
+static enum err check_tmpfile(const struct xlsxout *w, lxw_worksheet *ws, int flush,
+			      struct errinfo *info)
 {
-	char detail[160];
+	if (!ws->optimize_tmpfile)
+		return ERR_OK;
+	if ((flush && fflush(ws->optimize_tmpfile)) || ferror(ws->optimize_tmpfile))
+		return err_set(info, ERR_IO, "cannot write '%s': a temporary file in '%s' "
+			       "could not be written (disk full?)", w->name,
+			       w->tmpdir ? w->tmpdir : "the temporary directory");
+	return ERR_OK;
+}
+
+/* libxlsxwriter's messages are sentences; ours are git-style. */
+static const char *lxw_detail(lxw_error le, char *out, size_t size)
+{
 	size_t n;
 
-	snprintf(detail, sizeof(detail), "%s", lxw_strerror(le));
-	n = strlen(detail);
-	while (n && (detail[n - 1] == '.' || detail[n - 1] == ' '))
-		detail[--n] = '\0';
-	if (detail[0] >= 'A' && detail[0] <= 'Z')
-		detail[0] = (char)(detail[0] - 'A' + 'a');
+	snprintf(out, size, "%s", lxw_strerror(le));
+	n = strlen(out);
+	while (n && (out[n - 1] == '.' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	if (out[0] >= 'A' && out[0] <= 'Z')
+		out[0] = (char)(out[0] - 'A' + 'a');
+	return out;
+}
+
+/* Every lxw_error is ERR_IO naming the file; errno helps for file errors. */
+static enum err lxw_fail(const struct xlsxout *w, lxw_error le, int errnum,
+			 struct errinfo *info)
+{
+	char detail[160];
+
+	lxw_detail(le, detail, sizeof(detail));
 	if (errnum && (le == LXW_ERROR_CREATING_XLSX_FILE ||
 		       le == LXW_ERROR_CREATING_TMPFILE ||
 		       le == LXW_ERROR_READING_TMPFILE ||
 		       le == LXW_ERROR_ZIP_FILE_OPERATION))
-		return err_set(info, ERR_IO, "cannot %s '%s': %s (%s)", what, w->name,
+		return err_set(info, ERR_IO, "cannot write '%s': %s (%s)", w->name,
 			       detail, strerror(errnum));
-	return err_set(info, ERR_IO, "cannot %s '%s': %s", what, w->name, detail);
+	return err_set(info, ERR_IO, "cannot write '%s': %s", w->name, detail);
 }
 
 int xlsxout_needs_zip64(uint64_t text_bytes, uint64_t cells)
@@ -191,16 +226,22 @@ unsigned xlsxout_width(const struct xlsxout *w, size_t col)
 static enum err add_sheet(struct xlsxout *w, struct errinfo *info)
 {
 	char *name = w->sheet_name;
+	char detail[160];
 	lxw_worksheet *ws;
 	lxw_error le;
 
 	if (w->nsheets == w->sheets_cap) {
 		size_t ncap = w->sheets_cap ? w->sheets_cap * 2 : 4;
 		lxw_worksheet **nv = realloc(w->sheets, ncap * sizeof(*nv));
+		uint64_t *nm;
 
 		if (!nv)
 			return err_set(info, ERR_NOMEM, "out of memory");
 		w->sheets = nv;
+		nm = realloc(w->xml_min, ncap * sizeof(*nm));
+		if (!nm)
+			return err_set(info, ERR_NOMEM, "out of memory");
+		w->xml_min = nm;
 		w->sheets_cap = ncap;
 	}
 	if (w->nsheets)
@@ -211,11 +252,12 @@ static enum err add_sheet(struct xlsxout *w, struct errinfo *info)
 	if (le)
 		return err_set(info, w->nsheets ? ERR_LIMIT : ERR_USAGE,
 			       "cannot name sheet '%s' of '%s': %s", name, w->name,
-			       lxw_strerror(le));
+			       lxw_detail(le, detail, sizeof(detail)));
 	errno = 0;
 	ws = workbook_add_worksheet(w->wb, name);
 	if (!ws)
-		return lxw_fail(w, LXW_ERROR_CREATING_TMPFILE, errno, "write", info);
+		return lxw_fail(w, LXW_ERROR_CREATING_TMPFILE, errno, info);
+	w->xml_min[w->nsheets] = 0;
 	w->sheets[w->nsheets++] = ws;
 	w->row = 0;
 	return ERR_OK;
@@ -237,7 +279,7 @@ static enum err write_header(struct xlsxout *w, struct errinfo *info)
 		le = worksheet_write_string(sheet(w), 0, (lxw_col_t)i, w->header[i],
 					    w->bold);
 		if (le)
-			return lxw_fail(w, le, errno, "write", info);
+			return lxw_fail(w, le, errno, info);
 	}
 	worksheet_freeze_panes(sheet(w), 1, 0);
 	return ERR_OK;
@@ -251,7 +293,7 @@ static enum err finish_sheet(struct xlsxout *w, struct errinfo *info)
 	if (!w->ncols)
 		return ERR_OK;
 	le = worksheet_autofilter(sheet(w), 0, 0, w->row, (lxw_col_t)(w->ncols - 1));
-	return le ? lxw_fail(w, le, 0, "write", info) : ERR_OK;
+	return le ? lxw_fail(w, le, 0, info) : ERR_OK;
 }
 
 enum err xlsxout_open(struct xlsxout **out, const char *path, const char *name,
@@ -279,10 +321,11 @@ enum err xlsxout_open(struct xlsxout **out, const char *path, const char *name,
 	buf_init(&w->text, 0);
 	w->max_rows = opts->max_rows ? opts->max_rows : XLSXOUT_MAX_ROWS;
 	w->max_cell = opts->max_cell ? opts->max_cell : XLSXOUT_MAX_CELL;
+	w->path = strdup(path);
 	w->name = strdup(name);
 	w->sheet = strdup(opts->sheet ? opts->sheet : "Sheet");
 	w->tmpdir = opts->tmpdir ? strdup(opts->tmpdir) : NULL;
-	if (!w->name || !w->sheet || (opts->tmpdir && !w->tmpdir)) {
+	if (!w->path || !w->name || !w->sheet || (opts->tmpdir && !w->tmpdir)) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -341,6 +384,8 @@ static enum err start_row(struct xlsxout *w, struct errinfo *info)
 
 	if (!w->header)
 		return err_set(info, ERR_INTERNAL, "'%s': row before the header", w->name);
+	if (w->row % CHECK_EVERY == 0 && (e = check_tmpfile(w, sheet(w), 0, info)))
+		return e;
 	if (w->row + 1 >= w->max_rows) {
 		e = finish_sheet(w, info);
 		if (!e)
@@ -390,7 +435,8 @@ enum err xlsxout_cell(struct xlsxout *w, const char *s, size_t len,
 		le = worksheet_write_string(sheet(w), w->row, (lxw_col_t)w->col,
 					    buf_str(&w->text), NULL);
 		if (le)
-			return lxw_fail(w, le, errno, "write", info);
+			return lxw_fail(w, le, errno, info);
+		w->xml_min[w->nsheets - 1] += w->text.len + CELL_XML_MIN;
 	}
 	w->col++;
 	return ERR_OK;
@@ -422,10 +468,12 @@ static void free_writer(struct xlsxout *w)
 	free(w->header);
 	free(w->width);
 	free(w->sheets);
+	free(w->xml_min);
 	buf_free(&w->text);
 	free(w->sheet);
 	free(w->tmpdir);
 	free(w->name);
+	free(w->path);
 	free(w);
 }
 
@@ -439,9 +487,41 @@ static enum err set_widths(struct xlsxout *w, struct errinfo *info)
 			le = worksheet_set_column(w->sheets[s], (lxw_col_t)c, (lxw_col_t)c,
 						  xlsxout_width(w, c), NULL);
 			if (le)
-				return lxw_fail(w, le, 0, "write", info);
+				return lxw_fail(w, le, 0, info);
 		}
 	return ERR_OK;
+}
+
+/* Sheets in the written zip at least as large as what was given to them. */
+static enum err check_sizes(const struct xlsxout *w, const char *path,
+			    struct errinfo *info)
+{
+	unz_file_info64 fi;
+	char entry[64];
+	unzFile z;
+	size_t s;
+	enum err e = ERR_OK;
+
+	z = unzOpen64(path);
+	if (!z)
+		return err_set(info, ERR_IO, "cannot write '%s': the workbook written "
+			       "is not a readable zip", w->name);
+	for (s = 0; s < w->nsheets && !e; s++) {
+		snprintf(entry, sizeof(entry), "xl/worksheets/sheet%zu.xml", s + 1);
+		if (unzLocateFile(z, entry, 1) != UNZ_OK ||
+		    unzGetCurrentFileInfo64(z, &fi, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK)
+			e = err_set(info, ERR_IO, "cannot write '%s': '%s' is missing from "
+				    "the workbook written", w->name, entry);
+		else if (fi.uncompressed_size < w->xml_min[s])
+			e = err_set(info, ERR_IO, "cannot write '%s': sheet %zu came out "
+				    "short (%llu bytes, at least %llu expected): a temporary "
+				    "file in '%s' could not be written (disk full?)",
+				    w->name, s + 1, (unsigned long long)fi.uncompressed_size,
+				    (unsigned long long)w->xml_min[s],
+				    w->tmpdir ? w->tmpdir : "the temporary directory");
+	}
+	unzClose(z);
+	return e;
 }
 
 enum err xlsxout_close(struct xlsxout *w, struct xlsxout_stats *stats,
@@ -449,6 +529,7 @@ enum err xlsxout_close(struct xlsxout *w, struct xlsxout_stats *stats,
 {
 	lxw_error le;
 	enum err e = ERR_OK;
+	size_t s;
 
 	if (w->in_row)
 		e = xlsxout_end_row(w, info);
@@ -456,6 +537,8 @@ enum err xlsxout_close(struct xlsxout *w, struct xlsxout_stats *stats,
 		e = finish_sheet(w, info);
 	if (!e)
 		e = set_widths(w, info);
+	for (s = 0; s < w->nsheets && !e; s++)
+		e = check_tmpfile(w, w->sheets[s], 1, info);
 	w->stats.sheets = (unsigned)w->nsheets;
 	if (stats)
 		*stats = w->stats;
@@ -467,7 +550,9 @@ enum err xlsxout_close(struct xlsxout *w, struct xlsxout_stats *stats,
 	le = workbook_close(w->wb);	/* frees the workbook, written or not */
 	w->wb = NULL;
 	if (le)
-		e = lxw_fail(w, le, errno, "write", info);
+		e = lxw_fail(w, le, errno, info);
+	else
+		e = check_sizes(w, w->path, info);
 	free_writer(w);
 	return e;
 }

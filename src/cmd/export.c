@@ -442,7 +442,8 @@ static enum err write_xlsx(struct store *st, const char *dataset, const char *pa
 	if (e)
 		goto out;
 	if (stats.sheets > 1)
-		log_info("'%s': %llu contacts on %u sheets, 'Contacts' to 'Contacts (%u)'",
+		log_info("'%s': %llu contacts on %u sheets, 'Contacts' to 'Contacts (%u)' "
+			 "(import reads one: --sheet N --append for the others)",
 			 name, (unsigned long long)stats.rows, stats.sheets, stats.sheets);
 	if (stats.truncated) {
 		log_warn("'%s': %llu value%s cut to a cell's %u characters (the first "

@@ -69,6 +69,28 @@ check_grep "message lists the sheets" "no sheet 'Nope' (sheets: 'Old list', 'Con
 check_rc "--sheet on ODS" 2 cs import --sheet Nope "$F/contacts-libreoffice.ods"
 check_grep "ODS message names the sheet" "no sheet 'Nope'" err.txt
 
+# A second visible sheet that is not read is reported, never silently skipped.
+if "$PY" -c "import openpyxl" 2>/dev/null; then
+	"$PY" - <<'PYEOF'
+from openpyxl import Workbook
+wb = Workbook()
+a = wb.active
+a.title = "Contacts"
+a.append(["Phone", "Name"])
+a.append(["+447911123456", "Ann"])
+b = wb.create_sheet("Contacts (2)")
+b.append(["Phone", "Name"])
+b.append(["+447911123457", "Bob"])
+wb.save("two.xlsx")
+PYEOF
+	check_rc "two visible sheets: first read" 0 cs import two.xlsx
+	check_grep "other sheet reported" "only sheet 'Contacts' was read; 1 other sheet was not ('Contacts (2)')" err.txt
+	check_rc "second sheet appended" 0 cs import --sheet "Contacts (2)" --append two.xlsx
+	check_eq "both sheets' contacts" 2 "$(cs export | tail -n +2 | wc -l | tr -d ' ')"
+else
+	echo "# openpyxl not installed: multi-sheet warning not checked"
+fi
+
 # --header-row skips title rows above the header.
 { printf 'Contact list,,\nexported 2024-03-01,,\n'; cat "$F/contacts.csv"; } >titled.csv
 check_rc "--header-row 3" 1 cs import --region GB --header-row 3 titled.csv

@@ -217,7 +217,7 @@ static void test_crafted(void **state)
 
 	(void)state;
 	expect_error(path, NULL, ERR_FORMAT,
-		     "cannot read 't.xls': not a valid .xls workbook (corrupt or crafted)");
+		     "cannot read 't.xls': not a valid .xls workbook (corrupt, crafted or encrypted)");
 	free(path);
 }
 

@@ -344,6 +344,29 @@ static void test_errors(void **state)
 	assert_non_null(strstr(info.msg, "No such file or directory"));
 }
 
+/* The ZIP64 container is only used past 4 GB: check that it is a zip. */
+static void test_zip64_container(void **state)
+{
+	static const char *const header[] = { "phone", "name" };
+	struct xlsxout_opts o = { "Contacts", NULL, 0, 0, 1 };
+	struct errinfo info = { 0 };
+	struct xlsxout *w;
+	struct buf x;
+	struct tmp t;
+
+	(void)state;
+	tmp_make(&t);
+	o.tmpdir = t.dir;
+	assert_int_equal(xlsxout_open(&w, t.path, NULL, &o, &info), ERR_OK);
+	assert_int_equal(xlsxout_header(w, header, 2, &info), ERR_OK);
+	write_rows(w, 1, 3);
+	assert_int_equal(xlsxout_close(w, NULL, &info), ERR_OK);
+	read_entry(t.path, "xl/worksheets/sheet1.xml", &x);
+	assert_non_null(strstr(x.data, "<t>row 3</t>"));
+	buf_free(&x);
+	tmp_remove(&t);
+}
+
 static void test_zip64_estimate(void **state)
 {
 	(void)state;
@@ -366,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_exact_fill_adds_no_sheet),
 		cmocka_unit_test(test_widths_and_truncation),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_zip64_container),
 		cmocka_unit_test(test_zip64_estimate),
 	};
 
