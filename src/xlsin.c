@@ -10,10 +10,9 @@
  *     BIFF8 sheet (65536 x 256) costs about 270 MB whatever it holds: a
  *     5 KB file that claims that much for one sheet made FreeXL use 264
  *     MB, and a file with many such sheets would take that many times
- *     more. FreeXL refuses claims beyond 65536 rows (see below), but
- *     there is no other cap this module can set: it would take parsing
- *     the container ourselves. Legacy .xls files are small (at most
- *     65536 rows), which is why this is acceptable here.
+ *     more. FreeXL refuses claims beyond 65536 rows (see below), and
+ *     check_claims adds up the claims of all sheets before FreeXL loads
+ *     anything (its own "info" mode allocates just the same).
  *   - freexl_open returns FREEXL_OK with a NULL handle for some crafted
  *     files (such as a DIMENSION claiming more than 65536 rows) and for
  *     RC4-encrypted ones, and a non-NULL handle to be closed when it
@@ -463,10 +462,83 @@ static enum err select_sheet(struct xlsin *r, const char *spec,
 	return ERR_OK;
 }
 
+/*
+ * FreeXL allocates 16 bytes for every cell of every sheet's claimed range
+ * as it loads a workbook, and freexl_open_info does the same, so the
+ * claims are read from the file itself first: every DIMENSIONS record
+ * (0x0200; 14 bytes in BIFF8, 10 in BIFF3-5) that is plausible (first <=
+ * last, at most 65536 rows and 256 columns, reserved word zero) adds its
+ * range. More than XLS_MAX_CELL_BYTES in all is refused before FreeXL
+ * sees the file. A record split across two OLE sectors is not seen: this
+ * stops oversized and naively crafted files, not one built to dodge it.
+ */
+#define XLS_MAX_CELL_BYTES ((unsigned long long)1 << 30)
+
+static unsigned long long get_le(const unsigned char *p, int n)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* Cells claimed by a DIMENSIONS record at p (header included), or 0. */
+static unsigned long long claim_at(const unsigned char *p)
+{
+	unsigned long long r0, r1, c0, c1, reserved;
+
+	if (p[2] == 14) {
+		r0 = get_le(p + 4, 4);
+		r1 = get_le(p + 8, 4);
+		c0 = get_le(p + 12, 2);
+		c1 = get_le(p + 14, 2);
+		reserved = get_le(p + 16, 2);
+	} else {
+		r0 = get_le(p + 4, 2);
+		r1 = get_le(p + 6, 2);
+		c0 = get_le(p + 8, 2);
+		c1 = get_le(p + 10, 2);
+		reserved = get_le(p + 12, 2);
+	}
+	if (reserved || r0 > r1 || c0 > c1 || r1 > 65536 || c1 > 256)
+		return 0;
+	return r1 * c1;
+}
+
+static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *info)
+{
+	unsigned char chunk[65536 + 18];
+	unsigned long long cells = 0;
+	size_t keep = 0, n, i;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return ERR_OK;	/* load reports it */
+	while ((n = fread(chunk + keep, 1, sizeof(chunk) - keep, fp)) > 0) {
+		size_t len = keep + n;
+
+		for (i = 0; i + 18 <= len; i++)
+			if (chunk[i] == 0x00 && chunk[i + 1] == 0x02 && chunk[i + 3] == 0x00 &&
+			    (chunk[i + 2] == 14 || chunk[i + 2] == 10))
+				cells += claim_at(chunk + i);
+		keep = len < 17 ? len : 17;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	fclose(fp);
+	if (cells * 16 > XLS_MAX_CELL_BYTES)
+		return fail(r, info, ERR_LIMIT,
+			    "'%s': the sheets claim %llu MB of cells, more than the %llu MB a legacy .xls may use; save it as XLSX",
+			    r->name, (cells * 16) >> 20, XLS_MAX_CELL_BYTES >> 20);
+	return ERR_OK;
+}
+
 static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 {
 	const void *xl = NULL;
 	FILE *probe;
+	enum err e;
 	int rc;
 
 	/* FreeXL says "file not found" for every failure to open it. */
@@ -475,6 +547,9 @@ static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 		return fail(r, info, ERR_IO, "cannot open '%s': %s", r->name,
 			    strerror(errno));
 	fclose(probe);
+	e = check_claims(r, path, info);
+	if (e)
+		return e;
 	rc = freexl_open(path, &xl);
 	if (rc == FREEXL_OK && xl) {
 		r->xl = xl;

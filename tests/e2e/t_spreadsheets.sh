@@ -159,6 +159,7 @@ bad "encrypted XLS" "password-protected" "$F/../encrypted/contacts-password-libr
 { printf '\320\317\021\340\241\261\032\341'; head -c 1000 /dev/zero;
   printf 'E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0'; head -c 1000 /dev/zero; } >enc.xlsx
 bad "encrypted XLSX" "password-protected" enc.xlsx
+bad "XLS claiming 1.5 GB of cells" "claim 1536 MB of cells" "$F/../xls/claims-6-sheets-65536x256.xls"
 printf 'PK\003\004garbage' >notzip.xlsx
 bad "not really a zip" "notzip.xlsx" notzip.xlsx
 cs export -o after.csv
