@@ -36,8 +36,13 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC = $(wildcard tests/tools/*.c)
 TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+# The provider emulator (test infrastructure, also for rehearsals).
+EMU_SRC = $(wildcard tests/emulator/*.c)
+EMU_OBJ = $(EMU_SRC:%.c=$(BUILD)/%.o)
+EMU_BIN = $(if $(EMU_SRC),$(BUILD)/contactsync-emulator)
+EMU_LIBS = $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
-all: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
+all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(EMU_BIN)
 
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CXX) $(LDFLAGS_ALL) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS_ALL)
@@ -67,6 +72,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(BUILD)/.flags
 $(BUILD)/tools/%: tests/tools/%.c $(LIBA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(LIBS_ALL) -lstdc++
+
+$(BUILD)/contactsync-emulator: $(EMU_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(EMU_OBJ) $(LIBA) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
 
 deps:
 	@sh scripts/install-deps.sh

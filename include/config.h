@@ -1,0 +1,88 @@
+/*
+ * config: provider profiles from an INI file (inih).
+ *
+ * The file is `--config FILE`, else `./contactsync.ini`, else
+ * `$XDG_CONFIG_HOME/contactsync/config.ini` (XDG_CONFIG_HOME defaults to
+ * ~/.config). One section per profile:
+ *
+ *     [profile nightly]
+ *     provider = sendblue            ; altum | atom | sendblue
+ *     base_url = https://api.sendblue.co
+ *     api_key_id_env = SENDBLUE_KEY_ID
+ *     api_secret_env = SENDBLUE_SECRET
+ *     rate = 10/s
+ *     concurrency = 4
+ *     region = GB
+ *
+ * Keys: provider, base_url, api_key_env (altum, atom), api_key_id_env and
+ * api_secret_env (sendblue), api_key_file (instead of an env variable;
+ * refused when group or others may read it), address_book (atom),
+ * custom_slots (atom: up to four custom field keys, comma-separated, for
+ * custom_1..custom_4), rate, concurrency, region, insecure.
+ *
+ * The file never holds a secret: only the names of the environment
+ * variables (or the file) that hold them. Secrets are read by
+ * config_secrets at the moment a command needs them, and the values are
+ * wiped when freed. Unknown sections and keys are errors naming the file
+ * and line, so a typo never silently changes what a nightly job does.
+ */
+#ifndef CONTACTSYNC_CONFIG_H
+#define CONTACTSYNC_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define CONFIG_MAX_SLOTS 4
+
+struct profile {
+	char *name;
+	char *provider;
+	char *base_url;
+	char *api_key_env;
+	char *api_key_id_env;
+	char *api_secret_env;
+	char *api_key_file;
+	char *address_book;
+	char *custom_slots[CONFIG_MAX_SLOTS];	/* custom_1..4 field keys */
+	size_t nslots;
+	char *rate;			/* NULL = the provider's default */
+	unsigned concurrency;		/* 0 = the provider's default */
+	char region[3];			/* "" = none */
+	int insecure;
+	unsigned line;			/* where the section starts */
+};
+
+struct config {
+	char *path;			/* the file read, or NULL when none exists */
+	struct profile *profiles;
+	size_t nprofiles;
+};
+
+/*
+ * Loads the configuration. `explicit_path` (from --config) must exist;
+ * the default locations may be absent (an empty configuration). Errors
+ * name the file and line: ERR_CONFIG for content, ERR_IO for reading.
+ */
+enum err config_load(struct config *c, const char *explicit_path,
+		     struct errinfo *info);
+void config_free(struct config *c);
+
+/* The named profile (borrowed), or NULL with info saying which exist. */
+const struct profile *config_profile(const struct config *c, const char *name,
+				     struct errinfo *info);
+
+/* Secrets of a profile, read from the environment or the key file. */
+struct secrets {
+	char *key;		/* altum, atom; sendblue Bearer accounts */
+	char *key_id;		/* sendblue */
+	char *secret;		/* sendblue */
+};
+
+/* ERR_CONFIG naming the variable or file (never a value) when missing. */
+enum err config_secrets(const struct profile *p, struct secrets *s,
+			struct errinfo *info);
+/* Wipes and frees. */
+void config_secrets_free(struct secrets *s);
+
+#endif

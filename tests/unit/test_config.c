@@ -1,0 +1,151 @@
+/* Unit tests of the profile configuration. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char *write_tmp(const char *text, mode_t mode)
+{
+	char tmpl[] = "/tmp/cs-config-XXXXXX";
+	int fd = mkstemp(tmpl);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	fchmod(fd, mode);
+	close(fd);
+	return strdup(tmpl);
+}
+
+static void test_sample(void **state)
+{
+	struct config c;
+	struct errinfo info = { 0 };
+	const struct profile *p;
+	const char *top = getenv("CONTACTSYNC_TOP");
+	char path[4096];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/samples/contactsync.ini", top ? top : ".");
+	assert_int_equal(config_load(&c, path, &info), ERR_OK);
+	assert_int_equal(c.nprofiles, 3);
+	p = config_profile(&c, "au-atom", &info);
+	assert_non_null(p);
+	assert_string_equal(p->provider, "atom");
+	assert_string_equal(p->address_book, "Customers");
+	assert_int_equal(p->nslots, 4);
+	assert_string_equal(p->custom_slots[3], "Customer ID");
+	assert_string_equal(p->region, "AU");
+	p = config_profile(&c, "us-sendblue", &info);
+	assert_int_equal(p->concurrency, 4);
+	assert_null(config_profile(&c, "nope", &info));
+	assert_non_null(strstr(info.msg, "profiles: 'shop-altum', 'au-atom', 'us-sendblue'"));
+	config_free(&c);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	struct config c;
+	struct errinfo info = { 0 };
+	char *path = write_tmp(text, 0600);
+
+	assert_int_equal(config_load(&c, path, &info), ERR_CONFIG);
+	if (!strstr(info.msg, want))
+		fail_msg("wanted '%s' in '%s'", want, info.msg);
+	unlink(path);
+	free(path);
+}
+
+static void test_errors_name_the_line(void **state)
+{
+	(void)state;
+	expect_error("[profile a]\nprovider = altum\nbase_url = https://x\napi_key_env = K\nratee = 1/s\n",
+		     "line 5: unknown key 'ratee' in profile 'a'");
+	expect_error("[profiles]\nprovider = altum\n", "line 2: unknown section '[profiles]'");
+	expect_error("[profile a]\nprovider = twilio\n", "line 2: unknown provider 'twilio'");
+	expect_error("[profile a]\nprovider = atom\nbase_url = https://x\napi_key_env = K\n",
+		     "profile 'a' needs address_book");
+	expect_error("[profile a]\nprovider = altum\napi_key_env = K\n", "profile 'a' has no base_url");
+	expect_error("[profile a]\nprovider = altum\nbase_url = ftp://x\n", "base_url must start with https://");
+	expect_error("[profile a]\nprovider = atom\ncustom_slots = a,b,c,d,e\n", "only 4 slots");
+	expect_error("[profile a]\nconcurrency = 0\n", "concurrency must be 1 to 64");
+	expect_error("[profile a]\nregion = XX\n", "unknown region 'XX'");
+	expect_error("[profile a]\nprovider = altum\nbase_url = https://x\napi_key_env = K\n"
+		     "[profile b]\nprovider = altum\n[profile a]\ninsecure = yes\n",
+		     "profile 'a' is defined twice");
+}
+
+static void test_explicit_missing_file(void **state)
+{
+	struct config c;
+	struct errinfo info = { 0 };
+
+	(void)state;
+	assert_int_equal(config_load(&c, "/nonexistent/cs.ini", &info), ERR_CONFIG);
+	assert_non_null(strstr(info.msg, "cannot open configuration '/nonexistent/cs.ini'"));
+}
+
+static void test_secrets(void **state)
+{
+	struct config c;
+	struct errinfo info = { 0 };
+	struct secrets s;
+	const struct profile *p;
+	char *keyfile = write_tmp("s3cr3t-from-file\n", 0600);
+	char *loose = write_tmp("s3cr3t\n", 0644);
+	char text[1024];
+	char *path;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "[profile sb]\nprovider = sendblue\napi_key_id_env = CS_T_ID\napi_secret_env = CS_T_SECRET\n"
+		 "[profile f]\nprovider = altum\nbase_url = https://x\napi_key_file = %s\n"
+		 "[profile loose]\nprovider = altum\nbase_url = https://x\napi_key_file = %s\n",
+		 keyfile, loose);
+	path = write_tmp(text, 0600);
+	assert_int_equal(config_load(&c, path, &info), ERR_OK);
+	p = config_profile(&c, "sb", &info);
+	unsetenv("CS_T_SECRET");
+	setenv("CS_T_ID", "id-123", 1);
+	assert_int_equal(config_secrets(p, &s, &info), ERR_CONFIG);
+	assert_non_null(strstr(info.msg, "environment variable 'CS_T_SECRET' (api_secret_env) is not set"));
+	setenv("CS_T_SECRET", "very-secret-value", 1);
+	assert_int_equal(config_secrets(p, &s, &info), ERR_OK);
+	assert_string_equal(s.key_id, "id-123");
+	assert_string_equal(s.secret, "very-secret-value");
+	config_secrets_free(&s);
+	assert_null(s.secret);
+	assert_int_equal(config_secrets(config_profile(&c, "f", &info), &s, &info), ERR_OK);
+	assert_string_equal(s.key, "s3cr3t-from-file");
+	config_secrets_free(&s);
+	assert_int_equal(config_secrets(config_profile(&c, "loose", &info), &s, &info), ERR_CONFIG);
+	assert_non_null(strstr(info.msg, "may be read by group or others"));
+	assert_null(strstr(info.msg, "s3cr3t"));
+	config_free(&c);
+	unlink(path);
+	unlink(keyfile);
+	unlink(loose);
+	free(path);
+	free(keyfile);
+	free(loose);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_explicit_missing_file),
+		cmocka_unit_test(test_secrets),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
