@@ -81,6 +81,8 @@ enum err contact_add_custom(struct contact *c, const char *k, size_t klen,
 void contact_sort(struct contact *c);
 /* Custom value for key, or NULL. Needs contact_sort first. */
 const struct str *contact_custom(const struct contact *c, const char *key);
+const struct str *contact_custom_n(const struct contact *c, const char *key,
+				   size_t keylen);
 
 /* Appends the record encoding of c (sorted) to out. */
 enum err contact_encode(const struct contact *c, struct buf *out);

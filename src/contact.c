@@ -137,7 +137,13 @@ void contact_sort(struct contact *c)
 
 const struct str *contact_custom(const struct contact *c, const char *key)
 {
-	struct str k = { key, strlen(key) };
+	return contact_custom_n(c, key, strlen(key));
+}
+
+const struct str *contact_custom_n(const struct contact *c, const char *key,
+				   size_t keylen)
+{
+	struct str k = { key, keylen };
 	size_t lo = 0, hi = c->ncustom;
 
 	while (lo < hi) {

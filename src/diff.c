@@ -1,0 +1,310 @@
+/* diff: desired set vs remote snapshot → plan (rules in diff.h). */
+#include "diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+
+static const char *const op_names[] = {
+#define PLAN_NAME_(c, s) [c] = s,
+	PLAN_OP_LIST(PLAN_NAME_)
+#undef PLAN_NAME_
+};
+
+const char *plan_op_name(enum plan_op op)
+{
+	return (unsigned)op < PLAN__COUNT ? op_names[op] : "unknown";
+}
+
+int diff_parse_mode(const char *s, enum diff_mode *mode)
+{
+	static const char *const names[] = { "insert", "update", "upsert", "mirror" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, names[i])) {
+			*mode = (enum diff_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+struct differ {
+	const struct profile *p;
+	const struct provider *drv;
+	enum diff_mode mode;
+	enum err (*emit)(void *ctx, const struct plan_entry *e, struct errinfo *info);
+	void *ctx;
+	struct diff_stats *st;
+	struct errinfo *info;
+
+	struct contact raw, proj;
+	struct remote_contact remote;
+	struct buf scratch;
+	struct buf joined_before, joined_after;
+	struct plan_change *changes;
+	size_t nchanges, cap;
+};
+
+static int str_eq(struct str a, struct str b)
+{
+	return a.len == b.len && (!a.len || !memcmp(a.ptr, b.ptr, a.len));
+}
+
+static enum err add_change(struct differ *d, const char *field, const char *key,
+			   size_t keylen, struct str before, struct str after)
+{
+	struct plan_change *c;
+
+	if (d->nchanges == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 16;
+		struct plan_change *n = realloc(d->changes, ncap * sizeof(*n));
+
+		if (!n)
+			return ERR_NOMEM;
+		d->changes = n;
+		d->cap = ncap;
+	}
+	c = &d->changes[d->nchanges++];
+	if (key)
+		snprintf(c->field, sizeof(c->field), "custom:%.*s", (int)keylen, key);
+	else
+		snprintf(c->field, sizeof(c->field), "%s", field);
+	c->before = before;
+	c->after = after;
+	return ERR_OK;
+}
+
+static enum err cmp_field(struct differ *d, const char *field, struct str before,
+			  struct str after)
+{
+	if (!after.len || str_eq(before, after))
+		return ERR_OK;	/* empty desired: no opinion */
+	return add_change(d, field, NULL, 0, before, after);
+}
+
+static enum err join_tags(const struct contact *c, struct buf *out, struct str *s)
+{
+	size_t i;
+
+	buf_reset(out);
+	for (i = 0; i < c->ntags; i++)
+		if ((i && buf_addc(out, ';')) || buf_add(out, c->tags[i].ptr, c->tags[i].len))
+			return ERR_NOMEM;
+	s->ptr = buf_str(out);
+	s->len = out->len;
+	return ERR_OK;
+}
+
+/* Changes from remote (NULL: none, a create) to the projected contact. */
+static enum err compare(struct differ *d, const struct contact *remote)
+{
+	static const struct contact none;
+	const struct contact *r = remote ? remote : &none;
+	const struct contact *c = &d->proj;
+	unsigned caps = d->drv->caps;
+	struct str tb, ta;
+	size_t i;
+	enum err e = ERR_OK;
+
+	d->nchanges = 0;
+	if (caps & PROVIDER_CAP_FULL_NAME)
+		e = cmp_field(d, "name", r->name, c->name);
+	if (!e && (caps & PROVIDER_CAP_SPLIT_NAME))
+		e = cmp_field(d, "first_name", r->first_name, c->first_name);
+	if (!e && (caps & PROVIDER_CAP_SPLIT_NAME))
+		e = cmp_field(d, "last_name", r->last_name, c->last_name);
+	if (!e && (caps & PROVIDER_CAP_COMPANY))
+		e = cmp_field(d, "company", r->company, c->company);
+	if (!e && (caps & PROVIDER_CAP_TAGS) && c->ntags) {
+		e = join_tags(r, &d->joined_before, &tb);
+		if (!e)
+			e = join_tags(c, &d->joined_after, &ta);
+		if (!e)
+			e = cmp_field(d, "tags", tb, ta);
+	}
+	for (i = 0; !e && i < c->ncustom; i++) {
+		const struct contact_kv *kv = &c->custom[i];
+		const struct str *rv = remote ? contact_custom_n(r, kv->key.ptr, kv->key.len) : NULL;
+		struct str before = rv ? *rv : (struct str){ "", 0 };
+
+		if (kv->val.len && !str_eq(before, kv->val))
+			e = add_change(d, NULL, kv->key.ptr, kv->key.len, before, kv->val);
+	}
+	return e;
+}
+
+static enum err emit(struct differ *d, enum plan_op op, const char *phone,
+		     const struct contact *desired, const struct remote_contact *remote)
+{
+	struct plan_entry ent = { op, phone, desired, remote, d->changes, d->nchanges };
+
+	d->st->ops[op]++;
+	if (op == PLAN_UNCHANGED)
+		return ERR_OK;
+	if (op == PLAN_DELETE)
+		ent.nchanges = 0;
+	return d->emit(d->ctx, &ent, d->info);
+}
+
+static enum err project(struct differ *d)
+{
+	enum err e;
+
+	buf_reset(&d->scratch);
+	e = d->drv->project(d->p, &d->raw, &d->proj, &d->scratch);
+	if (e)
+		return err_set(d->info, e, "cannot project '%s'", d->raw.phone);
+	if (d->proj.ncustom < d->raw.ncustom)
+		d->st->unmapped_custom++;
+	return ERR_OK;
+}
+
+static enum err desired_only(struct differ *d)
+{
+	enum err e = project(d);
+
+	if (e)
+		return e;
+	if (d->raw.opted_out == TRI_TRUE && !(d->drv->caps & PROVIDER_CAP_OPT_OUT)) {
+		d->st->not_created_opted_out++;
+		return ERR_OK;
+	}
+	if (d->mode == DIFF_UPDATE) {
+		d->st->skipped_by_mode++;
+		return ERR_OK;
+	}
+	e = compare(d, NULL);
+	if (!e && d->raw.opted_out == TRI_TRUE)
+		e = add_change(d, "opted_out", NULL, 0, (struct str){ "", 0 },
+			       (struct str){ "true", 4 });
+	if (e)
+		return err_set(d->info, e, "out of memory");
+	return emit(d, PLAN_CREATE, d->raw.phone, &d->proj, NULL);
+}
+
+static enum err remote_only(struct differ *d, const char *key)
+{
+	if (d->remote.phone_invalid)
+		d->st->remote_invalid++;
+	if (d->mode != DIFF_MIRROR) {
+		d->st->remote_only++;
+		return ERR_OK;
+	}
+	d->nchanges = 0;
+	return emit(d, PLAN_DELETE, key, NULL, &d->remote);
+}
+
+static enum err both(struct differ *d)
+{
+	const struct contact *r = &d->remote.c;
+	int wants_out = d->raw.opted_out == TRI_TRUE;
+	int is_out = r->opted_out == TRI_TRUE;
+	enum err e = project(d);
+
+	if (e)
+		return e;
+	e = compare(d, r);
+	if (e)
+		return err_set(d->info, e, "out of memory");
+	if (is_out && !wants_out)
+		d->st->kept_opted_out++;	/* never re-subscribe */
+	if (wants_out && !is_out) {
+		if (d->drv->caps & PROVIDER_CAP_OPT_OUT)
+			return emit(d, PLAN_OPT_OUT, d->raw.phone, &d->proj, &d->remote);
+		d->st->optout_unsupported++;
+	}
+	if (!d->nchanges)
+		return emit(d, PLAN_UNCHANGED, d->raw.phone, &d->proj, &d->remote);
+	if (d->mode == DIFF_INSERT) {
+		d->st->skipped_by_mode++;
+		return ERR_OK;
+	}
+	return emit(d, PLAN_UPDATE, d->raw.phone, &d->proj, &d->remote);
+}
+
+static int key_cmp(const void *a, size_t al, const void *b, size_t bl)
+{
+	size_t n = al < bl ? al : bl;
+	int r = memcmp(a, b, n);
+
+	return r ? r : (al > bl) - (al < bl);
+}
+
+enum err diff_run(struct store_read *rd, const char *remote_dataset,
+		  const struct profile *p, const struct provider *drv,
+		  enum diff_mode mode,
+		  enum err (*emit_fn)(void *ctx, const struct plan_entry *e,
+				      struct errinfo *info),
+		  void *ctx, struct diff_stats *stats, struct errinfo *info)
+{
+	struct differ d;
+	struct store_cursor *dc = NULL, *rc = NULL;
+	const void *dk = NULL, *dv = NULL, *rk = NULL, *rv = NULL;
+	size_t dkl = 0, dvl = 0, rkl = 0, rvl = 0;
+	enum err e, de, re;
+
+	memset(&d, 0, sizeof(d));
+	memset(stats, 0, sizeof(*stats));
+	d.p = p;
+	d.drv = drv;
+	d.mode = mode;
+	d.emit = emit_fn;
+	d.ctx = ctx;
+	d.st = stats;
+	d.info = info;
+	contact_init(&d.raw);
+	contact_init(&d.proj);
+	contact_init(&d.remote.c);
+	buf_init(&d.scratch, 0);
+	buf_init(&d.joined_before, 0);
+	buf_init(&d.joined_after, 0);
+	e = store_cursor_open(rd, "desired", &dc, info);
+	if (!e)
+		e = store_cursor_open(rd, remote_dataset, &rc, info);
+	if (e)
+		goto out;
+	de = store_cursor_next(dc, &dk, &dkl, &dv, &dvl, info);
+	re = store_cursor_next(rc, &rk, &rkl, &rv, &rvl, info);
+	while (!e && (de == ERR_OK || re == ERR_OK)) {
+		int c = de ? 1 : re ? -1 : key_cmp(dk, dkl, rk, rkl);
+
+		if (c <= 0 && (e = contact_decode(&d.raw, dv, dvl, dk, dkl, info)))
+			break;
+		if (c >= 0 && (e = snapshot_decode(&d.remote, rv, rvl, rk, rkl, info)))
+			break;
+		if (c < 0) {
+			e = desired_only(&d);
+		} else if (c > 0) {
+			char key[256];
+
+			snprintf(key, sizeof(key), "%.*s", (int)rkl, (const char *)rk);
+			e = remote_only(&d, key);
+		} else {
+			e = both(&d);
+		}
+		if (e)
+			break;
+		if (c <= 0)
+			de = store_cursor_next(dc, &dk, &dkl, &dv, &dvl, info);
+		if (c >= 0)
+			re = store_cursor_next(rc, &rk, &rkl, &rv, &rvl, info);
+		if (de != ERR_OK && de != ERR_NOT_FOUND)
+			e = de;
+		else if (re != ERR_OK && re != ERR_NOT_FOUND)
+			e = re;
+	}
+out:
+	store_cursor_close(dc);
+	store_cursor_close(rc);
+	contact_free(&d.raw);
+	contact_free(&d.proj);
+	contact_free(&d.remote.c);
+	buf_free(&d.scratch);
+	buf_free(&d.joined_before);
+	buf_free(&d.joined_after);
+	free(d.changes);
+	return e;
+}

@@ -1,0 +1,226 @@
+/* Unit tests of diff: plans per provider and mode, opt-out rules. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "snapshot.h"
+
+#define S(x) ((struct str){ x, sizeof(x) - 1 })
+
+struct spec {
+	const char *phone, *name, *first, *last, *company, *tag, *ckey, *cval;
+	enum tri out;
+};
+
+/* Desired set (sorted by phone) */
+static const struct spec desired[] = {
+	{ "+447911000001", "", "Ann", "New", "Acme", "vip", "Email", "ann@x", TRI_UNKNOWN },	/* create */
+	{ "+447911000002", "", "Bob", "Jones", "Acme", "", "Email", "bob@new", TRI_UNKNOWN },	/* update */
+	{ "+447911000003", "", "Cat", "Same", "", "", "", "", TRI_UNKNOWN },			/* unchanged */
+	{ "+447911000005", "", "Eve", "Stop", "", "", "", "", TRI_TRUE },			/* opt-out */
+	{ "+447911000006", "", "Fay", "Back", "", "", "", "", TRI_FALSE },			/* kept opted out */
+	{ "+447911000007", "", "Gus", "Gone", "", "", "", "", TRI_TRUE },			/* new but opted out */
+	{ "+447911000008", "", "", "", "", "", "", "", TRI_UNKNOWN },				/* empty: no opinion */
+};
+
+/* Remote snapshot, in each provider's shape */
+static const struct spec remote[] = {
+	{ "+447911000002", "Bob Jones", "Bob", "Jones", "Old Co", "", "Email", "bob@old", TRI_FALSE },
+	{ "+447911000003", "Cat Same", "Cat", "Same", "", "", "", "", TRI_FALSE },
+	{ "+447911000004", "Dan Remote", "Dan", "Remote", "", "", "", "", TRI_FALSE },	/* remote only */
+	{ "+447911000005", "Eve Stop", "Eve", "Stop", "", "", "", "", TRI_FALSE },
+	{ "+447911000006", "Fay Back", "Fay", "Back", "", "", "", "", TRI_TRUE },
+	{ "+447911000008", "Hal Kept", "Hal", "Kept", "Co", "", "", "", TRI_FALSE },
+};
+
+static void fill(struct contact *c, const struct spec *s, int as_altum)
+{
+	contact_reset(c);
+	strcpy(c->phone, s->phone);
+	if (as_altum) {
+		c->name = (struct str){ s->name, strlen(s->name) };
+	} else {
+		c->first_name = (struct str){ s->first, strlen(s->first) };
+		c->last_name = (struct str){ s->last, strlen(s->last) };
+		c->company = (struct str){ s->company, strlen(s->company) };
+	}
+	if (*s->tag)
+		contact_add_tag(c, s->tag, strlen(s->tag));
+	if (*s->ckey)
+		contact_add_custom(c, s->ckey, strlen(s->ckey), s->cval, strlen(s->cval));
+	c->opted_out = s->out;
+	contact_sort(c);
+}
+
+static char *make_store(struct store **st, int as_altum)
+{
+	char tmpl[] = "/tmp/cs-diff-XXXXXX";
+	char *dir = strdup(mkdtemp(tmpl));
+	struct errinfo info = { 0 };
+	struct store_gen *g;
+	struct contact c;
+	struct remote_contact rc;
+	struct buf b;
+	size_t i;
+
+	contact_init(&c);
+	buf_init(&b, 0);
+	assert_int_equal(store_open(st, dir, STORE_WRITE, &info), ERR_OK);
+	assert_int_equal(store_gen_begin(*st, "desired", &g, &info), ERR_OK);
+	for (i = 0; i < sizeof(desired) / sizeof(*desired); i++) {
+		fill(&c, &desired[i], 0);
+		buf_reset(&b);
+		assert_int_equal(contact_encode(&c, &b), ERR_OK);
+		assert_int_equal(store_gen_append(g, c.phone, strlen(c.phone), b.data, b.len, &info), ERR_OK);
+	}
+	assert_int_equal(store_gen_commit(g, &info), ERR_OK);
+	assert_int_equal(store_gen_begin(*st, "remote:p", &g, &info), ERR_OK);
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	for (i = 0; i < sizeof(remote) / sizeof(*remote); i++) {
+		fill(&rc.c, &remote[i], as_altum);
+		snprintf(rc.id, sizeof(rc.id), "%zu", i + 100);
+		buf_reset(&b);
+		assert_int_equal(snapshot_encode(&rc, &b), ERR_OK);
+		assert_int_equal(store_gen_append(g, rc.c.phone, strlen(rc.c.phone), b.data, b.len, &info), ERR_OK);
+	}
+	assert_int_equal(store_gen_commit(g, &info), ERR_OK);
+	contact_free(&c);
+	contact_free(&rc.c);
+	buf_free(&b);
+	return dir;
+}
+
+struct seen {
+	char log[4096];
+};
+
+static enum err collect(void *ctx, const struct plan_entry *e, struct errinfo *info)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->log), i;
+
+	(void)info;
+	n += (size_t)snprintf(s->log + n, sizeof(s->log) - n, "%s %s", plan_op_name(e->op), e->phone + 10);
+	for (i = 0; i < e->nchanges; i++)
+		n += (size_t)snprintf(s->log + n, sizeof(s->log) - n, " %s:'%.*s'>'%.*s'",
+				      e->changes[i].field, (int)e->changes[i].before.len,
+				      e->changes[i].before.ptr, (int)e->changes[i].after.len,
+				      e->changes[i].after.ptr);
+	snprintf(s->log + n, sizeof(s->log) - n, "\n");
+	return ERR_OK;
+}
+
+static void run(const char *dir, const struct provider *drv, const struct profile *p,
+		enum diff_mode mode, struct seen *s, struct diff_stats *st)
+{
+	struct errinfo info = { 0 };
+	struct store *rst;
+	struct store_read *rd;
+
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(store_open(&rst, dir, 0, &info), ERR_OK);
+	assert_int_equal(store_read_begin(rst, &rd, &info), ERR_OK);
+	assert_int_equal(diff_run(rd, "remote:p", p, drv, mode, collect, s, st, &info), ERR_OK);
+	store_read_end(rd);
+	store_close(rst);
+}
+
+static void cleanup(struct store *st, char *dir)
+{
+	char cmd[128];
+
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+static void test_sendblue_upsert_and_mirror(void **state)
+{
+	struct store *st;
+	char *dir = make_store(&st, 0);
+	struct seen s;
+	struct diff_stats ds;
+	struct profile p = { .name = "p" };
+
+	(void)state;
+	run(dir, &provider_sendblue, &p, DIFF_UPSERT, &s, &ds);
+	assert_string_equal(s.log,
+			    "create 001 first_name:''>'Ann' last_name:''>'New' company:''>'Acme' tags:''>'vip' custom:Email:''>'ann@x'\n"
+			    "update 002 company:'Old Co'>'Acme' custom:Email:'bob@old'>'bob@new'\n"
+			    "opt-out 005\n"
+			    "create 007 first_name:''>'Gus' last_name:''>'Gone' opted_out:''>'true'\n");
+	assert_int_equal(ds.ops[PLAN_UNCHANGED], 3);	/* 003, 006, 008 */
+	assert_int_equal(ds.kept_opted_out, 1);		/* 006 is not re-subscribed */
+	assert_int_equal(ds.remote_only, 1);		/* 004 kept */
+	run(dir, &provider_sendblue, &p, DIFF_MIRROR, &s, &ds);
+	assert_non_null(strstr(s.log, "delete 004\n"));
+	assert_int_equal(ds.ops[PLAN_DELETE], 1);
+	run(dir, &provider_sendblue, &p, DIFF_INSERT, &s, &ds);
+	assert_null(strstr(s.log, "update"));
+	assert_non_null(strstr(s.log, "opt-out 005"));	/* opt-outs in every mode */
+	assert_int_equal(ds.skipped_by_mode, 1);
+	run(dir, &provider_sendblue, &p, DIFF_UPDATE, &s, &ds);
+	assert_null(strstr(s.log, "create"));
+	assert_int_equal(ds.skipped_by_mode, 2);
+	cleanup(st, dir);
+}
+
+static void test_altum_stores_less(void **state)
+{
+	struct store *st;
+	char *dir = make_store(&st, 1);
+	struct seen s;
+	struct diff_stats ds;
+	struct profile p = { .name = "p" };
+
+	(void)state;
+	run(dir, &provider_altum, &p, DIFF_UPSERT, &s, &ds);
+	/* company and tags are not altum's: never a change; name is derived */
+	assert_string_equal(s.log,
+			    "create 001 name:''>'Ann New' custom:Email:''>'ann@x'\n"
+			    "update 002 custom:Email:'bob@old'>'bob@new'\n");
+	assert_int_equal(ds.optout_unsupported, 1);	/* 005: altum cannot opt out */
+	assert_int_equal(ds.not_created_opted_out, 1);	/* 007: never subscribed */
+	cleanup(st, dir);
+}
+
+static void test_atom_slots(void **state)
+{
+	struct store *st;
+	char *dir = make_store(&st, 0);
+	struct seen s;
+	struct diff_stats ds;
+	struct profile p = { .name = "p" };
+
+	(void)state;
+	run(dir, &provider_atom, &p, DIFF_UPSERT, &s, &ds);
+	/* no slot named: Email has nowhere to go, and is counted, not planned */
+	assert_null(strstr(s.log, "custom:Email"));
+	assert_int_equal(ds.unmapped_custom, 2);
+	p.custom_slots[0] = "Email";
+	p.nslots = 1;
+	run(dir, &provider_atom, &p, DIFF_UPSERT, &s, &ds);
+	assert_non_null(strstr(s.log, "update 002 company:'Old Co'>'Acme' custom:Email:'bob@old'>'bob@new'\n"));
+	assert_int_equal(ds.unmapped_custom, 0);
+	cleanup(st, dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sendblue_upsert_and_mirror),
+		cmocka_unit_test(test_altum_stores_less),
+		cmocka_unit_test(test_atom_slots),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
