@@ -8,6 +8,7 @@
 #ifndef CONTACTSYNC_APP_H
 #define CONTACTSYNC_APP_H
 
+#include "config.h"
 #include "err.h"
 #include "opts.h"
 #include "store.h"
@@ -27,6 +28,7 @@ struct app {
 	const char *store_dir;
 	const char *config_path;	/* NULL when none given */
 	struct store *store;		/* opened by main per the command's needs */
+	struct config config;		/* loaded by main when the command needs profiles */
 	int verbosity;			/* -1 quiet, 0 normal, 1 verbose */
 };
 
@@ -48,5 +50,6 @@ int app_parse(const struct opts_spec *spec, int argc, char **argv,
 int cmd_phone(int argc, char **argv, struct app *app);
 int cmd_import(int argc, char **argv, struct app *app);
 int cmd_export(int argc, char **argv, struct app *app);
+int cmd_diff(int argc, char **argv, struct app *app);
 
 #endif

@@ -61,6 +61,9 @@ enum err store_read_begin(struct store *st, struct store_read **out,
 			  struct errinfo *info);
 void store_read_end(struct store_read *rd);
 
+/* 1 when the dataset has a live generation (was ever written), else 0. */
+int store_has(struct store_read *rd, const char *dataset);
+
 /* Number of records in the live generation of dataset (0 if none). */
 enum err store_count(struct store_read *rd, const char *dataset,
 		     uint64_t *count, struct errinfo *info);

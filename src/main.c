@@ -18,17 +18,19 @@ enum needs {
 	NEEDS_NOTHING = 0,
 	NEEDS_STORE_READ = 1,
 	NEEDS_STORE_WRITE = 2,
+	NEEDS_CONFIG = 4,
 };
 
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct app *app);
-	enum needs needs;
+	unsigned needs;	/* enum needs flags */
 	const char *summary;
 } commands[] = {
 	{ "phone", cmd_phone, NEEDS_NOTHING, "normalise phone numbers to E.164" },
 	{ "import", cmd_import, NEEDS_STORE_WRITE, "read contact files into the desired set" },
 	{ "export", cmd_export, NEEDS_STORE_READ, "write the desired set as CSV, JSON or XLSX" },
+	{ "diff", cmd_diff, NEEDS_STORE_READ | NEEDS_CONFIG, "plan the changes that make a profile's account match" },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -123,10 +125,16 @@ int app_parse(const struct opts_spec *spec, int argc, char **argv,
 	case OPTS_HELP:
 		opts_help(stdout, spec);
 		return EXIT_OK;
-	case OPTS_ERROR:
-		log_error("%s (see '%s --help')", info.msg[0] ? info.msg : "invalid usage",
-			  spec->usage);
+	case OPTS_ERROR: {
+		/* "contactsync import [...]" → "contactsync import" */
+		const char *sp = strchr(spec->usage, ' ');
+		int len = sp && strchr(sp + 1, ' ') ? (int)(strchr(sp + 1, ' ') - spec->usage)
+						    : (int)strlen(spec->usage);
+
+		log_error("%s (see '%.*s --help')", info.msg[0] ? info.msg : "invalid usage",
+			  len, spec->usage);
 		return EXIT_USAGE;
+	}
 	default:
 		*done = 0;
 		return EXIT_OK;
@@ -187,15 +195,20 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
-static int open_store(const struct command *c, struct app *app)
+static int setup(const struct command *c, struct app *app)
 {
 	struct errinfo info = { ERR_OK, "" };
 	unsigned flags = 0;
 	enum err e;
 
-	if (c->needs == NEEDS_NOTHING)
+	if (c->needs & NEEDS_CONFIG) {
+		e = config_load(&app->config, app->config_path, &info);
+		if (e)
+			return app_fail(e, &info);
+	}
+	if (!(c->needs & (NEEDS_STORE_READ | NEEDS_STORE_WRITE)))
 		return EXIT_OK;
-	if (c->needs == NEEDS_STORE_WRITE)
+	if (c->needs & NEEDS_STORE_WRITE)
 		flags = STORE_WRITE | STORE_CREATE;
 	e = store_open(&app->store, app->store_dir, flags, &info);
 	if (e)
@@ -261,11 +274,12 @@ int main(int argc, char **argv)
 	if (!app.store_dir || !*app.store_dir)
 		app.store_dir = "./.contactsync";
 	if (!wants_help(npos, argv)) {
-		rc = open_store(cmd, &app);
+		rc = setup(cmd, &app);
 		if (rc)
 			return rc;
 	}
 	rc = cmd->fn(npos, argv, &app);
 	store_close(app.store);
+	config_free(&app.config);
 	return finish_stdout(rc);
 }

@@ -385,6 +385,11 @@ static int open_live(struct store_read *rd, const char *dataset, MDB_dbi *dbi)
 	return mdb_dbi_open(rd->txn, name, 0, dbi);
 }
 
+int store_has(struct store_read *rd, const char *dataset)
+{
+	return live_gen(rd->st, rd->txn, dataset) != 0;
+}
+
 enum err store_count(struct store_read *rd, const char *dataset,
 		     uint64_t *count, struct errinfo *info)
 {

@@ -15,6 +15,7 @@
 #include "contact.h"
 #include "csvout.h"
 #include "log.h"
+#include "snapshot.h"
 #include "store.h"
 #include "xlsxout.h"
 
@@ -22,14 +23,14 @@ enum { O_FROM, O_FORMAT, O_OUTPUT };
 enum format { FMT_CSV, FMT_JSON, FMT_XLSX };
 
 static const struct opt options[] = {
-	{ "from", 0, "desired", "what to export (default desired)", O_FROM },
+	{ "from", 0, "desired|remote:PROFILE", "the desired set (default), or PROFILE's remote snapshot", O_FROM },
 	{ "format", 0, "csv|json|xlsx", "output format (default csv); xlsx needs -o FILE", O_FORMAT },
 	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync export [--from desired] [--format csv|json|xlsx] [-o FILE]",
+	.usage = "contactsync export [--from desired|remote:PROFILE] [--format csv|json|xlsx] [-o FILE]",
 	.summary = "Writes the desired set. CSV columns: phone, name, first_name, last_name,\n"
 		   "company, tags (joined with ';'), opted_out (true, false or empty), then one\n"
 		   "column per custom field, sorted. JSON: one object per line.\n"
@@ -52,11 +53,11 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 
 	switch (id) {
 	case O_FROM:
-		if (strcmp(arg, "desired")) {
-			err_set(info, ERR_USAGE, "--from must be 'desired', not '%s'", arg);
+		if (strcmp(arg, "desired") && (strncmp(arg, "remote:", 7) || !arg[7])) {
+			err_set(info, ERR_USAGE, "--from must be 'desired' or 'remote:PROFILE', not '%s'", arg);
 			return -1;
 		}
-		o->dataset = "desired";
+		o->dataset = arg;	/* the store's dataset names are the same */
 		return 0;
 	case O_FORMAT:
 		if (!strcmp(arg, "csv"))
@@ -142,32 +143,65 @@ static void keys_free(struct keys *k)
 	free(k->v);
 }
 
-/* Calls fn for every contact of the dataset, decoded. */
+/*
+ * Calls fn for every contact of the dataset, decoded: desired records, or
+ * a remote snapshot's (whose invalid numbers keep their raw value, which
+ * goes in the phone column).
+ */
 static enum err each_contact(struct store *st, const char *dataset,
 			     enum err (*fn)(void *ctx, const struct contact *c),
 			     void *ctx, struct errinfo *info)
 {
+	int remote = !strncmp(dataset, "remote:", 7);
 	struct store_read *rd;
 	struct store_cursor *cur = NULL;
-	struct contact c;
+	struct remote_contact rc;
 	const void *k, *v;
 	size_t kl, vl;
 	enum err e;
 
-	contact_init(&c);
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
 	e = store_read_begin(st, &rd, info);
 	if (e)
 		return e;
 	e = store_cursor_open(rd, dataset, &cur, info);
 	while (!e && !(e = store_cursor_next(cur, &k, &kl, &v, &vl, info))) {
-		e = contact_decode(&c, v, vl, k, kl, info);
+		if (remote)
+			e = snapshot_decode(&rc, v, vl, k, kl, info);
+		else
+			e = contact_decode(&rc.c, v, vl, k, kl, info);
+		if (!e && remote && rc.phone_invalid && kl < sizeof(rc.c.phone)) {
+			memcpy(rc.c.phone, k, kl);
+			rc.c.phone[kl] = '\0';
+		}
 		if (!e)
-			e = fn(ctx, &c);
+			e = fn(ctx, &rc.c);
 	}
 	store_cursor_close(cur);
 	store_read_end(rd);
-	contact_free(&c);
+	contact_free(&rc.c);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
+}
+
+/* A snapshot that was never pulled is an error, not an empty export. */
+static enum err check_dataset(struct store *st, const char *dataset, struct errinfo *info)
+{
+	struct store_read *rd;
+	int has;
+	enum err e;
+
+	if (!strcmp(dataset, "desired"))
+		return ERR_OK;
+	e = store_read_begin(st, &rd, info);
+	if (e)
+		return e;
+	has = store_has(rd, dataset);
+	store_read_end(rd);
+	if (!has)
+		return err_set(info, ERR_USAGE, "no remote snapshot of '%s' yet: run 'contactsync pull %s' first",
+			       dataset + 7, dataset + 7);
+	return ERR_OK;
 }
 
 static enum err collect_keys(void *ctx, const struct contact *c)
@@ -483,6 +517,9 @@ int cmd_export(int argc, char **argv, struct app *app)
 			  "for standard output");
 		return EXIT_USAGE;
 	}
+	e = check_dataset(app->store, o.dataset, &info);
+	if (e)
+		return app_fail(e, &info);
 	if (o.output) {
 		if (asprintf(&tmp, "%s.tmp%ld", o.output, (long)getpid()) < 0)
 			return app_fail(ERR_NOMEM, NULL);

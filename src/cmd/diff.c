@@ -1,0 +1,280 @@
+/* contactsync diff: the plan that makes a profile's account match the list. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "csvout.h"
+#include "diff.h"
+#include "log.h"
+#include "snapshot.h"
+
+enum { O_MODE, O_FORMAT, O_OUTPUT };
+enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+static const struct opt options[] = {
+	{ "mode", 0, "insert|update|upsert|mirror", "what to plan (default upsert; mirror also deletes)", O_MODE },
+	{ "format", 0, "text|json|csv", "text: counts; json, csv: every planned operation", O_FORMAT },
+	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static const struct opts_spec spec = {
+	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--format text|json|csv] [-o FILE]",
+	.summary = "Compares the desired set with PROFILE's remote snapshot (from 'pull') and\n"
+		   "writes the plan: create, update (with the changed fields), delete (mirror\n"
+		   "only) and opt-out. Only fields the provider stores are compared; an empty\n"
+		   "field in the list never clears a remote value; opt-outs are never reversed.",
+	.opts = options,
+	.footer = "csv columns: op, phone, id, field, before, after (one row per changed field)\n",
+};
+
+struct diff_opts {
+	enum diff_mode mode;
+	enum format format;
+	const char *output;
+};
+
+struct out {
+	FILE *fp;
+	enum format format;
+	struct csvout csv;
+};
+
+static int option(void *ctx, int id, const char *arg, struct errinfo *info)
+{
+	struct diff_opts *o = ctx;
+
+	switch (id) {
+	case O_MODE:
+		if (diff_parse_mode(arg, &o->mode)) {
+			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case O_FORMAT:
+		if (!strcmp(arg, "text"))
+			o->format = FMT_TEXT;
+		else if (!strcmp(arg, "json"))
+			o->format = FMT_JSON;
+		else if (!strcmp(arg, "csv"))
+			o->format = FMT_CSV;
+		else {
+			err_set(info, ERR_USAGE, "--format must be text, json or csv, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case O_OUTPUT:
+		o->output = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static json_t *jstr(struct str s)
+{
+	json_t *j = json_stringn(s.ptr, s.len);
+
+	return j ? j : json_string("");
+}
+
+static enum err emit_json(FILE *fp, const struct plan_entry *e)
+{
+	json_t *o = json_object(), *changes = json_array();
+	char *line;
+	size_t i;
+
+	json_object_set_new(o, "op", json_string(plan_op_name(e->op)));
+	json_object_set_new(o, "phone", json_string(e->phone));
+	json_object_set_new(o, "id", e->remote && e->remote->id[0] ? json_string(e->remote->id) : json_null());
+	for (i = 0; i < e->nchanges; i++) {
+		json_t *c = json_object();
+
+		json_object_set_new(c, "field", json_string(e->changes[i].field));
+		json_object_set_new(c, "before", jstr(e->changes[i].before));
+		json_object_set_new(c, "after", jstr(e->changes[i].after));
+		json_array_append_new(changes, c);
+	}
+	json_object_set_new(o, "changes", changes);
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!line)
+		return ERR_NOMEM;
+	fprintf(fp, "%s\n", line);
+	free(line);
+	return ERR_OK;
+}
+
+static void csv_row(struct out *o, const struct plan_entry *e, const char *field,
+		    struct str before, struct str after)
+{
+	csvout_cellz(&o->csv, plan_op_name(e->op));
+	csvout_cellz(&o->csv, e->phone);
+	csvout_cellz(&o->csv, e->remote ? e->remote->id : "");
+	csvout_cellz(&o->csv, field);
+	csvout_cell(&o->csv, before.ptr, before.len);
+	csvout_cell(&o->csv, after.ptr, after.len);
+	csvout_end_row(&o->csv);
+}
+
+static enum err emit(void *ctx, const struct plan_entry *e, struct errinfo *info)
+{
+	struct out *o = ctx;
+	struct str none = { "", 0 };
+	size_t i;
+	enum err err = ERR_OK;
+
+	if (o->format == FMT_JSON)
+		err = emit_json(o->fp, e);
+	else if (o->format == FMT_CSV && !e->nchanges)
+		csv_row(o, e, "", none, none);
+	else if (o->format == FMT_CSV)
+		for (i = 0; i < e->nchanges; i++)
+			csv_row(o, e, e->changes[i].field, e->changes[i].before, e->changes[i].after);
+	if (!err && ferror(o->fp))
+		err = err_set(info, ERR_IO, "cannot write the plan: %s", strerror(errno));
+	return err;
+}
+
+static void summary_text(FILE *fp, const char *profile, const struct provider *drv,
+			 const struct diff_stats *s)
+{
+	int op;
+
+	fprintf(fp, "plan for '%s' (%s):", profile, drv->name);
+	for (op = 0; op < PLAN__COUNT; op++)
+		fprintf(fp, "%s %s %llu", op ? "," : "", plan_op_name((enum plan_op)op),
+			(unsigned long long)s->ops[op]);
+	fprintf(fp, "\n");
+	if (s->skipped_by_mode)
+		fprintf(fp, "left out by --mode: %llu\n", (unsigned long long)s->skipped_by_mode);
+	if (s->remote_only)
+		fprintf(fp, "remote contacts not in the list, kept (use --mode mirror to delete): %llu\n",
+			(unsigned long long)s->remote_only);
+	if (s->kept_opted_out)
+		fprintf(fp, "opted out remotely, kept opted out: %llu\n", (unsigned long long)s->kept_opted_out);
+	if (s->optout_unsupported)
+		fprintf(fp, "opted out in the list, but %s cannot record an opt-out: %llu\n",
+			drv->name, (unsigned long long)s->optout_unsupported);
+	if (s->not_created_opted_out)
+		fprintf(fp, "opted out and not remote, not created: %llu\n",
+			(unsigned long long)s->not_created_opted_out);
+	if (s->unmapped_custom)
+		fprintf(fp, "contacts with custom fields %s has no place for: %llu\n", drv->name,
+			(unsigned long long)s->unmapped_custom);
+	if (s->remote_invalid)
+		fprintf(fp, "remote numbers that are not valid E.164: %llu\n",
+			(unsigned long long)s->remote_invalid);
+}
+
+static void summary_json(FILE *fp, const struct diff_stats *s)
+{
+	json_t *o = json_object(), *ops = json_object();
+	char *line;
+	int op;
+
+	for (op = 0; op < PLAN__COUNT; op++)
+		json_object_set_new(ops, plan_op_name((enum plan_op)op), json_integer((json_int_t)s->ops[op]));
+	json_object_set_new(o, "summary", ops);
+	json_object_set_new(ops, "left_out_by_mode", json_integer((json_int_t)s->skipped_by_mode));
+	json_object_set_new(ops, "remote_only_kept", json_integer((json_int_t)s->remote_only));
+	json_object_set_new(ops, "kept_opted_out", json_integer((json_int_t)s->kept_opted_out));
+	json_object_set_new(ops, "optout_unsupported", json_integer((json_int_t)s->optout_unsupported));
+	json_object_set_new(ops, "not_created_opted_out", json_integer((json_int_t)s->not_created_opted_out));
+	json_object_set_new(ops, "unmapped_custom", json_integer((json_int_t)s->unmapped_custom));
+	json_object_set_new(ops, "remote_invalid", json_integer((json_int_t)s->remote_invalid));
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (line)
+		fprintf(fp, "%s\n", line);
+	free(line);
+	json_decref(o);
+}
+
+static enum err plan(struct app *app, const struct profile *p, const struct provider *drv,
+		     const struct diff_opts *o, FILE *fp, struct errinfo *info)
+{
+	char dataset[256];
+	struct store_read *rd;
+	struct diff_stats stats;
+	struct out out = { fp, o->format, { 0 } };
+	enum err e;
+
+	snapshot_dataset(p->name, dataset, sizeof(dataset));
+	e = store_read_begin(app->store, &rd, info);
+	if (e)
+		return e;
+	if (!store_has(rd, dataset)) {
+		store_read_end(rd);
+		return err_set(info, ERR_USAGE, "no remote snapshot of '%s' yet: run 'contactsync pull %s' first",
+			       p->name, p->name);
+	}
+	csvout_init(&out.csv, fp, ',');
+	if (o->format == FMT_CSV)
+		fputs("op,phone,id,field,before,after\n", fp);
+	e = diff_run(rd, dataset, p, drv, o->mode, emit, &out, &stats, info);
+	store_read_end(rd);
+	if (e)
+		return e;
+	if (o->format == FMT_TEXT)
+		summary_text(fp, p->name, drv, &stats);
+	else if (o->format == FMT_JSON)
+		summary_json(fp, &stats);
+	else if (o->format == FMT_CSV && log_enabled(LOG_INFO))
+		summary_text(stderr, p->name, drv, &stats);
+	return ferror(fp) ? err_set(info, ERR_IO, "cannot write the plan: %s", strerror(errno)) : ERR_OK;
+}
+
+int cmd_diff(int argc, char **argv, struct app *app)
+{
+	struct diff_opts o = { DIFF_UPSERT, FMT_TEXT, NULL };
+	struct errinfo info = { ERR_OK, "" };
+	const struct profile *p;
+	const struct provider *drv;
+	char *tmp = NULL;
+	FILE *fp = stdout;
+	int npos, done, rc;
+	enum err e;
+
+	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
+	if (done)
+		return rc;
+	if (npos != 1) {
+		log_error("diff needs exactly one PROFILE (see 'contactsync diff --help')");
+		return EXIT_USAGE;
+	}
+	p = config_profile(&app->config, argv[0], &info);
+	if (!p)
+		return app_fail(ERR_CONFIG, &info);
+	drv = provider_find(p->provider);
+	if (!drv)
+		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': unknown provider '%s'",
+					p->name, p->provider), &info);
+	if (o.output) {
+		if (asprintf(&tmp, "%s.tmp%ld", o.output, (long)getpid()) < 0)
+			return app_fail(ERR_NOMEM, NULL);
+		fp = fopen(tmp, "w");
+		if (!fp) {
+			log_error("cannot create '%s': %s", o.output, strerror(errno));
+			free(tmp);
+			return EXIT_USAGE;
+		}
+	}
+	e = plan(app, p, drv, &o, fp, &info);
+	if (o.output) {
+		if ((fclose(fp) || e) && !e)
+			e = err_set(&info, ERR_IO, "cannot write '%s': %s", o.output, strerror(errno));
+		if (!e && rename(tmp, o.output) < 0)
+			e = err_set(&info, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, o.output,
+				    strerror(errno));
+		if (e)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (!e)
+		return EXIT_OK;
+	rc = app_fail(e, &info);
+	return e == ERR_IO ? EXIT_PARTIAL : rc;
+}
