@@ -67,7 +67,7 @@ $(BUILD)/%.o: %.cc $(BUILD)/.flags
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(LIBS_ALL) -lstdc++
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)

@@ -30,7 +30,11 @@
 	X(ERR_STORE_FULL, "store is full")                                  \
 	X(ERR_STORE_VERSION, "store schema version is not supported")       \
 	X(ERR_PHONE, "phone number library error")                          \
-	X(ERR_INTERNAL, "internal error")
+	X(ERR_INTERNAL, "internal error")                                   \
+	X(ERR_NETWORK, "network error")                                     \
+	X(ERR_TIMEOUT, "timed out")                                         \
+	X(ERR_REMOTE, "remote service error")                               \
+	X(ERR_AUTH, "authentication failed")
 
 enum err {
 #define ERR_ENUM_(code, msg) code,

@@ -22,6 +22,8 @@
 #include "contact.h"
 #include "buf.h"
 #include "err.h"
+#include "http.h"
+#include <jansson.h>
 
 #define PROVIDER_CAP_LIST		(1u << 0)	/* full listing */
 #define PROVIDER_CAP_BULK_CREATE	(1u << 1)
@@ -54,7 +56,20 @@ struct pull_sink {
 	void *ctx;
 };
 
-struct provider_session;	/* a driver's connection state (opaque) */
+/*
+ * A driver's connection to one account: the profile, an HTTP client set
+ * up from it (base URL, auth headers, rate, concurrency, TLS), and what a
+ * listing may consult. Opened by provider_session_open.
+ */
+struct provider_session {
+	const struct provider *drv;
+	const struct profile *profile;
+	struct http_client *http;
+	int deep;		/* atom: read every contact's detail */
+	/* The desired contact for an E.164 number, or NULL (may be unset). */
+	const struct contact *(*desired)(void *ctx, const char *e164);
+	void *desired_ctx;
+};
 
 struct provider {
 	const char *name;
@@ -73,15 +88,74 @@ struct provider {
 	enum err (*project)(const struct profile *p, const struct contact *in,
 			    struct contact *out, struct buf *scratch);
 
+	/*
+	 * Authentication headers for the secrets (values written into buf,
+	 * cap bytes); returns how many of out[0..2] are set.
+	 */
+	size_t (*auth)(const struct secrets *sec, struct http_header out[2],
+		       char *buf, size_t cap);
+
 	/* Lists every remote contact into sink; NULL without CAP_LIST. */
 	enum err (*pull)(struct provider_session *s, const struct pull_sink *sink,
 			 struct errinfo *info);
 };
 
+/*
+ * Opens a session for profile p with driver drv and the profile's
+ * secrets; notify (may be NULL) hears about rate-limit waits and retries.
+ */
+enum err provider_session_open(struct provider_session *s, const struct provider *drv,
+			       const struct profile *p, const struct secrets *sec,
+			       void (*notify)(void *ctx, enum http_notice what, long ms,
+					      const char *msg),
+			       void *notify_ctx, struct errinfo *info);
+void provider_session_close(struct provider_session *s);
+
+/*
+ * Judges a response: ERR_OK for 2xx; otherwise ERR_AUTH for 401/403,
+ * ERR_REMOTE for other statuses and failures (ERR_NETWORK, ERR_TIMEOUT
+ * kept), with a message naming the profile and `what` (e.g. "listing
+ * page 3") and the server's (redacted) message.
+ */
+enum err provider_check(const struct provider_session *s, const char *what,
+			const struct http_response *r, struct errinfo *info);
+
+/* Percent-encodes s for a URL query or path segment into out. */
+enum err provider_urlencode(const char *s, struct buf *out);
+
+/* JSON helpers for tolerant parsing (servers send ids as numbers or
+ * strings, old builds camelCase keys). Results are borrowed from o. */
+struct str provider_json_str(json_t *o, const char *key, const char *alt);
+/* An id (number or string) into out; 0 when absent or not an id. */
+int provider_json_id(json_t *o, const char *key, char *out, size_t cap);
+/* A count that may be a number or a numeric string; -1 when absent. */
+long long provider_json_count(json_t *o, const char *key);
+/*
+ * Listing reads are idempotent: they get more attempts than writes, and a
+ * body cut short or not JSON (which the HTTP layer cannot judge) is
+ * fetched again, up to PROVIDER_READ_TRIES times.
+ */
+#define PROVIDER_READ_ATTEMPTS 8
+#define PROVIDER_READ_TRIES 4
+
+/* http_do + provider_check + provider_json, with those retries. */
+enum err provider_fetch_json(const struct provider_session *s,
+			     struct http_request *req, const char *what,
+			     json_t **out, struct errinfo *info);
+
+/* Parses a 2xx body as JSON, or says which request gave bad JSON. */
+enum err provider_json(const struct provider_session *s, const char *what,
+		       const struct http_response *r, json_t **out,
+		       struct errinfo *info);
+
 /* The driver named by a profile's `provider` key, or NULL. */
 const struct provider *provider_find(const char *name);
 
 /* Helpers for drivers' projections. */
+
+/* Starts a projection: out emptied, then identity, raw phone, opt-out
+ * and source copied from in (what every provider keeps). */
+void provider_project_start(const struct contact *in, struct contact *out);
 
 /* "First Last" from the parts when name is empty (into scratch). */
 enum err provider_full_name(const struct contact *in, struct str *out,

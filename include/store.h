@@ -64,6 +64,12 @@ void store_read_end(struct store_read *rd);
 /* 1 when the dataset has a live generation (was ever written), else 0. */
 int store_has(struct store_read *rd, const char *dataset);
 
+/* The record of key in the live generation of dataset (borrowed until
+ * store_read_end); ERR_NOT_FOUND when absent. */
+enum err store_get(struct store_read *rd, const char *dataset, const void *key,
+		   size_t keylen, const void **val, size_t *vallen,
+		   struct errinfo *info);
+
 /* Number of records in the live generation of dataset (0 if none). */
 enum err store_count(struct store_read *rd, const char *dataset,
 		     uint64_t *count, struct errinfo *info);

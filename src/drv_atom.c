@@ -7,8 +7,12 @@
  * place there. No tags, and no opt-out flag: opting out means leaving the
  * address book. No bulk endpoints.
  */
+#include "phone.h"
 #include "provider.h"
 
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static enum err atom_project(const struct profile *p, const struct contact *in,
@@ -18,12 +22,7 @@ static enum err atom_project(const struct profile *p, const struct contact *in,
 	enum err e;
 
 	(void)scratch;
-	contact_reset(out);
-	memcpy(out->phone, in->phone, sizeof(out->phone));
-	out->raw_phone = in->raw_phone;
-	out->opted_out = in->opted_out;
-	out->source_file = in->source_file;
-	out->source_row = in->source_row;
+	provider_project_start(in, out);
 	provider_split_name(in, &out->first_name, &out->last_name);
 	out->company = in->company;
 	for (i = 0; p && i < p->nslots; i++) {
@@ -40,13 +39,289 @@ static enum err atom_project(const struct profile *p, const struct contact *in,
 	return ERR_OK;
 }
 
+static size_t atom_auth(const struct secrets *sec, struct http_header out[2],
+			char *buf, size_t cap)
+{
+	snprintf(buf, cap, "Bearer %s", sec->key ? sec->key : "");
+	out[0].name = "Authorization";
+	out[0].value = buf;
+	return 1;
+}
+
+/* POST with a JSON body; the answer's `result` as a new reference. */
+static enum err atom_call(struct provider_session *s, const char *path, json_t *body,
+			  const char *what, json_t **result, struct errinfo *info)
+{
+	struct http_request req;
+	json_t *root = NULL;
+	char *text = json_dumps(body, JSON_COMPACT);
+	enum err e;
+
+	*result = NULL;
+	if (!text)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";	/* atom reads with POST: these are reads all the same */
+	req.path = path;
+	req.content_type = "application/json";
+	req.body = text;
+	req.body_len = strlen(text);
+	e = provider_fetch_json(s, &req, what, &root, info);
+	free(text);
+	if (e)
+		return e;
+	*result = json_incref(json_object_get(root, "result"));
+	json_decref(root);
+	if (!*result)
+		return err_set(info, ERR_REMOTE, "profile '%s': %s: no 'result' in the answer",
+			       s->profile->name, what);
+	return ERR_OK;
+}
+
+/* The list of books: an array, or an object holding one (tolerated). */
+static json_t *first_array(json_t *v)
+{
+	const char *k;
+	json_t *m;
+
+	if (json_is_array(v))
+		return v;
+	json_object_foreach(v, k, m)
+		if (json_is_array(m))
+			return m;
+	return NULL;
+}
+
+static enum err find_book(struct provider_session *s, char *id, size_t cap,
+			  struct errinfo *info)
+{
+	json_t *body = json_object(), *res = NULL, *books, *b;
+	const char *want = s->profile->address_book;
+	size_t i;
+	enum err e;
+
+	e = atom_call(s, "/api/address-book/list", body, "listing address books", &res, info);
+	json_decref(body);
+	if (e)
+		return e;
+	books = first_array(res);
+	id[0] = '\0';
+	json_array_foreach(books, i, b) {
+		struct str name = provider_json_str(b, "name", NULL);
+		char bid[64];
+
+		provider_json_id(b, "id", bid, sizeof(bid));
+		/* the profile may name the book or give its id */
+		if ((name.len == strlen(want) && !memcmp(name.ptr, want, name.len)) ||
+		    !strcmp(bid, want)) {
+			snprintf(id, cap, "%s", bid);
+			break;
+		}
+	}
+	json_decref(res);
+	if (!id[0])
+		return err_set(info, ERR_CONFIG, "profile '%s': no address book '%s' in the account",
+			       s->profile->name, want);
+	return ERR_OK;
+}
+
+/* Whether the book listing (names and phone only) is enough for a contact. */
+static int needs_detail(struct provider_session *s, const struct remote_contact *rc,
+			const char *e164)
+{
+	const struct contact *d;
+	size_t i;
+
+	if (s->deep)
+		return 1;
+	if (!s->desired || !e164)
+		return 0;
+	d = s->desired(s->desired_ctx, e164);
+	if (!d)
+		return 0;	/* not in the list: nothing to compare */
+	if (d->company.len)
+		return 1;
+	for (i = 0; i < s->profile->nslots; i++)
+		if (contact_custom(d, s->profile->custom_slots[i]))
+			return 1;
+	(void)rc;
+	return 0;
+}
+
+struct detail_req {
+	struct provider_session *s;
+	const struct pull_sink *sink;
+	enum err *failed;
+	struct errinfo *first_error;
+	int tries;
+	char book[64];
+	char body[96];
+};
+
+static enum err submit_detail(struct detail_req *d, struct errinfo *info);
+
+static enum err emit_detail(struct detail_req *d, struct http_response *r,
+			    struct errinfo *info)
+{
+	struct remote_contact rc;
+	json_t *root = NULL, *c;
+	char slot[32];
+	size_t i;
+	enum err e;
+
+	e = provider_check(d->s, "reading a contact", r, info);
+	if (!e)
+		e = provider_json(d->s, "reading a contact", r, &root, info);
+	if (e)
+		return e;
+	c = json_object_get(json_object_get(root, "result"), "contact");
+	if (!json_is_object(c)) {
+		json_decref(root);
+		return err_set(info, ERR_REMOTE, "profile '%s': reading a contact: no contact in the answer",
+			       d->s->profile->name);
+	}
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	provider_json_id(c, "id", rc.id, sizeof(rc.id));
+	snprintf(rc.book, sizeof(rc.book), "%s", d->book);
+	rc.c.raw_phone = provider_json_str(c, "phone_number", NULL);
+	rc.c.first_name = provider_json_str(c, "first_name", NULL);
+	rc.c.last_name = provider_json_str(c, "last_name", NULL);
+	rc.c.company = provider_json_str(c, "company", NULL);
+	rc.c.opted_out = TRI_FALSE;	/* in the book = subscribed */
+	for (i = 0; !e && i < d->s->profile->nslots; i++) {
+		struct str v;
+
+		snprintf(slot, sizeof(slot), "custom_%zu", i + 1);
+		v = provider_json_str(c, slot, NULL);
+		if (v.len)
+			e = contact_add_custom(&rc.c, d->s->profile->custom_slots[i],
+					       strlen(d->s->profile->custom_slots[i]), v.ptr, v.len);
+	}
+	contact_sort(&rc.c);
+	if (!e)
+		e = d->sink->contact(d->sink->ctx, &rc, info);
+	contact_free(&rc.c);
+	json_decref(root);
+	return e;
+}
+
+static void detail_done(void *udata, struct http_response *r)
+{
+	struct detail_req *d = udata;
+	struct errinfo info = { ERR_OK, "" };
+	enum err e;
+
+	if (!*d->failed) {
+		e = emit_detail(d, r, &info);
+		/* a cut or garbled body: ask again (it is a read) */
+		if (e == ERR_REMOTE && r->status >= 200 && r->status < 300 &&
+		    ++d->tries < PROVIDER_READ_TRIES && !submit_detail(d, &info))
+			return;
+		if (e) {
+			*d->failed = e;
+			*d->first_error = info;
+		}
+	}
+	free(d);
+}
+
+static enum err submit_detail(struct detail_req *d, struct errinfo *info)
+{
+	struct http_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.path = "/api/contact/detail";
+	req.content_type = "application/json";
+	req.body = d->body;
+	req.body_len = strlen(d->body);
+	req.max_attempts = PROVIDER_READ_ATTEMPTS;
+	return http_submit(d->s->http, &req, detail_done, d, info);
+}
+
+static enum err atom_pull(struct provider_session *s, const struct pull_sink *sink,
+			  struct errinfo *info)
+{
+	char book[64];
+	json_t *body, *res = NULL, *list, *item;
+	struct remote_contact rc;
+	struct errinfo first = { ERR_OK, "" };
+	enum err e, failed = ERR_OK;
+	unsigned long long done = 0;
+	size_t i;
+
+	e = find_book(s, book, sizeof(book), info);
+	if (e)
+		return e;
+	body = json_pack("{s:s}", "id", book);
+	e = atom_call(s, "/api/address-book/detail", body, "reading the address book", &res, info);
+	json_decref(body);
+	if (e)
+		return e;
+	list = json_object_get(res, "contacts");
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	json_array_foreach(list, i, item) {
+		struct str raw = provider_json_str(item, "phone_number", NULL);
+		char e164[PHONE_E164_MAX + 1] = "";
+		struct phone_result pr;
+
+		if (!phone_parse(raw.ptr, raw.len, s->profile->region, 0, &pr) && pr.reason == PHONE_OK)
+			memcpy(e164, pr.e164, sizeof(e164));
+		contact_reset(&rc.c);
+		provider_json_id(item, "id", rc.id, sizeof(rc.id));
+		snprintf(rc.book, sizeof(rc.book), "%s", book);
+		rc.c.raw_phone = raw;
+		rc.c.first_name = provider_json_str(item, "first_name", NULL);
+		rc.c.last_name = provider_json_str(item, "last_name", NULL);
+		rc.c.opted_out = TRI_FALSE;
+		if (rc.id[0] && needs_detail(s, &rc, e164[0] ? e164 : NULL)) {
+			struct detail_req *d = calloc(1, sizeof(*d));
+
+			if (!d) {
+				e = err_set(info, ERR_NOMEM, "out of memory");
+				break;
+			}
+			d->s = s;
+			d->sink = sink;
+			d->failed = &failed;
+			d->first_error = &first;
+			snprintf(d->book, sizeof(d->book), "%s", book);
+			snprintf(d->body, sizeof(d->body), "{\"id\":\"%s\"}", rc.id);
+			e = submit_detail(d, info);
+			if (e) {
+				free(d);
+				break;
+			}
+			continue;
+		}
+		e = sink->contact(sink->ctx, &rc, info);
+		if (e)
+			break;
+		if (sink->progress && !(++done % 1000))
+			sink->progress(sink->ctx, done, json_array_size(list));
+	}
+	if (!e)
+		e = http_run(s->http, info);
+	if (!e && failed) {
+		e = failed;
+		if (info)
+			*info = first;
+	}
+	contact_free(&rc.c);
+	json_decref(res);
+	return e;
+}
+
 const struct provider provider_atom = {
 	.name = "atom",
-	.caps = PROVIDER_CAP_PARTIAL_UPDATE | PROVIDER_CAP_CUSTOM_SLOTS |
+	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_PARTIAL_UPDATE | PROVIDER_CAP_CUSTOM_SLOTS |
 		PROVIDER_CAP_COMPANY | PROVIDER_CAP_SPLIT_NAME,
 	.default_base_url = NULL,
 	.default_rate = "10/s",
 	.default_concurrency = 4,
 	.project = atom_project,
-	.pull = NULL,
+	.auth = atom_auth,
+	.pull = atom_pull,
 };

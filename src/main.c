@@ -4,6 +4,7 @@
  * for read or write), runs it, and turns a failed write of standard output
  * into a failure, as git does.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ static const struct command {
 	{ "phone", cmd_phone, NEEDS_NOTHING, "normalise phone numbers to E.164" },
 	{ "import", cmd_import, NEEDS_STORE_WRITE, "read contact files into the desired set" },
 	{ "export", cmd_export, NEEDS_STORE_READ, "write the desired set as CSV, JSON or XLSX" },
+	{ "pull", cmd_pull, NEEDS_STORE_WRITE | NEEDS_CONFIG, "fetch a profile's remote contacts into the store" },
 	{ "diff", cmd_diff, NEEDS_STORE_READ | NEEDS_CONFIG, "plan the changes that make a profile's account match" },
 	{ NULL, NULL, 0, NULL },
 };
@@ -89,6 +91,11 @@ int app_exit_code(enum err e)
 	case ERR_STORE_FULL:
 	case ERR_STORE_VERSION:
 		return EXIT_STORE;
+	case ERR_REMOTE:
+	case ERR_AUTH:
+	case ERR_NETWORK:
+	case ERR_TIMEOUT:
+		return EXIT_REMOTE;
 	default:
 		return EXIT_PARTIAL;
 	}
@@ -264,6 +271,12 @@ int main(int argc, char **argv)
 		argv[1] = "--help";
 		npos = 2;
 	}
+	/* once per process, before any thread or transfer (libcurl's rule) */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		log_error("cannot initialise libcurl");
+		return EXIT_REMOTE;
+	}
+	atexit(curl_global_cleanup);
 	cmd = find_command(argv[0]);
 	if (!cmd) {
 		log_error("unknown command '%s' (see 'contactsync --help')", argv[0]);

@@ -390,6 +390,25 @@ int store_has(struct store_read *rd, const char *dataset)
 	return live_gen(rd->st, rd->txn, dataset) != 0;
 }
 
+enum err store_get(struct store_read *rd, const char *dataset, const void *key,
+		   size_t keylen, const void **val, size_t *vallen,
+		   struct errinfo *info)
+{
+	MDB_dbi dbi;
+	MDB_val k = { keylen, (void *)key }, v;
+	int rc = open_live(rd, dataset, &dbi);
+
+	if (!rc)
+		rc = mdb_get(rd->txn, dbi, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return ERR_NOT_FOUND;
+	if (rc)
+		return lmdb_err(rd->st, rc, info, "cannot read a record");
+	*val = v.mv_data;
+	*vallen = v.mv_size;
+	return ERR_OK;
+}
+
 enum err store_count(struct store_read *rd, const char *dataset,
 		     uint64_t *count, struct errinfo *info)
 {
