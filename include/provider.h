@@ -43,6 +43,8 @@ struct remote_contact {
 	struct contact c;	/* phone: E.164, or the raw remote value when invalid */
 	char id[64];		/* the provider's id ("" when it has none: sendblue) */
 	int phone_invalid;	/* the remote number is not valid E.164 */
+	int partial;		/* only the names are known (atom's book listing):
+				   diff compares nothing else */
 	char book[64];		/* atom: the address book */
 };
 

@@ -8,6 +8,7 @@
  *
  *     u8      version = 1
  *     u8      flags          bit 0: the phone is not valid E.164
+ *                            bit 1: partial (only names known)
  *     varint  id length, id  the provider's id ("" for sendblue)
  *     varint  book length, book   atom's address book, else ""
  *     ...     contact record (contact.h), in the provider's shape

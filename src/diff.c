@@ -116,6 +116,9 @@ static enum err compare(struct differ *d, const struct contact *remote)
 		e = cmp_field(d, "first_name", r->first_name, c->first_name);
 	if (!e && (caps & PROVIDER_CAP_SPLIT_NAME))
 		e = cmp_field(d, "last_name", r->last_name, c->last_name);
+	/* a partial remote contact (names only) cannot be compared further */
+	if (remote && d->remote.partial)
+		return e;
 	if (!e && (caps & PROVIDER_CAP_COMPANY))
 		e = cmp_field(d, "company", r->company, c->company);
 	if (!e && (caps & PROVIDER_CAP_TAGS) && c->ntags) {

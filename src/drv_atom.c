@@ -125,12 +125,18 @@ static enum err find_book(struct provider_session *s, char *id, size_t cap,
 	return ERR_OK;
 }
 
-/* Whether the book listing (names and phone only) is enough for a contact. */
+/*
+ * Whether a contact's detail is worth a request: the book listing gives
+ * names and phone only, and atom allows 10 requests a second, so details
+ * are read only where the listed names differ from the list's (or for
+ * every contact with --deep). The others are kept as partial: diff then
+ * compares their names only.
+ */
 static int needs_detail(struct provider_session *s, const struct remote_contact *rc,
 			const char *e164)
 {
 	const struct contact *d;
-	size_t i;
+	struct str first, last;
 
 	if (s->deep)
 		return 1;
@@ -139,13 +145,11 @@ static int needs_detail(struct provider_session *s, const struct remote_contact 
 	d = s->desired(s->desired_ctx, e164);
 	if (!d)
 		return 0;	/* not in the list: nothing to compare */
-	if (d->company.len)
-		return 1;
-	for (i = 0; i < s->profile->nslots; i++)
-		if (contact_custom(d, s->profile->custom_slots[i]))
-			return 1;
-	(void)rc;
-	return 0;
+	provider_split_name(d, &first, &last);
+	return (first.len && (first.len != rc->c.first_name.len ||
+			      memcmp(first.ptr, rc->c.first_name.ptr, first.len))) ||
+	       (last.len && (last.len != rc->c.last_name.len ||
+			     memcmp(last.ptr, rc->c.last_name.ptr, last.len)));
 }
 
 struct detail_req {
@@ -276,6 +280,7 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 		rc.c.first_name = provider_json_str(item, "first_name", NULL);
 		rc.c.last_name = provider_json_str(item, "last_name", NULL);
 		rc.c.opted_out = TRI_FALSE;
+		rc.partial = 1;
 		if (rc.id[0] && needs_detail(s, &rc, e164[0] ? e164 : NULL)) {
 			struct detail_req *d = calloc(1, sizeof(*d));
 

@@ -37,7 +37,7 @@ enum err snapshot_encode(const struct remote_contact *rc, struct buf *out)
 	enum err e = buf_addc(out, SNAPSHOT_VERSION);
 
 	if (!e)
-		e = buf_addc(out, (char)(rc->phone_invalid ? 1 : 0));
+		e = buf_addc(out, (char)((rc->phone_invalid ? 1 : 0) | (rc->partial ? 2 : 0)));
 	if (!e)
 		e = put_str(out, rc->id);
 	if (!e)
@@ -74,10 +74,11 @@ enum err snapshot_decode(struct remote_contact *rc, const void *data, size_t len
 {
 	const unsigned char *p = data, *end = p + len;
 
-	if (len < 4 || p[0] != SNAPSHOT_VERSION || p[1] > 1)
+	if (len < 4 || p[0] != SNAPSHOT_VERSION || p[1] > 3)
 		return err_set(info, ERR_STORE_CORRUPT, "remote record '%.*s' is corrupt",
 			       (int)(keylen > 32 ? 32 : keylen), key ? key : "");
 	rc->phone_invalid = p[1] & 1;
+	rc->partial = (p[1] >> 1) & 1;
 	p += 2;
 	if (get_str(&p, end, rc->id, sizeof(rc->id)) ||
 	    get_str(&p, end, rc->book, sizeof(rc->book)))
