@@ -66,6 +66,8 @@ static int off_cmp(const void *a, const void *b)
 
 static void sort_arena(struct sorter *s)
 {
+	if (!s->noffs)
+		return;	/* offs may still be NULL, which qsort must not get */
 	g_arena = s->arena;
 	qsort(s->offs, s->noffs, sizeof(*s->offs), off_cmp);
 	g_arena = NULL;

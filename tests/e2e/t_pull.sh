@@ -4,8 +4,8 @@
 # snapshot kept), and plans checked contact by contact.
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
-EMU="$(dirname "$BIN")/build/contactsync-emulator"
-[ -x "$EMU" ] || EMU="${CONTACTSYNC_BUILD_DIR:-$TOP/build}/contactsync-emulator"
+EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
+EMU=${EMU:-$TOP/build/contactsync-emulator}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 PIDS=""

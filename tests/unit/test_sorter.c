@@ -85,6 +85,20 @@ static void test_in_memory_only(void **state)
 	sorter_free(s);
 }
 
+/* An empty input (an empty account, an empty file) sorts to nothing. */
+static void test_empty(void **state)
+{
+	struct errinfo info = { 0 };
+	struct sorter *s;
+	struct sorter_entry e;
+
+	(void)state;
+	assert_int_equal(sorter_new(&s, 1 << 16, "/tmp", &info), ERR_OK);
+	assert_int_equal(sorter_finish(s, &info), ERR_OK);
+	assert_int_equal(sorter_next(s, &e, &info), ERR_NOT_FOUND);
+	sorter_free(s);
+}
+
 static void test_bad_tmpdir(void **state)
 {
 	struct errinfo info = { 0 };
@@ -109,6 +123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spill_and_merge),
 		cmocka_unit_test(test_in_memory_only),
+		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_bad_tmpdir),
 	};
 
