@@ -11,6 +11,7 @@
 #include "provider.h"
 #include "snapshot.h"
 #include "sorter.h"
+#include "text.h"
 
 #define SORT_MEM ((size_t)32 << 20)
 #define REPORT_INVALID 10	/* invalid numbers named one by one */
@@ -38,6 +39,8 @@ struct pull {
 	uint64_t seq;
 	unsigned long long pulled, invalid, duplicates;
 	struct buf rec;
+	struct buf clean, tmp;	/* cleaned remote values */
+	struct contact cleaned;
 	int tty;
 	time_t last_progress;
 
@@ -70,6 +73,90 @@ static const struct contact *desired_lookup(void *ctx, const char *e164)
 	return &pl->desired;
 }
 
+/*
+ * Remote values get the same cleaning as the list's (trimmed, whitespace
+ * collapsed, NFC), or a stray space at the provider would look like a
+ * change on every run. Spans into pl->clean are resolved at the end,
+ * since the buffer may move while it grows.
+ */
+struct span {
+	size_t off, len;
+};
+
+static enum err clean_str(struct pull *pl, struct str s, struct span *sp)
+{
+	enum err e;
+
+	sp->off = pl->clean.len;
+	sp->len = 0;
+	if (!s.len)
+		return ERR_OK;
+	e = text_clean(s.ptr, s.len, &pl->tmp);
+	if (e == ERR_ENCODING)	/* not UTF-8: kept as it came */
+		return buf_add(&pl->clean, s.ptr, (sp->len = s.len));
+	if (!e)
+		e = buf_add(&pl->clean, pl->tmp.data, pl->tmp.len);
+	sp->len = pl->tmp.len;
+	return e;
+}
+
+static struct str at(const struct pull *pl, struct span sp)
+{
+	return sp.len ? (struct str){ pl->clean.data + sp.off, sp.len } : (struct str){ "", 0 };
+}
+
+static enum err clean_contact(struct pull *pl, const struct contact *in, struct contact *out)
+{
+	struct span name, first, last, company, *tags = NULL, (*custom)[2] = NULL;
+	size_t i;
+	enum err e;
+
+	buf_reset(&pl->clean);
+	contact_reset(out);
+	memcpy(out->phone, in->phone, sizeof(out->phone));
+	out->raw_phone = in->raw_phone;
+	out->opted_out = in->opted_out;
+	tags = calloc(in->ntags + 1, sizeof(*tags));
+	custom = calloc(in->ncustom + 1, sizeof(*custom));
+	if (!tags || !custom) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	e = clean_str(pl, in->name, &name);
+	if (!e)
+		e = clean_str(pl, in->first_name, &first);
+	if (!e)
+		e = clean_str(pl, in->last_name, &last);
+	if (!e)
+		e = clean_str(pl, in->company, &company);
+	for (i = 0; !e && i < in->ntags; i++)
+		e = clean_str(pl, in->tags[i], &tags[i]);
+	for (i = 0; !e && i < in->ncustom; i++) {
+		e = clean_str(pl, in->custom[i].key, &custom[i][0]);
+		if (!e)
+			e = clean_str(pl, in->custom[i].val, &custom[i][1]);
+	}
+	if (e)
+		goto out;
+	out->name = at(pl, name);
+	out->first_name = at(pl, first);
+	out->last_name = at(pl, last);
+	out->company = at(pl, company);
+	for (i = 0; !e && i < in->ntags; i++)
+		if (tags[i].len)
+			e = contact_add_tag(out, at(pl, tags[i]).ptr, tags[i].len);
+	for (i = 0; !e && i < in->ncustom; i++)
+		if (custom[i][0].len && custom[i][1].len)
+			e = contact_add_custom(out, at(pl, custom[i][0]).ptr, custom[i][0].len,
+					       at(pl, custom[i][1]).ptr, custom[i][1].len);
+	if (!e)
+		contact_sort(out);
+out:
+	free(tags);
+	free(custom);
+	return e;
+}
+
 /* Normalises the remote number (the profile's region reads national ones)
  * and queues the record under it; an invalid one keeps its raw value. */
 static enum err on_contact(void *ctx, const struct remote_contact *in,
@@ -81,6 +168,12 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 	const char *key;
 	size_t keylen;
 	enum err e;
+
+	rc.c = pl->cleaned;	/* its arrays, reused */
+	e = clean_contact(pl, &in->c, &rc.c);
+	pl->cleaned = rc.c;
+	if (e)
+		return err_set(info, e, "out of memory");
 
 	e = phone_parse(in->c.raw_phone.ptr, in->c.raw_phone.len,
 			pl->p->region[0] ? pl->p->region : NULL, 0, &pr);
@@ -233,12 +326,18 @@ int cmd_pull(int argc, char **argv, struct app *app)
 					pl.p->name, pl.p->provider), &info);
 	pl.tty = isatty(STDERR_FILENO) && log_enabled(LOG_INFO);
 	buf_init(&pl.rec, 0);
+	buf_init(&pl.clean, 0);
+	buf_init(&pl.tmp, 0);
+	contact_init(&pl.cleaned);
 	contact_init(&pl.desired);
 	e = sorter_new(&pl.sorter, SORT_MEM, store_dir(app->store), &info);
 	if (!e)
 		e = run(&pl, drv, deep, &info);
 	sorter_free(pl.sorter);
 	buf_free(&pl.rec);
+	buf_free(&pl.clean);
+	buf_free(&pl.tmp);
+	contact_free(&pl.cleaned);
 	contact_free(&pl.desired);
 	if (e) {
 		rc = app_fail(e, &info);

@@ -141,7 +141,20 @@ profile sbf sendblue "$SBF" 'api_key_id_env = SB_ID
 api_secret_env = SB_SECRET'
 profile alf altum "$ALF" 'api_key_env = AL_KEY
 rate = 0'
-for p in sbf alf; do
+start atf --dialect atom --key atkey --rate 0 --fail-rate 0.2 --seed 13 --stall 1500
+ATF=$U
+curl -s -f -X POST -H 'Authorization: Bearer atkey' -H 'Content-Type: application/json' \
+	-d '{"name":"Customers"}' "$ATF/api/address-book/new" >/dev/null ||
+	curl -s -f -X POST -H 'Authorization: Bearer atkey' -H 'Content-Type: application/json' \
+		-d '{"name":"Customers"}' "$ATF/api/address-book/new" >/dev/null ||
+	curl -s -f -X POST -H 'Authorization: Bearer atkey' -H 'Content-Type: application/json' \
+		-d '{"name":"Customers"}' "$ATF/api/address-book/new" >/dev/null
+load "$ATF" atom.json
+profile atf atom "$ATF" 'api_key_env = AT_KEY
+address_book = Customers
+custom_slots = Email
+rate = 0'
+for p in sbf alf atf; do
 	check_rc "$p: pull through faults" 0 cs --config cs.ini pull $p
 	cs export --from remote:$p -o $p.csv
 	base=$(echo $p | sed 's/f$//')
@@ -149,6 +162,20 @@ for p in sbf alf; do
 done
 curl -s "$SBF/_emulator/stats" >stats.json
 check_grep "faults were injected" '"50[023]"\|"truncated"\|"dropped"' stats.json
+
+# Remote values are cleaned like the list's: stray spaces and decomposed
+# accents at the provider are not changes.
+start sbw --dialect sendblue --key-id kid --secret sbsecret
+SBW=$U
+printf '[{"phone":"+447911000001","first_name":"  Zoe\\u0301 ","last_name":"van  der Berg","company_name":" Acme "}]' >sbw.json
+load "$SBW" sbw.json
+profile sbw sendblue "$SBW" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET'
+check_rc "pull a contact with untidy values" 0 cs --config cs.ini pull sbw
+printf 'phone,first name,last name,company\n+447911000001,Zo\303\251,van der Berg,Acme\n' >tidy.csv
+cs import tidy.csv >/dev/null
+check_rc "diff" 0 cs --config cs.ini diff sbw
+check_grep "untidy remote values are not changes" "plan for 'sbw' (sendblue): create 0, update 0, delete 0, opt-out 0, unchanged 1" out.txt
 
 # Diff, contact by contact: a list of 25,010 contacts against the accounts.
 # Every 10th is renamed, +447911000007 opts out, every 50th says it has not
