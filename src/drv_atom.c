@@ -105,6 +105,12 @@ static enum err find_book(struct provider_session *s, char *id, size_t cap,
 	if (e)
 		return e;
 	books = first_array(res);
+	if (!books) {
+		json_decref(res);
+		return err_set(info, ERR_REMOTE,
+			       "profile '%s': listing address books: no list of books in the answer",
+			       s->profile->name);
+	}
 	id[0] = '\0';
 	json_array_foreach(books, i, b) {
 		struct str name = provider_json_str(b, "name", NULL);
@@ -264,6 +270,13 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 	if (e)
 		return e;
 	list = json_object_get(res, "contacts");
+	if (!json_is_array(list)) {
+		/* read as an empty book, it would plan to create everyone */
+		json_decref(res);
+		return err_set(info, ERR_REMOTE,
+			       "profile '%s': reading the address book: no 'contacts' list in the answer",
+			       s->profile->name);
+	}
 	memset(&rc, 0, sizeof(rc));
 	contact_init(&rc.c);
 	json_array_foreach(list, i, item) {
@@ -307,8 +320,17 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 		if (sink->progress && !(++done % 1000))
 			sink->progress(sink->ctx, done, json_array_size(list));
 	}
-	if (!e)
+	if (e) {
+		/* details already queued still have to run to be freed; with
+		 * `failed` set their callbacks only free them */
+		struct errinfo ignored;
+
+		if (!failed)
+			failed = e;
+		http_run(s->http, &ignored);
+	} else {
 		e = http_run(s->http, info);
+	}
 	if (!e && failed) {
 		e = failed;
 		if (info)
