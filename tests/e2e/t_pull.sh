@@ -163,6 +163,22 @@ done
 curl -s "$SBF/_emulator/stats" >stats.json
 check_grep "faults were injected" '"50[023]"\|"truncated"\|"dropped"' stats.json
 
+# altum stores whatever matches ^\+\d{1,15}$: a national number sent
+# without its country code is kept by the pull under its raw value, and
+# reported, never dropped.
+start alw --dialect altum --key alkey --rate 0
+ALW=$U
+printf '[{"phone":"+0412345678","name":"Bad Number"},{"phone":"+447911000001","name":"Good"}]' >alw.json
+load "$ALW" alw.json
+profile alw altum "$ALW" 'api_key_env = AL_KEY
+rate = 0'
+check_rc "pull an account holding an invalid number" 0 cs --config cs.ini pull alw
+check_grep "the invalid number is reported" "has the number '+0412345678', which is not valid" err.txt
+check_grep "and counted" "1 remote numbers are not valid and were kept as they are" err.txt
+cs export --from remote:alw -o alw.csv
+check_grep "kept under its raw value" "^+0412345678,Bad Number," alw.csv
+check_grep "the valid one too" "^+447911000001,Good," alw.csv
+
 # Remote values are cleaned like the list's: stray spaces and decomposed
 # accents at the provider are not changes.
 start sbw --dialect sendblue --key-id kid --secret sbsecret
