@@ -26,3 +26,37 @@ echo "== contactsync export --format json (first 3 lines)"
 echo
 echo "== contactsync phone --region GB --format tsv '07700 900123' '+1 212 555 0142' 12345"
 "$bin" phone --region GB --format tsv '07700 900123' '+1 212 555 0142' 12345 || true
+
+# The provider side, against the local emulator (nothing leaves this machine):
+# an account that already holds some of these people, slightly different.
+emu="$top/build/contactsync-emulator"
+work=$(mktemp -d)
+"$emu" --dialect sendblue --port 0 --key-id demo-id --secret demo-secret >"$work/emu.out" 2>&1 &
+emu_pid=$!
+trap 'kill $emu_pid 2>/dev/null; rm -rf "$work"' EXIT
+i=0
+while [ $i -lt 100 ] && ! grep -q '^listening on ' "$work/emu.out"; do sleep 0.05; i=$((i + 1)); done
+url=http://$(sed -n 's/^listening on //p' "$work/emu.out")
+curl -s -f -X POST "$url/_emulator/contacts" --data-binary '[
+ {"phone":"+447911123456","first_name":"Olivia","last_name":"Bennett","company_name":"Harbour Cafe","tags":["vip"]},
+ {"phone":"+12125550142","first_name":"Emma","last_name":"Johnson","company_name":"Brooklyn Bikes","tags":["customer"],"custom_variables":{"Email":"emma@brooklynbikes.example","Plan":"gold"}},
+ {"phone":"+447811345678","first_name":"Isla","last_name":"Murray","tags":["newsletter"]},
+ {"phone":"+447700123999","first_name":"Old","last_name":"Contact"}]' >/dev/null
+cat >"$work/demo.ini" <<INI
+[profile demo]
+provider = sendblue
+base_url = $url
+api_key_id_env = DEMO_KEY_ID
+api_secret_env = DEMO_SECRET
+region = GB
+INI
+echo
+echo "== contactsync pull demo   (a local Sendblue emulator at $url)"
+DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret \
+	"$bin" --store "$store" --config "$work/demo.ini" pull demo
+echo
+echo "== contactsync diff demo"
+"$bin" --store "$store" --config "$work/demo.ini" diff demo
+echo
+echo "== contactsync diff demo --format csv (first 8 lines)"
+"$bin" --store "$store" --config "$work/demo.ini" diff demo --format csv 2>/dev/null | head -n 8
