@@ -24,7 +24,10 @@ enum exit_code {
 	EXIT_BUDGET = 6,	/* time budget reached, run incomplete */
 };
 
+struct command;
+
 struct app {
+	const struct command *cmd;	/* the command's table row */
 	const char *store_dir;
 	const char *config_path;	/* NULL when none given */
 	struct store *store;		/* opened by main per the command's needs */
@@ -41,9 +44,11 @@ int app_fail(enum err e, const struct errinfo *info);
 /*
  * Standard handling of opts_parse for a command: prints help (returns 0
  * with *done set), or a one-line usage error (returns EXIT_USAGE with
- * *done set).
+ * *done set). When the options are good it then does the setup the
+ * command's table row asks for (configuration, store), so a usage error
+ * is always reported as one, before any store or configuration problem.
  */
-int app_parse(const struct opts_spec *spec, int argc, char **argv,
+int app_parse(struct app *app, const struct opts_spec *spec, int argc, char **argv,
 	      int (*cb)(void *ctx, int id, const char *arg, struct errinfo *info),
 	      void *ctx, int *npos, int *done);
 

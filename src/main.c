@@ -121,11 +121,14 @@ static void global_help(FILE *fp)
 	fprintf(fp, "\n'contactsync COMMAND --help' describes a command.\n\n%s", exit_help);
 }
 
-int app_parse(const struct opts_spec *spec, int argc, char **argv,
+static int setup(const struct command *c, struct app *app);
+
+int app_parse(struct app *app, const struct opts_spec *spec, int argc, char **argv,
 	      int (*cb)(void *ctx, int id, const char *arg, struct errinfo *info),
 	      void *ctx, int *npos, int *done)
 {
 	struct errinfo info = { ERR_OK, "" };
+	int rc;
 
 	*done = 1;
 	switch (opts_parse(spec, argc, argv, cb, ctx, npos, &info)) {
@@ -143,9 +146,11 @@ int app_parse(const struct opts_spec *spec, int argc, char **argv,
 		return EXIT_USAGE;
 	}
 	default:
-		*done = 0;
-		return EXIT_OK;
+		break;
 	}
+	rc = app->cmd ? setup(app->cmd, app) : EXIT_OK;
+	*done = rc != EXIT_OK;
+	return rc;
 }
 
 static int global_cb(void *ctx, int id, const char *arg, struct errinfo *info)
@@ -190,16 +195,6 @@ static const struct command *find_command(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
-}
-
-static int wants_help(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
-	return 0;
 }
 
 static int setup(const struct command *c, struct app *app)
@@ -286,11 +281,7 @@ int main(int argc, char **argv)
 		app.store_dir = getenv("CONTACTSYNC_STORE");
 	if (!app.store_dir || !*app.store_dir)
 		app.store_dir = "./.contactsync";
-	if (!wants_help(npos, argv)) {
-		rc = setup(cmd, &app);
-		if (rc)
-			return rc;
-	}
+	app.cmd = cmd;
 	rc = cmd->fn(npos, argv, &app);
 	store_close(app.store);
 	config_free(&app.config);

@@ -238,7 +238,7 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	int npos, done, rc;
 	enum err e;
 
-	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
+	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;
 	if (npos != 1) {

@@ -505,7 +505,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 	int npos, done, rc, partial = 0;
 	enum err e;
 
-	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
+	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;
 	if (npos) {

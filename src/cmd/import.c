@@ -226,7 +226,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 	memset(&o, 0, sizeof(o));
 	o.in.warn = warn;
 	o.in.debug = debug;
-	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
+	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		goto out;
 	if (npos == 0) {

@@ -180,8 +180,7 @@ int cmd_phone(int argc, char **argv, struct app *app)
 	struct phone_opts o = { NULL, "", FMT_PLAIN };
 	int npos, done, rc, i, all_valid = 1;
 
-	(void)app;
-	rc = app_parse(&spec, argc, argv, option, &o, &npos, &done);
+	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;
 	if (npos == 0) {

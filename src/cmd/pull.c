@@ -308,7 +308,7 @@ int cmd_pull(int argc, char **argv, struct app *app)
 	int npos, done, rc, deep = 0;
 	enum err e;
 
-	rc = app_parse(&spec, argc, argv, option, &deep, &npos, &done);
+	rc = app_parse(app, &spec, argc, argv, option, &deep, &npos, &done);
 	if (done)
 		return rc;
 	if (npos != 1) {

@@ -15,6 +15,8 @@ check_eq "usage error is one line" 1 "$(wc -l <err.txt | tr -d ' ')"
 check_rc "unknown option exits 2" 2 cs import --frob x.csv
 check_eq "option error is one line" 1 "$(wc -l <err.txt | tr -d ' ')"
 check_rc "missing option value exits 2" 2 cs phone --region
+check_rc "usage error wins over a missing store" 2 cs --store nowhere export --frob
+check_rc "help needs no store" 0 cs --store nowhere export --help
 check_rc "no command exits 2" 2 cs
 check_rc "bad --log-format exits 2" 2 cs --log-format xml phone 1
 
