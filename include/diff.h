@@ -13,7 +13,9 @@
  *     never re-subscribed (kept_opted_out counts those the list says
  *     otherwise); a desired opted-out contact that is not remote is created
  *     opted out where the provider can set opt-out, and not created at all
- *     where it cannot (never subscribe a person who said stop);
+ *     where it cannot (never subscribe a person who said stop); where
+ *     opting out means removal (atom), an existing contact is planned an
+ *     opt-out, which its driver carries out by removing it;
  *   - modes: insert plans creates, update plans updates, upsert both,
  *     mirror also deletes remote contacts missing from the desired set.
  */

@@ -215,7 +215,7 @@ static enum err both(struct differ *d)
 	if (is_out && !wants_out)
 		d->st->kept_opted_out++;	/* never re-subscribe */
 	if (wants_out && !is_out) {
-		if (d->drv->caps & PROVIDER_CAP_OPT_OUT)
+		if (d->drv->caps & (PROVIDER_CAP_OPT_OUT | PROVIDER_CAP_OPT_OUT_REMOVE))
 			return emit(d, PLAN_OPT_OUT, d->raw.phone, &d->proj, &d->remote);
 		d->st->optout_unsupported++;
 	}
