@@ -73,7 +73,55 @@ struct provider_session {
 	/* The desired contact for an E.164 number, or NULL (may be unset). */
 	const struct contact *(*desired)(void *ctx, const char *e164);
 	void *desired_ctx;
+	/* atom: the address book's id, once a listing or `prepare` found it */
+	char book_id[64];
+	/* what the last `lookup` result borrows from (freed by the next
+	   lookup and by provider_session_close) */
+	json_t *lookup_root;
 };
+
+/*
+ * Writes. A driver builds the one request for an operation and judges its
+ * answer; it never sends anything itself, so an engine decides when to
+ * send, how many in flight, and what to journal before and after. The
+ * desired contact is the projected one (provider.h's `project`), so only
+ * what the provider stores is ever sent.
+ *
+ * Attempts: build_write sets req->max_attempts. Creates (not idempotent),
+ * deletes (a repeat answers 404) and altum updates (500 may mean saved)
+ * get one attempt, so every transient failure comes back as RETRY or
+ * VERIFY for the engine to decide; updates and opt-outs, which can be
+ * repeated harmlessly, get the HTTP client's retries.
+ */
+struct plan_change;	/* diff.h */
+
+enum write_kind { WRITE_CREATE, WRITE_UPDATE, WRITE_DELETE, WRITE_OPT_OUT };
+
+struct write_op {
+	enum write_kind kind;
+	const char *phone;			/* E.164 */
+	const struct contact *desired;		/* projected (create, update, opt-out) */
+	const struct remote_contact *remote;	/* update, delete, opt-out: id, book, current values */
+	const struct plan_change *changes;	/* update: send only these fields */
+	size_t nchanges;
+};
+
+enum write_outcome {
+	WRITE_OK,
+	WRITE_FAILED,	/* permanent: 4xx with the server's message */
+	WRITE_EXISTS,	/* a create found the number already there */
+	WRITE_VERIFY,	/* may have been applied: read back before retrying */
+	WRITE_RETRY,	/* transient: try again later */
+};
+
+struct write_result {
+	enum write_outcome outcome;
+	char id[64];		/* the remote id when known (creates: the new one) */
+	long status;		/* HTTP status; 0 when no answer arrived */
+	char message[256];	/* why, for anything but OK; redacted */
+};
+
+const char *provider_write_outcome_name(enum write_outcome o);
 
 struct provider {
 	const char *name;
@@ -102,6 +150,45 @@ struct provider {
 	/* Lists every remote contact into sink; NULL without CAP_LIST. */
 	enum err (*pull)(struct provider_session *s, const struct pull_sink *sink,
 			 struct errinfo *info);
+
+	/*
+	 * Resolves what build_write needs from the account before the first
+	 * write (atom: the address book id into s->book_id); NULL when
+	 * nothing is needed.
+	 */
+	enum err (*prepare)(struct provider_session *s, struct errinfo *info);
+
+	/*
+	 * The one request for op: req's strings point into path and body,
+	 * which the caller owns and keeps alive until the request is sent.
+	 * ERR_USAGE (with info) for an operation the provider cannot do
+	 * (altum opt-out) or an update that changes nothing it stores.
+	 */
+	enum err (*build_write)(const struct provider_session *s, const struct write_op *op,
+				struct http_request *req, struct buf *path, struct buf *body,
+				struct errinfo *info);
+	/* Judges the answer to build_write's request (or its failure). */
+	void (*judge_write)(const struct provider_session *s, const struct write_op *op,
+			    const struct http_response *r, struct write_result *out);
+
+	/* Bulk (sendblue creates and deletes): n ops of one kind in one
+	 * request, one result per op. */
+	enum err (*build_bulk)(const struct provider_session *s, enum write_kind kind,
+			       const struct write_op *ops, size_t n, struct http_request *req,
+			       struct buf *path, struct buf *body, struct errinfo *info);
+	void (*judge_bulk)(const struct provider_session *s, enum write_kind kind,
+			   const struct write_op *ops, size_t n, const struct http_response *r,
+			   struct write_result *results);
+
+	/*
+	 * One contact by number, to reconcile a create that may have happened
+	 * (sendblue GET by phone); NULL where only a listing can tell. out->c
+	 * must be contact_init'ed by the caller (who frees it); its strings
+	 * borrow from the session until the next lookup or the session's
+	 * close. *found is 0 for a 404.
+	 */
+	enum err (*lookup)(struct provider_session *s, const char *e164,
+			   struct remote_contact *out, int *found, struct errinfo *info);
 };
 
 /*
@@ -151,6 +238,36 @@ enum err provider_fetch_json(const struct provider_session *s,
 enum err provider_json(const struct provider_session *s, const char *what,
 		       const struct http_response *r, json_t **out,
 		       struct errinfo *info);
+
+/* Helpers for drivers' writes. */
+
+/*
+ * The outcome every dialect shares, from the status alone: 2xx OK; 409
+ * EXISTS for a create, else FAILED; 408/429/5xx RETRY, except a create
+ * answered 5xx (VERIFY: it may have been applied); other statuses FAILED.
+ * A transport failure is RETRY, or VERIFY for a create once the request
+ * may have reached the server. x-should-retry overrides RETRY/FAILED.
+ * The message is the server's own words (redacted); out->id is left "".
+ */
+void provider_judge_status(const struct provider_session *s, int create,
+			   const struct http_response *r, struct write_result *out);
+
+/* Appends "key=value" (with '&' unless first) to a form body, the value
+ * percent-encoded ('+' as %2B, space as %20). */
+enum err provider_form_add(struct buf *body, const char *key, struct str val);
+/* Percent-encodes len bytes of s into out (unreserved characters kept). */
+enum err provider_urlencode_n(const char *s, size_t len, struct buf *out);
+/* o as compact JSON into body (emptied first); steals nothing. */
+enum err provider_json_body(json_t *o, struct buf *body);
+/* A JSON string from a struct str (new reference; NULL on bad UTF-8). */
+json_t *provider_json_strn(struct str s);
+/* The key of a "custom:KEY" change field, or NULL for other fields. */
+const char *provider_change_custom_key(const char *field);
+/* Whether op's changes include field ("name" …), the custom field key
+ * (matched the way diff names it, long keys cut alike), or any custom. */
+int provider_changes(const struct write_op *op, const char *field);
+int provider_changes_custom(const struct write_op *op, struct str key);
+int provider_changes_any_custom(const struct write_op *op);
 
 /* The driver named by a profile's `provider` key, or NULL. */
 const struct provider *provider_find(const char *name);

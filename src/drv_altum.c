@@ -8,6 +8,7 @@
  * an inbound STOP only), so it can be read but never planned. No bulk
  * endpoints.
  */
+#include "diff.h"
 #include "provider.h"
 
 #include <jansson.h>
@@ -245,6 +246,184 @@ static enum err altum_pull(struct provider_session *s, const struct pull_sink *s
 	return e;
 }
 
+/*
+ * Writes: form bodies only (altum does not read JSON). An update sends
+ * only what changed, except custom parameters: sending any key replaces
+ * the whole set, so the remote set merged with the desired one goes out,
+ * or the keys not sent would be lost.
+ */
+static enum err add_custom_pair(struct buf *body, size_t i, struct str k, struct str v)
+{
+	char key[48];
+	enum err e;
+
+	snprintf(key, sizeof(key), "custom_parameter_key[%zu]", i);
+	e = provider_form_add(body, key, k);
+	snprintf(key, sizeof(key), "custom_parameter_value[%zu]", i);
+	return e ? e : provider_form_add(body, key, v);
+}
+
+/* Remote custom values with the desired ones over them (both sorted). */
+static enum err add_merged_custom(struct buf *body, const struct contact *remote,
+				  const struct contact *desired)
+{
+	size_t i, n = 0;
+	enum err e = ERR_OK;
+
+	for (i = 0; !e && remote && i < remote->ncustom; i++) {
+		const struct contact_kv *kv = &remote->custom[i];
+		const struct str *dv = contact_custom_n(desired, kv->key.ptr, kv->key.len);
+
+		e = add_custom_pair(body, n++, kv->key, dv && dv->len ? *dv : kv->val);
+	}
+	for (i = 0; !e && i < desired->ncustom; i++) {
+		const struct contact_kv *kv = &desired->custom[i];
+
+		if (!kv->val.len || (remote && contact_custom_n(remote, kv->key.ptr, kv->key.len)))
+			continue;
+		e = add_custom_pair(body, n++, kv->key, kv->val);
+	}
+	return e;
+}
+
+static enum err altum_create_body(const struct write_op *op, struct buf *body)
+{
+	const struct contact *d = op->desired;
+	enum err e;
+	size_t i;
+
+	e = provider_form_add(body, "phone_number", (struct str){ op->phone, strlen(op->phone) });
+	if (!e && d->name.len)
+		e = provider_form_add(body, "name", d->name);
+	for (i = 0; !e && i < d->ncustom; i++)
+		e = add_custom_pair(body, i, d->custom[i].key, d->custom[i].val);
+	return e;
+}
+
+static enum err altum_update_body(const struct write_op *op, struct buf *body)
+{
+	const struct contact *d = op->desired;
+	enum err e = ERR_OK;
+
+	if (provider_changes(op, "name") && d->name.len)
+		e = provider_form_add(body, "name", d->name);
+	if (!e && provider_changes_any_custom(op))
+		e = add_merged_custom(body, &op->remote->c, d);
+	return e;
+}
+
+static enum err altum_build_write(const struct provider_session *s, const struct write_op *op,
+				  struct http_request *req, struct buf *path, struct buf *body,
+				  struct errinfo *info)
+{
+	const char *pname = s->profile->name;
+	enum err e = ERR_OK;
+
+	memset(req, 0, sizeof(*req));
+	buf_reset(path);
+	buf_reset(body);
+	req->max_attempts = 1;	/* see provider.h: every altum write is judged, not repeated */
+	if (op->kind == WRITE_OPT_OUT)
+		return err_set(info, ERR_USAGE,
+			       "profile '%s': altum cannot opt out '%s': has_opted_out is read-only (set only by an inbound STOP)",
+			       pname, op->phone);
+	if (op->kind != WRITE_CREATE && (!op->remote || !op->remote->id[0]))
+		return err_set(info, ERR_USAGE, "profile '%s': no altum id for '%s'", pname, op->phone);
+	if (op->kind != WRITE_DELETE && !op->desired)
+		return err_set(info, ERR_USAGE, "profile '%s': no desired contact for '%s'", pname,
+			       op->phone);
+	switch (op->kind) {
+	case WRITE_CREATE:
+		req->method = "POST";
+		e = buf_adds(path, "/api/contacts");
+		if (!e)
+			e = altum_create_body(op, body);
+		break;
+	case WRITE_UPDATE:
+		req->method = "POST";
+		e = buf_adds(path, "/api/contacts/");
+		if (!e)
+			e = provider_urlencode(op->remote->id, path);
+		if (!e)
+			e = altum_update_body(op, body);
+		if (!e && !body->len)
+			return err_set(info, ERR_USAGE,
+				       "profile '%s': the update of '%s' changes nothing altum stores",
+				       pname, op->phone);
+		break;
+	default:
+		req->method = "DELETE";
+		e = buf_adds(path, "/api/contacts/");
+		if (!e)
+			e = provider_urlencode(op->remote->id, path);
+		break;
+	}
+	if (e)
+		return err_set(info, e, "profile '%s': cannot build the request for '%s': %s", pname,
+			       op->phone, err_str(e));
+	req->path = buf_str(path);
+	if (op->kind != WRITE_DELETE) {
+		req->content_type = "application/x-www-form-urlencoded";
+		req->body = buf_str(body);
+		req->body_len = body->len;
+	}
+	return ERR_OK;
+}
+
+/*
+ * altum answers 401 both for a bad key and for a validation failure (a
+ * missing field, a quota): both are permanent, the message tells which.
+ */
+static void altum_401(struct write_result *out)
+{
+	char msg[sizeof(out->message) + 64];
+	int auth = !out->message[0] || !strcmp(out->message, "HTTP 401") ||
+		   strstr(out->message, "access to the API") || strstr(out->message, "API key");
+
+	snprintf(msg, sizeof(msg), "%s (HTTP 401): %s",
+		 auth ? "authentication failed" : "rejected", out->message);
+	memcpy(out->message, msg, sizeof(out->message) - 1);
+	out->message[sizeof(out->message) - 1] = '\0';
+}
+
+/* A create's answer: 201 {"data":{"id":N}}, N == 0 for a duplicate. */
+static void altum_created(const struct http_response *r, struct write_result *out)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &jerr);
+	json_t *data = json_object_get(root, "data");
+
+	if (!provider_json_id(data, "id", out->id, sizeof(out->id))) {
+		out->outcome = WRITE_VERIFY;
+		snprintf(out->message, sizeof(out->message),
+			 "the answer has no contact id: it may have been created");
+	} else if (!strcmp(out->id, "0")) {
+		out->outcome = WRITE_EXISTS;
+		out->id[0] = '\0';
+		snprintf(out->message, sizeof(out->message),
+			 "the number is already there (altum answered id 0)");
+	}
+	json_decref(root);
+}
+
+static void altum_judge_write(const struct provider_session *s, const struct write_op *op,
+			      const struct http_response *r, struct write_result *out)
+{
+	provider_judge_status(s, op->kind == WRITE_CREATE, r, out);
+	if (!r->err && r->status == 401)
+		altum_401(out);
+	/* some builds answer 500 after saving an update */
+	if (op->kind == WRITE_UPDATE && !r->err && r->status == 500)
+		out->outcome = WRITE_VERIFY;
+	if (out->outcome != WRITE_OK)
+		return;
+	if (op->kind == WRITE_CREATE)
+		altum_created(r, out);
+	else if (op->remote)
+		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
+	/* a DELETE answers 200 with an empty body: nothing to read */
+}
+
 const struct provider provider_altum = {
 	.name = "altum",
 	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_PARTIAL_UPDATE |
@@ -255,4 +434,6 @@ const struct provider provider_altum = {
 	.project = altum_project,
 	.auth = altum_auth,
 	.pull = altum_pull,
+	.build_write = altum_build_write,
+	.judge_write = altum_judge_write,
 };

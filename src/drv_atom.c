@@ -7,6 +7,7 @@
  * place there. No tags, and no opt-out flag: opting out means leaving the
  * address book. No bulk endpoints.
  */
+#include "diff.h"
 #include "phone.h"
 #include "provider.h"
 
@@ -264,6 +265,7 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 	e = find_book(s, book, sizeof(book), info);
 	if (e)
 		return e;
+	snprintf(s->book_id, sizeof(s->book_id), "%s", book);	/* for writes */
 	body = json_pack("{s:s}", "id", book);
 	e = atom_call(s, "/api/address-book/detail", body, "reading the address book", &res, info);
 	json_decref(body);
@@ -341,9 +343,158 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 	return e;
 }
 
+/* ---- writes -------------------------------------------------------------- */
+
+static enum err atom_prepare(struct provider_session *s, struct errinfo *info)
+{
+	if (s->book_id[0])
+		return ERR_OK;
+	return find_book(s, s->book_id, sizeof(s->book_id), info);
+}
+
+/* Sets key to s when s is not empty (an empty desired field is no opinion). */
+static int set_str(json_t *o, const char *key, struct str s)
+{
+	json_t *v;
+
+	if (!s.len)
+		return 0;
+	v = provider_json_strn(s);
+	return !v || json_object_set_new(o, key, v);
+}
+
+/* The profile's slots (custom_1..4) from the desired contact; only the
+ * changed ones for an update (op->changes), all of them for a create. */
+static int set_slots(const struct profile *p, const struct write_op *op, json_t *o, int changed_only)
+{
+	char slot[32];
+	size_t i;
+
+	for (i = 0; i < p->nslots; i++) {
+		const char *key = p->custom_slots[i];
+		const struct str *v = contact_custom(op->desired, key);
+
+		if (!v || !v->len)
+			continue;
+		if (changed_only && !provider_changes_custom(op, (struct str){ key, strlen(key) }))
+			continue;
+		snprintf(slot, sizeof(slot), "custom_%zu", i + 1);
+		if (set_str(o, slot, *v))
+			return -1;
+	}
+	return 0;
+}
+
+static enum err atom_write_json(const struct provider_session *s, const struct write_op *op,
+				json_t *o, const char **path)
+{
+	const struct contact *d = op->desired;
+	int bad = 0, changed = op->kind == WRITE_UPDATE;
+
+	switch (op->kind) {
+	case WRITE_CREATE:
+		*path = "/api/contact/new";
+		bad |= json_object_set_new(o, "group_id", json_string(s->book_id));
+		bad |= json_object_set_new(o, "phone_number", json_string(op->phone));
+		break;
+	case WRITE_UPDATE:
+		*path = "/api/contact/edit";
+		bad |= json_object_set_new(o, "id", json_string(op->remote->id));
+		break;
+	default:	/* delete, and opt-out: leaving the book */
+		*path = "/api/contact/delete";
+		return json_object_set_new(o, "id", json_string(op->remote->id)) ? ERR_NOMEM : ERR_OK;
+	}
+	if (!changed || provider_changes(op, "first_name"))
+		bad |= set_str(o, "first_name", d->first_name);
+	if (!changed || provider_changes(op, "last_name"))
+		bad |= set_str(o, "last_name", d->last_name);
+	if (!changed || provider_changes(op, "company"))
+		bad |= set_str(o, "company", d->company);
+	bad |= set_slots(s->profile, op, o, changed);
+	return bad ? ERR_NOMEM : ERR_OK;
+}
+
+static enum err atom_build_write(const struct provider_session *s, const struct write_op *op,
+				 struct http_request *req, struct buf *path, struct buf *body,
+				 struct errinfo *info)
+{
+	const char *pname = s->profile->name, *p = NULL;
+	json_t *o;
+	enum err e;
+
+	memset(req, 0, sizeof(*req));
+	buf_reset(path);
+	buf_reset(body);
+	if (op->kind == WRITE_CREATE && !s->book_id[0])
+		return err_set(info, ERR_USAGE,
+			       "profile '%s': the address book is not resolved yet (prepare first)", pname);
+	if (op->kind != WRITE_CREATE && (!op->remote || !op->remote->id[0]))
+		return err_set(info, ERR_USAGE, "profile '%s': no atom id for '%s'", pname, op->phone);
+	if ((op->kind == WRITE_CREATE || op->kind == WRITE_UPDATE) && !op->desired)
+		return err_set(info, ERR_USAGE, "profile '%s': no desired contact for '%s'", pname,
+			       op->phone);
+	o = json_object();
+	e = o ? atom_write_json(s, op, o, &p) : ERR_NOMEM;
+	if (!e && op->kind == WRITE_UPDATE && json_object_size(o) < 2)
+		e = err_set(info, ERR_USAGE,
+			    "profile '%s': the update of '%s' changes nothing atom stores", pname,
+			    op->phone);
+	else if (!e)
+		e = provider_json_body(o, body);
+	if (!e)
+		e = buf_adds(path, p);
+	json_decref(o);
+	if (e == ERR_USAGE)
+		return e;
+	if (e)
+		return err_set(info, e, "profile '%s': cannot build the request for '%s': %s", pname,
+			       op->phone, err_str(e));
+	req->method = "POST";
+	req->path = buf_str(path);
+	req->content_type = "application/json";
+	req->body = buf_str(body);
+	req->body_len = body->len;
+	/* edits can be repeated; a repeated create or delete could not */
+	req->max_attempts = op->kind == WRITE_UPDATE ? 0 : 1;
+	return ERR_OK;
+}
+
+static void atom_judge_write(const struct provider_session *s, const struct write_op *op,
+			     const struct http_response *r, struct write_result *out)
+{
+	json_error_t jerr;
+	json_t *root;
+
+	provider_judge_status(s, op->kind == WRITE_CREATE, r, out);
+	if (!r->err && (r->status == 401 || r->status == 403)) {
+		char msg[sizeof(out->message) + 96];
+
+		snprintf(msg, sizeof(msg),
+			 "authentication failed (HTTP %ld): check the token in the profile's environment variables (%s)",
+			 r->status, out->message);
+		memcpy(out->message, msg, sizeof(out->message) - 1);
+		out->message[sizeof(out->message) - 1] = '\0';
+	}
+	if (out->outcome != WRITE_OK)
+		return;
+	if (op->kind != WRITE_CREATE) {
+		snprintf(out->id, sizeof(out->id), "%s", op->remote ? op->remote->id : "");
+		return;
+	}
+	root = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &jerr);
+	if (!provider_json_id(json_object_get(root, "result"), "id", out->id, sizeof(out->id))) {
+		out->outcome = WRITE_VERIFY;
+		snprintf(out->message, sizeof(out->message),
+			 "the answer has no contact id: it may have been created");
+	}
+	json_decref(root);
+}
+
 const struct provider provider_atom = {
 	.name = "atom",
 	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_PARTIAL_UPDATE | PROVIDER_CAP_CUSTOM_SLOTS |
+		PROVIDER_CAP_OPT_OUT_REMOVE |
 		PROVIDER_CAP_COMPANY | PROVIDER_CAP_SPLIT_NAME,
 	.default_base_url = NULL,
 	.default_rate = "10/s",
@@ -351,4 +502,7 @@ const struct provider provider_atom = {
 	.project = atom_project,
 	.auth = atom_auth,
 	.pull = atom_pull,
+	.prepare = atom_prepare,
+	.build_write = atom_build_write,
+	.judge_write = atom_judge_write,
 };

@@ -6,6 +6,7 @@
  * key can not be removed by leaving it out) and the opt-out flag. Bulk
  * create and bulk delete exist.
  */
+#include "diff.h"
 #include "provider.h"
 
 #include <jansson.h>
@@ -70,8 +71,8 @@ struct keyset {
 	long long at_boundary;	/* contacts seen with exactly that created_at */
 };
 
-static enum err sendblue_contact(const struct pull_sink *sink, struct remote_contact *rc,
-				 json_t *item, struct errinfo *info)
+/* A contact of the API into rc (strings borrowed from item). */
+static enum err sendblue_fill(struct remote_contact *rc, json_t *item, struct errinfo *info)
 {
 	json_t *tags = json_object_get(item, "tags");
 	json_t *custom = json_object_get(item, "custom_variables");
@@ -104,7 +105,15 @@ static enum err sendblue_contact(const struct pull_sink *sink, struct remote_con
 					       json_string_length(v)))
 				return err_set(info, ERR_NOMEM, "out of memory");
 	contact_sort(&rc->c);
-	return sink->contact(sink->ctx, rc, info);
+	return ERR_OK;
+}
+
+static enum err sendblue_contact(const struct pull_sink *sink, struct remote_contact *rc,
+				 json_t *item, struct errinfo *info)
+{
+	enum err e = sendblue_fill(rc, item, info);
+
+	return e ? e : sink->contact(sink->ctx, rc, info);
 }
 
 static enum err page_path(const struct keyset *ks, struct buf *path)
@@ -191,6 +200,358 @@ static enum err sendblue_pull(struct provider_session *s, const struct pull_sink
 	return e;
 }
 
+/* ---- writes -------------------------------------------------------------- */
+
+/* "/api/v2/contacts/%2B15551234567": '+' is sent encoded, never as a space. */
+static enum err phone_path(const char *phone, struct buf *path)
+{
+	enum err e = buf_adds(path, "/api/v2/contacts/");
+
+	return e ? e : provider_urlencode(phone, path);
+}
+
+static json_t *tags_json(const struct contact *c)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < c->ntags; i++)
+		if (json_array_append_new(a, provider_json_strn(c->tags[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Custom variables of c; only those op changes when op is not NULL. */
+static json_t *custom_json(const struct contact *c, const struct write_op *op)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < c->ncustom; i++) {
+		const struct contact_kv *kv = &c->custom[i];
+		char key[1024];
+
+		if (!kv->val.len || kv->key.len >= sizeof(key) || (op && !provider_changes_custom(op, kv->key)))
+			continue;
+		memcpy(key, kv->key.ptr, kv->key.len);
+		key[kv->key.len] = '\0';
+		if (json_object_set_new(o, key, provider_json_strn(kv->val))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static int set_str(json_t *o, const char *key, struct str s)
+{
+	json_t *v;
+
+	if (!s.len)
+		return 0;
+	v = provider_json_strn(s);
+	return !v || json_object_set_new(o, key, v);
+}
+
+/* A bulk item: everything the contact has (company too, unlike the
+ * single create). Opt-out cannot be sent here: see the report of the
+ * create in sendblue_judge_bulk. */
+static json_t *bulk_item(const struct write_op *op)
+{
+	const struct contact *d = op->desired;
+	json_t *o = json_pack("{s:s}", "phone", op->phone);
+	int bad = !o;
+
+	if (bad)
+		return NULL;
+	bad |= set_str(o, "first_name", d->first_name);
+	bad |= set_str(o, "last_name", d->last_name);
+	bad |= set_str(o, "company_name", d->company);
+	if (d->ntags)
+		bad |= json_object_set_new(o, "tags", tags_json(d));
+	if (d->ncustom)
+		bad |= json_object_set_new(o, "custom_variables", custom_json(d, NULL));
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *update_json(const struct write_op *op)
+{
+	const struct contact *d = op->desired;
+	json_t *o = json_object();
+	int bad = !o;
+
+	if (bad)
+		return NULL;
+	if (provider_changes(op, "first_name"))
+		bad |= set_str(o, "first_name", d->first_name);
+	if (provider_changes(op, "last_name"))
+		bad |= set_str(o, "last_name", d->last_name);
+	if (provider_changes(op, "company"))
+		bad |= set_str(o, "company_name", d->company);
+	if (provider_changes(op, "tags") && d->ntags)	/* replaced: the whole list */
+		bad |= json_object_set_new(o, "tags", tags_json(d));
+	if (provider_changes_any_custom(op)) {	/* merged: the changed keys only */
+		json_t *cv = custom_json(d, op);
+
+		bad |= !cv;
+		if (cv && json_object_size(cv))
+			bad |= json_object_set_new(o, "custom_variables", cv);
+		else
+			json_decref(cv);
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static enum err sendblue_build_bulk(const struct provider_session *s, enum write_kind kind,
+				    const struct write_op *ops, size_t n, struct http_request *req,
+				    struct buf *path, struct buf *body, struct errinfo *info)
+{
+	const char *pname = s->profile->name;
+	json_t *list = json_array(), *root;
+	size_t i;
+	int bad = !list;
+	enum err e;
+
+	memset(req, 0, sizeof(*req));
+	buf_reset(path);
+	buf_reset(body);
+	if (kind != WRITE_CREATE && kind != WRITE_DELETE) {
+		json_decref(list);
+		return err_set(info, ERR_USAGE, "profile '%s': sendblue has no bulk %s", pname,
+			       kind == WRITE_UPDATE ? "update" : "opt-out");
+	}
+	if (!n) {
+		json_decref(list);
+		return err_set(info, ERR_USAGE, "profile '%s': an empty bulk request", pname);
+	}
+	for (i = 0; !bad && i < n; i++) {
+		if (kind == WRITE_CREATE && !ops[i].desired) {
+			json_decref(list);
+			return err_set(info, ERR_USAGE, "profile '%s': no desired contact for '%s'",
+				       pname, ops[i].phone);
+		}
+		bad |= json_array_append_new(list, kind == WRITE_CREATE ? bulk_item(&ops[i])
+									: json_string(ops[i].phone));
+	}
+	root = bad ? NULL : json_pack("{s:o}", kind == WRITE_CREATE ? "contacts" : "contact_ids", list);
+	if (bad)
+		json_decref(list);
+	e = root ? provider_json_body(root, body) : ERR_NOMEM;
+	json_decref(root);
+	if (!e)
+		e = buf_adds(path, kind == WRITE_CREATE ? "/api/v2/contacts/bulk" : "/api/v2/contacts");
+	if (e)
+		return err_set(info, e, "profile '%s': cannot build the bulk request: %s", pname,
+			       err_str(e));
+	req->method = kind == WRITE_CREATE ? "POST" : "DELETE";
+	req->path = buf_str(path);
+	req->content_type = "application/json";
+	req->body = buf_str(body);
+	req->body_len = body->len;
+	req->max_attempts = 1;	/* a repeated create or delete is not the same request */
+	return ERR_OK;
+}
+
+static enum err sendblue_build_write(const struct provider_session *s, const struct write_op *op,
+				     struct http_request *req, struct buf *path, struct buf *body,
+				     struct errinfo *info)
+{
+	const char *pname = s->profile->name;
+	json_t *o = NULL;
+	enum err e;
+
+	/* one create is a one-item bulk: the single create loses company_name */
+	if (op->kind == WRITE_CREATE)
+		return sendblue_build_bulk(s, WRITE_CREATE, op, 1, req, path, body, info);
+	memset(req, 0, sizeof(*req));
+	buf_reset(path);
+	buf_reset(body);
+	if (op->kind == WRITE_UPDATE && !op->desired)
+		return err_set(info, ERR_USAGE, "profile '%s': no desired contact for '%s'", pname,
+			       op->phone);
+	switch (op->kind) {
+	case WRITE_UPDATE:
+		o = update_json(op);
+		if (o && !json_object_size(o)) {
+			json_decref(o);
+			return err_set(info, ERR_USAGE,
+				       "profile '%s': the update of '%s' changes nothing sendblue stores",
+				       pname, op->phone);
+		}
+		req->method = "PUT";
+		e = o ? phone_path(op->phone, path) : ERR_NOMEM;
+		break;
+	case WRITE_OPT_OUT:
+		o = json_pack("{s:s,s:b}", "number", op->phone, "opted_out", 1);
+		req->method = "POST";
+		e = o ? buf_adds(path, "/api/v2/contacts/opt-out") : ERR_NOMEM;
+		break;
+	default:
+		req->method = "DELETE";
+		req->max_attempts = 1;	/* repeated after it worked, it answers 404 */
+		e = phone_path(op->phone, path);
+		break;
+	}
+	if (!e && o)
+		e = provider_json_body(o, body);
+	json_decref(o);
+	if (e)
+		return err_set(info, e, "profile '%s': cannot build the request for '%s': %s", pname,
+			       op->phone, err_str(e));
+	req->path = buf_str(path);
+	if (body->len) {
+		req->content_type = "application/json";
+		req->body = buf_str(body);
+		req->body_len = body->len;
+	}
+	return ERR_OK;
+}
+
+/*
+ * A bulk create answers with the contacts it created; a requested number
+ * missing from the answer was there already (the server skips those).
+ * Each contact answered stands for one request item, so a number asked
+ * twice in one batch is created once and found existing once.
+ */
+static void bulk_created(const struct write_op *ops, size_t n, const struct http_response *r,
+			 struct write_result *results)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &jerr);
+	json_t *list = json_object_get(root, "contacts"), *item, *made = json_object();
+	size_t i;
+
+	if (!json_is_array(list) || !made) {
+		for (i = 0; i < n; i++) {
+			results[i].outcome = WRITE_VERIFY;
+			snprintf(results[i].message, sizeof(results[i].message),
+				 "the answer lists no contacts: they may have been created");
+		}
+		goto out;
+	}
+	json_array_foreach(list, i, item) {
+		struct str ph = provider_json_str(item, "phone", "phone_number");
+		char id[64];
+
+		if (!ph.len || ph.len >= 64)
+			continue;
+		if (!provider_json_id(item, "contact_id", id, sizeof(id)))
+			snprintf(id, sizeof(id), "%.*s", (int)ph.len, ph.ptr);
+		json_object_set_new(made, ph.ptr, json_string(id));
+	}
+	for (i = 0; i < n; i++) {
+		json_t *id = json_object_get(made, ops[i].phone);
+
+		if (id) {
+			snprintf(results[i].id, sizeof(results[i].id), "%s", json_string_value(id));
+			json_object_del(made, ops[i].phone);
+		} else {
+			results[i].outcome = WRITE_EXISTS;
+			snprintf(results[i].message, sizeof(results[i].message),
+				 "the number is already there (not created by the bulk request)");
+		}
+	}
+out:
+	json_decref(made);
+	json_decref(root);
+}
+
+static void sendblue_judge_bulk(const struct provider_session *s, enum write_kind kind,
+				const struct write_op *ops, size_t n, const struct http_response *r,
+				struct write_result *results)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		provider_judge_status(s, kind == WRITE_CREATE, r, &results[i]);
+	if (!n || results[0].outcome != WRITE_OK)
+		return;
+	if (kind == WRITE_CREATE)
+		bulk_created(ops, n, r, results);
+	/* a bulk delete says only how many went: numbers already gone count
+	 * as deleted all the same */
+}
+
+static void sendblue_judge_write(const struct provider_session *s, const struct write_op *op,
+				 const struct http_response *r, struct write_result *out)
+{
+	if (op->kind == WRITE_CREATE) {
+		sendblue_judge_bulk(s, WRITE_CREATE, op, 1, r, out);
+		return;
+	}
+	provider_judge_status(s, 0, r, out);
+	if (out->outcome == WRITE_OK && op->remote)
+		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
+}
+
+static enum err sendblue_lookup(struct provider_session *s, const char *e164,
+				struct remote_contact *out, int *found, struct errinfo *info)
+{
+	struct http_request req;
+	struct http_response r;
+	struct buf path;
+	json_t *root = NULL, *c;
+	int tries;
+	enum err e;
+
+	*found = 0;
+	json_decref(s->lookup_root);
+	s->lookup_root = NULL;
+	buf_init(&path, 4096);
+	e = phone_path(e164, &path);
+	memset(&req, 0, sizeof(req));
+	req.path = buf_str(&path);
+	req.max_attempts = PROVIDER_READ_ATTEMPTS;
+	for (tries = 0; !e && tries < PROVIDER_READ_TRIES; tries++) {
+		e = http_do(s->http, &req, &r, info);
+		if (!e && r.status == 404) {
+			http_response_free(&r);
+			buf_free(&path);
+			return ERR_OK;
+		}
+		if (!e)
+			e = provider_check(s, "looking up a contact", &r, info);
+		if (!e)
+			e = provider_json(s, "looking up a contact", &r, &root, info);
+		http_response_free(&r);
+		if (e != ERR_REMOTE || r.status < 200 || r.status >= 300)
+			break;
+		e = ERR_OK;	/* a 2xx that is not JSON: cut short, ask again */
+	}
+	buf_free(&path);
+	if (!e && !root)
+		e = err_set(info, ERR_REMOTE, "profile '%s': looking up a contact: no valid answer",
+			    s->profile->name);
+	if (e)
+		return e;
+	c = json_object_get(root, "contact");
+	if (!json_is_object(c))
+		c = root;	/* tolerate the contact itself */
+	if (!json_is_object(c) || !provider_json_str(c, "phone", "phone_number").len) {
+		json_decref(root);
+		return err_set(info, ERR_REMOTE, "profile '%s': looking up a contact: no contact in the answer",
+			       s->profile->name);
+	}
+	s->lookup_root = root;
+	e = sendblue_fill(out, c, info);
+	if (!e) {
+		memcpy(out->c.phone, e164, strnlen(e164, sizeof(out->c.phone) - 1));
+		out->c.phone[strnlen(e164, sizeof(out->c.phone) - 1)] = '\0';
+		*found = 1;
+	}
+	return e;
+}
+
 const struct provider provider_sendblue = {
 	.name = "sendblue",
 	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_BULK_CREATE | PROVIDER_CAP_BULK_DELETE | PROVIDER_CAP_OPT_OUT |
@@ -203,4 +564,9 @@ const struct provider provider_sendblue = {
 	.project = sendblue_project,
 	.auth = sendblue_auth,
 	.pull = sendblue_pull,
+	.build_write = sendblue_build_write,
+	.judge_write = sendblue_judge_write,
+	.build_bulk = sendblue_build_bulk,
+	.judge_bulk = sendblue_judge_bulk,
+	.lookup = sendblue_lookup,
 };

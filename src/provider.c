@@ -1,6 +1,8 @@
 /* provider: the driver table and helpers shared by drivers (see provider.h). */
 #include "provider.h"
 
+#include "diff.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +151,8 @@ void provider_session_close(struct provider_session *s)
 {
 	http_free(s->http);
 	s->http = NULL;
+	json_decref(s->lookup_root);
+	s->lookup_root = NULL;
 }
 
 /* The server's own words, from the envelopes the three dialects use. */
@@ -198,22 +202,7 @@ enum err provider_check(const struct provider_session *s, const char *what,
 
 enum err provider_urlencode(const char *s, struct buf *out)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	enum err e = ERR_OK;
-
-	for (; *s && !e; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			e = buf_addc(out, (char)c);
-		} else {
-			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
-
-			e = buf_add(out, enc, 3);
-		}
-	}
-	return e;
+	return provider_urlencode_n(s, strlen(s), out);
 }
 
 struct str provider_json_str(json_t *o, const char *key, const char *alt)
@@ -300,4 +289,166 @@ enum err provider_fetch_json(const struct provider_session *s,
 			break;
 	}
 	return e;
+}
+
+/* ---- writes ------------------------------------------------------------- */
+
+const char *provider_write_outcome_name(enum write_outcome o)
+{
+	switch (o) {
+	case WRITE_OK:
+		return "ok";
+	case WRITE_FAILED:
+		return "failed";
+	case WRITE_EXISTS:
+		return "exists";
+	case WRITE_VERIFY:
+		return "verify";
+	case WRITE_RETRY:
+		return "retry";
+	}
+	return "unknown";
+}
+
+/* A transport failure: the request may have reached the server unless it
+ * was never sent (a bad request, no memory). */
+static enum write_outcome transport_outcome(const struct http_response *r, int create)
+{
+	if (r->err == ERR_USAGE || r->err == ERR_NOMEM)
+		return WRITE_FAILED;
+	if (create)
+		return WRITE_VERIFY;
+	return r->err == ERR_NETWORK || r->err == ERR_TIMEOUT ? WRITE_RETRY : WRITE_FAILED;
+}
+
+void provider_judge_status(const struct provider_session *s, int create,
+			   const struct http_response *r, struct write_result *out)
+{
+	char msg[256];
+	long st = r->status;
+
+	memset(out, 0, sizeof(*out));
+	out->status = st;
+	if (r->err) {
+		/* a status with a broken body is still a broken answer: a cut
+		 * create may have been applied */
+		out->outcome = transport_outcome(r, create);
+		http_client_redact(s->http, r->message[0] ? r->message : err_str(r->err),
+				   out->message, sizeof(out->message));
+		return;
+	}
+	if (st >= 200 && st < 300) {
+		out->outcome = WRITE_OK;
+		return;
+	}
+	if (st == 409)
+		out->outcome = create ? WRITE_EXISTS : WRITE_FAILED;
+	else if (st == 408 || st == 429)
+		out->outcome = WRITE_RETRY;
+	else if (st >= 500)
+		out->outcome = create ? WRITE_VERIFY : WRITE_RETRY;
+	else
+		out->outcome = WRITE_FAILED;
+	if (r->should_retry == 1 && out->outcome == WRITE_FAILED && st != 409)
+		out->outcome = WRITE_RETRY;
+	else if (r->should_retry == 0 && out->outcome == WRITE_RETRY)
+		out->outcome = WRITE_FAILED;
+	server_message(r, msg, sizeof(msg));
+	if (!msg[0])
+		snprintf(msg, sizeof(msg), "HTTP %ld", st);
+	http_client_redact(s->http, msg, out->message, sizeof(out->message));
+}
+
+enum err provider_urlencode_n(const char *s, size_t len, struct buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	enum err e = ERR_OK;
+	size_t i;
+
+	for (i = 0; i < len && !e; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			e = buf_addc(out, (char)c);
+		} else {
+			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+			e = buf_add(out, enc, 3);
+		}
+	}
+	return e;
+}
+
+enum err provider_form_add(struct buf *body, const char *key, struct str val)
+{
+	enum err e = ERR_OK;
+
+	if (body->len)
+		e = buf_addc(body, '&');
+	/* keys are ours ("name", "custom_parameter_key[0]"): sent as they are */
+	if (!e)
+		e = buf_adds(body, key);
+	if (!e)
+		e = buf_addc(body, '=');
+	if (!e)
+		e = provider_urlencode_n(val.ptr, val.len, body);
+	return e;
+}
+
+enum err provider_json_body(json_t *o, struct buf *body)
+{
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	enum err e;
+
+	buf_reset(body);
+	if (!text)
+		return ERR_NOMEM;
+	e = buf_adds(body, text);
+	free(text);
+	return e;
+}
+
+json_t *provider_json_strn(struct str s)
+{
+	return json_stringn(s.len ? s.ptr : "", s.len);
+}
+
+const char *provider_change_custom_key(const char *field)
+{
+	return strncmp(field, "custom:", 7) ? NULL : field + 7;
+}
+
+/* The field name diff gives a custom key (cut the same way). */
+static void custom_field(struct str key, char *out, size_t cap)
+{
+	snprintf(out, cap, "custom:%.*s", (int)key.len, key.ptr);
+}
+
+int provider_changes(const struct write_op *op, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < op->nchanges; i++)
+		if (!strcmp(op->changes[i].field, field))
+			return 1;
+	return 0;
+}
+
+int provider_changes_custom(const struct write_op *op, struct str key)
+{
+	char field[sizeof(op->changes[0].field)];
+
+	custom_field(key, field, sizeof(field));
+	return provider_changes(op, field);
+}
+
+int provider_changes_any_custom(const struct write_op *op)
+{
+	size_t i;
+
+	for (i = 0; i < op->nchanges; i++)
+		if (provider_change_custom_key(op->changes[i].field))
+			return 1;
+	return 0;
 }

@@ -1,0 +1,1589 @@
+/*
+ * Unit tests of the drivers' writes (provider.h: build_write, judge_write,
+ * build_bulk, judge_bulk, lookup), in two parts:
+ *
+ *  1. against a small libmicrohttpd server answering from canned tables
+ *     (as in test_drivers.c): the exact request each write builds (method,
+ *     raw path, content type, body) and how every answer is judged;
+ *  2. round trips against the real emulator (build/contactsync-emulator,
+ *     next to this binary's directory), checking the emulator's state
+ *     through GET /_emulator/contacts after every step.
+ *
+ * See shared/api/PROVIDERS.md for the behaviour exercised here.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "contact.h"
+#include "diff.h"
+#include "provider.h"
+
+#define PROFILE "wprof"
+#define KEY "KEY-s3cr3t-wr1te"
+#define KEY_ID "kid-0123456789"
+#define SECRET "sec-ABCDEFGHIJ"
+
+static const char *argv0;
+
+/* ---- the canned server ------------------------------------------------ */
+
+struct rec {
+	char method[8];
+	char *uri;	/* raw: path and query, not decoded */
+	char *headers;	/* "name: value\n"... */
+	char *body;
+};
+
+struct req_state {
+	char *uri;
+	struct buf body;
+	int started;
+};
+
+/* One row: the first row whose method and URI prefix match (with answers
+ * left) answers; `cut` declares a longer body than it sends and then
+ * closes the connection (a body cut mid-way). */
+struct canned {
+	const char *method;
+	const char *prefix;	/* NULL ends the table */
+	int times;		/* 0: every request */
+	unsigned status;
+	const char *body;
+	const char *hdrs[6];
+	int cut;
+};
+
+#define MAX_ROUTES 16
+
+struct server {
+	struct MHD_Daemon *d;
+	unsigned short port;
+	char base[64];
+	pthread_mutex_t mu;
+	const struct canned *routes;
+	int used[MAX_ROUTES];
+	struct rec *recs;
+	size_t nrecs, recs_cap;
+};
+
+static void recs_clear(struct server *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrecs; i++) {
+		free(s->recs[i].uri);
+		free(s->recs[i].headers);
+		free(s->recs[i].body);
+	}
+	s->nrecs = 0;
+}
+
+static void serve(struct server *s, const struct canned *routes)
+{
+	pthread_mutex_lock(&s->mu);
+	s->routes = routes;
+	memset(s->used, 0, sizeof(s->used));
+	recs_clear(s);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
+				  const char *key, const char *value)
+{
+	(void)kind;
+	buf_printf(cls, "%s: %s\n", key, value ? value : "");
+	return MHD_YES;
+}
+
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct req_state *rs = calloc(1, sizeof(*rs));
+
+	(void)cls;
+	(void)c;
+	if (!rs)
+		return NULL;
+	rs->uri = strdup(uri);
+	buf_init(&rs->body, 1 << 20);
+	return rs;
+}
+
+struct cut_body {
+	char *data;
+	size_t len;
+};
+
+static ssize_t cut_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct cut_body *cb = cls;
+	size_t n;
+
+	if (pos >= cb->len)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	n = cb->len - (size_t)pos;
+	if (n > max)
+		n = max;
+	memcpy(out, cb->data + pos, n);
+	return (ssize_t)n;
+}
+
+static void cut_free(void *cls)
+{
+	struct cut_body *cb = cls;
+
+	free(cb->data);
+	free(cb);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, const struct canned *row)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t i, len = strlen(row->body);
+
+	if (row->cut) {
+		struct cut_body *cb = calloc(1, sizeof(*cb));
+
+		cb->data = strdup(row->body);
+		cb->len = len;
+		r = MHD_create_response_from_callback(len + 64, 1024, cut_reader, cb, cut_free);
+	} else {
+		r = MHD_create_response_from_buffer(len, (void *)row->body, MHD_RESPMEM_MUST_COPY);
+	}
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	for (i = 0; row->hdrs[i] && row->hdrs[i + 1]; i += 2)
+		MHD_add_response_header(r, row->hdrs[i], row->hdrs[i + 1]);
+	ret = MHD_queue_response(c, row->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static const struct canned no_route = { NULL, "", 0, 404, "{\"message\":\"no canned answer\"}",
+					{ NULL }, 0 };
+
+static enum MHD_Result answer(struct server *s, struct MHD_Connection *c,
+			      const char *method, struct req_state *rs)
+{
+	const struct canned *row = NULL;
+	struct buf hb;
+	struct rec r;
+	size_t i;
+
+	buf_init(&hb, 0);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, &hb);
+	memset(&r, 0, sizeof(r));
+	snprintf(r.method, sizeof(r.method), "%s", method);
+	r.uri = strdup(rs->uri ? rs->uri : "");
+	r.headers = strdup(buf_str(&hb));
+	r.body = strdup(buf_str(&rs->body));
+	buf_free(&hb);
+
+	pthread_mutex_lock(&s->mu);
+	if (s->nrecs == s->recs_cap) {
+		size_t cap = s->recs_cap ? s->recs_cap * 2 : 32;
+		struct rec *v = realloc(s->recs, cap * sizeof(*v));
+
+		if (v) {
+			s->recs = v;
+			s->recs_cap = cap;
+		}
+	}
+	if (s->nrecs < s->recs_cap)
+		s->recs[s->nrecs++] = r;
+	for (i = 0; s->routes && s->routes[i].prefix && i < MAX_ROUTES; i++) {
+		const struct canned *t = &s->routes[i];
+
+		if ((t->method && strcmp(t->method, method)) ||
+		    strncmp(r.uri, t->prefix, strlen(t->prefix)) ||
+		    (t->times && s->used[i] >= t->times))
+			continue;
+		s->used[i]++;
+		row = t;
+		break;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return reply(c, row ? row : &no_route);
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+			       const char *method, const char *version,
+			       const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct req_state *rs = *con_cls;
+
+	(void)url;
+	(void)version;
+	if (!rs)
+		return MHD_NO;
+	if (!rs->started) {
+		rs->started = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		buf_add(&rs->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return answer(cls, c, method, rs);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct req_state *rs = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (rs) {
+		free(rs->uri);
+		buf_free(&rs->body);
+		free(rs);
+	}
+	*con_cls = NULL;
+}
+
+static int server_start(void **state)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct sockaddr_in addr;
+	const union MHD_DaemonInfo *info;
+
+	assert_non_null(s);
+	pthread_mutex_init(&s->mu, NULL);
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+				0, NULL, NULL, handler, s,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+				MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s,
+				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+				MHD_OPTION_END);
+	assert_non_null(s->d);
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	assert_non_null(info);
+	s->port = info->port;
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", s->port);
+	*state = s;
+	return 0;
+}
+
+static int server_stop(void **state)
+{
+	struct server *s = *state;
+
+	MHD_stop_daemon(s->d);
+	recs_clear(s);
+	free(s->recs);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	return 0;
+}
+
+static const char *rec_header(const struct rec *r, const char *name, char *out, size_t cap)
+{
+	const char *p = r->headers;
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (len > n + 1 && !strncasecmp(p, name, n) && p[n] == ':') {
+			const char *v = p + n + 1;
+
+			while (*v == ' ')
+				v++;
+			snprintf(out, cap, "%.*s", (int)(p + len - v), v);
+			return out;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void assert_header(const struct rec *r, const char *name, const char *want)
+{
+	char v[256];
+
+	if (!want) {
+		assert_null(rec_header(r, name, v, sizeof(v)));
+		return;
+	}
+	assert_non_null(rec_header(r, name, v, sizeof(v)));
+	assert_string_equal(v, want);
+}
+
+/* The one request the server got: method, raw URI, content type, body. */
+static const struct rec *only_req(const struct server *s, const char *method, const char *uri,
+				  const char *ctype)
+{
+	assert_int_equal(s->nrecs, 1);
+	assert_string_equal(s->recs[0].method, method);
+	assert_string_equal(s->recs[0].uri, uri);
+	assert_header(&s->recs[0], "Content-Type", ctype);
+	return &s->recs[0];
+}
+
+/* Body JSON equals want (both parsed, so key order does not matter). */
+static void assert_json_body(const char *body, const char *want)
+{
+	json_error_t jerr;
+	json_t *a = json_loads(body, 0, &jerr), *b = json_loads(want, 0, &jerr);
+
+	if (!a || !b || !json_equal(a, b))
+		fail_msg("body '%s', want '%s'", body, want);
+	json_decref(a);
+	json_decref(b);
+}
+
+/* ---- sessions and writes ----------------------------------------------- */
+
+struct sess {
+	struct profile p;
+	struct secrets sec;
+	struct provider_session ss;
+	const struct provider *drv;
+};
+
+static char *slots[2] = { "Email", "Plan" };
+
+static void sess_open(struct sess *w, const struct provider *drv, const char *base)
+{
+	struct errinfo info = { ERR_OK, "" };
+
+	memset(w, 0, sizeof(*w));
+	w->drv = drv;
+	w->p.name = PROFILE;
+	w->p.provider = (char *)drv->name;
+	w->p.base_url = (char *)base;
+	w->p.rate = "1000/s";	/* the tests stay far below every limit */
+	w->p.line = 1;
+	w->p.address_book = "Customers";
+	w->p.custom_slots[0] = slots[0];
+	w->p.custom_slots[1] = slots[1];
+	w->p.nslots = 2;
+	if (drv == &provider_sendblue) {
+		w->sec.key_id = KEY_ID;
+		w->sec.secret = SECRET;
+	} else {
+		w->sec.key = KEY;
+	}
+	if (provider_session_open(&w->ss, drv, &w->p, &w->sec, NULL, NULL, &info))
+		fail_msg("session: %s", info.msg);
+}
+
+static void sess_close(struct sess *w)
+{
+	provider_session_close(&w->ss);
+}
+
+static struct str S(const char *s)
+{
+	struct str r = { s, strlen(s) };
+
+	return r;
+}
+
+/* A contact with borrowed strings; custom "k=v" pairs and tags "#t". */
+static void mk(struct contact *c, const char *phone, const char *name, const char *first,
+	       const char *last, const char *company, const char *const *extra)
+{
+	contact_init(c);
+	snprintf(c->phone, sizeof(c->phone), "%s", phone);
+	c->name = S(name);
+	c->first_name = S(first);
+	c->last_name = S(last);
+	c->company = S(company);
+	c->opted_out = TRI_FALSE;
+	for (; extra && *extra; extra++) {
+		const char *eq = strchr(*extra, '=');
+
+		if (**extra == '#')
+			assert_int_equal(contact_add_tag(c, *extra + 1, strlen(*extra + 1)), ERR_OK);
+		else
+			assert_int_equal(contact_add_custom(c, *extra, (size_t)(eq - *extra), eq + 1,
+							    strlen(eq + 1)), ERR_OK);
+	}
+	contact_sort(c);
+}
+
+static void mk_remote(struct remote_contact *rc, const char *id, const char *phone,
+		      const char *name, const char *first, const char *last,
+		      const char *const *extra)
+{
+	memset(rc, 0, sizeof(*rc));
+	mk(&rc->c, phone, name, first, last, "", extra);
+	snprintf(rc->id, sizeof(rc->id), "%s", id);
+}
+
+/* Changes named by field ("name", "custom:Plan" …); before/after unused
+ * by the drivers. */
+static void mk_changes(struct plan_change *ch, size_t *n, const char *const *fields)
+{
+	for (*n = 0; fields[*n]; (*n)++) {
+		memset(&ch[*n], 0, sizeof(ch[*n]));
+		snprintf(ch[*n].field, sizeof(ch[*n].field), "%s", fields[*n]);
+	}
+}
+
+/* build_write → http_do → judge_write. */
+static struct write_result do_write(struct sess *w, const struct write_op *op)
+{
+	struct http_request req;
+	struct http_response r;
+	struct write_result res;
+	struct buf path, body;
+	struct errinfo info = { ERR_OK, "" };
+
+	buf_init(&path, 0);
+	buf_init(&body, 0);
+	if (w->drv->build_write(&w->ss, op, &req, &path, &body, &info))
+		fail_msg("build_write: %s", info.msg);
+	http_do(w->ss.http, &req, &r, &info);
+	w->drv->judge_write(&w->ss, op, &r, &res);
+	http_response_free(&r);
+	buf_free(&path);
+	buf_free(&body);
+	return res;
+}
+
+static void do_bulk(struct sess *w, enum write_kind kind, const struct write_op *ops, size_t n,
+		    struct write_result *res)
+{
+	struct http_request req;
+	struct http_response r;
+	struct buf path, body;
+	struct errinfo info = { ERR_OK, "" };
+
+	buf_init(&path, 0);
+	buf_init(&body, 0);
+	if (w->drv->build_bulk(&w->ss, kind, ops, n, &req, &path, &body, &info))
+		fail_msg("build_bulk: %s", info.msg);
+	http_do(w->ss.http, &req, &r, &info);
+	w->drv->judge_bulk(&w->ss, kind, ops, n, &r, res);
+	http_response_free(&r);
+	buf_free(&path);
+	buf_free(&body);
+}
+
+/* build_write must refuse (ERR_USAGE) with a message containing `says`. */
+static void assert_refused(struct sess *w, const struct write_op *op, const char *says)
+{
+	struct http_request req;
+	struct buf path, body;
+	struct errinfo info = { ERR_OK, "" };
+
+	buf_init(&path, 0);
+	buf_init(&body, 0);
+	assert_int_equal(w->drv->build_write(&w->ss, op, &req, &path, &body, &info), ERR_USAGE);
+	if (!strstr(info.msg, says))
+		fail_msg("message '%s' does not say '%s'", info.msg, says);
+	buf_free(&path);
+	buf_free(&body);
+}
+
+/* One canned answer for every request, then op judged as `want`. */
+struct outcome_case {
+	unsigned status;
+	const char *body;
+	int cut;
+	enum write_outcome want;
+	const char *msg;	/* in the message; NULL: not checked */
+	const char *id;		/* NULL: not checked */
+	size_t requests;	/* 0: not checked */
+	const char *hdr[2];
+};
+
+static void check_outcomes(struct server *s, const struct provider *drv, const struct write_op *op,
+			   const char *method, const char *prefix, const struct outcome_case *cases,
+			   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct outcome_case *oc = &cases[i];
+		struct canned routes[2];
+		struct write_result res;
+		struct sess w;
+
+		memset(routes, 0, sizeof(routes));
+		routes[0] = (struct canned){ method, prefix, 0, oc->status, oc->body,
+					     { oc->hdr[0], oc->hdr[1], NULL }, oc->cut };
+		serve(s, routes);
+		sess_open(&w, drv, s->base);
+		if (drv->prepare)
+			snprintf(w.ss.book_id, sizeof(w.ss.book_id), "77");
+		res = do_write(&w, op);
+		sess_close(&w);
+		if (res.outcome != oc->want)
+			fail_msg("case %zu (HTTP %u%s): %s, want %s (%s)", i, oc->status,
+				 oc->cut ? " cut" : "", provider_write_outcome_name(res.outcome),
+				 provider_write_outcome_name(oc->want), res.message);
+		if (oc->msg && !strstr(res.message, oc->msg))
+			fail_msg("case %zu: message '%s' lacks '%s'", i, res.message, oc->msg);
+		if (oc->id)
+			assert_string_equal(res.id, oc->id);
+		if (oc->requests)
+			assert_int_equal(s->nrecs, oc->requests);
+		assert_null(strstr(res.message, KEY));
+		if (!oc->cut)
+			assert_int_equal(res.status, oc->status);
+	}
+}
+
+#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- altum (canned) ----------------------------------------------------- */
+
+static void test_altum_create_request(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "POST", "/api/contacts", 0, 201, "{\"data\":{\"id\":42}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const char *const extra[] = { "Email=a+b@x.com", "Plan=gold & more", NULL };
+	struct contact d;
+	struct write_op op = { WRITE_CREATE, "+15551234567", &d, NULL, NULL, 0 };
+	struct write_result res;
+	const struct rec *r;
+	struct sess w;
+
+	mk(&d, "+15551234567", "Ann O'Neil", "", "", "", extra);
+	serve(s, routes);
+	sess_open(&w, &provider_altum, s->base);
+	res = do_write(&w, &op);
+	sess_close(&w);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, "42");
+	assert_int_equal(res.status, 201);
+	r = only_req(s, "POST", "/api/contacts", "application/x-www-form-urlencoded");
+	assert_header(r, "Authorization", "Bearer " KEY);
+	assert_string_equal(r->body,
+			    "phone_number=%2B15551234567&name=Ann%20O%27Neil"
+			    "&custom_parameter_key[0]=Email&custom_parameter_value[0]=a%2Bb%40x.com"
+			    "&custom_parameter_key[1]=Plan&custom_parameter_value[1]=gold%20%26%20more");
+	contact_free(&d);
+}
+
+static void test_altum_create_outcomes(void **state)
+{
+	static const struct outcome_case cases[] = {
+		{ 201, "{\"data\":{\"id\":0}}", 0, WRITE_EXISTS, "id 0", "", 1, { NULL } },
+		{ 201, "{\"data\":{\"id\":\"7\",\"name\":\"A\"}}", 0, WRITE_OK, NULL, "7", 1, { NULL } },
+		{ 401, "{\"errors\":[{\"title\":\"The phone_number field is required.\",\"status\":401}]}", 0,
+		  WRITE_FAILED, "rejected (HTTP 401): The phone_number field is required.", NULL, 1, { NULL } },
+		{ 401, "{\"errors\":[{\"title\":\"You do not have access to the API.\",\"status\":\"401\"}]}", 0,
+		  WRITE_FAILED, "authentication failed (HTTP 401)", NULL, 1, { NULL } },
+		{ 404, "{\"errors\":[{\"title\":\"The resource you requested does not exist.\",\"status\":404}]}", 0,
+		  WRITE_FAILED, "does not exist", NULL, 1, { NULL } },
+		{ 429, "{\"errors\":[{\"title\":\"Too many requests\",\"status\":429}]}", 0, WRITE_RETRY,
+		  "Too many", NULL, 1, { "X-RateLimit-Reset", "0" } },
+		{ 500, "", 0, WRITE_VERIFY, "answered 500", NULL, 1, { NULL } },
+		{ 503, "{\"errors\":[{\"title\":\"down\"}]}", 0, WRITE_VERIFY, "down", NULL, 1, { NULL } },
+		/* cut mid-body: it may have been created */
+		{ 201, "{\"data\":{\"id\":4", 1, WRITE_VERIFY, NULL, NULL, 1, { NULL } },
+		/* complete but no id */
+		{ 201, "{\"data\":{}}", 0, WRITE_VERIFY, "no contact id", NULL, 1, { NULL } },
+		{ 201, "<html>", 0, WRITE_VERIFY, "no contact id", NULL, 1, { NULL } },
+		/* the server echoing the key: redacted */
+		{ 401, "{\"errors\":[{\"title\":\"bad key " KEY "\"}]}", 0, WRITE_FAILED, "***", NULL, 1, { NULL } },
+	};
+	struct contact d;
+	struct write_op op = { WRITE_CREATE, "+15551234567", &d, NULL, NULL, 0 };
+
+	mk(&d, "+15551234567", "Ann", "", "", "", NULL);
+	check_outcomes(*state, &provider_altum, &op, "POST", "/api/contacts", cases, NCASES(cases));
+	contact_free(&d);
+}
+
+/* Any custom change sends the whole set (altum replaces it): the remote
+ * keys not changed go along, so none is lost. */
+static void test_altum_update_merges_custom(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "POST", "/api/contacts/17", 0, 200, "{\"data\":{\"id\":17}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const char *const rx[] = { "A=1", "B=2", "C=3", NULL };
+	static const char *const dx[] = { "B=20", "D=4", NULL };
+	static const char *const fields[] = { "custom:B", "custom:D", NULL };
+	static const char *const fields_name[] = { "name", NULL };
+	static const char *const fields_other[] = { "company", "tags", NULL };
+	struct plan_change ch[4];
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op op = { WRITE_UPDATE, "+15551234567", &d, &rc, ch, 0 };
+	struct write_result res;
+	const struct rec *r;
+	struct sess w;
+
+	mk_remote(&rc, "17", "+15551234567", "Ann", "", "", rx);
+	mk(&d, "+15551234567", "Ann Lee", "", "", "", dx);
+	mk_changes(ch, &op.nchanges, fields);
+	serve(s, routes);
+	sess_open(&w, &provider_altum, s->base);
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, "17");
+	r = only_req(s, "POST", "/api/contacts/17", "application/x-www-form-urlencoded");
+	/* the name did not change: not sent */
+	assert_string_equal(r->body,
+			    "custom_parameter_key[0]=A&custom_parameter_value[0]=1"
+			    "&custom_parameter_key[1]=B&custom_parameter_value[1]=20"
+			    "&custom_parameter_key[2]=C&custom_parameter_value[2]=3"
+			    "&custom_parameter_key[3]=D&custom_parameter_value[3]=4");
+
+	/* only the name: no custom key at all (that would replace the set) */
+	mk_changes(ch, &op.nchanges, fields_name);
+	serve(s, routes);
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contacts/17", "application/x-www-form-urlencoded");
+	assert_string_equal(r->body, "name=Ann%20Lee");
+
+	/* nothing altum stores */
+	mk_changes(ch, &op.nchanges, fields_other);
+	assert_refused(&w, &op, "changes nothing altum stores");
+	sess_close(&w);
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
+static void test_altum_update_outcomes(void **state)
+{
+	static const struct outcome_case cases[] = {
+		{ 200, "{\"data\":{\"id\":17}}", 0, WRITE_OK, NULL, "17", 1, { NULL } },
+		/* some builds answer 500 after saving: read back, one request */
+		{ 500, "", 0, WRITE_VERIFY, NULL, NULL, 1, { NULL } },
+		{ 404, "{\"errors\":[{\"title\":\"The resource you requested does not exist.\",\"status\":404}]}", 0,
+		  WRITE_FAILED, "does not exist", NULL, 1, { NULL } },
+		{ 429, "{\"errors\":[{\"title\":\"slow down\",\"status\":429}]}", 0, WRITE_RETRY, NULL, NULL, 1,
+		  { "X-RateLimit-Reset", "0" } },
+		{ 502, "", 0, WRITE_RETRY, NULL, NULL, 1, { NULL } },
+		{ 401, "{\"errors\":[{\"title\":\"The phone_number field is invalid.\",\"status\":401}]}", 0,
+		  WRITE_FAILED, "rejected", NULL, 1, { NULL } },
+	};
+	static const char *const fields[] = { "name", NULL };
+	struct plan_change ch[2];
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op op = { WRITE_UPDATE, "+15551234567", &d, &rc, ch, 0 };
+
+	mk_remote(&rc, "17", "+15551234567", "Ann", "", "", NULL);
+	mk(&d, "+15551234567", "Ann Lee", "", "", "", NULL);
+	mk_changes(ch, &op.nchanges, fields);
+	check_outcomes(*state, &provider_altum, &op, "POST", "/api/contacts/17", cases, NCASES(cases));
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
+static void test_altum_delete_and_opt_out(void **state)
+{
+	struct server *s = *state;
+	static const struct outcome_case cases[] = {
+		{ 200, "", 0, WRITE_OK, NULL, "17", 1, { NULL } },	/* empty body, not JSON */
+		{ 404, "{\"errors\":[{\"title\":\"The resource you requested does not exist.\",\"status\":404}]}", 0,
+		  WRITE_FAILED, "does not exist", NULL, 1, { NULL } },
+		{ 503, "", 0, WRITE_RETRY, NULL, NULL, 1, { NULL } },
+	};
+	static const struct canned routes[] = {
+		{ "DELETE", "/api/contacts/17", 0, 200, "", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op del = { WRITE_DELETE, "+15551234567", NULL, &rc, NULL, 0 };
+	struct write_op out = { WRITE_OPT_OUT, "+15551234567", &d, &rc, NULL, 0 };
+	const struct rec *r;
+	struct sess w;
+
+	mk_remote(&rc, "17", "+15551234567", "Ann", "", "", NULL);
+	mk(&d, "+15551234567", "Ann", "", "", "", NULL);
+	check_outcomes(s, &provider_altum, &del, "DELETE", "/api/contacts/17", cases, NCASES(cases));
+	serve(s, routes);
+	sess_open(&w, &provider_altum, s->base);
+	assert_int_equal(do_write(&w, &del).outcome, WRITE_OK);
+	r = only_req(s, "DELETE", "/api/contacts/17", NULL);
+	assert_string_equal(r->body, "");
+	assert_refused(&w, &out, "has_opted_out is read-only");
+	sess_close(&w);
+	assert_null(provider_altum.build_bulk);
+	assert_null(provider_altum.lookup);
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
+/* ---- atom (canned) ------------------------------------------------------ */
+
+static void test_atom_create_request(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "POST", "/api/address-book/list", 0, 200,
+		  "{\"status\":\"success\",\"result\":[{\"id\":76,\"name\":\"Other\"},{\"id\":\"77\",\"name\":\"Customers\"}]}",
+		  { NULL }, 0 },
+		{ "POST", "/api/contact/new", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":501}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const char *const in_extra[] = { "Email=ann@x.com", "Plan=gold", "Other=never sent", "#vip", NULL };
+	struct contact in, d;
+	struct write_op op = { WRITE_CREATE, "+61412345678", &d, NULL, NULL, 0 };
+	struct write_result res;
+	struct errinfo info = { ERR_OK, "" };
+	struct buf scratch;
+	struct sess w;
+
+	mk(&in, "+61412345678", "", "Ann", "Lee", "Acme \"Pty\"", in_extra);
+	contact_init(&d);
+	buf_init(&scratch, 0);
+	serve(s, routes);
+	sess_open(&w, &provider_atom, s->base);
+	assert_int_equal(provider_atom.project(&w.p, &in, &d, &scratch), ERR_OK);
+	assert_refused(&w, &op, "prepare");
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	assert_string_equal(w.ss.book_id, "77");
+	res = do_write(&w, &op);
+	sess_close(&w);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, "501");
+	assert_int_equal(s->nrecs, 2);
+	assert_string_equal(s->recs[1].method, "POST");
+	assert_string_equal(s->recs[1].uri, "/api/contact/new");
+	assert_header(&s->recs[1], "Content-Type", "application/json");
+	assert_header(&s->recs[1], "Authorization", "Bearer " KEY);
+	assert_json_body(s->recs[1].body,
+			 "{\"group_id\":\"77\",\"phone_number\":\"+61412345678\",\"first_name\":\"Ann\","
+			 "\"last_name\":\"Lee\",\"company\":\"Acme \\\"Pty\\\"\",\"custom_1\":\"ann@x.com\","
+			 "\"custom_2\":\"gold\"}");
+	assert_true(provider_atom.caps & PROVIDER_CAP_PARTIAL_UPDATE);
+	buf_free(&scratch);
+	contact_free(&d);
+	contact_free(&in);
+}
+
+static void test_atom_create_outcomes(void **state)
+{
+	static const struct outcome_case cases[] = {
+		{ 200, "{\"status\":\"success\",\"result\":{\"id\":\"502\"}}", 0, WRITE_OK, NULL, "502", 1, { NULL } },
+		{ 403, "{\"status\":\"error\",\"message\":\"Forbidden\",\"code\":\"forbidden\"}", 0, WRITE_FAILED,
+		  "authentication failed (HTTP 403)", NULL, 1, { NULL } },
+		{ 403, "", 0, WRITE_FAILED, "authentication failed", NULL, 1, { NULL } },
+		{ 409, "{\"status\":\"error\",\"message\":\"phone_number already exists\",\"code\":\"duplicate\"}", 0,
+		  WRITE_EXISTS, "already exists", NULL, 1, { NULL } },
+		{ 422, "{\"status\":\"error\",\"message\":\"group_id and phone_number are required\"}", 0,
+		  WRITE_FAILED, "required", NULL, 1, { NULL } },
+		{ 429, "{\"status\":\"error\",\"message\":\"slow\",\"code\":\"rate_limited\"}", 0, WRITE_RETRY,
+		  NULL, NULL, 1, { "Retry-After", "0" } },
+		{ 500, "plain text failure", 0, WRITE_VERIFY, NULL, NULL, 1, { NULL } },
+		{ 200, "{\"status\":\"success\",\"result\":{\"id\":5", 1, WRITE_VERIFY, NULL, NULL, 1, { NULL } },
+		{ 200, "{\"status\":\"success\"}", 0, WRITE_VERIFY, "no contact id", NULL, 1, { NULL } },
+	};
+	struct contact d;
+	struct write_op op = { WRITE_CREATE, "+61412345678", &d, NULL, NULL, 0 };
+
+	mk(&d, "+61412345678", "", "Ann", "", "", NULL);
+	check_outcomes(*state, &provider_atom, &op, "POST", "/api/contact/new", cases, NCASES(cases));
+	contact_free(&d);
+}
+
+static void test_atom_update_delete_opt_out(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "POST", "/api/contact/edit", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":501}}", { NULL }, 0 },
+		{ "POST", "/api/contact/delete", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":\"501\"}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct outcome_case edit_cases[] = {
+		{ 404, "{\"status\":\"error\",\"message\":\"contact not found\",\"code\":\"not_found\"}", 0,
+		  WRITE_FAILED, "not found", NULL, 1, { NULL } },
+		{ 403, "{\"status\":\"error\",\"message\":\"bad token\"}", 0, WRITE_FAILED, "authentication failed",
+		  NULL, 1, { NULL } },
+		{ 409, "{\"status\":\"error\",\"message\":\"phone_number already exists\"}", 0, WRITE_FAILED, NULL,
+		  NULL, 1, { NULL } },
+	};
+	static const char *const rx[] = { "Email=ann@x.com", "Plan=silver", NULL };
+	static const char *const dx[] = { "Email=ann@x.com", "Plan=gold", NULL };
+	static const char *const fields[] = { "last_name", "custom:Plan", NULL };
+	struct plan_change ch[3];
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op up = { WRITE_UPDATE, "+61412345678", &d, &rc, ch, 0 };
+	struct write_op del = { WRITE_DELETE, "+61412345678", NULL, &rc, NULL, 0 };
+	struct write_op out = { WRITE_OPT_OUT, "+61412345678", &d, &rc, NULL, 0 };
+	struct write_result res;
+	const struct rec *r;
+	struct sess w;
+
+	mk_remote(&rc, "501", "+61412345678", "", "Ann", "Le", rx);
+	snprintf(rc.book, sizeof(rc.book), "77");
+	mk(&d, "+61412345678", "", "Ann", "Lee", "", dx);
+	mk_changes(ch, &up.nchanges, fields);
+	serve(s, routes);
+	sess_open(&w, &provider_atom, s->base);
+	res = do_write(&w, &up);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, "501");
+	r = only_req(s, "POST", "/api/contact/edit", "application/json");
+	assert_json_body(r->body, "{\"id\":\"501\",\"last_name\":\"Lee\",\"custom_2\":\"gold\"}");
+
+	serve(s, routes);
+	assert_int_equal(do_write(&w, &del).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contact/delete", "application/json");
+	assert_json_body(r->body, "{\"id\":\"501\"}");
+
+	/* opting out is leaving the book */
+	serve(s, routes);
+	assert_int_equal(do_write(&w, &out).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contact/delete", "application/json");
+	assert_json_body(r->body, "{\"id\":\"501\"}");
+	sess_close(&w);
+
+	check_outcomes(s, &provider_atom, &up, "POST", "/api/contact/edit", edit_cases, NCASES(edit_cases));
+	assert_null(provider_atom.build_bulk);
+	assert_null(provider_atom.lookup);
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
+/* ---- sendblue (canned) -------------------------------------------------- */
+
+static void test_sendblue_create_is_bulk(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "POST", "/api/v2/contacts/bulk", 0, 200,
+		  "{\"contacts\":[{\"phone\":\"+15551234567\",\"contact_id\":\"c-1\",\"company_name\":\"Acme\"}],\"status\":\"OK\"}",
+		  { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const char *const dx[] = { "Email=a@x.com", "#vip", "#b", NULL };
+	struct contact d;
+	struct write_op op = { WRITE_CREATE, "+15551234567", &d, NULL, NULL, 0 };
+	struct write_result res;
+	const struct rec *r;
+	struct sess w;
+
+	mk(&d, "+15551234567", "", "Ann", "Lee", "Acme", dx);
+	serve(s, routes);
+	sess_open(&w, &provider_sendblue, s->base);
+	res = do_write(&w, &op);
+	sess_close(&w);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, "c-1");
+	r = only_req(s, "POST", "/api/v2/contacts/bulk", "application/json");
+	assert_header(r, "sb-api-key-id", KEY_ID);
+	assert_header(r, "sb-api-secret-key", SECRET);
+	/* a bulk item: `phone`, and company_name (the single create drops it) */
+	assert_json_body(r->body,
+			 "{\"contacts\":[{\"phone\":\"+15551234567\",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
+			 "\"company_name\":\"Acme\",\"tags\":[\"b\",\"vip\"],\"custom_variables\":{\"Email\":\"a@x.com\"}}]}");
+	contact_free(&d);
+}
+
+static void test_sendblue_create_outcomes(void **state)
+{
+	static const struct outcome_case cases[] = {
+		/* skipped by the server: already there */
+		{ 200, "{\"contacts\":[],\"status\":\"OK\"}", 0, WRITE_EXISTS, "already there", NULL, 1, { NULL } },
+		/* no contact_id (older builds): the number stands for it */
+		{ 200, "{\"contacts\":[{\"phone\":\"+15551234567\"}],\"status\":\"OK\"}", 0, WRITE_OK, NULL,
+		  "+15551234567", 1, { NULL } },
+		{ 409, "{\"status\":\"ERROR\",\"message\":\"Contact already exists\"}", 0, WRITE_EXISTS, "exists",
+		  NULL, 1, { NULL } },
+		{ 400, "{\"status\":\"ERROR\",\"message\":\"contacts[0]: invalid phone number\"}", 0, WRITE_FAILED,
+		  "contacts[0]: invalid phone number", NULL, 1, { NULL } },
+		{ 401, "{\"status\":\"ERROR\",\"message\":\"Unauthorized\"}", 0, WRITE_FAILED, "Unauthorized", NULL, 1,
+		  { NULL } },
+		{ 429, "{\"status\":\"ERROR\",\"message\":\"busy\"}", 0, WRITE_RETRY, NULL, NULL, 1,
+		  { "retry-after-ms", "1" } },
+		{ 502, "{\"status\":\"ERROR\",\"message\":\"bad gateway\"}", 0, WRITE_VERIFY, NULL, NULL, 1, { NULL } },
+		{ 200, "{\"contacts\":[{\"phone\":\"+155512", 1, WRITE_VERIFY, NULL, NULL, 1, { NULL } },
+		{ 200, "{\"status\":\"OK\"}", 0, WRITE_VERIFY, "no contacts", NULL, 1, { NULL } },
+		/* x-should-retry: true makes a 4xx transient */
+		{ 400, "{\"status\":\"ERROR\",\"message\":\"try later\"}", 0, WRITE_RETRY, NULL, NULL, 1,
+		  { "x-should-retry", "true" } },
+	};
+	struct contact d;
+	struct write_op op = { WRITE_CREATE, "+15551234567", &d, NULL, NULL, 0 };
+
+	mk(&d, "+15551234567", "", "Ann", "", "", NULL);
+	check_outcomes(*state, &provider_sendblue, &op, "POST", "/api/v2/contacts/bulk", cases,
+		       NCASES(cases));
+	contact_free(&d);
+}
+
+static void bulk_once(struct server *s, const struct canned *routes, enum write_kind kind,
+		      const struct write_op *ops, size_t n, struct write_result *res)
+{
+	struct sess w;
+
+	serve(s, routes);
+	sess_open(&w, &provider_sendblue, s->base);
+	do_bulk(&w, kind, ops, n, res);
+	sess_close(&w);
+	assert_int_equal(s->nrecs, 1);
+}
+
+static void test_sendblue_bulk(void **state)
+{
+	struct server *s = *state;
+	static const struct canned partial[] = {
+		{ "POST", "/api/v2/contacts/bulk", 0, 200,
+		  "{\"contacts\":[{\"phone\":\"+15550000003\",\"contact_id\":3},{\"phone\":\"+15550000001\",\"contact_id\":1}],\"status\":\"OK\"}",
+		  { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned bad[] = {
+		{ "POST", "/api/v2/contacts/bulk", 0, 400,
+		  "{\"status\":\"ERROR\",\"message\":\"contacts[1]: invalid phone number\"}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned cut[] = {
+		{ "POST", "/api/v2/contacts/bulk", 0, 200, "{\"contacts\":[{\"phone\":\"+1555", { NULL }, 1 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned del[] = {
+		{ "DELETE", "/api/v2/contacts", 0, 200, "{\"amount\":2,\"status\":\"OK\"}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const char *const phones[] = { "+15550000001", "+15550000002", "+15550000003" };
+	struct contact d[3];
+	struct write_op ops[3];
+	struct write_result res[3];
+	struct http_request req;
+	struct buf path, body;
+	struct errinfo info;
+	struct sess w;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		mk(&d[i], phones[i], "", "N", "", "", NULL);
+		ops[i] = (struct write_op){ WRITE_CREATE, phones[i], &d[i], NULL, NULL, 0 };
+	}
+	bulk_once(s, partial, WRITE_CREATE, ops, 3, res);
+	assert_json_body(s->recs[0].body,
+			 "{\"contacts\":[{\"phone\":\"+15550000001\",\"first_name\":\"N\"},"
+			 "{\"phone\":\"+15550000002\",\"first_name\":\"N\"},{\"phone\":\"+15550000003\",\"first_name\":\"N\"}]}");
+	assert_int_equal(res[0].outcome, WRITE_OK);
+	assert_string_equal(res[0].id, "1");
+	assert_int_equal(res[1].outcome, WRITE_EXISTS);
+	assert_int_equal(res[2].outcome, WRITE_OK);
+	assert_string_equal(res[2].id, "3");
+
+	/* a 400 refuses the whole batch: every op failed, with the message */
+	bulk_once(s, bad, WRITE_CREATE, ops, 3, res);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(res[i].outcome, WRITE_FAILED);
+		assert_string_equal(res[i].message, "contacts[1]: invalid phone number");
+		assert_int_equal(res[i].status, 400);
+	}
+	/* cut mid-body: any of them may exist now */
+	bulk_once(s, cut, WRITE_CREATE, ops, 3, res);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(res[i].outcome, WRITE_VERIFY);
+
+	for (i = 0; i < 3; i++)
+		ops[i].kind = WRITE_DELETE;
+	bulk_once(s, del, WRITE_DELETE, ops, 3, res);
+	assert_string_equal(s->recs[0].method, "DELETE");
+	assert_string_equal(s->recs[0].uri, "/api/v2/contacts");
+	assert_header(&s->recs[0], "Content-Type", "application/json");
+	assert_json_body(s->recs[0].body,
+			 "{\"contact_ids\":[\"+15550000001\",\"+15550000002\",\"+15550000003\"]}");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(res[i].outcome, WRITE_OK);
+
+	/* no bulk updates or opt-outs; no empty batch */
+	sess_open(&w, &provider_sendblue, s->base);
+	buf_init(&path, 0);
+	buf_init(&body, 0);
+	assert_int_equal(provider_sendblue.build_bulk(&w.ss, WRITE_UPDATE, ops, 3, &req, &path, &body, &info),
+			 ERR_USAGE);
+	assert_int_equal(provider_sendblue.build_bulk(&w.ss, WRITE_DELETE, ops, 0, &req, &path, &body, &info),
+			 ERR_USAGE);
+	buf_free(&path);
+	buf_free(&body);
+	sess_close(&w);
+	for (i = 0; i < 3; i++)
+		contact_free(&d[i]);
+}
+
+static void test_sendblue_update_opt_out_delete(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "PUT", "/api/v2/contacts/%2B15551234567", 0, 200,
+		  "{\"contact\":{\"phone\":\"+15551234567\"},\"status\":\"OK\"}", { NULL }, 0 },
+		{ "POST", "/api/v2/contacts/opt-out", 0, 200,
+		  "{\"number\":\"+15551234567\",\"opted_out\":true,\"status\":\"OK\"}", { NULL }, 0 },
+		{ "DELETE", "/api/v2/contacts/%2B15551234567", 0, 200, "{\"status\":\"OK\"}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct outcome_case up_cases[] = {
+		{ 404, "{\"status\":\"ERROR\",\"message\":\"Contact not found\"}", 0, WRITE_FAILED,
+		  "Contact not found", NULL, 1, { NULL } },
+		{ 409, "{\"status\":\"ERROR\",\"message\":\"conflict\"}", 0, WRITE_FAILED, "conflict", NULL, 1,
+		  { NULL } },
+		/* x-should-retry: false makes a 5xx final */
+		{ 503, "{\"status\":\"ERROR\",\"message\":\"no\"}", 0, WRITE_FAILED, NULL, NULL, 1,
+		  { "x-should-retry", "false" } },
+	};
+	static const struct outcome_case del_cases[] = {
+		{ 404, "{\"status\":\"ERROR\",\"message\":\"Contact not found\"}", 0, WRITE_FAILED, NULL, NULL, 1,
+		  { NULL } },
+		{ 500, "{\"status\":\"ERROR\",\"message\":\"oops\"}", 0, WRITE_RETRY, "oops", NULL, 1, { NULL } },
+		{ 200, "{\"status\":\"O", 1, WRITE_RETRY, NULL, NULL, 1, { NULL } },
+	};
+	static const char *const rx[] = { "A=1", "B=old", "#x", NULL };
+	static const char *const dx[] = { "A=1", "B=new", "C=3", "#x", "#y", NULL };
+	static const char *const fields[] = { "company", "tags", "custom:B", "custom:C", NULL };
+	struct plan_change ch[5];
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op up = { WRITE_UPDATE, "+15551234567", &d, &rc, ch, 0 };
+	struct write_op out = { WRITE_OPT_OUT, "+15551234567", &d, &rc, NULL, 0 };
+	struct write_op del = { WRITE_DELETE, "+15551234567", NULL, &rc, NULL, 0 };
+	const struct rec *r;
+	struct sess w;
+
+	mk_remote(&rc, "", "+15551234567", "", "Ann", "Lee", rx);
+	mk(&d, "+15551234567", "", "Ann", "Lee", "Acme", dx);
+	mk_changes(ch, &up.nchanges, fields);
+	serve(s, routes);
+	sess_open(&w, &provider_sendblue, s->base);
+	assert_int_equal(do_write(&w, &up).outcome, WRITE_OK);
+	r = only_req(s, "PUT", "/api/v2/contacts/%2B15551234567", "application/json");
+	/* only changed fields; tags whole; custom variables only the changed keys */
+	assert_json_body(r->body, "{\"company_name\":\"Acme\",\"tags\":[\"x\",\"y\"],"
+				  "\"custom_variables\":{\"B\":\"new\",\"C\":\"3\"}}");
+
+	serve(s, routes);
+	assert_int_equal(do_write(&w, &out).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/v2/contacts/opt-out", "application/json");
+	assert_json_body(r->body, "{\"number\":\"+15551234567\",\"opted_out\":true}");
+
+	serve(s, routes);
+	assert_int_equal(do_write(&w, &del).outcome, WRITE_OK);
+	r = only_req(s, "DELETE", "/api/v2/contacts/%2B15551234567", NULL);
+	sess_close(&w);
+
+	check_outcomes(s, &provider_sendblue, &up, "PUT", "/api/v2/contacts/%2B15551234567", up_cases,
+		       NCASES(up_cases));
+	check_outcomes(s, &provider_sendblue, &del, "DELETE", "/api/v2/contacts/%2B15551234567", del_cases,
+		       NCASES(del_cases));
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
+static void test_sendblue_lookup(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "GET", "/api/v2/contacts/%2B15551234567", 0, 200,
+		  "{\"contact\":{\"phone\":\"+15551234567\",\"firstName\":\"Ann\",\"company_name\":\"Acme\","
+		  "\"contact_id\":\"c-9\",\"custom_variables\":{\"A\":\"1\"},\"tags\":[\"t\"],\"opt_out\":true},\"status\":\"OK\"}",
+		  { NULL }, 0 },
+		{ "GET", "/api/v2/contacts/%2B15550000000", 0, 404,
+		  "{\"status\":\"ERROR\",\"message\":\"Contact not found\"}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	struct remote_contact rc;
+	struct errinfo info = { ERR_OK, "" };
+	struct sess w;
+	int found = -1;
+
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	serve(s, routes);
+	sess_open(&w, &provider_sendblue, s->base);
+	assert_int_equal(provider_sendblue.lookup(&w.ss, "+15551234567", &rc, &found, &info), ERR_OK);
+	assert_int_equal(found, 1);
+	assert_string_equal(rc.id, "c-9");
+	assert_string_equal(rc.c.phone, "+15551234567");
+	assert_true(rc.c.first_name.len == 3 && !memcmp(rc.c.first_name.ptr, "Ann", 3));
+	assert_true(rc.c.company.len == 4 && !memcmp(rc.c.company.ptr, "Acme", 4));
+	assert_int_equal(rc.c.ncustom, 1);
+	assert_int_equal(rc.c.ntags, 1);
+	assert_int_equal(rc.c.opted_out, TRI_TRUE);
+	assert_string_equal(s->recs[0].method, "GET");
+	assert_string_equal(s->recs[0].uri, "/api/v2/contacts/%2B15551234567");
+	assert_int_equal(provider_sendblue.lookup(&w.ss, "+15550000000", &rc, &found, &info), ERR_OK);
+	assert_int_equal(found, 0);
+	sess_close(&w);
+	contact_free(&rc.c);
+}
+
+/* ---- round trips against the emulator ----------------------------------- */
+
+struct emu {
+	pid_t pid;
+	char base[64];
+};
+
+/* Starts build/contactsync-emulator (next to this binary's directory) and
+ * reads the port from its `listening on 127.0.0.1:PORT` line. */
+static void emu_start(struct emu *e, const char *dialect)
+{
+	char dir[PATH_MAX], exe[PATH_MAX + 32], line[128];
+	int fds[2];
+	FILE *f;
+	unsigned port = 0;
+
+	snprintf(dir, sizeof(dir), "%s", argv0);
+	snprintf(exe, sizeof(exe), "%s/../contactsync-emulator", dirname(dir));
+	if (access(exe, X_OK))
+		fail_msg("no emulator at '%s' (make all builds it)", exe);
+	assert_int_equal(pipe(fds), 0);
+	e->pid = fork();
+	assert_true(e->pid >= 0);
+	if (!e->pid) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl(exe, exe, "--dialect", dialect, "--port", "0", "--key", KEY, "--key-id", KEY_ID,
+		      "--secret", SECRET, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	assert_non_null(f);
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "listening on 127.0.0.1:%u", &port) != 1)
+		fail_msg("the emulator did not say where it listens");
+	fclose(f);
+	snprintf(e->base, sizeof(e->base), "http://127.0.0.1:%u", port);
+}
+
+/* Setup and teardown: the emulator lives in the test's state, so a failed
+ * test still stops it. */
+static int emu_up(void **state, const char *dialect)
+{
+	struct emu *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	emu_start(e, dialect);
+	*state = e;
+	return 0;
+}
+
+static int emu_altum_up(void **state)
+{
+	return emu_up(state, "altum");
+}
+
+static int emu_atom_up(void **state)
+{
+	return emu_up(state, "atom");
+}
+
+static int emu_sendblue_up(void **state)
+{
+	return emu_up(state, "sendblue");
+}
+
+static int emu_down(void **state)
+{
+	struct emu *e = *state;
+	int st = 0;
+
+	if (!e)
+		return 0;
+	kill(e->pid, SIGTERM);
+	waitpid(e->pid, &st, 0);
+	free(e);
+	/* SIGTERM stops it with status 0 */
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* A request through the session's client (same host); the JSON answer. */
+static json_t *emu_call(struct sess *w, const char *method, const char *path, const char *body)
+{
+	struct http_request req;
+	struct http_response r;
+	struct errinfo info = { ERR_OK, "" };
+	json_error_t jerr;
+	json_t *root;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = path;
+	if (body) {
+		req.content_type = "application/json";
+		req.body = body;
+		req.body_len = strlen(body);
+	}
+	if (http_do(w->ss.http, &req, &r, &info) || r.status < 200 || r.status >= 300)
+		fail_msg("%s %s: %ld %s %s", method, path, r.status, info.msg, buf_str(&r.body));
+	root = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, &jerr);
+	http_response_free(&r);
+	assert_non_null(root);
+	return root;
+}
+
+/* The emulator's contacts (new reference: an array). */
+static json_t *emu_contacts(struct sess *w)
+{
+	json_t *a = emu_call(w, "GET", "/_emulator/contacts", NULL);
+
+	assert_true(json_is_array(a));
+	return a;
+}
+
+static json_t *find_phone(json_t *list, const char *phone)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(list, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "phone")), phone))
+			return c;
+	return NULL;
+}
+
+static void assert_jstr(json_t *o, const char *key, const char *want)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_string(v) || strcmp(json_string_value(v), want))
+		fail_msg("'%s' is '%s', want '%s'", key, json_is_string(v) ? json_string_value(v) : "(none)",
+			 want);
+}
+
+static void test_emu_altum(void **state)
+{
+	static const char *const cx[] = { "Email=ann@x.com", "Plan=gold", NULL };
+	/* the list has no Email column: no opinion, the remote value stays */
+	static const char *const ux[] = { "Plan=platinum", NULL };
+	static const char *const fields[] = { "name", "custom:Plan", NULL };
+	struct plan_change ch[3];
+	struct remote_contact rc;
+	struct contact d, u;
+	struct write_op op;
+	struct write_result res;
+	struct emu *e = *state;
+	struct sess w;
+	json_t *all, *c, *cp;
+
+	sess_open(&w, &provider_altum, e->base);
+	mk(&d, "+15550001001", "Ann", "", "", "", cx);
+	op = (struct write_op){ WRITE_CREATE, "+15550001001", &d, NULL, NULL, 0 };
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 1);
+	c = find_phone(all, "+15550001001");
+	assert_non_null(c);
+	assert_jstr(c, "name", "Ann");
+	cp = json_object_get(c, "custom_parameters");
+	assert_jstr(cp, "Email", "ann@x.com");
+	assert_jstr(cp, "Plan", "gold");
+	assert_int_equal(json_integer_value(json_object_get(c, "id")), atoll(res.id));
+	json_decref(all);
+
+	/* the same number again: id 0 */
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_EXISTS);
+
+	/* a custom change keeps the other keys (the whole set is sent) */
+	mk_remote(&rc, res.id, "+15550001001", "Ann", "", "", cx);
+	mk(&u, "+15550001001", "Ann Lee", "", "", "", ux);
+	op = (struct write_op){ WRITE_UPDATE, "+15550001001", &u, &rc, ch, 0 };
+	mk_changes(ch, &op.nchanges, fields);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	c = find_phone(all, "+15550001001");
+	assert_jstr(c, "name", "Ann Lee");
+	cp = json_object_get(c, "custom_parameters");
+	assert_int_equal(json_object_size(cp), 2);
+	assert_jstr(cp, "Email", "ann@x.com");
+	assert_jstr(cp, "Plan", "platinum");
+	json_decref(all);
+
+	op.kind = WRITE_OPT_OUT;
+	assert_refused(&w, &op, "read-only");
+
+	op = (struct write_op){ WRITE_DELETE, "+15550001001", NULL, &rc, NULL, 0 };
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 0);
+	json_decref(all);
+	/* gone: a second delete is a 404 */
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_FAILED);
+	assert_int_equal(res.status, 404);
+
+	sess_close(&w);
+	contact_free(&d);
+	contact_free(&u);
+	contact_free(&rc.c);
+}
+
+static void test_emu_atom(void **state)
+{
+	static const char *const cx[] = { "Email=ann@x.com", "Plan=gold", NULL };
+	static const char *const ux[] = { "Email=ann@x.com", "Plan=platinum", NULL };
+	static const char *const fields[] = { "last_name", "custom:Plan", NULL };
+	struct plan_change ch[3];
+	struct remote_contact rc;
+	struct contact d, u;
+	struct write_op op;
+	struct write_result res;
+	struct errinfo info = { ERR_OK, "" };
+	char book[64];
+	struct emu *e = *state;
+	struct sess w;
+	json_t *all, *c, *nb;
+
+	sess_open(&w, &provider_atom, e->base);
+	json_decref(emu_call(&w, "POST", "/api/address-book/new", "{\"name\":\"Other\"}"));
+	nb = emu_call(&w, "POST", "/api/address-book/new", "{\"name\":\"Customers\"}");
+	assert_true(provider_json_id(json_object_get(nb, "result"), "id", book, sizeof(book)));
+	json_decref(nb);
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	assert_string_equal(w.ss.book_id, book);
+
+	mk(&d, "+61412345678", "", "Ann", "Le", "Acme", cx);
+	op = (struct write_op){ WRITE_CREATE, "+61412345678", &d, NULL, NULL, 0 };
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 1);
+	c = find_phone(all, "+61412345678");
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c, "book")), atoll(book));
+	assert_jstr(c, "first_name", "Ann");
+	assert_jstr(c, "last_name", "Le");
+	assert_jstr(c, "company", "Acme");
+	assert_jstr(c, "custom_1", "ann@x.com");
+	assert_jstr(c, "custom_2", "gold");
+	json_decref(all);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_EXISTS);	/* 409 duplicate */
+
+	mk_remote(&rc, res.id, "+61412345678", "", "Ann", "Le", cx);
+	snprintf(rc.book, sizeof(rc.book), "%s", book);
+	mk(&u, "+61412345678", "", "Ann", "Lee", "", ux);
+	op = (struct write_op){ WRITE_UPDATE, "+61412345678", &u, &rc, ch, 0 };
+	mk_changes(ch, &op.nchanges, fields);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	c = find_phone(all, "+61412345678");
+	assert_jstr(c, "last_name", "Lee");
+	assert_jstr(c, "company", "Acme");
+	assert_jstr(c, "custom_1", "ann@x.com");
+	assert_jstr(c, "custom_2", "platinum");
+	json_decref(all);
+
+	/* opting out removes the contact from the book */
+	op.kind = WRITE_OPT_OUT;
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 0);
+	json_decref(all);
+
+	/* again, then deleted */
+	op = (struct write_op){ WRITE_CREATE, "+61412345678", &d, NULL, NULL, 0 };
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	snprintf(rc.id, sizeof(rc.id), "%s", res.id);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 1);
+	json_decref(all);
+	op = (struct write_op){ WRITE_DELETE, "+61412345678", NULL, &rc, NULL, 0 };
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 0);
+	json_decref(all);
+
+	sess_close(&w);
+	contact_free(&d);
+	contact_free(&u);
+	contact_free(&rc.c);
+}
+
+static void test_emu_sendblue(void **state)
+{
+	static const char *const cx[] = { "A=1", "#x", NULL };
+	static const char *const ux[] = { "A=1", "B=2", "#x", "#y", NULL };
+	static const char *const fields[] = { "first_name", "tags", "custom:B", NULL };
+	struct plan_change ch[3];
+	struct remote_contact rc, got;
+	struct contact d, u;
+	struct write_op op;
+	struct write_result res;
+	struct errinfo info = { ERR_OK, "" };
+	struct emu *e = *state;
+	struct sess w;
+	json_t *all, *c;
+	int found = -1;
+
+	sess_open(&w, &provider_sendblue, e->base);
+	mk(&d, "+15550002001", "", "Ann", "Lee", "Acme", cx);
+	op = (struct write_op){ WRITE_CREATE, "+15550002001", &d, NULL, NULL, 0 };
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 1);
+	c = find_phone(all, "+15550002001");
+	assert_non_null(c);
+	assert_jstr(c, "first_name", "Ann");
+	assert_jstr(c, "company_name", "Acme");	/* kept: created through the bulk endpoint */
+	assert_jstr(json_object_get(c, "custom_variables"), "A", "1");
+	json_decref(all);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_EXISTS);
+
+	memset(&got, 0, sizeof(got));
+	contact_init(&got.c);
+	assert_int_equal(provider_sendblue.lookup(&w.ss, "+15550002001", &got, &found, &info), ERR_OK);
+	assert_int_equal(found, 1);
+	assert_true(got.c.company.len == 4 && !memcmp(got.c.company.ptr, "Acme", 4));
+
+	mk_remote(&rc, "", "+15550002001", "", "Ann", "Lee", cx);
+	mk(&u, "+15550002001", "", "Anna", "Lee", "Acme", ux);
+	op = (struct write_op){ WRITE_UPDATE, "+15550002001", &u, &rc, ch, 0 };
+	mk_changes(ch, &op.nchanges, fields);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	c = find_phone(all, "+15550002001");
+	assert_jstr(c, "first_name", "Anna");
+	assert_jstr(c, "company_name", "Acme");
+	assert_int_equal(json_object_size(json_object_get(c, "custom_variables")), 2);
+	assert_jstr(json_object_get(c, "custom_variables"), "A", "1");
+	assert_jstr(json_object_get(c, "custom_variables"), "B", "2");
+	assert_int_equal(json_array_size(json_object_get(c, "tags")), 2);
+	assert_true(json_is_false(json_object_get(c, "opted_out")));
+	json_decref(all);
+
+	op.kind = WRITE_OPT_OUT;
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_true(json_is_true(json_object_get(find_phone(all, "+15550002001"), "opted_out")));
+	json_decref(all);
+
+	op = (struct write_op){ WRITE_DELETE, "+15550002001", NULL, &rc, NULL, 0 };
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 0);
+	json_decref(all);
+	assert_int_equal(provider_sendblue.lookup(&w.ss, "+15550002001", &got, &found, &info), ERR_OK);
+	assert_int_equal(found, 0);
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_FAILED);
+	assert_int_equal(res.status, 404);
+
+	sess_close(&w);
+	contact_free(&got.c);
+	contact_free(&d);
+	contact_free(&u);
+	contact_free(&rc.c);
+}
+
+#define NBULK 50
+
+static void test_emu_sendblue_bulk(void **state)
+{
+	static char phones[NBULK][16];
+	struct contact d[NBULK];
+	struct write_op ops[NBULK];
+	struct write_result res[NBULK];
+	size_t i, ok = 0, exists = 0;
+	struct emu *e = *state;
+	struct sess w;
+	json_t *all;
+
+	sess_open(&w, &provider_sendblue, e->base);
+	json_decref(emu_call(&w, "POST", "/_emulator/contacts",
+			     "[{\"phone\":\"+15550003005\",\"first_name\":\"Old\"},"
+			     "{\"phone\":\"+15550003017\"},{\"phone\":\"+15550003049\"}]"));
+	for (i = 0; i < NBULK; i++) {
+		snprintf(phones[i], sizeof(phones[i]), "+155500030%02zu", i);
+		mk(&d[i], phones[i], "", "Bulk", "", "Co", NULL);
+		ops[i] = (struct write_op){ WRITE_CREATE, phones[i], &d[i], NULL, NULL, 0 };
+	}
+	do_bulk(&w, WRITE_CREATE, ops, NBULK, res);
+	for (i = 0; i < NBULK; i++) {
+		int pre = i == 5 || i == 17 || i == 49;
+
+		assert_int_equal(res[i].outcome, pre ? WRITE_EXISTS : WRITE_OK);
+		ok += res[i].outcome == WRITE_OK;
+		exists += res[i].outcome == WRITE_EXISTS;
+	}
+	assert_int_equal(ok, 47);
+	assert_int_equal(exists, 3);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), NBULK);
+	assert_jstr(find_phone(all, "+15550003005"), "first_name", "Old");	/* skipped, not updated */
+	assert_jstr(find_phone(all, "+15550003006"), "company_name", "Co");
+	json_decref(all);
+
+	for (i = 0; i < NBULK; i++)
+		ops[i].kind = WRITE_DELETE;
+	do_bulk(&w, WRITE_DELETE, ops, NBULK - 1, res);	/* all but the last */
+	for (i = 0; i < NBULK - 1; i++)
+		assert_int_equal(res[i].outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 1);
+	assert_non_null(find_phone(all, phones[NBULK - 1]));
+	json_decref(all);
+
+	sess_close(&w);
+	for (i = 0; i < NBULK; i++)
+		contact_free(&d[i]);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_altum_create_request, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_altum_create_outcomes, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_altum_update_merges_custom, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_altum_update_outcomes, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_altum_delete_and_opt_out, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_create_request, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_create_outcomes, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_update_delete_opt_out, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_sendblue_create_is_bulk, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_sendblue_create_outcomes, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_sendblue_bulk, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_sendblue_update_opt_out_delete, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_sendblue_lookup, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_emu_altum, emu_altum_up, emu_down),
+		cmocka_unit_test_setup_teardown(test_emu_atom, emu_atom_up, emu_down),
+		cmocka_unit_test_setup_teardown(test_emu_sendblue, emu_sendblue_up, emu_down),
+		cmocka_unit_test_setup_teardown(test_emu_sendblue_bulk, emu_sendblue_up, emu_down),
+	};
+	int rc;
+
+	(void)argc;
+	argv0 = argv[0];
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return rc;
+}
