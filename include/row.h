@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+#include "err.h"
+
 struct row {
 	size_t ncells;
 	char **cells;		/* ncells NUL-terminated UTF-8 strings */
@@ -46,5 +49,29 @@ struct sheet_opts {
 
 /* 1 when every cell is empty (or the row has no cells). */
 int row_is_blank(const struct row *r);
+
+/*
+ * rowbuf: how a reader builds the row it hands out. Cells are appended to
+ * one buffer, each NUL-terminated, with their offsets and lengths; the
+ * pointers are resolved only when the row is handed out, because the
+ * buffer moves while it grows. Reused from row to row.
+ */
+struct rowbuf {
+	struct buf cells;
+	size_t *offs, *lens;
+	char **ptrs;
+	size_t ncells, cap, max_cells;
+};
+
+/* max_bytes caps the cells buffer (0 = buf's default). */
+void rowbuf_init(struct rowbuf *rb, size_t max_cells, size_t max_bytes);
+void rowbuf_free(struct rowbuf *rb);
+/* Empties the row, keeping the allocations. */
+void rowbuf_reset(struct rowbuf *rb);
+/* Appends a cell: ERR_LIMIT past max_cells or the byte cap, ERR_NOMEM. */
+enum err rowbuf_add(struct rowbuf *rb, const char *s, size_t n);
+/* Points row's cells, lens and ncells at the cells (borrowed until the
+ * rowbuf changes); the other fields of row are the caller's. */
+void rowbuf_row(struct rowbuf *rb, struct row *row);
 
 #endif

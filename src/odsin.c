@@ -152,11 +152,7 @@ struct odsin {
 	int collect;		/* the cell's text is its value */
 	unsigned npara;
 	struct buf cur;		/* the current cell's text */
-	struct buf cells;	/* stored cells, each with its NUL */
-	size_t *offs;
-	size_t *lens;
-	char **ptrs;
-	size_t ncells, cap;
+	struct rowbuf rb;	/* stored cells */
 	uint64_t row_bytes;	/* text in the stored cells, NULs aside */
 
 	/* The row handed out. */
@@ -413,48 +409,6 @@ static size_t fmt_bool(const char *s, char *out)
 
 /* ---- the row --------------------------------------------------------- */
 
-static enum err grow_cells(struct odsin *r)
-{
-	size_t ncap = r->cap ? r->cap * 2 : 64;
-	size_t *offs, *lens;
-	char **ptrs;
-
-	if (ncap > r->max_cells)
-		ncap = r->max_cells;
-	offs = realloc(r->offs, ncap * sizeof(*offs));
-	if (!offs)
-		return ERR_NOMEM;
-	r->offs = offs;
-	lens = realloc(r->lens, ncap * sizeof(*lens));
-	if (!lens)
-		return ERR_NOMEM;
-	r->lens = lens;
-	ptrs = realloc(r->ptrs, ncap * sizeof(*ptrs));
-	if (!ptrs)
-		return ERR_NOMEM;
-	r->ptrs = ptrs;
-	r->cap = ncap;
-	return ERR_OK;
-}
-
-/* Stores one cell (the caller checked max_cells). */
-static enum err add_cell(struct odsin *r, const char *s, size_t n)
-{
-	enum err e;
-
-	if (r->ncells == r->cap && (e = grow_cells(r)))
-		return e;
-	r->offs[r->ncells] = r->cells.len;
-	r->lens[r->ncells] = n;
-	e = buf_add(&r->cells, s, n);
-	if (!e)
-		e = buf_addc(&r->cells, '\0');
-	if (e)
-		return e;
-	r->ncells++;
-	return ERR_OK;
-}
-
 static void store_failed(struct odsin *r, enum err e)
 {
 	if (e == ERR_LIMIT)
@@ -487,10 +441,10 @@ static void cell_end(struct odsin *r)
 	}
 	r->row_bytes += (uint64_t)r->cur.len * r->col_rep;
 	e = ERR_OK;
-	while (!e && r->ncells < r->col)
-		e = add_cell(r, "", 0);
+	while (!e && r->rb.ncells < r->col)
+		e = rowbuf_add(&r->rb, "", 0);
 	for (i = 0; !e && i < r->col_rep; i++)
-		e = add_cell(r, r->cur.data, r->cur.len);
+		e = rowbuf_add(&r->rb, r->cur.data, r->cur.len);
 	if (e) {
 		store_failed(r, e);
 		return;
@@ -505,15 +459,14 @@ static void row_start(struct odsin *r, const XML_Char **a)
 	r->row_rep = repeat_of(attr(a, NS_TABLE "number-rows-repeated"));
 	r->next_row += r->row_rep;
 	r->col = 0;
-	r->ncells = 0;
 	r->row_bytes = 0;
-	buf_reset(&r->cells);
+	rowbuf_reset(&r->rb);
 }
 
 /* A non-empty row suspends the parse until odsin_next hands it out. */
 static void row_end(struct odsin *r)
 {
-	if (r->ncells == 0)
+	if (r->rb.ncells == 0)
 		return;
 	if (r->row_no + r->row_rep - 1 > ODS_MAX_ROWS) {
 		hfail(r, ERR_LIMIT, "'%s' sheet '%s' row %llu: more than %llu rows",
@@ -1081,14 +1034,11 @@ static void destroy(struct odsin *r)
 	if (r->entry_open)
 		unzip_entry_close(r->z);
 	unzip_close(r->z);
-	buf_free(&r->cells);
+	rowbuf_free(&r->rb);
 	buf_free(&r->cur);
 	buf_free(&r->style_name);
 	buf_free(&r->hidden);
 	buf_free(&r->names);
-	free(r->ptrs);
-	free(r->lens);
-	free(r->offs);
 	free(r->sheet);
 	free(r->name);
 	free(r);
@@ -1121,7 +1071,7 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	r->ci_cand = r->num_cand = -1;
 	buf_init(&r->cur, r->max_row);
 	/* Each cell adds its NUL. */
-	buf_init(&r->cells, r->max_row + r->max_cells + 1);
+	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
 	buf_init(&r->style_name, STYLE_NAME_CAP);
 	buf_init(&r->hidden, HIDDEN_CAP);
 	buf_init(&r->names, NAMES_CAP + 8);
@@ -1149,13 +1099,7 @@ fail:
 
 static void put_row(struct odsin *r, struct row *row)
 {
-	size_t i;
-
-	for (i = 0; i < r->ncells; i++)
-		r->ptrs[i] = r->cells.data + r->offs[i];
-	row->ncells = r->ncells;
-	row->cells = r->ptrs;
-	row->lens = r->lens;
+	rowbuf_row(&r->rb, row);
 	row->rowno = (unsigned long)r->out_row;
 	row->line = row->rowno;
 	row->bad_cell = 0;

@@ -76,11 +76,7 @@ struct xlsin {
 	enum err failed;
 
 	/* The row handed out. */
-	struct buf cells;	/* each cell followed by its NUL */
-	size_t *offs;
-	size_t *lens;
-	char **ptrs;
-	size_t ncells, cap;
+	struct rowbuf rb;
 	size_t row_bytes;
 };
 
@@ -220,44 +216,6 @@ static size_t fmt_datetime(const char *s, int kind, char *out)
 
 /* ---- rows ------------------------------------------------------------ */
 
-static enum err grow_cells(struct xlsin *r)
-{
-	size_t ncap = r->cap ? r->cap * 2 : 64;
-	size_t *offs, *lens;
-	char **ptrs;
-
-	if (ncap > r->max_cells)
-		ncap = r->max_cells;
-	offs = realloc(r->offs, ncap * sizeof(*offs));
-	if (!offs)
-		return ERR_NOMEM;
-	r->offs = offs;
-	lens = realloc(r->lens, ncap * sizeof(*lens));
-	if (!lens)
-		return ERR_NOMEM;
-	r->lens = lens;
-	ptrs = realloc(r->ptrs, ncap * sizeof(*ptrs));
-	if (!ptrs)
-		return ERR_NOMEM;
-	r->ptrs = ptrs;
-	r->cap = ncap;
-	return ERR_OK;
-}
-
-static enum err add_cell(struct xlsin *r, const char *s, size_t n)
-{
-	enum err e;
-
-	if (r->ncells == r->cap && (e = grow_cells(r)))
-		return e;
-	r->offs[r->ncells] = r->cells.len;
-	r->lens[r->ncells] = n;
-	if ((e = buf_add(&r->cells, s, n)) || (e = buf_addc(&r->cells, '\0')))
-		return e;
-	r->ncells++;
-	return ERR_OK;
-}
-
 /* The text of one cell (borrowed from FreeXL or written into tmp). */
 static const char *cell_text(const FreeXL_CellValue *v, char *tmp, size_t *n)
 {
@@ -300,10 +258,10 @@ static enum err put_cell(struct xlsin *r, unsigned col, const char *s, size_t n,
 		return cell_fail(r, info, ERR_LIMIT, col,
 				 "row is larger than %zu bytes", r->max_row);
 	r->row_bytes += n;
-	while (!e && r->ncells < col)
-		e = add_cell(r, "", 0);
+	while (!e && r->rb.ncells < col)
+		e = rowbuf_add(&r->rb, "", 0);
 	if (!e)
-		e = add_cell(r, s, n);
+		e = rowbuf_add(&r->rb, s, n);
 	if (e)
 		return cell_fail(r, info, e, col, "%s", err_str(e));
 	return ERR_OK;
@@ -320,8 +278,7 @@ static enum err read_row(struct xlsin *r, struct errinfo *info)
 	enum err e;
 	int rc;
 
-	buf_reset(&r->cells);
-	r->ncells = 0;
+	rowbuf_reset(&r->rb);
 	r->row_bytes = 0;
 	for (c = 0; c < r->cols; c++) {
 		rc = freexl_get_cell_value(r->xl, r->next, c, &v);
@@ -337,7 +294,6 @@ static enum err read_row(struct xlsin *r, struct errinfo *info)
 
 enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
 {
-	size_t i;
 	enum err e;
 
 	if (r->failed)
@@ -346,17 +302,13 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
 	for (; r->next < r->rows; r->next++) {
 		if ((e = read_row(r, info)))
 			return e;
-		if (r->ncells > 0)
+		if (r->rb.ncells > 0)
 			break;
 	}
 	if (r->next >= r->rows)
 		return err_set(info, ERR_NOT_FOUND, "'%s': no more rows",
 			       r->name);
-	for (i = 0; i < r->ncells; i++)
-		r->ptrs[i] = r->cells.data + r->offs[i];
-	row->ncells = r->ncells;
-	row->cells = r->ptrs;
-	row->lens = r->lens;
+	rowbuf_row(&r->rb, row);
 	row->rowno = (unsigned long)r->next + 1;
 	row->line = row->rowno;
 	row->bad_cell = 0;
@@ -575,10 +527,7 @@ static void destroy(struct xlsin *r)
 {
 	if (r->xl)
 		freexl_close(r->xl);
-	buf_free(&r->cells);
-	free(r->ptrs);
-	free(r->lens);
-	free(r->offs);
+	rowbuf_free(&r->rb);
 	free(r->name);
 	free(r);
 }
@@ -604,7 +553,7 @@ enum err xlsin_open(struct xlsin **out, const char *path, const char *name,
 		DEFAULT_MAX_ROW;
 	r->max_cells = opts->max_cells ? opts->max_cells : DEFAULT_MAX_CELLS;
 	/* Each cell adds its NUL. */
-	buf_init(&r->cells, r->max_row + r->max_cells + 1);
+	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
 	r->name = strdup(name);
 	if (!r->name) {
 		e = err_set(info, ERR_NOMEM, "out of memory");

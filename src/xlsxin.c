@@ -142,13 +142,8 @@ struct xlsxin {
 	unsigned long col;	/* 0-based column of the current cell */
 	unsigned long next_col;
 
-	/* the row being built: offsets into cells while it grows */
-	struct buf cells;
-	size_t *coffs;
-	size_t *clens;
-	char **ptrs;
-	size_t ncells;
-	size_t cap;
+	/* the row being built */
+	struct rowbuf rb;
 	size_t row_bytes;
 	int row_ready;
 };
@@ -922,52 +917,19 @@ static enum cellfmt_kind style_kind(const struct xlsxin *r)
 		CELLFMT_NUMBER;
 }
 
-/* Room for one more cell; the caller has checked the column cap. */
-static int grow_row(struct xlsxin *r)
-{
-	size_t ncap;
-	void *p;
-
-	if (r->ncells < r->cap)
-		return 0;
-	ncap = r->cap ? r->cap * 2 : 16;
-	if (ncap > r->max_cells)
-		ncap = r->max_cells;
-	p = realloc(r->coffs, ncap * sizeof(*r->coffs));
-	if (!p)
-		return -1;
-	r->coffs = p;
-	p = realloc(r->clens, ncap * sizeof(*r->clens));
-	if (!p)
-		return -1;
-	r->clens = p;
-	p = realloc(r->ptrs, ncap * sizeof(*r->ptrs));
-	if (!p)
-		return -1;
-	r->ptrs = p;
-	r->cap = ncap;
-	return 0;
-}
-
 /* Appends one cell (bytes copied) to the row. */
 static int push_cell(struct xlsxin *r, const char *s, size_t n)
 {
-	if (grow_row(r)) {
-		nomem(r);
-		return -1;
-	}
 	r->row_bytes += n;
 	if (r->row_bytes > r->max_row) {
 		cell_fail(r, ERR_LIMIT, "row longer than %zu bytes", r->max_row);
 		return -1;
 	}
-	r->coffs[r->ncells] = r->cells.len;
-	r->clens[r->ncells] = n;
-	if (buf_add(&r->cells, s, n) || buf_addc(&r->cells, '\0')) {
+	/* the caller has checked the column cap */
+	if (rowbuf_add(&r->rb, s, n)) {
 		nomem(r);
 		return -1;
 	}
-	r->ncells++;
 	return 0;
 }
 
@@ -980,11 +942,11 @@ static void put_value(struct xlsxin *r, const char *s, size_t n)
 		cell_fail(r, ERR_LIMIT, "more than %zu columns", r->max_cells);
 		return;
 	}
-	if (r->col < r->ncells) {
+	if (r->col < r->rb.ncells) {
 		cell_fail(r, ERR_FORMAT, "cell out of order");
 		return;
 	}
-	while (r->ncells < r->col)
+	while (r->rb.ncells < r->col)
 		if (push_cell(r, "", 0))
 			return;
 	push_cell(r, s, n);
@@ -1139,8 +1101,7 @@ static void start_row(struct xlsxin *r, const char **atts)
 	const char *v = attr(atts, "r");
 	unsigned long long n;
 
-	buf_reset(&r->cells);
-	r->ncells = 0;
+	rowbuf_reset(&r->rb);
 	r->row_bytes = 0;
 	r->next_col = 0;
 	r->row_has_r = v != NULL;
@@ -1267,7 +1228,7 @@ static void XMLCALL sheet_end(void *ud, const char *name)
 		return;
 	}
 	if (strcmp(n, "row") == 0) {
-		if (r->ncells) {
+		if (r->rb.ncells) {
 			r->row_ready = 1;
 			XML_StopParser(r->p, XML_TRUE);
 		}
@@ -1509,10 +1470,7 @@ static void destroy(struct xlsxin *r)
 	free(r->xf_fmt);
 	free(r->xf_kind);
 	buf_free(&r->text);
-	buf_free(&r->cells);
-	free(r->coffs);
-	free(r->clens);
-	free(r->ptrs);
+	rowbuf_free(&r->rb);
 	free(r->name);
 	free(r);
 }
@@ -1537,7 +1495,7 @@ enum err xlsxin_open(struct xlsxin **out, const char *path, const char *name,
 	/* A cell's text can never outgrow its row; the row also holds a
 	 * NUL per cell. */
 	buf_init(&r->text, r->max_row);
-	buf_init(&r->cells, r->max_row + r->max_cells + 1);
+	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
 	buf_init(&r->sst, SST_MAX);
 	r->name = strdup(name ? name : path);
 	if (!r->name) {
@@ -1556,7 +1514,6 @@ fail:
 
 enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info)
 {
-	size_t i;
 	enum err e;
 
 	if (r->failed)
@@ -1573,11 +1530,7 @@ enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info)
 			return e;
 		}
 	}
-	for (i = 0; i < r->ncells; i++)
-		r->ptrs[i] = r->cells.data + r->coffs[i];
-	row->ncells = r->ncells;
-	row->cells = r->ptrs;
-	row->lens = r->clens;
+	rowbuf_row(&r->rb, row);
 	row->rowno = r->rowno;
 	row->line = r->rowno;
 	row->bad_cell = 0;
