@@ -70,6 +70,15 @@ void rowbuf_free(struct rowbuf *rb);
 void rowbuf_reset(struct rowbuf *rb);
 /* Appends a cell: ERR_LIMIT past max_cells or the byte cap, ERR_NOMEM. */
 enum err rowbuf_add(struct rowbuf *rb, const char *s, size_t n);
+
+/*
+ * For readers that write a cell's bytes into rb->cells themselves
+ * (decoding as they go): rowbuf_reserve makes room for one more cell
+ * (ERR_LIMIT at max_cells), then the caller appends the text and its NUL
+ * at rb->cells from offset off, and rowbuf_commit records it.
+ */
+enum err rowbuf_reserve(struct rowbuf *rb);
+void rowbuf_commit(struct rowbuf *rb, size_t off);
 /* Points row's cells, lens and ncells at the cells (borrowed until the
  * rowbuf changes); the other fields of row are the caller's. */
 void rowbuf_row(struct rowbuf *rb, struct row *row);

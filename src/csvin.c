@@ -138,12 +138,7 @@ struct csvin {
 	enum err failed;
 
 	/* The row being built. */
-	struct buf cells;
-	size_t *offs;
-	size_t *lens;
-	char **ptrs;
-	size_t cap;
-	size_t ncells;
+	struct rowbuf rb;
 	size_t bad_cell;
 	size_t row_bytes;
 	int row_done;
@@ -374,50 +369,26 @@ static enum err put_single_byte(struct buf *b, iconv_t cd,
 	return ERR_OK;
 }
 
-/* Appends one cell, converted to UTF-8 and NUL-terminated, to r->cells. */
+/* Appends one cell, converted to UTF-8 and NUL-terminated, to r->rb.cells. */
 static enum err put_cell(struct csvin *r, const unsigned char *s, size_t n,
 			 int *bad)
 {
 	if (r->enc == ENC_CP1252 || r->enc == ENC_LATIN1) {
 		if (is_ascii(s, n))
-			return put_copy(&r->cells, s, n);
-		return put_single_byte(&r->cells, r->cell_cd, s, n,
+			return put_copy(&r->rb.cells, s, n);
+		return put_single_byte(&r->rb.cells, r->cell_cd, s, n,
 				       r->explicit_enc, bad);
 	}
 	/* UTF-8 in the file, or UTF-8 from the UTF-16 decoder (where a bad
 	 * unit was turned into an invalid byte so that it shows here). */
 	if (utf8_valid_len(s, n) == n)
-		return put_copy(&r->cells, s, n);
+		return put_copy(&r->rb.cells, s, n);
 	if (r->fallback) {
 		r->stats.cp1252_cells++;
-		return put_single_byte(&r->cells, r->cell_cd, s, n, 0, bad);
+		return put_single_byte(&r->rb.cells, r->cell_cd, s, n, 0, bad);
 	}
 	*bad = 1;
-	return put_replaced(&r->cells, s, n);
-}
-
-static enum err grow_cells(struct csvin *r)
-{
-	size_t ncap = r->cap * 2;
-	size_t *offs, *lens;
-	char **ptrs;
-
-	if (ncap > r->max_cells)
-		ncap = r->max_cells;
-	offs = realloc(r->offs, ncap * sizeof(*offs));
-	if (!offs)
-		return ERR_NOMEM;
-	r->offs = offs;
-	lens = realloc(r->lens, ncap * sizeof(*lens));
-	if (!lens)
-		return ERR_NOMEM;
-	r->lens = lens;
-	ptrs = realloc(r->ptrs, ncap * sizeof(*ptrs));
-	if (!ptrs)
-		return ERR_NOMEM;
-	r->ptrs = ptrs;
-	r->cap = ncap;
-	return ERR_OK;
+	return put_replaced(&r->rb.cells, s, n);
 }
 
 /* libcsv end-of-field callback. */
@@ -430,25 +401,23 @@ static void on_cell(void *data, size_t len, void *ud)
 
 	if (r->cb_fail)
 		return;
-	if (r->ncells == r->max_cells) {
+	if (r->rb.ncells == r->max_cells) {
 		r->cb_fail = CB_CELLS;
 		return;
 	}
-	if (r->ncells == r->cap && grow_cells(r)) {
+	if (rowbuf_reserve(&r->rb)) {
 		r->cb_fail = CB_NOMEM;
 		return;
 	}
-	off = r->cells.len;
+	off = r->rb.cells.len;
 	e = put_cell(r, data, len, &bad);
 	if (e) {
 		r->cb_fail = e == ERR_LIMIT ? CB_BYTES : CB_NOMEM;
 		return;
 	}
 	if (bad && !r->bad_cell)
-		r->bad_cell = r->ncells + 1;
-	r->offs[r->ncells] = off;
-	r->lens[r->ncells] = r->cells.len - 1 - off;
-	r->ncells++;
+		r->bad_cell = r->rb.ncells + 1;
+	rowbuf_commit(&r->rb, off);
 }
 
 /* libcsv end-of-row callback. */
@@ -676,13 +645,8 @@ static enum err feed(struct csvin *r, struct errinfo *info)
 
 static void put_row(struct csvin *r, struct row *row)
 {
-	size_t i;
 
-	for (i = 0; i < r->ncells; i++)
-		r->ptrs[i] = r->cells.data + r->offs[i];
-	row->ncells = r->ncells;
-	row->cells = r->ptrs;
-	row->lens = r->lens;
+	rowbuf_row(&r->rb, row);
 	row->rowno = r->rowno;
 	row->line = r->row_line;
 	row->bad_cell = r->bad_cell;
@@ -716,8 +680,7 @@ enum err csvin_next(struct csvin *r, struct row *row, struct errinfo *info)
 	if (r->failed)
 		return err_set(info, r->failed,
 			       "'%s': cannot read on after an error", r->name);
-	buf_reset(&r->cells);
-	r->ncells = 0;
+	rowbuf_reset(&r->rb);
 	r->bad_cell = 0;
 	r->row_done = 0;
 	while (!r->row_done) {
@@ -977,10 +940,7 @@ static void destroy(struct csvin *r)
 		iconv_close(r->cell_cd);
 	if (r->stream_cd != (iconv_t)-1)
 		iconv_close(r->stream_cd);
-	buf_free(&r->cells);
-	free(r->ptrs);
-	free(r->lens);
-	free(r->offs);
+	rowbuf_free(&r->rb);
 	free(r->dec);
 	free(r->raw);
 	free(r->name);
@@ -1029,14 +989,10 @@ enum err csvin_open_stream(struct csvin **out, FILE *fp, const char *name,
 	r->max_cells = opts->max_cells ? opts->max_cells :
 		CSVIN_DEFAULT_MAX_CELLS;
 	r->line = 1;
-	r->cap = r->max_cells < 64 ? r->max_cells : 64;
-	buf_init(&r->cells, cells_cap(r->max_row, r->max_cells));
+	rowbuf_init(&r->rb, r->max_cells, cells_cap(r->max_row, r->max_cells));
 	r->name = strdup(name);
 	r->raw = malloc(RAW_CAP);
-	r->offs = malloc(r->cap * sizeof(*r->offs));
-	r->lens = malloc(r->cap * sizeof(*r->lens));
-	r->ptrs = malloc(r->cap * sizeof(*r->ptrs));
-	if (!r->name || !r->raw || !r->offs || !r->lens || !r->ptrs) {
+	if (!r->name || !r->raw) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
 		goto fail;
 	}

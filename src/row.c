@@ -60,22 +60,36 @@ static enum err grow(struct rowbuf *rb)
 	return ERR_OK;
 }
 
-enum err rowbuf_add(struct rowbuf *rb, const char *s, size_t n)
+enum err rowbuf_reserve(struct rowbuf *rb)
 {
-	enum err e;
-
 	if (rb->ncells >= rb->max_cells)
 		return ERR_LIMIT;
-	if (rb->ncells == rb->cap && (e = grow(rb)))
-		return e;
-	rb->offs[rb->ncells] = rb->cells.len;
-	rb->lens[rb->ncells] = n;
-	e = buf_add(&rb->cells, s, n);
+	return rb->ncells == rb->cap ? grow(rb) : ERR_OK;
+}
+
+void rowbuf_commit(struct rowbuf *rb, size_t off)
+{
+	rb->offs[rb->ncells] = off;
+	rb->lens[rb->ncells] = rb->cells.len - 1 - off;	/* the NUL aside */
+	rb->ncells++;
+}
+
+enum err rowbuf_add(struct rowbuf *rb, const char *s, size_t n)
+{
+	size_t off = rb->cells.len;
+	enum err e = rowbuf_reserve(rb);
+
+	if (!e)
+		e = buf_add(&rb->cells, s, n);
 	if (!e)
 		e = buf_addc(&rb->cells, '\0');
-	if (e)
+	if (e) {
+		rb->cells.len = off;	/* no half cell left behind */
+		if (rb->cells.data)
+			rb->cells.data[off] = '\0';
 		return e;
-	rb->ncells++;
+	}
+	rowbuf_commit(rb, off);
 	return ERR_OK;
 }
 
