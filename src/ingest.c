@@ -15,6 +15,7 @@
 #include "csvout.h"
 #include "filekind.h"
 #include "jsonin.h"
+#include "outfile.h"
 #include "odsin.h"
 #include "xlsin.h"
 #include "xlsxin.h"
@@ -56,9 +57,8 @@ struct ingest {
 	struct sorter *sorter;
 	uint64_t seq;
 
-	FILE *rej;
+	struct outfile rej;	/* rejects file; fp NULL when none is asked */
 	struct csvout rejw;
-	char *rej_tmp;
 
 	char **names;		/* source file table */
 	size_t nnames;
@@ -111,7 +111,7 @@ static enum err reject(struct ingest *in, const char *fname,
 
 	in->s->rejected++;
 	in->s->reasons[why]++;
-	if (!in->rej)
+	if (!in->rej.fp)
 		return ERR_OK;
 	snprintf(rowno, sizeof(rowno), "%lu", row->rowno);
 	csvout_cellz(&in->rejw, fname);
@@ -120,7 +120,7 @@ static enum err reject(struct ingest *in, const char *fname,
 	for (i = 0; i < row->ncells; i++)
 		csvout_cell(&in->rejw, row->cells[i], row->lens[i]);
 	csvout_end_row(&in->rejw);
-	return ferror(in->rej) ? err_set(in->info, ERR_IO, "cannot write rejects file '%s': %s",
+	return ferror(in->rej.fp) ? err_set(in->info, ERR_IO, "cannot write rejects file '%s': %s",
 					 in->o->rejects_path, strerror(errno))
 			       : ERR_OK;
 }
@@ -934,37 +934,15 @@ static enum err merge_into(struct ingest *in, struct store_gen *gen)
 
 static enum err open_rejects(struct ingest *in)
 {
-	const char *path = in->o->rejects_path;
-	size_t n;
+	enum err e;
 
-	if (!path)
-		return ERR_OK;
-	n = strlen(path) + 32;
-	in->rej_tmp = malloc(n);
-	if (!in->rej_tmp)
-		return err_set(in->info, ERR_NOMEM, "out of memory");
-	snprintf(in->rej_tmp, n, "%s.tmp%ld", path, (long)getpid());
-	in->rej = fopen(in->rej_tmp, "w");
-	if (!in->rej)
-		return err_set(in->info, ERR_IO, "cannot create rejects file '%s': %s",
-			       path, strerror(errno));
-	csvout_init(&in->rejw, in->rej, ',');
-	fputs("file,row,reason,cells\n", in->rej);
-	return ERR_OK;
-}
-
-static enum err close_rejects(struct ingest *in)
-{
-	int failed;
-
-	if (!in->rej)
-		return ERR_OK;
-	failed = fflush(in->rej) || ferror(in->rej) || fsync(fileno(in->rej));
-	failed |= fclose(in->rej);
-	in->rej = NULL;
-	if (failed)
-		return err_set(in->info, ERR_IO, "cannot write rejects file '%s': %s",
-			       in->o->rejects_path, strerror(errno));
+	if (!in->o->rejects_path)
+		return ERR_OK;	/* (a NULL path would make it standard output) */
+	e = outfile_open(&in->rej, in->o->rejects_path, in->info);
+	if (e)
+		return e;
+	csvout_init(&in->rejw, in->rej.fp, ',');
+	fputs("file,row,reason,cells\n", in->rej.fp);
 	return ERR_OK;
 }
 
@@ -972,11 +950,7 @@ static void cleanup(struct ingest *in)
 {
 	size_t i;
 
-	if (in->rej)
-		fclose(in->rej);
-	if (in->rej_tmp)
-		unlink(in->rej_tmp);	/* no-op once renamed */
-	free(in->rej_tmp);
+	outfile_discard(&in->rej);	/* removes it unless it was published */
 	sorter_free(in->sorter);
 	for (i = 0; i < in->nnames; i++)
 		free(in->names[i]);
@@ -998,18 +972,17 @@ static enum err publish(struct ingest *in, struct store_gen **genp)
 			       (unsigned long long)s->rows_read, (unsigned long long)s->staged,
 			       (unsigned long long)s->merged, (unsigned long long)s->rejected);
 	e = store_gen_set_files(*genp, (const char *const *)in->names, in->nnames, in->info);
+	/* the rejects file is synced before the store commits, and renamed
+	 * into place only after, so a failed import leaves neither */
 	if (!e)
-		e = close_rejects(in);
+		e = outfile_finish(&in->rej, in->info);
 	if (e)
 		return e;
 	e = store_gen_commit(*genp, in->info);
 	*genp = NULL;
 	if (e)
 		return e;
-	if (in->rej_tmp && rename(in->rej_tmp, in->o->rejects_path) < 0)
-		return err_set(in->info, ERR_IO, "cannot rename '%s' to '%s': %s",
-			       in->rej_tmp, in->o->rejects_path, strerror(errno));
-	return ERR_OK;
+	return outfile_publish(&in->rej, in->info);
 }
 
 enum err ingest_files(struct store *st, const char *const *files,

@@ -10,6 +10,7 @@
 #include "csvout.h"
 #include "diff.h"
 #include "log.h"
+#include "outfile.h"
 #include "snapshot.h"
 
 enum { O_MODE, O_FORMAT, O_OUTPUT };
@@ -233,8 +234,7 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	struct errinfo info = { ERR_OK, "" };
 	const struct profile *p;
 	const struct provider *drv;
-	char *tmp = NULL;
-	FILE *fp = stdout;
+	struct outfile out;
 	int npos, done, rc;
 	enum err e;
 
@@ -252,27 +252,11 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	if (!drv)
 		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': unknown provider '%s'",
 					p->name, p->provider), &info);
-	if (o.output) {
-		if (asprintf(&tmp, "%s.tmp%ld", o.output, (long)getpid()) < 0)
-			return app_fail(ERR_NOMEM, NULL);
-		fp = fopen(tmp, "w");
-		if (!fp) {
-			log_error("cannot create '%s': %s", o.output, strerror(errno));
-			free(tmp);
-			return EXIT_USAGE;
-		}
-	}
-	e = plan(app, p, drv, &o, fp, &info);
-	if (o.output) {
-		if ((fclose(fp) || e) && !e)
-			e = err_set(&info, ERR_IO, "cannot write '%s': %s", o.output, strerror(errno));
-		if (!e && rename(tmp, o.output) < 0)
-			e = err_set(&info, ERR_IO, "cannot rename '%s' to '%s': %s", tmp, o.output,
-				    strerror(errno));
-		if (e)
-			unlink(tmp);
-		free(tmp);
-	}
+	e = outfile_open(&out, o.output, &info);
+	if (e)
+		return app_fail(e, &info);
+	e = plan(app, p, drv, &o, out.fp, &info);
+	e = outfile_commit(&out, e, &info);
 	if (!e)
 		return EXIT_OK;
 	rc = app_fail(e, &info);

@@ -15,6 +15,7 @@
 #include "contact.h"
 #include "csvout.h"
 #include "log.h"
+#include "outfile.h"
 #include "snapshot.h"
 #include "store.h"
 #include "xlsxout.h"
@@ -500,8 +501,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 {
 	struct export_opts o = { "desired", FMT_CSV, NULL };
 	struct errinfo info = { ERR_OK, "" };
-	char *tmp = NULL;
-	FILE *fp = stdout;
+	struct outfile out;
 	int npos, done, rc, partial = 0;
 	enum err e;
 
@@ -520,40 +520,21 @@ int cmd_export(int argc, char **argv, struct app *app)
 	e = check_dataset(app->store, o.dataset, &info);
 	if (e)
 		return app_fail(e, &info);
-	if (o.output) {
-		if (asprintf(&tmp, "%s.tmp%ld", o.output, (long)getpid()) < 0)
-			return app_fail(ERR_NOMEM, NULL);
-		fp = fopen(tmp, "w");
-		if (!fp) {
-			log_error("cannot create '%s': %s", o.output, strerror(errno));
-			free(tmp);
-			return EXIT_USAGE;
-		}
-	}
+	e = outfile_open(&out, o.output, &info);
+	if (e)
+		return app_fail(e, &info);
 	/*
-	 * libxlsxwriter writes the workbook at tmp through a stream of its own
-	 * (truncating the same inode); ours stays empty, and its fsync below
-	 * covers what libxlsxwriter wrote.
+	 * libxlsxwriter writes the workbook at out.tmp through a stream of its
+	 * own (truncating the same inode); ours stays empty, and its fsync in
+	 * outfile_commit covers what libxlsxwriter wrote.
 	 */
 	if (o.format == FMT_CSV)
-		e = write_csv(app->store, o.dataset, fp, &info);
+		e = write_csv(app->store, o.dataset, out.fp, &info);
 	else if (o.format == FMT_JSON)
-		e = each_contact(app->store, o.dataset, write_json_row, fp, &info);
+		e = each_contact(app->store, o.dataset, write_json_row, out.fp, &info);
 	else
-		e = write_xlsx(app->store, o.dataset, tmp, o.output, &partial, &info);
-	if (o.output) {
-		if (fflush(fp) || ferror(fp) || fsync(fileno(fp)))
-			e = e ? e : err_set(&info, ERR_IO, "cannot write '%s': %s",
-					    o.output, strerror(errno));
-		if (fclose(fp) && !e)
-			e = err_set(&info, ERR_IO, "cannot write '%s': %s", o.output, strerror(errno));
-		if (!e && rename(tmp, o.output) < 0)
-			e = err_set(&info, ERR_IO, "cannot rename '%s' to '%s': %s", tmp,
-				    o.output, strerror(errno));
-		if (e)
-			unlink(tmp);
-		free(tmp);
-	}
+		e = write_xlsx(app->store, o.dataset, out.tmp, o.output, &partial, &info);
+	e = outfile_commit(&out, e, &info);
 	if (e == ERR_IO && !info.msg[0])
 		err_set(&info, ERR_IO, "cannot write the export: %s", strerror(errno));
 	if (!e)
