@@ -35,6 +35,13 @@
 
 #define CONFIG_MAX_SLOTS 4
 
+/* What opting out means for a provider that has no opt-out (altum, atom). */
+enum optout_action {
+	OPTOUT_ACTION_SKIP,		/* default: leave the contact, warn */
+	OPTOUT_ACTION_DELETE,		/* remove the contact */
+	OPTOUT_ACTION_SUPPRESS_BOOK,	/* atom: move it to the `suppress_book` book */
+};
+
 struct profile {
 	char *name;
 	char *provider;
@@ -50,6 +57,8 @@ struct profile {
 	unsigned concurrency;		/* 0 = the provider's default */
 	char region[3];			/* "" = none */
 	int insecure;
+	enum optout_action optout_action;
+	char *suppress_book;		/* atom: name or id of the suppression book */
 	unsigned line;			/* where the section starts */
 };
 

@@ -34,7 +34,9 @@
 	X(ERR_NETWORK, "network error")                                     \
 	X(ERR_TIMEOUT, "timed out")                                         \
 	X(ERR_REMOTE, "remote service error")                               \
-	X(ERR_AUTH, "authentication failed")
+	X(ERR_AUTH, "authentication failed")                                \
+	X(ERR_GUARD, "stopped by a safety guard")                           \
+	X(ERR_BUDGET, "time budget spent")
 
 enum err {
 #define ERR_ENUM_(code, msg) code,

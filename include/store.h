@@ -13,12 +13,17 @@
  *                          "gen:<dataset>"   u64 LE, live generation
  *                          "files:<dataset>#<gen>"  source file table,
  *                                            NUL-separated names
+ *                          "time:<dataset>"  i64 LE, when the live generation
+ *                                            was published (Unix seconds)
  *   <dataset>#<gen>      one generation of a dataset, e.g. "desired#3":
  *                          key = E.164 phone, value = contact record
  *                          (contact.h)
  *
- * Datasets ("desired" today; "remote:<profile>", "plan:<profile>" and
- * "journal:<profile>" later) are replaced atomically: a new generation is
+ *   <table>              a table changed in place (no '#' in the name):
+ *                          "journal:<profile>" (push.h), "state",
+ *                          "optouts:<profile>"
+ *
+ * Datasets ("desired", "remote:<profile>") are replaced atomically: a new generation is
  * written in as many transactions as it takes, then one small transaction
  * points "gen:<dataset>" at it and drops the old one. A crash in the middle
  * leaves the old generation live and an orphan that the next writer drops,
@@ -111,5 +116,45 @@ void store_gen_abort(struct store_gen *g);
 
 /* Records appended so far. */
 uint64_t store_gen_count(const struct store_gen *g);
+
+/*
+ * When the live generation of dataset was published (Unix seconds), or 0
+ * when it never was (or by a version that did not record it).
+ */
+int64_t store_gen_time(struct store_read *rd, const char *dataset);
+/* The live generation's number (changes with every publication), or 0. */
+uint64_t store_gen_id(struct store_read *rd, const char *dataset);
+
+/*
+ * Tables: small keyed records changed in place ("journal:<profile>",
+ * "state", "optouts:<profile>"), as opposed to datasets, which are replaced
+ * whole. Names must not contain '#'. Changes are grouped in a write
+ * transaction that is durable once store_tx_commit returns.
+ */
+struct store_tx;
+
+enum err store_tx_begin(struct store *st, struct store_tx **out, struct errinfo *info);
+enum err store_tx_put(struct store_tx *tx, const char *table, const void *key,
+		      size_t keylen, const void *val, size_t vallen, struct errinfo *info);
+/* Deleting an absent key is not an error. */
+enum err store_tx_del(struct store_tx *tx, const char *table, const void *key,
+		      size_t keylen, struct errinfo *info);
+/* Empties the table. */
+enum err store_tx_clear(struct store_tx *tx, const char *table, struct errinfo *info);
+/* Commits (synced) and frees tx; on failure nothing of tx is kept. */
+enum err store_tx_commit(struct store_tx *tx, struct errinfo *info);
+void store_tx_abort(struct store_tx *tx);
+
+/* Reading tables, in a read transaction (borrowed until store_read_end). */
+enum err store_table_get(struct store_read *rd, const char *table, const void *key,
+			 size_t keylen, const void **val, size_t *vallen,
+			 struct errinfo *info);
+/* A cursor over the table in key order, from the first key >= from
+ * (from NULL: the beginning); an absent table gives an empty cursor.
+ * Read it with store_cursor_next. */
+enum err store_table_cursor(struct store_read *rd, const char *table, const void *from,
+			    size_t fromlen, struct store_cursor **out, struct errinfo *info);
+enum err store_table_count(struct store_read *rd, const char *table, uint64_t *count,
+			   struct errinfo *info);
 
 #endif

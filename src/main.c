@@ -96,6 +96,10 @@ int app_exit_code(enum err e)
 	case ERR_NETWORK:
 	case ERR_TIMEOUT:
 		return EXIT_REMOTE;
+	case ERR_GUARD:
+		return EXIT_GUARD;
+	case ERR_BUDGET:
+		return EXIT_BUDGET;
 	default:
 		return EXIT_PARTIAL;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -39,6 +40,7 @@ struct store_read {
 struct store_cursor {
 	MDB_cursor *cur;
 	int first;
+	int pending;	/* positioned on a record next() has not returned */
 };
 
 struct store_gen {
@@ -503,8 +505,10 @@ enum err store_cursor_next(struct store_cursor *cur, const void **key,
 
 	if (!cur->cur)
 		return ERR_NOT_FOUND;
-	rc = mdb_cursor_get(cur->cur, &k, &v, cur->first ? MDB_FIRST : MDB_NEXT);
+	rc = mdb_cursor_get(cur->cur, &k, &v,
+			    cur->pending ? MDB_GET_CURRENT : cur->first ? MDB_FIRST : MDB_NEXT);
 	cur->first = 0;
+	cur->pending = 0;
 	if (rc == MDB_NOTFOUND)
 		return ERR_NOT_FOUND;
 	if (rc)
@@ -767,6 +771,12 @@ static int publish(struct store_gen *g)
 	v.mv_size = 8;
 	v.mv_data = num;
 	rc = mdb_put(txn, st->meta, &k, &v, 0);
+	if (!rc) {
+		put_u64(num, (uint64_t)time(NULL));
+		k.mv_size = (size_t)snprintf(key, sizeof(key), "time:%s", g->dataset);
+		k.mv_data = key;
+		rc = mdb_put(txn, st->meta, &k, &v, 0);
+	}
 	if (!rc && g->has_files) {
 		k.mv_size = (size_t)snprintf(key, sizeof(key), "files:%s",
 					     g->name);
@@ -844,4 +854,211 @@ void store_gen_abort(struct store_gen *g)
 			mdb_txn_abort(txn);
 	}
 	gen_free(g);
+}
+
+int64_t store_gen_time(struct store_read *rd, const char *dataset)
+{
+	char key[NAME_MAX_LEN + 8];
+	MDB_val k, v;
+
+	if (!rd->st->has_meta || !live_gen(rd->st, rd->txn, dataset))
+		return 0;
+	k.mv_size = (size_t)snprintf(key, sizeof(key), "time:%s", dataset);
+	k.mv_data = key;
+	if (mdb_get(rd->txn, rd->st->meta, &k, &v))
+		return 0;
+	return (int64_t)get_u64(v.mv_data, v.mv_size);
+}
+
+uint64_t store_gen_id(struct store_read *rd, const char *dataset)
+{
+	return live_gen(rd->st, rd->txn, dataset);
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+struct store_tx {
+	struct store *st;
+	MDB_txn *txn;
+};
+
+static int table_name_ok(const char *table)
+{
+	return table[0] && strlen(table) < NAME_MAX_LEN && !strchr(table, '#') &&
+	       strcmp(table, "meta");
+}
+
+enum err store_tx_begin(struct store *st, struct store_tx **out, struct errinfo *info)
+{
+	struct store_tx *tx;
+	int rc;
+
+	*out = NULL;
+	if (!(st->flags & STORE_WRITE))
+		return err_set(info, ERR_INTERNAL, "store opened read-only");
+	/* best effort: fails only while this process has a read open */
+	(void)grow_map(st, (size_t)4 << 20, NULL);
+	tx = calloc(1, sizeof(*tx));
+	if (!tx)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	tx->st = st;
+	rc = txn_begin(st, 0, &tx->txn);
+	if (rc) {
+		free(tx);
+		return lmdb_err(st, rc, info, "cannot begin transaction");
+	}
+	*out = tx;
+	return ERR_OK;
+}
+
+static int tx_table(struct store_tx *tx, const char *table, unsigned flags, MDB_dbi *dbi)
+{
+	if (!table_name_ok(table))
+		return EINVAL;
+	return mdb_dbi_open(tx->txn, table, flags, dbi);
+}
+
+enum err store_tx_put(struct store_tx *tx, const char *table, const void *key,
+		      size_t keylen, const void *val, size_t vallen, struct errinfo *info)
+{
+	MDB_dbi dbi;
+	MDB_val k = { keylen, (void *)key }, v = { vallen, (void *)val };
+	int rc;
+
+	if (!keylen || keylen > 511)
+		return err_set(info, ERR_INTERNAL, "bad key size for table '%s'", table);
+	rc = tx_table(tx, table, MDB_CREATE, &dbi);
+	if (!rc)
+		rc = mdb_put(tx->txn, dbi, &k, &v, 0);
+	if (rc)
+		return lmdb_err(tx->st, rc, info, "cannot write a record");
+	return ERR_OK;
+}
+
+enum err store_tx_del(struct store_tx *tx, const char *table, const void *key,
+		      size_t keylen, struct errinfo *info)
+{
+	MDB_dbi dbi;
+	MDB_val k = { keylen, (void *)key };
+	int rc = tx_table(tx, table, 0, &dbi);
+
+	if (!rc)
+		rc = mdb_del(tx->txn, dbi, &k, NULL);
+	if (rc == MDB_NOTFOUND)
+		return ERR_OK;
+	if (rc)
+		return lmdb_err(tx->st, rc, info, "cannot delete a record");
+	return ERR_OK;
+}
+
+enum err store_tx_clear(struct store_tx *tx, const char *table, struct errinfo *info)
+{
+	MDB_dbi dbi;
+	int rc = tx_table(tx, table, 0, &dbi);
+
+	if (!rc)
+		rc = mdb_drop(tx->txn, dbi, 0);
+	if (rc == MDB_NOTFOUND)
+		return ERR_OK;
+	if (rc)
+		return lmdb_err(tx->st, rc, info, "cannot empty a table");
+	return ERR_OK;
+}
+
+enum err store_tx_commit(struct store_tx *tx, struct errinfo *info)
+{
+	struct store *st = tx->st;
+	int rc = mdb_txn_commit(tx->txn);
+
+	free(tx);
+	if (rc)
+		return lmdb_err(st, rc, info, "cannot commit");
+	return ERR_OK;
+}
+
+void store_tx_abort(struct store_tx *tx)
+{
+	if (!tx)
+		return;
+	mdb_txn_abort(tx->txn);
+	free(tx);
+}
+
+static int open_table(struct store_read *rd, const char *table, MDB_dbi *dbi)
+{
+	if (!table_name_ok(table))
+		return EINVAL;
+	return mdb_dbi_open(rd->txn, table, 0, dbi);
+}
+
+enum err store_table_get(struct store_read *rd, const char *table, const void *key,
+			 size_t keylen, const void **val, size_t *vallen,
+			 struct errinfo *info)
+{
+	MDB_dbi dbi;
+	MDB_val k = { keylen, (void *)key }, v;
+	int rc = open_table(rd, table, &dbi);
+
+	if (!rc)
+		rc = mdb_get(rd->txn, dbi, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return ERR_NOT_FOUND;
+	if (rc)
+		return lmdb_err(rd->st, rc, info, "cannot read a record");
+	*val = v.mv_data;
+	*vallen = v.mv_size;
+	return ERR_OK;
+}
+
+enum err store_table_cursor(struct store_read *rd, const char *table, const void *from,
+			    size_t fromlen, struct store_cursor **out, struct errinfo *info)
+{
+	struct store_cursor *cur = calloc(1, sizeof(*cur));
+	MDB_dbi dbi;
+	MDB_val k, v;
+	int rc;
+
+	*out = NULL;
+	if (!cur)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	cur->first = 1;
+	rc = open_table(rd, table, &dbi);
+	if (!rc)
+		rc = mdb_cursor_open(rd->txn, dbi, &cur->cur);
+	if (!rc && from && fromlen) {
+		/* position before the first key >= from: next() reads it */
+		k.mv_size = fromlen;
+		k.mv_data = (void *)from;
+		rc = mdb_cursor_get(cur->cur, &k, &v, MDB_SET_RANGE);
+		cur->first = 0;
+		cur->pending = !rc;
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	}
+	if (rc && rc != MDB_NOTFOUND) {
+		if (cur->cur)
+			mdb_cursor_close(cur->cur);
+		free(cur);
+		return lmdb_err(rd->st, rc, info, "cannot open cursor");
+	}
+	*out = cur;
+	return ERR_OK;
+}
+
+enum err store_table_count(struct store_read *rd, const char *table, uint64_t *count,
+			   struct errinfo *info)
+{
+	MDB_dbi dbi;
+	MDB_stat stat;
+	int rc = open_table(rd, table, &dbi);
+
+	*count = 0;
+	if (rc == MDB_NOTFOUND)
+		return ERR_OK;
+	if (!rc)
+		rc = mdb_stat(rd->txn, dbi, &stat);
+	if (rc)
+		return lmdb_err(rd->st, rc, info, "cannot count records");
+	*count = stat.ms_entries;
+	return ERR_OK;
 }

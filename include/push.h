@@ -1,0 +1,105 @@
+/*
+ * push: the engine that applies a profile's plan to its remote account.
+ *
+ * The plan is diff's (desired set vs the profile's remote snapshot), made
+ * again at every run, so a run always works towards the list as it is now.
+ * Every operation is journaled in the store ("journal:<profile>") before
+ * it is sent and its outcome after, in small batched transactions: a run
+ * killed at any moment resumes where it stopped, done operations are not
+ * sent again, and a create that may have reached the server is first
+ * reconciled with the remote (a lookup, or a fresh listing) so that no
+ * contact is ever created twice.
+ *
+ * Order: creates, updates and opt-outs first (sendblue creates in bulk
+ * batches, split in halves when a whole batch is rejected), deletes last
+ * and not at all when the pull or any other operation failed. The safety
+ * guards are evaluated on the whole plan before the first write.
+ */
+#ifndef CONTACTSYNC_PUSH_H
+#define CONTACTSYNC_PUSH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "diff.h"
+#include "err.h"
+#include "provider.h"
+#include "store.h"
+
+enum on_missing { ON_MISSING_NONE, ON_MISSING_OPTOUT, ON_MISSING_DELETE };
+
+#define PUSH_DEFAULT_MAX_DELETE_PERCENT 10.0
+#define PUSH_DEFAULT_SNAPSHOT_AGE_S 3600
+#define PUSH_MAX_BATCH 1000
+
+struct push_opts {
+	enum diff_mode mode;		/* DIFF_UPSERT by default */
+	enum on_missing on_missing;	/* mode mirror means ON_MISSING_DELETE */
+	int dry_run;			/* everything but the writes */
+	long long max_delete;		/* -1: no absolute limit */
+	double max_delete_percent;	/* of the remote snapshot */
+	int force;			/* overrides the delete and shrink guards */
+	unsigned concurrency;		/* 0: the profile's, else the provider's */
+	const char *rate;		/* NULL: the profile's */
+	unsigned batch_size;		/* bulk batches; 0: the default */
+	long long time_budget_ms;	/* 0: none */
+	long long max_snapshot_age_s;	/* deletes need a snapshot this young */
+	const char *results_dir;	/* NULL: <store>/results/<profile>-<time> */
+	int snapshot_fresh;		/* sync: the snapshot is from this run */
+	int pull_failed;		/* sync: the pull failed (no deletes) */
+	FILE *dry_out;			/* where --dry-run prints requests (stdout) */
+};
+
+void push_opts_init(struct push_opts *o);
+int push_parse_on_missing(const char *s, enum on_missing *out);
+
+/* Outcomes an operation can end a run with. */
+#define PUSH_OUTCOME_LIST(X)               \
+	X(PUSH_DONE, "done")               \
+	X(PUSH_FAILED, "failed")           \
+	X(PUSH_SKIPPED, "skipped")         \
+	X(PUSH_PENDING, "pending")
+
+enum push_outcome {
+#define PUSH_OUTCOME_ENUM_(c, s) c,
+	PUSH_OUTCOME_LIST(PUSH_OUTCOME_ENUM_)
+#undef PUSH_OUTCOME_ENUM_
+	PUSH_OUTCOME__COUNT
+};
+
+struct push_summary {
+	char profile[128];
+	char provider[32];
+	char results_dir[1024];
+	int dry_run;
+	/* per plan operation (create, update, delete, opt-out) and outcome */
+	uint64_t ops[PLAN__COUNT][PUSH_OUTCOME__COUNT];
+	uint64_t already_done;		/* done by an earlier run, not sent again */
+	uint64_t reconciled;		/* creates found remote on a resume */
+	struct diff_stats plan;		/* what diff saw */
+	uint64_t optouts_skipped;	/* opt-outs the provider cannot record */
+	unsigned long requests, retries, status_429;
+	long long wait_ms, wall_ms;
+	const char *stopped_by;		/* NULL, or why the run stopped early */
+};
+
+/*
+ * Runs the push for profile p (driver drv): plan, guards, journal,
+ * requests. The summary is filled as far as the run got, whatever the
+ * result. Returns ERR_OK when every planned operation was settled (some
+ * may have failed: see the summary), ERR_GUARD when a guard stopped the
+ * run before any write, ERR_BUDGET when the time budget ran out, or the
+ * error that stopped it (remote, store).
+ */
+enum err push_run(struct store *st, const struct profile *p, const struct provider *drv,
+		  const struct push_opts *o, struct push_summary *sum,
+		  struct errinfo *info);
+
+/* 1 when an operation failed or is left pending. */
+int push_summary_partial(const struct push_summary *sum);
+
+/* The summary as text lines, or one JSON object (one line). */
+void push_summary_print(FILE *fp, const struct push_summary *sum, int json);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * push_cli: the push options, shared by `push` and `sync` (one table, one
+ * parser, so both commands accept and document them alike).
+ */
+#ifndef CONTACTSYNC_PUSH_CLI_H
+#define CONTACTSYNC_PUSH_CLI_H
+
+#include "opts.h"
+#include "push.h"
+
+/* Option ids in the table are PUSH_CLI_ID_BASE and above, so a command can
+ * put its own options (ids below) in the same parse. */
+#define PUSH_CLI_ID_BASE 1000
+
+/* Terminated by an entry with lng == NULL. */
+extern const struct opt push_cli_options[];
+
+/* Handles one option of push_cli_options (-1 with info on a bad value). */
+int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo *info);
+
+/* Checks the combination after parsing (mode mirror vs --on-missing …). */
+int push_cli_finish(struct push_opts *o, struct errinfo *info);
+
+/* "90s", "45m", "6h", "1d", "1h30m", plain seconds: milliseconds, or -1. */
+long long push_cli_duration_ms(const char *s);
+
+#endif

@@ -1,0 +1,195 @@
+/* push_cli: the push options shared by `push` and `sync`. */
+#include "push_cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+enum {
+	P_DRY_RUN = PUSH_CLI_ID_BASE, P_MODE, P_ON_MISSING, P_MAX_DELETE, P_MAX_DELETE_PERCENT,
+	P_FORCE, P_CONCURRENCY, P_RATE, P_BATCH_SIZE, P_TIME_BUDGET, P_MAX_SNAPSHOT_AGE,
+	P_RESULTS,
+};
+
+#define IND "                                 "
+
+const struct opt push_cli_options[] = {
+	{ "dry-run", 'n', NULL, "run the push with writes switched off; print what would be sent", P_DRY_RUN },
+	{ "mode", 0, "insert|update|upsert|mirror", "what to change (default upsert; mirror = --on-missing delete)", P_MODE },
+	{ "on-missing", 0, "none|optout|delete", "remote contacts not in the list: keep (default),\n"
+	  IND "opt out, or delete", P_ON_MISSING },
+	{ "max-delete", 0, "N", "stop (exit 3) when more than N contacts would be deleted", P_MAX_DELETE },
+	{ "max-delete-percent", 0, "P", "stop (exit 3) when more than P% of the remote contacts\n"
+	  IND "would be deleted (default 10)", P_MAX_DELETE_PERCENT },
+	{ "force", 0, NULL, "run even when a delete or shrink guard says stop", P_FORCE },
+	{ "concurrency", 0, "N", "requests in flight (default: the profile's, else the provider's)", P_CONCURRENCY },
+	{ "rate", 0, "SPEC", "request rate, e.g. 10/s, 60/60s, 100/m,burst=5 (default: the profile's)", P_RATE },
+	{ "batch-size", 0, "N", "contacts per bulk request where the provider has bulk (default 100)", P_BATCH_SIZE },
+	{ "time-budget", 0, "DURATION", "stop cleanly after DURATION (90s, 45m, 6h); exit 6, the\n"
+	  IND "next run continues", P_TIME_BUDGET },
+	{ "max-snapshot-age", 0, "DURATION", "deletes need a pull younger than this (default 1h)", P_MAX_SNAPSHOT_AGE },
+	{ "results", 0, "DIR", "write success.csv, errors.csv, skipped.csv, before.jsonl to DIR\n"
+	  IND "(default: a timestamped folder under the store)", P_RESULTS },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+long long push_cli_duration_ms(const char *s)
+{
+	long long total = 0;
+	const char *p = s;
+
+	if (!*p)
+		return -1;
+	while (*p) {
+		char *end;
+		double v;
+		long long unit;
+
+		if (*p == '-' || *p == '+')
+			return -1;
+		errno = 0;
+		v = strtod(p, &end);
+		if (errno || end == p || v < 0)
+			return -1;
+		switch (*end) {
+		case 'd': unit = 86400000LL; end++; break;
+		case 'h': unit = 3600000LL; end++; break;
+		case 'm':
+			if (end[1] == 's') {
+				unit = 1;
+				end += 2;
+			} else {
+				unit = 60000LL;
+				end++;
+			}
+			break;
+		case 's': unit = 1000LL; end++; break;
+		case '\0':
+			if (p != s)
+				return -1;	/* "1h30" is ambiguous */
+			unit = 1000LL;
+			break;
+		default:
+			return -1;
+		}
+		if (v * (double)unit > 9e15)
+			return -1;
+		total += (long long)(v * (double)unit);
+		p = end;
+	}
+	return total;
+}
+
+static int number(const char *arg, const char *opt, double min, double max, double *out,
+		  struct errinfo *info)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || v < min || v > max) {
+		err_set(info, ERR_USAGE, "%s must be a number from %g to %g, not '%s'", opt, min, max, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int whole(const char *arg, const char *opt, double min, double max, double *out,
+		 struct errinfo *info)
+{
+	if (number(arg, opt, min, max, out, info))
+		return -1;
+	if (*out != (double)(long long)*out) {
+		err_set(info, ERR_USAGE, "%s must be a whole number, not '%s'", opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo *info)
+{
+	double v;
+	long long ms;
+
+	switch (id) {
+	case P_DRY_RUN:
+		o->dry_run = 1;
+		return 0;
+	case P_MODE:
+		if (diff_parse_mode(arg, &o->mode)) {
+			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case P_ON_MISSING:
+		if (push_parse_on_missing(arg, &o->on_missing)) {
+			err_set(info, ERR_USAGE, "--on-missing must be none, optout or delete, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case P_MAX_DELETE:
+		if (whole(arg, "--max-delete", 0, 1e15, &v, info))
+			return -1;
+		o->max_delete = (long long)v;
+		return 0;
+	case P_MAX_DELETE_PERCENT:
+		if (number(arg, "--max-delete-percent", 0, 100, &v, info))
+			return -1;
+		o->max_delete_percent = v;
+		return 0;
+	case P_FORCE:
+		o->force = 1;
+		return 0;
+	case P_CONCURRENCY:
+		if (whole(arg, "--concurrency", 1, 64, &v, info))
+			return -1;
+		o->concurrency = (unsigned)v;
+		return 0;
+	case P_RATE:
+		o->rate = arg;
+		return 0;
+	case P_BATCH_SIZE:
+		if (whole(arg, "--batch-size", 1, PUSH_MAX_BATCH, &v, info))
+			return -1;
+		o->batch_size = (unsigned)v;
+		return 0;
+	case P_TIME_BUDGET:
+	case P_MAX_SNAPSHOT_AGE:
+		ms = push_cli_duration_ms(arg);
+		if (ms <= 0) {
+			err_set(info, ERR_USAGE, "%s must be a duration such as 90s, 45m or 6h, not '%s'",
+				id == P_TIME_BUDGET ? "--time-budget" : "--max-snapshot-age", arg);
+			return -1;
+		}
+		if (id == P_TIME_BUDGET)
+			o->time_budget_ms = ms;
+		else
+			o->max_snapshot_age_s = (ms + 999) / 1000;
+		return 0;
+	case P_RESULTS:
+		o->results_dir = arg;
+		return 0;
+	}
+	err_set(info, ERR_INTERNAL, "unknown push option %d", id);
+	return -1;
+}
+
+int push_cli_finish(struct push_opts *o, struct errinfo *info)
+{
+	if (o->mode == DIFF_MIRROR) {
+		if (o->on_missing == ON_MISSING_OPTOUT) {
+			err_set(info, ERR_USAGE, "--mode mirror deletes missing contacts; use --mode upsert --on-missing optout to opt them out instead");
+			return -1;
+		}
+		o->on_missing = ON_MISSING_DELETE;
+	}
+	if (o->on_missing != ON_MISSING_NONE && (o->mode == DIFF_INSERT || o->mode == DIFF_UPDATE)) {
+		err_set(info, ERR_USAGE, "--on-missing needs --mode upsert or mirror");
+		return -1;
+	}
+	return 0;
+}
