@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rec.h"
+
 enum {
 	TAG_RAW_PHONE = 1,
 	TAG_NAME = 2,
@@ -160,32 +162,6 @@ const struct str *contact_custom_n(const struct contact *c, const char *key,
 	return NULL;
 }
 
-static enum err put_varint(struct buf *out, uint64_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
-
-	do {
-		tmp[n] = (unsigned char)(v & 0x7f);
-		v >>= 7;
-		if (v)
-			tmp[n] |= 0x80;
-		n++;
-	} while (v);
-	return buf_add(out, tmp, n);
-}
-
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
 static enum err put_field(struct buf *out, int tag, const struct str *s)
 {
 	enum err e;
@@ -194,7 +170,7 @@ static enum err put_field(struct buf *out, int tag, const struct str *s)
 		return ERR_OK;
 	e = buf_addc(out, (char)tag);
 	if (!e)
-		e = put_varint(out, s->len);
+		e = rec_put_varint(out, s->len);
 	if (!e)
 		e = buf_add(out, s->ptr, s->len);
 	return e;
@@ -209,9 +185,9 @@ enum err contact_encode(const struct contact *c, struct buf *out)
 	if (!e)
 		e = buf_addc(out, (char)(c->opted_out & 3));
 	if (!e)
-		e = put_varint(out, c->source_file);
+		e = rec_put_varint(out, c->source_file);
 	if (!e)
-		e = put_varint(out, c->source_row);
+		e = rec_put_varint(out, c->source_row);
 	if (!e)
 		e = put_field(out, TAG_RAW_PHONE, &c->raw_phone);
 	if (!e)
@@ -231,50 +207,16 @@ enum err contact_encode(const struct contact *c, struct buf *out)
 			continue;
 		e = buf_addc(out, TAG_CUSTOM);
 		if (!e)
-			e = put_varint(out, varint_len(kv->key.len) +
+			e = rec_put_varint(out, rec_varint_len(kv->key.len) +
 						    kv->key.len + kv->val.len);
 		if (!e)
-			e = put_varint(out, kv->key.len);
+			e = rec_put_varint(out, kv->key.len);
 		if (!e)
 			e = buf_add(out, kv->key.ptr, kv->key.len);
 		if (!e)
 			e = buf_add(out, kv->val.ptr, kv->val.len);
 	}
 	return e;
-}
-
-struct reader {
-	const unsigned char *p, *end;
-};
-
-static int get_varint(struct reader *r, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned shift = 0;
-
-	while (r->p < r->end && shift < 64) {
-		unsigned char b = *r->p++;
-
-		x |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = x;
-			return 0;
-		}
-		shift += 7;
-	}
-	return -1;
-}
-
-static int get_bytes(struct reader *r, struct str *s)
-{
-	uint64_t len;
-
-	if (get_varint(r, &len) || len > (uint64_t)(r->end - r->p))
-		return -1;
-	s->ptr = (const char *)r->p;
-	s->len = (size_t)len;
-	r->p += len;
-	return 0;
 }
 
 static enum err corrupt(struct errinfo *info, const char *key, size_t keylen,
@@ -286,7 +228,7 @@ static enum err corrupt(struct errinfo *info, const char *key, size_t keylen,
 
 static enum err decode_field(struct contact *c, int tag, struct str s)
 {
-	struct reader sub;
+	struct rec_reader sub;
 	uint64_t klen;
 
 	switch (tag) {
@@ -299,7 +241,7 @@ static enum err decode_field(struct contact *c, int tag, struct str s)
 	case TAG_CUSTOM:
 		sub.p = (const unsigned char *)s.ptr;
 		sub.end = sub.p + s.len;
-		if (get_varint(&sub, &klen) || klen > (uint64_t)(sub.end - sub.p))
+		if (rec_get_varint(&sub, &klen) || klen > (uint64_t)(sub.end - sub.p))
 			return ERR_STORE_CORRUPT;
 		return contact_add_custom(c, (const char *)sub.p, (size_t)klen,
 					  (const char *)sub.p + klen,
@@ -312,7 +254,7 @@ static enum err decode_field(struct contact *c, int tag, struct str s)
 enum err contact_decode(struct contact *c, const void *data, size_t len,
 			const char *key, size_t keylen, struct errinfo *info)
 {
-	struct reader r = { data, (const unsigned char *)data + len };
+	struct rec_reader r = { data, (const unsigned char *)data + len };
 	uint64_t file, row;
 	int last_tag = 0;
 
@@ -329,7 +271,7 @@ enum err contact_decode(struct contact *c, const void *data, size_t len,
 		return corrupt(info, key, keylen, "bad flags");
 	c->opted_out = (enum tri)r.p[1];
 	r.p += 2;
-	if (get_varint(&r, &file) || file > UINT32_MAX || get_varint(&r, &row))
+	if (rec_get_varint(&r, &file) || file > UINT32_MAX || rec_get_varint(&r, &row))
 		return corrupt(info, key, keylen, "bad source");
 	c->source_file = (uint32_t)file;
 	c->source_row = row;
@@ -338,7 +280,7 @@ enum err contact_decode(struct contact *c, const void *data, size_t len,
 		struct str s;
 		enum err e;
 
-		if (tag < last_tag || get_bytes(&r, &s))
+		if (tag < last_tag || rec_get_bytes(&r, &s))
 			return corrupt(info, key, keylen, "bad field");
 		e = decode_field(c, tag, s);
 		if (e == ERR_NOMEM)
