@@ -13,11 +13,16 @@
  *     never re-subscribed (kept_opted_out counts those the list says
  *     otherwise); a desired opted-out contact that is not remote is created
  *     opted out where the provider can set opt-out, and not created at all
- *     where it cannot (never subscribe a person who said stop); where
- *     opting out means removal (atom), an existing contact is planned an
- *     opt-out, which its driver carries out by removing it;
+ *     where it cannot (never subscribe a person who said stop);
+ *   - a provider without opt-out (altum, atom) gets an opt-out planned only
+ *     when the profile's optout_action says what it means (delete, or
+ *     atom's suppress_book); with `skip` it is counted, not planned;
+ *   - a number once removed as opted out (the `optouts` table) is never
+ *     created again, and an opted-out remote contact is never deleted or
+ *     re-subscribed: it is the provider's record of the opt-out;
  *   - modes: insert plans creates, update plans updates, upsert both,
- *     mirror also deletes remote contacts missing from the desired set.
+ *     mirror also deletes remote contacts missing from the desired set;
+ *     missing_optout opts them out instead.
  */
 #ifndef CONTACTSYNC_DIFF_H
 #define CONTACTSYNC_DIFF_H
@@ -31,6 +36,12 @@
 #include "store.h"
 
 enum diff_mode { DIFF_INSERT, DIFF_UPDATE, DIFF_UPSERT, DIFF_MIRROR };
+
+struct diff_params {
+	enum diff_mode mode;
+	int missing_optout;	/* remote contacts not in the list: opt them out */
+	const char *optouts;	/* table of numbers removed as opted out, or NULL */
+};
 
 #define PLAN_OP_LIST(X)                 \
 	X(PLAN_CREATE, "create")        \
@@ -70,6 +81,8 @@ struct diff_stats {
 	uint64_t not_created_opted_out;	/* opted out and not remote: not created */
 	uint64_t remote_invalid;	/* remote numbers that are not E.164 */
 	uint64_t unmapped_custom;	/* contacts with custom fields the provider cannot hold */
+	uint64_t optout_records_kept;	/* opted-out remote contacts not in the list: kept */
+	uint64_t removed_opted_out;	/* removed earlier as opted out: not created again */
 };
 
 const char *plan_op_name(enum plan_op op);
@@ -83,7 +96,7 @@ int diff_parse_mode(const char *s, enum diff_mode *mode);
  */
 enum err diff_run(struct store_read *rd, const char *remote_dataset,
 		  const struct profile *p, const struct provider *drv,
-		  enum diff_mode mode,
+		  const struct diff_params *dp,
 		  enum err (*emit)(void *ctx, const struct plan_entry *e,
 				   struct errinfo *info),
 		  void *ctx, struct diff_stats *stats, struct errinfo *info);

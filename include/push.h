@@ -52,6 +52,10 @@ struct push_opts {
 };
 
 void push_opts_init(struct push_opts *o);
+/* Table names: "journal:<profile>", "optouts:<profile>" (numbers removed as
+ * opted out, never created again). */
+void push_journal_table(const char *profile, char *out, size_t cap);
+void push_optouts_table(const char *profile, char *out, size_t cap);
 int push_parse_on_missing(const char *s, enum on_missing *out);
 
 /* Outcomes an operation can end a run with. */

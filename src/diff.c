@@ -35,6 +35,8 @@ struct differ {
 	const struct profile *p;
 	const struct provider *drv;
 	enum diff_mode mode;
+	const struct diff_params *dp;
+	struct store_read *rd;
 	enum err (*emit)(void *ctx, const struct plan_entry *e, struct errinfo *info);
 	void *ctx;
 	struct diff_stats *st;
@@ -165,6 +167,23 @@ static enum err project(struct differ *d)
 	return ERR_OK;
 }
 
+/* Whether an opt-out can be planned: the provider records it, or the
+ * profile says what it means for one that cannot. */
+static int can_opt_out(const struct differ *d)
+{
+	return (d->drv->caps & PROVIDER_CAP_OPT_OUT) ||
+	       d->p->optout_action != OPTOUT_ACTION_SKIP;
+}
+
+static int removed_as_opted_out(struct differ *d)
+{
+	const void *v;
+	size_t vl;
+
+	return d->dp->optouts && !store_table_get(d->rd, d->dp->optouts, d->raw.phone,
+						   strlen(d->raw.phone), &v, &vl, NULL);
+}
+
 static enum err desired_only(struct differ *d)
 {
 	enum err e = project(d);
@@ -173,6 +192,10 @@ static enum err desired_only(struct differ *d)
 		return e;
 	if (d->raw.opted_out == TRI_TRUE && !(d->drv->caps & PROVIDER_CAP_OPT_OUT)) {
 		d->st->not_created_opted_out++;
+		return ERR_OK;
+	}
+	if (removed_as_opted_out(d)) {
+		d->st->removed_opted_out++;
 		return ERR_OK;
 	}
 	if (d->mode == DIFF_UPDATE) {
@@ -190,14 +213,24 @@ static enum err desired_only(struct differ *d)
 
 static enum err remote_only(struct differ *d, const char *key)
 {
+	int is_out = d->remote.c.opted_out == TRI_TRUE;
+
 	if (d->remote.phone_invalid)
 		d->st->remote_invalid++;
-	if (d->mode != DIFF_MIRROR) {
-		d->st->remote_only++;
+	d->nchanges = 0;
+	if (d->mode == DIFF_MIRROR && !is_out)
+		return emit(d, PLAN_DELETE, key, NULL, &d->remote);
+	if (d->mode == DIFF_MIRROR || (d->dp->missing_optout && is_out)) {
+		d->st->optout_records_kept++;	/* the provider's record of a STOP */
 		return ERR_OK;
 	}
-	d->nchanges = 0;
-	return emit(d, PLAN_DELETE, key, NULL, &d->remote);
+	if (d->dp->missing_optout && can_opt_out(d))
+		return emit(d, PLAN_OPT_OUT, key, NULL, &d->remote);
+	if (d->dp->missing_optout)
+		d->st->optout_unsupported++;
+	else
+		d->st->remote_only++;
+	return ERR_OK;
 }
 
 static enum err both(struct differ *d)
@@ -215,7 +248,7 @@ static enum err both(struct differ *d)
 	if (is_out && !wants_out)
 		d->st->kept_opted_out++;	/* never re-subscribe */
 	if (wants_out && !is_out) {
-		if (d->drv->caps & (PROVIDER_CAP_OPT_OUT | PROVIDER_CAP_OPT_OUT_REMOVE))
+		if (can_opt_out(d))
 			return emit(d, PLAN_OPT_OUT, d->raw.phone, &d->proj, &d->remote);
 		d->st->optout_unsupported++;
 	}
@@ -238,7 +271,7 @@ static int key_cmp(const void *a, size_t al, const void *b, size_t bl)
 
 enum err diff_run(struct store_read *rd, const char *remote_dataset,
 		  const struct profile *p, const struct provider *drv,
-		  enum diff_mode mode,
+		  const struct diff_params *dp,
 		  enum err (*emit_fn)(void *ctx, const struct plan_entry *e,
 				      struct errinfo *info),
 		  void *ctx, struct diff_stats *stats, struct errinfo *info)
@@ -253,7 +286,9 @@ enum err diff_run(struct store_read *rd, const char *remote_dataset,
 	memset(stats, 0, sizeof(*stats));
 	d.p = p;
 	d.drv = drv;
-	d.mode = mode;
+	d.mode = dp->mode;
+	d.dp = dp;
+	d.rd = rd;
 	d.emit = emit_fn;
 	d.ctx = ctx;
 	d.st = stats;

@@ -1,6 +1,7 @@
 /* push: the engine (see push.h). Work in progress: the API only. */
 #include "push.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void push_opts_init(struct push_opts *o)
@@ -12,6 +13,16 @@ void push_opts_init(struct push_opts *o)
 	o->max_delete_percent = PUSH_DEFAULT_MAX_DELETE_PERCENT;
 	o->max_snapshot_age_s = PUSH_DEFAULT_SNAPSHOT_AGE_S;
 	o->dry_out = stdout;
+}
+
+void push_journal_table(const char *profile, char *out, size_t cap)
+{
+	snprintf(out, cap, "journal:%s", profile);
+}
+
+void push_optouts_table(const char *profile, char *out, size_t cap)
+{
+	snprintf(out, cap, "optouts:%s", profile);
 }
 
 int push_parse_on_missing(const char *s, enum on_missing *out)

@@ -11,20 +11,23 @@
 #include "diff.h"
 #include "log.h"
 #include "outfile.h"
+#include "push.h"
 #include "snapshot.h"
 
-enum { O_MODE, O_FORMAT, O_OUTPUT };
+enum { O_MODE, O_ON_MISSING, O_FORMAT, O_OUTPUT };
 enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
 static const struct opt options[] = {
 	{ "mode", 0, "insert|update|upsert|mirror", "what to plan (default upsert; mirror also deletes)", O_MODE },
+	{ "on-missing", 0, "none|optout|delete", "remote contacts not in the list: keep (default), opt out,\n"
+	  "                                 or delete (= --mode mirror)", O_ON_MISSING },
 	{ "format", 0, "text|json|csv", "text: counts; json, csv: every planned operation", O_FORMAT },
 	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--format text|json|csv] [-o FILE]",
+	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete] [--format text|json|csv] [-o FILE]",
 	.summary = "Compares the desired set with PROFILE's remote snapshot (from 'pull') and\n"
 		   "writes the plan: create, update (with the changed fields), delete (mirror\n"
 		   "only) and opt-out. Only fields the provider stores are compared; an empty\n"
@@ -35,6 +38,7 @@ static const struct opts_spec spec = {
 
 struct diff_opts {
 	enum diff_mode mode;
+	enum on_missing on_missing;
 	enum format format;
 	const char *output;
 };
@@ -53,6 +57,12 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 	case O_MODE:
 		if (diff_parse_mode(arg, &o->mode)) {
 			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case O_ON_MISSING:
+		if (push_parse_on_missing(arg, &o->on_missing)) {
+			err_set(info, ERR_USAGE, "--on-missing must be none, optout or delete, not '%s'", arg);
 			return -1;
 		}
 		return 0;
@@ -166,6 +176,12 @@ static void summary_text(FILE *fp, const char *profile, const struct provider *d
 	if (s->unmapped_custom)
 		fprintf(fp, "contacts with custom fields %s has no place for: %llu\n", drv->name,
 			(unsigned long long)s->unmapped_custom);
+	if (s->optout_records_kept)
+		fprintf(fp, "opted out remotely and not in the list, kept as the opt-out record: %llu\n",
+			(unsigned long long)s->optout_records_kept);
+	if (s->removed_opted_out)
+		fprintf(fp, "removed earlier as opted out, not created again: %llu\n",
+			(unsigned long long)s->removed_opted_out);
 	if (s->remote_invalid)
 		fprintf(fp, "remote numbers that are not valid E.164: %llu\n",
 			(unsigned long long)s->remote_invalid);
@@ -187,6 +203,8 @@ static void summary_json(FILE *fp, const struct diff_stats *s)
 	json_object_set_new(ops, "not_created_opted_out", json_integer((json_int_t)s->not_created_opted_out));
 	json_object_set_new(ops, "unmapped_custom", json_integer((json_int_t)s->unmapped_custom));
 	json_object_set_new(ops, "remote_invalid", json_integer((json_int_t)s->remote_invalid));
+	json_object_set_new(ops, "optout_records_kept", json_integer((json_int_t)s->optout_records_kept));
+	json_object_set_new(ops, "removed_opted_out", json_integer((json_int_t)s->removed_opted_out));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (line)
 		fprintf(fp, "%s\n", line);
@@ -197,13 +215,17 @@ static void summary_json(FILE *fp, const struct diff_stats *s)
 static enum err plan(struct app *app, const struct profile *p, const struct provider *drv,
 		     const struct diff_opts *o, FILE *fp, struct errinfo *info)
 {
-	char dataset[256];
+	char dataset[256], optouts[256];
+	struct diff_params dp = { o->mode, o->on_missing == ON_MISSING_OPTOUT, optouts };
 	struct store_read *rd;
 	struct diff_stats stats;
 	struct out out = { fp, o->format, { 0 } };
 	enum err e;
 
 	snapshot_dataset(p->name, dataset, sizeof(dataset));
+	push_optouts_table(p->name, optouts, sizeof(optouts));
+	if (o->on_missing == ON_MISSING_DELETE)
+		dp.mode = DIFF_MIRROR;
 	e = store_read_begin(app->store, &rd, info);
 	if (e)
 		return e;
@@ -215,7 +237,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 	csvout_init(&out.csv, fp, ',');
 	if (o->format == FMT_CSV)
 		fputs("op,phone,id,field,before,after\n", fp);
-	e = diff_run(rd, dataset, p, drv, o->mode, emit, &out, &stats, info);
+	e = diff_run(rd, dataset, p, drv, &dp, emit, &out, &stats, info);
 	store_read_end(rd);
 	if (e)
 		return e;
@@ -230,7 +252,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 
 int cmd_diff(int argc, char **argv, struct app *app)
 {
-	struct diff_opts o = { DIFF_UPSERT, FMT_TEXT, NULL };
+	struct diff_opts o = { DIFF_UPSERT, ON_MISSING_NONE, FMT_TEXT, NULL };
 	struct errinfo info = { ERR_OK, "" };
 	const struct profile *p;
 	const struct provider *drv;

@@ -38,6 +38,7 @@ static const struct spec remote[] = {
 	{ "+447911000005", "Eve Stop", "Eve", "Stop", "", "", "", "", TRI_FALSE },
 	{ "+447911000006", "Fay Back", "Fay", "Back", "", "", "", "", TRI_TRUE },
 	{ "+447911000008", "Hal Kept", "Hal", "Kept", "Co", "", "", "", TRI_FALSE },
+	{ "+447911000009", "Ida Stop", "Ida", "Stop", "", "", "", "", TRI_TRUE },	/* remote only, opted out */
 };
 
 static void fill(struct contact *c, const struct spec *s, int as_altum)
@@ -118,8 +119,8 @@ static enum err collect(void *ctx, const struct plan_entry *e, struct errinfo *i
 	return ERR_OK;
 }
 
-static void run(const char *dir, const struct provider *drv, const struct profile *p,
-		enum diff_mode mode, struct seen *s, struct diff_stats *st)
+static void run_dp(const char *dir, const struct provider *drv, const struct profile *p,
+		   const struct diff_params *dp, struct seen *s, struct diff_stats *st)
 {
 	struct errinfo info = { 0 };
 	struct store *rst;
@@ -128,9 +129,17 @@ static void run(const char *dir, const struct provider *drv, const struct profil
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(store_open(&rst, dir, 0, &info), ERR_OK);
 	assert_int_equal(store_read_begin(rst, &rd, &info), ERR_OK);
-	assert_int_equal(diff_run(rd, "remote:p", p, drv, mode, collect, s, st, &info), ERR_OK);
+	assert_int_equal(diff_run(rd, "remote:p", p, drv, dp, collect, s, st, &info), ERR_OK);
 	store_read_end(rd);
 	store_close(rst);
+}
+
+static void run(const char *dir, const struct provider *drv, const struct profile *p,
+		enum diff_mode mode, struct seen *s, struct diff_stats *st)
+{
+	struct diff_params dp = { mode, 0, NULL };
+
+	run_dp(dir, drv, p, &dp, s, st);
 }
 
 static void cleanup(struct store *st, char *dir)
@@ -160,10 +169,12 @@ static void test_sendblue_upsert_and_mirror(void **state)
 			    "create 007 first_name:''>'Gus' last_name:''>'Gone' opted_out:''>'true'\n");
 	assert_int_equal(ds.ops[PLAN_UNCHANGED], 3);	/* 003, 006, 008 */
 	assert_int_equal(ds.kept_opted_out, 1);		/* 006 is not re-subscribed */
-	assert_int_equal(ds.remote_only, 1);		/* 004 kept */
+	assert_int_equal(ds.remote_only, 2);		/* 004 and 009 kept */
 	run(dir, &provider_sendblue, &p, DIFF_MIRROR, &s, &ds);
 	assert_non_null(strstr(s.log, "delete 004\n"));
+	assert_null(strstr(s.log, "009"));		/* an opt-out record is never deleted */
 	assert_int_equal(ds.ops[PLAN_DELETE], 1);
+	assert_int_equal(ds.optout_records_kept, 1);
 	run(dir, &provider_sendblue, &p, DIFF_INSERT, &s, &ds);
 	assert_null(strstr(s.log, "update"));
 	assert_non_null(strstr(s.log, "opt-out 005"));	/* opt-outs in every mode */
@@ -214,10 +225,68 @@ static void test_atom_slots(void **state)
 	cleanup(st, dir);
 }
 
+static void test_missing_optout_and_removed(void **state)
+{
+	struct store *st;
+	char *dir = make_store(&st, 0);
+	struct seen s;
+	struct diff_stats ds;
+	struct profile p = { .name = "p" };
+	struct diff_params dp = { DIFF_UPSERT, 1, "optouts:p" };
+	struct store_tx *tx;
+	struct errinfo info = { 0 };
+
+	(void)state;
+	/* remote contacts missing from the list are opted out, once */
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_non_null(strstr(s.log, "opt-out 004\n"));
+	assert_null(strstr(s.log, "009"));
+	assert_int_equal(ds.ops[PLAN_OPT_OUT], 2);	/* 004 missing, 005 asked */
+	assert_int_equal(ds.optout_records_kept, 1);
+	assert_int_equal(ds.remote_only, 0);
+	/* a number removed as opted out is never created again */
+	assert_int_equal(store_tx_begin(st, &tx, &info), ERR_OK);
+	assert_int_equal(store_tx_put(tx, "optouts:p", "+447911000001", 13, "", 0, &info), ERR_OK);
+	assert_int_equal(store_tx_commit(tx, &info), ERR_OK);
+	dp.missing_optout = 0;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_null(strstr(s.log, "create 001"));
+	assert_int_equal(ds.removed_opted_out, 1);
+	assert_int_equal(ds.ops[PLAN_CREATE], 1);	/* 007, created opted out */
+	cleanup(st, dir);
+}
+
+static void test_optout_action(void **state)
+{
+	struct store *st;
+	char *dir = make_store(&st, 1);
+	struct seen s;
+	struct diff_stats ds;
+	struct profile p = { .name = "p" };
+	struct diff_params dp = { DIFF_UPSERT, 1, NULL };
+
+	(void)state;
+	/* skip (the default): nothing planned, counted for the summary */
+	run_dp(dir, &provider_altum, &p, &dp, &s, &ds);
+	assert_null(strstr(s.log, "opt-out"));
+	assert_int_equal(ds.optout_unsupported, 2);	/* 005 asked, 004 missing */
+	/* delete: the opt-out is planned (the engine removes the contact) */
+	p.optout_action = OPTOUT_ACTION_DELETE;
+	run_dp(dir, &provider_altum, &p, &dp, &s, &ds);
+	assert_non_null(strstr(s.log, "opt-out 004\n"));
+	assert_non_null(strstr(s.log, "opt-out 005\n"));
+	assert_int_equal(ds.optout_unsupported, 0);
+	/* still never created opted out where it cannot be recorded */
+	assert_null(strstr(s.log, "007"));
+	cleanup(st, dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sendblue_upsert_and_mirror),
+		cmocka_unit_test(test_missing_optout_and_removed),
+		cmocka_unit_test(test_optout_action),
 		cmocka_unit_test(test_altum_stores_less),
 		cmocka_unit_test(test_atom_slots),
 	};
