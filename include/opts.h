@@ -46,4 +46,13 @@ enum opts_result opts_parse(const struct opts_spec *spec, int argc, char **argv,
 
 void opts_help(FILE *fp, const struct opts_spec *spec);
 
+/*
+ * A new table with a's entries then b's, terminated, for a command that
+ * takes the options of two modules (sync: import's and push's). The ids
+ * are kept, so the tables must use ranges of their own. The entries'
+ * strings are borrowed from a and b. Caller frees it with free; NULL when
+ * out of memory.
+ */
+struct opt *opts_concat(const struct opt *a, const struct opt *b);
+
 #endif

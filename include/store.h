@@ -2,9 +2,10 @@
  * store: the LMDB staging store.
  *
  * One LMDB environment per store directory (`data.mdb`, `lock.mdb`) plus a
- * `lock` file that serialises writers across processes (flock, holding the
- * writer's pid so a second writer is told who holds it; the kernel releases
- * it when the holder dies, so a crashed writer never leaves a stale lock).
+ * `lock` file that serialises writers across processes (lockfile.h: a flock
+ * holding the writer's pid so a second writer is told who holds it; the
+ * kernel releases it when the holder dies, so a crashed writer never leaves
+ * a stale lock).
  *
  * Key spaces (named LMDB databases):
  *

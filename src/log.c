@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static enum log_format g_format = LOG_TEXT;
 static enum log_level g_level = LOG_INFO;
+static int g_progress_shown;	/* a status line is on the terminal */
+static time_t g_progress_time;	/* when it was last drawn */
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
@@ -22,6 +25,11 @@ void log_setup(enum log_format fmt, int verbosity)
 int log_enabled(enum log_level level)
 {
 	return level <= g_level;
+}
+
+enum log_format log_format(void)
+{
+	return g_format;
 }
 
 static void emit_json(enum log_level level, const char *msg)
@@ -56,6 +64,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	log_progress_end();
 	if (g_format == LOG_JSON) {
 		emit_json(level, msg);
 		return;
@@ -64,4 +73,49 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		fprintf(stderr, "%s\n", msg);
 	else
 		fprintf(stderr, "%s: %s\n", level_names[level], msg);
+}
+
+void log_progress(const char *fmt, ...)
+{
+	time_t now = time(NULL);
+	va_list ap;
+
+	if (!log_enabled(LOG_INFO) || !isatty(STDERR_FILENO) || now == g_progress_time)
+		return;
+	g_progress_time = now;
+	fputc('\r', stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr);	/* the rest of a longer line drawn before */
+	g_progress_shown = 1;
+}
+
+void log_progress_end(void)
+{
+	if (!g_progress_shown)
+		return;
+	fputs("\r\033[K", stderr);	/* back to the start, clear the line */
+	g_progress_shown = 0;
+}
+
+void log_warn_hook(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_warn("%s", msg);
+}
+
+void log_info_hook(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_info("%s", msg);
+}
+
+void log_progress_hook(void *ctx, const char *msg)
+{
+	(void)ctx;
+	if (msg)
+		log_progress("%s", msg);
+	else
+		log_progress_end();
 }

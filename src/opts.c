@@ -1,6 +1,7 @@
 /* opts: table-driven option parser (see opts.h). */
 #include "opts.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct opt *find_long(const struct opt *t, const char *name,
@@ -145,4 +146,25 @@ void opts_help(FILE *fp, const struct opts_spec *spec)
 	fprintf(fp, "  %-30s %s\n", "-h, --help", "show this help and exit");
 	if (spec->footer)
 		fprintf(fp, "\n%s", spec->footer);
+}
+
+static size_t count(const struct opt *t)
+{
+	size_t n = 0;
+
+	while (t[n].lng)
+		n++;
+	return n;
+}
+
+struct opt *opts_concat(const struct opt *a, const struct opt *b)
+{
+	size_t na = count(a), nb = count(b);
+	struct opt *t = calloc(na + nb + 1, sizeof(*t));	/* the last one zeroed: the end */
+
+	if (!t)
+		return NULL;
+	memcpy(t, a, na * sizeof(*t));
+	memcpy(t + na, b, nb * sizeof(*t));
+	return t;
 }

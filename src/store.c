@@ -2,18 +2,17 @@
 #include "store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "lockfile.h"
 
 #define INITIAL_MAP ((size_t)256 << 20)
 #define BATCH_BYTES ((size_t)4 << 20)
@@ -23,7 +22,7 @@
 struct store {
 	MDB_env *env;
 	char *dir;
-	int lock_fd;
+	struct lockfile lock;	/* the writer lock (STORE_WRITE) */
 	unsigned flags;
 	MDB_dbi meta;
 	int has_meta;
@@ -91,32 +90,14 @@ static uint64_t get_u64(const unsigned char *p, size_t len)
 	return v;
 }
 
+/* The writer lock, beside the environment (store.h). */
 static enum err take_lock(struct store *st, struct errinfo *info)
 {
-	char path[4096], pidbuf[32];
-	ssize_t n;
+	char path[4096], what[4200];
 
 	snprintf(path, sizeof(path), "%s/lock", st->dir);
-	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (st->lock_fd < 0)
-		return err_set(info, ERR_STORE, "cannot open '%s': %s", path,
-			       strerror(errno));
-	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK)
-			return err_set(info, ERR_STORE, "cannot lock '%s': %s",
-				       path, strerror(errno));
-		n = pread(st->lock_fd, pidbuf, sizeof(pidbuf) - 1, 0);
-		pidbuf[n > 0 ? n : 0] = '\0';
-		pidbuf[strcspn(pidbuf, "\n")] = '\0';
-		return err_set(info, ERR_STORE_LOCKED,
-			       "store '%s' is locked by pid %s", st->dir,
-			       pidbuf[0] ? pidbuf : "?");
-	}
-	n = snprintf(pidbuf, sizeof(pidbuf), "%ld\n", (long)getpid());
-	if (ftruncate(st->lock_fd, 0) < 0 || pwrite(st->lock_fd, pidbuf, (size_t)n, 0) != n)
-		return err_set(info, ERR_STORE, "cannot write '%s': %s", path,
-			       strerror(errno));
-	return ERR_OK;
+	snprintf(what, sizeof(what), "store '%s'", st->dir);
+	return lockfile_take(&st->lock, path, what, info);
 }
 
 /* Begins a transaction, adopting a map grown by another process. */
@@ -296,7 +277,7 @@ enum err store_open_sized(struct store **out, const char *dir, unsigned flags,
 		free(st);
 		return err_set(info, ERR_NOMEM, "out of memory");
 	}
-	st->lock_fd = -1;
+	st->lock.fd = -1;
 	st->flags = flags;
 	if ((flags & STORE_WRITE) && (e = take_lock(st, info)))
 		goto fail;
@@ -335,8 +316,7 @@ void store_close(struct store *st)
 		return;
 	if (st->env)
 		mdb_env_close(st->env);
-	if (st->lock_fd >= 0)
-		close(st->lock_fd);	/* releases the flock */
+	lockfile_release(&st->lock);
 	free(st->dir);
 	free(st);
 }

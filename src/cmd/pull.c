@@ -1,20 +1,9 @@
-/* contactsync pull: a profile's remote contacts → its snapshot in the store. */
+/* contactsync pull: a profile's remote contacts → its snapshot in the store (pull.h). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app.h"
 #include "log.h"
-#include "phone.h"
-#include "provider.h"
-#include "snapshot.h"
-#include "sorter.h"
-#include "text.h"
-
-#define SORT_MEM ((size_t)32 << 20)
-#define REPORT_INVALID 10	/* invalid numbers named one by one */
+#include "pull.h"
 
 enum { O_DEEP };
 
@@ -32,323 +21,48 @@ static const struct opts_spec spec = {
 	.opts = options,
 };
 
-struct pull {
-	struct app *app;
-	const struct profile *p;
-	struct sorter *sorter;
-	uint64_t seq;
-	unsigned long long pulled, invalid, duplicates;
-	struct buf rec;
-	struct buf clean, tmp;	/* cleaned remote values */
-	struct contact cleaned;
-	int tty;
-	time_t last_progress;
-
-	/* the desired set, for drivers that read details only where needed */
-	struct store_read *rd;
-	struct contact desired;
-};
-
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 {
-	int *deep = ctx;
+	struct pull_opts *o = ctx;
 
 	(void)arg;
 	(void)info;
 	if (id == O_DEEP)
-		*deep = 1;
+		o->deep = 1;
 	return 0;
-}
-
-static const struct contact *desired_lookup(void *ctx, const char *e164)
-{
-	struct pull *pl = ctx;
-	const void *v;
-	size_t vl;
-
-	if (!pl->rd || store_get(pl->rd, "desired", e164, strlen(e164), &v, &vl, NULL))
-		return NULL;
-	if (contact_decode(&pl->desired, v, vl, e164, strlen(e164), NULL))
-		return NULL;
-	return &pl->desired;
-}
-
-/*
- * Remote values get the same cleaning as the list's (trimmed, whitespace
- * collapsed, NFC), or a stray space at the provider would look like a
- * change on every run. Spans into pl->clean are resolved at the end,
- * since the buffer may move while it grows.
- */
-struct span {
-	size_t off, len;
-};
-
-static enum err clean_str(struct pull *pl, struct str s, struct span *sp)
-{
-	enum err e;
-
-	sp->off = pl->clean.len;
-	sp->len = 0;
-	if (!s.len)
-		return ERR_OK;
-	e = text_clean(s.ptr, s.len, &pl->tmp);
-	if (e == ERR_ENCODING)	/* not UTF-8: kept as it came */
-		return buf_add(&pl->clean, s.ptr, (sp->len = s.len));
-	if (!e)
-		e = buf_add(&pl->clean, pl->tmp.data, pl->tmp.len);
-	sp->len = pl->tmp.len;
-	return e;
-}
-
-static struct str at(const struct pull *pl, struct span sp)
-{
-	return sp.len ? (struct str){ pl->clean.data + sp.off, sp.len } : (struct str){ "", 0 };
-}
-
-static enum err clean_contact(struct pull *pl, const struct contact *in, struct contact *out)
-{
-	struct span name, first, last, company, *tags = NULL, (*custom)[2] = NULL;
-	size_t i;
-	enum err e;
-
-	buf_reset(&pl->clean);
-	contact_reset(out);
-	memcpy(out->phone, in->phone, sizeof(out->phone));
-	out->raw_phone = in->raw_phone;
-	out->opted_out = in->opted_out;
-	tags = calloc(in->ntags + 1, sizeof(*tags));
-	custom = calloc(in->ncustom + 1, sizeof(*custom));
-	if (!tags || !custom) {
-		e = ERR_NOMEM;
-		goto out;
-	}
-	e = clean_str(pl, in->name, &name);
-	if (!e)
-		e = clean_str(pl, in->first_name, &first);
-	if (!e)
-		e = clean_str(pl, in->last_name, &last);
-	if (!e)
-		e = clean_str(pl, in->company, &company);
-	for (i = 0; !e && i < in->ntags; i++)
-		e = clean_str(pl, in->tags[i], &tags[i]);
-	for (i = 0; !e && i < in->ncustom; i++) {
-		e = clean_str(pl, in->custom[i].key, &custom[i][0]);
-		if (!e)
-			e = clean_str(pl, in->custom[i].val, &custom[i][1]);
-	}
-	if (e)
-		goto out;
-	out->name = at(pl, name);
-	out->first_name = at(pl, first);
-	out->last_name = at(pl, last);
-	out->company = at(pl, company);
-	for (i = 0; !e && i < in->ntags; i++)
-		if (tags[i].len)
-			e = contact_add_tag(out, at(pl, tags[i]).ptr, tags[i].len);
-	for (i = 0; !e && i < in->ncustom; i++)
-		if (custom[i][0].len && custom[i][1].len)
-			e = contact_add_custom(out, at(pl, custom[i][0]).ptr, custom[i][0].len,
-					       at(pl, custom[i][1]).ptr, custom[i][1].len);
-	if (!e)
-		contact_sort(out);
-out:
-	free(tags);
-	free(custom);
-	return e;
-}
-
-/* Normalises the remote number (the profile's region reads national ones)
- * and queues the record under it; an invalid one keeps its raw value. */
-static enum err on_contact(void *ctx, const struct remote_contact *in,
-			   struct errinfo *info)
-{
-	struct pull *pl = ctx;
-	struct remote_contact rc = *in;
-	struct phone_result pr;
-	const char *key;
-	size_t keylen;
-	enum err e;
-
-	rc.c = pl->cleaned;	/* its arrays, reused */
-	e = clean_contact(pl, &in->c, &rc.c);
-	pl->cleaned = rc.c;
-	if (e)
-		return err_set(info, e, "out of memory");
-
-	e = phone_parse(in->c.raw_phone.ptr, in->c.raw_phone.len,
-			pl->p->region[0] ? pl->p->region : NULL, 0, &pr);
-	if (e)
-		return err_set(info, e, "phone library failed");
-	if (pr.reason == PHONE_OK) {
-		memcpy(rc.c.phone, pr.e164, sizeof(rc.c.phone));
-		key = rc.c.phone;
-		keylen = strlen(key);
-	} else {
-		rc.phone_invalid = 1;
-		rc.c.phone[0] = '\0';
-		key = in->c.raw_phone.len ? in->c.raw_phone.ptr : "(empty)";
-		keylen = in->c.raw_phone.len ? in->c.raw_phone.len : 7;
-		if (keylen > SORTER_KEY_MAX)
-			keylen = SORTER_KEY_MAX;
-		if (pl->invalid++ < REPORT_INVALID)
-			log_warn("profile '%s': remote contact %s has the number '%.*s', which is not valid (%s): kept as it is",
-				 pl->p->name, in->id[0] ? in->id : "(no id)", (int)keylen, key,
-				 phone_reason_code(pr.reason));
-	}
-	buf_reset(&pl->rec);
-	e = snapshot_encode(&rc, &pl->rec);
-	if (e)
-		return err_set(info, e, "remote contact too large");
-	pl->pulled++;
-	return sorter_add(pl->sorter, key, keylen, ++pl->seq, pl->rec.data, pl->rec.len, info);
-}
-
-static void on_progress(void *ctx, unsigned long long done, unsigned long long total)
-{
-	struct pull *pl = ctx;
-	time_t now = time(NULL);
-
-	if (!pl->tty || now == pl->last_progress)
-		return;
-	pl->last_progress = now;
-	if (total)
-		fprintf(stderr, "\rpulling '%s': %llu of %llu", pl->p->name, done, total);
-	else
-		fprintf(stderr, "\rpulling '%s': %llu", pl->p->name, done);
-}
-
-static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg)
-{
-	struct pull *pl = ctx;
-
-	(void)what;
-	(void)ms;
-	log_info("profile '%s': %s", pl->p->name, msg);
-}
-
-/* Sorted records → the new snapshot; the first of equal numbers wins. */
-static enum err write_snapshot(struct pull *pl, struct errinfo *info)
-{
-	char dataset[256], last[SORTER_KEY_MAX + 1];
-	size_t lastlen = 0;
-	int have_last = 0;
-	struct store_gen *gen;
-	struct sorter_entry ent;
-	enum err e;
-
-	snapshot_dataset(pl->p->name, dataset, sizeof(dataset));
-	e = sorter_finish(pl->sorter, info);
-	if (!e)
-		e = store_gen_begin(pl->app->store, dataset, &gen, info);
-	if (e)
-		return e;
-	while (!(e = sorter_next(pl->sorter, &ent, info))) {
-		if (have_last && ent.keylen == lastlen && !memcmp(ent.key, last, lastlen)) {
-			pl->duplicates++;
-			continue;
-		}
-		memcpy(last, ent.key, ent.keylen);
-		lastlen = ent.keylen;
-		have_last = 1;
-		e = store_gen_append(gen, ent.key, ent.keylen, ent.val, ent.vallen, info);
-		if (e)
-			break;
-	}
-	if (e != ERR_NOT_FOUND) {
-		store_gen_abort(gen);
-		return e;
-	}
-	return store_gen_commit(gen, info);
-}
-
-static enum err run(struct pull *pl, const struct provider *drv, int deep,
-		    struct errinfo *info)
-{
-	struct secrets sec;
-	struct provider_session s;
-	struct pull_sink sink = { on_contact, on_progress, pl };
-	enum err e;
-
-	e = config_secrets(pl->p, &sec, info);
-	if (e)
-		return e;
-	e = provider_session_open(&s, drv, pl->p, &sec, on_notice, pl, info);
-	config_secrets_free(&sec);
-	if (e)
-		return e;
-	s.deep = deep;
-	s.desired = desired_lookup;
-	s.desired_ctx = pl;
-	e = store_read_begin(pl->app->store, &pl->rd, info);
-	if (!e)
-		e = drv->pull(&s, &sink, info);
-	store_read_end(pl->rd);	/* before the snapshot is written: the map may grow */
-	pl->rd = NULL;
-	if (pl->tty)
-		fprintf(stderr, "\r\033[K");
-	if (!e)
-		e = write_snapshot(pl, info);
-	if (!e) {
-		struct http_stats st = http_stats(s.http);
-
-		if (log_enabled(LOG_INFO))
-			printf("pulled %llu contacts from '%s' (%s): %lu requests, %lu retries, %.1f s waiting for the rate limit\n",
-			       pl->pulled - pl->duplicates, pl->p->name, drv->name, st.requests,
-			       st.retries, (double)st.wait_ms / 1000.0);
-	}
-	provider_session_close(&s);
-	return e;
 }
 
 int cmd_pull(int argc, char **argv, struct app *app)
 {
 	struct errinfo info = { ERR_OK, "" };
-	struct pull pl;
+	struct pull_opts o = { .warn = log_warn_hook, .info = log_info_hook,
+			       .progress = log_progress_hook };
+	struct pull_stats stats;
+	const struct profile *p;
 	const struct provider *drv;
-	int npos, done, rc, deep = 0;
+	int npos, done, rc;
 	enum err e;
 
-	rc = app_parse(app, &spec, argc, argv, option, &deep, &npos, &done);
+	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;
 	if (npos != 1) {
 		log_error("pull needs exactly one PROFILE (see 'contactsync pull --help')");
 		return EXIT_USAGE;
 	}
-	memset(&pl, 0, sizeof(pl));
-	pl.app = app;
-	pl.p = config_profile(&app->config, argv[0], &info);
-	if (!pl.p)
+	p = config_profile(&app->config, argv[0], &info);
+	if (!p)
 		return app_fail(ERR_CONFIG, &info);
-	drv = provider_find(pl.p->provider);
-	if (!drv || !drv->pull)
-		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': provider '%s' cannot list contacts",
-					pl.p->name, pl.p->provider), &info);
-	pl.tty = isatty(STDERR_FILENO) && log_enabled(LOG_INFO);
-	buf_init(&pl.rec, 0);
-	buf_init(&pl.clean, 0);
-	buf_init(&pl.tmp, 0);
-	contact_init(&pl.cleaned);
-	contact_init(&pl.desired);
-	e = sorter_new(&pl.sorter, SORT_MEM, store_dir(app->store), &info);
-	if (!e)
-		e = run(&pl, drv, deep, &info);
-	sorter_free(pl.sorter);
-	buf_free(&pl.rec);
-	buf_free(&pl.clean);
-	buf_free(&pl.tmp);
-	contact_free(&pl.cleaned);
-	contact_free(&pl.desired);
+	drv = pull_driver(p, &info);
+	if (!drv)
+		return app_fail(ERR_CONFIG, &info);
+	e = pull_profile(app->store, p, drv, &o, &stats, &info);
 	if (e) {
 		rc = app_fail(e, &info);
-		log_error("pull failed: the previous snapshot of '%s' is unchanged", pl.p->name);
+		log_error("pull failed: the previous snapshot of '%s' is unchanged", p->name);
 		return rc;
 	}
-	if (pl.invalid)
-		log_warn("profile '%s': %llu remote numbers are not valid and were kept as they are",
-			 pl.p->name, pl.invalid);
-	if (pl.duplicates)
-		log_warn("profile '%s': %llu remote contacts repeat a number already listed; the first was kept",
-			 pl.p->name, pl.duplicates);
+	if (log_enabled(LOG_INFO))
+		pull_stats_print(stdout, p, drv, &stats);
 	return EXIT_OK;
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -123,6 +125,30 @@ static void test_opts_stop_at_positional(void **state)
 	assert_string_equal(argv[1], "--alpha");
 }
 
+static void test_opts_concat(void **state)
+{
+	static const struct opt more[] = {
+		{ "gamma", 'g', "Z", "a third", 1000 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
+	struct opt *both = opts_concat(table, more);
+	const struct opts_spec spec = { "t", NULL, both, NULL, 0 };
+	const char *in[] = { "cmd", "--gamma", "9", "-f", "-g8", "--alpha=1" };
+	char *argv[6];
+	struct seen s;
+	struct errinfo info = { 0 };
+	int npos;
+
+	(void)state;
+	assert_non_null(both);
+	assert_string_equal(both[0].lng, "alpha");
+	assert_string_equal(both[4].lng, "gamma");
+	assert_null(both[5].lng);
+	assert_int_equal(parse(&spec, 6, in, &s, &npos, argv, &info), OPTS_OK);
+	assert_string_equal(s.log, "1000=9;2=-;1000=8;0=1;");
+	free(both);
+}
+
 static void test_buf_cap(void **state)
 {
 	struct buf b;
@@ -147,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_opts_forms),
 		cmocka_unit_test(test_opts_errors),
 		cmocka_unit_test(test_opts_stop_at_positional),
+		cmocka_unit_test(test_opts_concat),
 		cmocka_unit_test(test_buf_cap),
 	};
 

@@ -1,0 +1,46 @@
+/*
+ * import_cli: the import options and report, shared by `import` and `sync`
+ * (one table, one parser, one report, so both commands accept, document and
+ * print them alike), as push_cli is for the push options.
+ */
+#ifndef CONTACTSYNC_IMPORT_CLI_H
+#define CONTACTSYNC_IMPORT_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "colmap.h"
+#include "err.h"
+#include "ingest.h"
+#include "opts.h"
+
+/* Option ids in the table are IMPORT_CLI_ID_BASE up to IMPORT_CLI_ID_END - 1,
+ * clear of push_cli's (PUSH_CLI_ID_BASE and above), so a command can parse
+ * both tables at once. */
+#define IMPORT_CLI_ID_BASE 0
+#define IMPORT_CLI_ID_END 100
+
+/* Terminated by an entry with lng == NULL. */
+extern const struct opt import_cli_options[];
+
+/* Help text listing the reject reasons (for a footer). */
+extern const char import_cli_reasons_help[];
+
+struct import_cli {
+	struct ingest_opts in;		/* what ingest_files takes; warnings go to the log */
+	char region[3];			/* in.region points here */
+	struct colmap_override *maps;	/* --map; in.maps points here. Fields
+					   owned, columns borrowed from argv */
+	size_t nmaps;
+};
+
+void import_cli_init(struct import_cli *o);
+void import_cli_free(struct import_cli *o);
+
+/* Handles one option of import_cli_options (-1 with info on a bad value). */
+int import_cli_option(struct import_cli *o, int id, const char *arg, struct errinfo *info);
+
+/* The import's counts: rows, the desired set, rejects by reason. */
+void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * pull: a profile's remote contacts → its snapshot in the store
+ * (snapshot.h, dataset "remote:<profile>").
+ *
+ * The driver lists the account; every remote contact gets the same
+ * cleaning as the list's values (trimmed, whitespace collapsed, NFC), so a
+ * stray space at the provider does not look like a change on every run,
+ * and its number is normalised with the profile's region. A number that is
+ * not valid is kept under its raw value, never dropped. Records go through
+ * an external sort (sorter.h) keyed by number, so memory stays bounded;
+ * where a number repeats, the first listed wins. The new snapshot replaces
+ * the previous one only when the whole listing arrived: a failed pull
+ * leaves the old snapshot live.
+ *
+ * Used by `pull` and `sync`. Knows nothing of the terminal or the log:
+ * what it has to say goes to the hooks in struct pull_opts.
+ */
+#ifndef CONTACTSYNC_PULL_H
+#define CONTACTSYNC_PULL_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+#include "http.h"
+#include "provider.h"
+#include "store.h"
+
+struct pull_opts {
+	int deep;	/* atom: read every contact's detail */
+	/*
+	 * Messages, each hook may be NULL. warn: remote numbers that are not
+	 * valid (the first few by name, then how many in all) and repeated
+	 * numbers; info: rate-limit waits and retries; progress: how far the
+	 * listing got, now and then, and NULL once the listing is over (time
+	 * to erase a status line). Every message names the profile.
+	 */
+	void (*warn)(void *ctx, const char *msg);
+	void (*info)(void *ctx, const char *msg);
+	void (*progress)(void *ctx, const char *msg);
+	void *ctx;
+};
+
+struct pull_stats {
+	unsigned long long pulled;	/* contacts in the new snapshot */
+	unsigned long long invalid;	/* of those, numbers kept raw as not valid */
+	unsigned long long duplicates;	/* listed again under a number already seen: dropped */
+	struct http_stats http;		/* the session's requests */
+};
+
+/*
+ * The driver for p's provider, when it can list contacts; else NULL with
+ * ERR_CONFIG in info naming the profile.
+ */
+const struct provider *pull_driver(const struct profile *p, struct errinfo *info);
+
+/*
+ * Pulls p's account through drv (from pull_driver) into p's snapshot.
+ * stats is filled as far as the pull got. On any error the previous
+ * snapshot is unchanged: ERR_AUTH, ERR_REMOTE, ERR_NETWORK, ERR_TIMEOUT from
+ * the service (info names the profile, never a secret), ERR_CONFIG for
+ * missing secrets, store errors.
+ */
+enum err pull_profile(struct store *st, const struct profile *p, const struct provider *drv,
+		      const struct pull_opts *o, struct pull_stats *stats,
+		      struct errinfo *info);
+
+/* "pulled N contacts from 'p' (driver): R requests, …", one line. */
+void pull_stats_print(FILE *fp, const struct profile *p, const struct provider *drv,
+		      const struct pull_stats *stats);
+
+#endif

@@ -1,0 +1,344 @@
+/* pull: a profile's remote contacts → its snapshot in the store (see pull.h). */
+#include "pull.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phone.h"
+#include "snapshot.h"
+#include "sorter.h"
+#include "text.h"
+
+#define SORT_MEM ((size_t)32 << 20)
+#define REPORT_INVALID 10	/* invalid numbers named one by one */
+
+struct pull {
+	struct store *st;
+	const struct profile *p;
+	const struct pull_opts *o;
+	struct sorter *sorter;
+	uint64_t seq;
+	unsigned long long listed, invalid, duplicates;
+	struct buf rec;
+	struct buf clean, tmp;	/* cleaned remote values */
+	struct contact cleaned;
+
+	/* the desired set, for drivers that read details only where needed */
+	struct store_read *rd;
+	struct contact desired;
+};
+
+static void say(const struct pull *pl, void (*hook)(void *, const char *),
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(const struct pull *pl, void (*hook)(void *, const char *),
+		const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!hook)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hook(pl->o->ctx, msg);
+}
+
+static enum err check_driver(const struct profile *p, const struct provider *drv,
+			     struct errinfo *info)
+{
+	if (!drv || !drv->pull)
+		return err_set(info, ERR_CONFIG, "profile '%s': provider '%s' cannot list contacts",
+			       p->name, p->provider);
+	return ERR_OK;
+}
+
+const struct provider *pull_driver(const struct profile *p, struct errinfo *info)
+{
+	const struct provider *drv = provider_find(p->provider);
+
+	return check_driver(p, drv, info) ? NULL : drv;
+}
+
+static const struct contact *desired_lookup(void *ctx, const char *e164)
+{
+	struct pull *pl = ctx;
+	const void *v;
+	size_t vl;
+
+	if (!pl->rd || store_get(pl->rd, "desired", e164, strlen(e164), &v, &vl, NULL))
+		return NULL;
+	if (contact_decode(&pl->desired, v, vl, e164, strlen(e164), NULL))
+		return NULL;
+	return &pl->desired;
+}
+
+/*
+ * Remote values get the same cleaning as the list's (see pull.h). Spans
+ * into pl->clean are resolved at the end, since the buffer may move while
+ * it grows.
+ */
+struct span {
+	size_t off, len;
+};
+
+static enum err clean_str(struct pull *pl, struct str s, struct span *sp)
+{
+	enum err e;
+
+	sp->off = pl->clean.len;
+	sp->len = 0;
+	if (!s.len)
+		return ERR_OK;
+	e = text_clean(s.ptr, s.len, &pl->tmp);
+	if (e == ERR_ENCODING)	/* not UTF-8: kept as it came */
+		return buf_add(&pl->clean, s.ptr, (sp->len = s.len));
+	if (!e)
+		e = buf_add(&pl->clean, pl->tmp.data, pl->tmp.len);
+	sp->len = pl->tmp.len;
+	return e;
+}
+
+static struct str at(const struct pull *pl, struct span sp)
+{
+	return sp.len ? (struct str){ pl->clean.data + sp.off, sp.len } : (struct str){ "", 0 };
+}
+
+static enum err clean_contact(struct pull *pl, const struct contact *in, struct contact *out)
+{
+	struct span name, first, last, company, *tags = NULL, (*custom)[2] = NULL;
+	size_t i;
+	enum err e;
+
+	buf_reset(&pl->clean);
+	contact_reset(out);
+	memcpy(out->phone, in->phone, sizeof(out->phone));
+	out->raw_phone = in->raw_phone;
+	out->opted_out = in->opted_out;
+	tags = calloc(in->ntags + 1, sizeof(*tags));
+	custom = calloc(in->ncustom + 1, sizeof(*custom));
+	if (!tags || !custom) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	e = clean_str(pl, in->name, &name);
+	if (!e)
+		e = clean_str(pl, in->first_name, &first);
+	if (!e)
+		e = clean_str(pl, in->last_name, &last);
+	if (!e)
+		e = clean_str(pl, in->company, &company);
+	for (i = 0; !e && i < in->ntags; i++)
+		e = clean_str(pl, in->tags[i], &tags[i]);
+	for (i = 0; !e && i < in->ncustom; i++) {
+		e = clean_str(pl, in->custom[i].key, &custom[i][0]);
+		if (!e)
+			e = clean_str(pl, in->custom[i].val, &custom[i][1]);
+	}
+	if (e)
+		goto out;
+	out->name = at(pl, name);
+	out->first_name = at(pl, first);
+	out->last_name = at(pl, last);
+	out->company = at(pl, company);
+	for (i = 0; !e && i < in->ntags; i++)
+		if (tags[i].len)
+			e = contact_add_tag(out, at(pl, tags[i]).ptr, tags[i].len);
+	for (i = 0; !e && i < in->ncustom; i++)
+		if (custom[i][0].len && custom[i][1].len)
+			e = contact_add_custom(out, at(pl, custom[i][0]).ptr, custom[i][0].len,
+					       at(pl, custom[i][1]).ptr, custom[i][1].len);
+	if (!e)
+		contact_sort(out);
+out:
+	free(tags);
+	free(custom);
+	return e;
+}
+
+/* Normalises the remote number (the profile's region reads national ones)
+ * and queues the record under it; an invalid one keeps its raw value. */
+static enum err on_contact(void *ctx, const struct remote_contact *in,
+			   struct errinfo *info)
+{
+	struct pull *pl = ctx;
+	struct remote_contact rc = *in;
+	struct phone_result pr;
+	const char *key;
+	size_t keylen;
+	enum err e;
+
+	rc.c = pl->cleaned;	/* its arrays, reused */
+	e = clean_contact(pl, &in->c, &rc.c);
+	pl->cleaned = rc.c;
+	if (e)
+		return err_set(info, e, "out of memory");
+
+	e = phone_parse(in->c.raw_phone.ptr, in->c.raw_phone.len,
+			pl->p->region[0] ? pl->p->region : NULL, 0, &pr);
+	if (e)
+		return err_set(info, e, "phone library failed");
+	if (pr.reason == PHONE_OK) {
+		memcpy(rc.c.phone, pr.e164, sizeof(rc.c.phone));
+		key = rc.c.phone;
+		keylen = strlen(key);
+	} else {
+		rc.phone_invalid = 1;
+		rc.c.phone[0] = '\0';
+		key = in->c.raw_phone.len ? in->c.raw_phone.ptr : "(empty)";
+		keylen = in->c.raw_phone.len ? in->c.raw_phone.len : 7;
+		if (keylen > SORTER_KEY_MAX)
+			keylen = SORTER_KEY_MAX;
+		if (pl->invalid++ < REPORT_INVALID)
+			say(pl, pl->o->warn,
+			    "profile '%s': remote contact %s has the number '%.*s', which is not valid (%s): kept as it is",
+			    pl->p->name, in->id[0] ? in->id : "(no id)", (int)keylen, key,
+			    phone_reason_code(pr.reason));
+	}
+	buf_reset(&pl->rec);
+	e = snapshot_encode(&rc, &pl->rec);
+	if (e)
+		return err_set(info, e, "remote contact too large");
+	pl->listed++;
+	return sorter_add(pl->sorter, key, keylen, ++pl->seq, pl->rec.data, pl->rec.len, info);
+}
+
+static void on_progress(void *ctx, unsigned long long done, unsigned long long total)
+{
+	struct pull *pl = ctx;
+
+	if (total)
+		say(pl, pl->o->progress, "pulling '%s': %llu of %llu", pl->p->name, done, total);
+	else
+		say(pl, pl->o->progress, "pulling '%s': %llu", pl->p->name, done);
+}
+
+static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg)
+{
+	struct pull *pl = ctx;
+
+	(void)what;
+	(void)ms;
+	say(pl, pl->o->info, "profile '%s': %s", pl->p->name, msg);
+}
+
+/* Sorted records → the new snapshot; the first of equal numbers wins. */
+static enum err write_snapshot(struct pull *pl, struct errinfo *info)
+{
+	char dataset[256], last[SORTER_KEY_MAX + 1];
+	size_t lastlen = 0;
+	int have_last = 0;
+	struct store_gen *gen;
+	struct sorter_entry ent;
+	enum err e;
+
+	snapshot_dataset(pl->p->name, dataset, sizeof(dataset));
+	e = sorter_finish(pl->sorter, info);
+	if (!e)
+		e = store_gen_begin(pl->st, dataset, &gen, info);
+	if (e)
+		return e;
+	while (!(e = sorter_next(pl->sorter, &ent, info))) {
+		if (have_last && ent.keylen == lastlen && !memcmp(ent.key, last, lastlen)) {
+			pl->duplicates++;
+			continue;
+		}
+		memcpy(last, ent.key, ent.keylen);
+		lastlen = ent.keylen;
+		have_last = 1;
+		e = store_gen_append(gen, ent.key, ent.keylen, ent.val, ent.vallen, info);
+		if (e)
+			break;
+	}
+	if (e != ERR_NOT_FOUND) {
+		store_gen_abort(gen);
+		return e;
+	}
+	return store_gen_commit(gen, info);
+}
+
+static enum err run(struct pull *pl, const struct provider *drv, struct http_stats *st,
+		    struct errinfo *info)
+{
+	struct secrets sec;
+	struct provider_session s;
+	struct pull_sink sink = { on_contact, on_progress, pl };
+	enum err e;
+
+	e = config_secrets(pl->p, &sec, info);
+	if (e)
+		return e;
+	e = provider_session_open(&s, drv, pl->p, &sec, on_notice, pl, info);
+	config_secrets_free(&sec);
+	if (e)
+		return e;
+	s.deep = pl->o->deep;
+	s.desired = desired_lookup;
+	s.desired_ctx = pl;
+	e = store_read_begin(pl->st, &pl->rd, info);
+	if (!e)
+		e = drv->pull(&s, &sink, info);
+	store_read_end(pl->rd);	/* before the snapshot is written: the map may grow */
+	pl->rd = NULL;
+	if (pl->o->progress)
+		pl->o->progress(pl->o->ctx, NULL);	/* the listing is over */
+	if (!e)
+		e = write_snapshot(pl, info);
+	*st = http_stats(s.http);
+	provider_session_close(&s);
+	return e;
+}
+
+enum err pull_profile(struct store *st, const struct profile *p, const struct provider *drv,
+		      const struct pull_opts *o, struct pull_stats *stats,
+		      struct errinfo *info)
+{
+	struct pull pl;
+	enum err e;
+
+	memset(stats, 0, sizeof(*stats));
+	e = check_driver(p, drv, info);
+	if (e)
+		return e;
+	memset(&pl, 0, sizeof(pl));
+	pl.st = st;
+	pl.p = p;
+	pl.o = o;
+	buf_init(&pl.rec, 0);
+	buf_init(&pl.clean, 0);
+	buf_init(&pl.tmp, 0);
+	contact_init(&pl.cleaned);
+	contact_init(&pl.desired);
+	e = sorter_new(&pl.sorter, SORT_MEM, store_dir(st), info);
+	if (!e)
+		e = run(&pl, drv, &stats->http, info);
+	sorter_free(pl.sorter);
+	buf_free(&pl.rec);
+	buf_free(&pl.clean);
+	buf_free(&pl.tmp);
+	contact_free(&pl.cleaned);
+	contact_free(&pl.desired);
+	stats->pulled = pl.listed - pl.duplicates;
+	stats->invalid = pl.invalid;
+	stats->duplicates = pl.duplicates;
+	if (e)
+		return e;
+	if (pl.invalid)
+		say(&pl, o->warn, "profile '%s': %llu remote numbers are not valid and were kept as they are",
+		    p->name, pl.invalid);
+	if (pl.duplicates)
+		say(&pl, o->warn, "profile '%s': %llu remote contacts repeat a number already listed; the first was kept",
+		    p->name, pl.duplicates);
+	return ERR_OK;
+}
+
+void pull_stats_print(FILE *fp, const struct profile *p, const struct provider *drv,
+		      const struct pull_stats *stats)
+{
+	fprintf(fp, "pulled %llu contacts from '%s' (%s): %lu requests, %lu retries, %.1f s waiting for the rate limit\n",
+		stats->pulled, p->name, drv->name, stats->http.requests, stats->http.retries,
+		(double)stats->http.wait_ms / 1000.0);
+}
