@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "contact.h"
 #include "err.h"
 
 #define JSONIN_MAX_LINE ((size_t)16 << 20)
@@ -34,5 +35,12 @@ enum err jsonin_open(struct jsonin **out, FILE *fp, const char *name,
 enum err jsonin_next(struct jsonin *r, struct jsonin_line *line,
 		     struct errinfo *info);
 void jsonin_close(struct jsonin *r);
+
+/*
+ * A contact as the JSON object that export writes and jsonin reads back
+ * (phone, name, first_name, last_name, company, tags, opted_out, custom;
+ * empty values are null). New reference, NULL when out of memory.
+ */
+json_t *jsonin_contact_object(const struct contact *c);
 
 #endif

@@ -91,6 +91,9 @@ enum err store_files(struct store_read *rd, const char *dataset,
  * written gives an empty cursor. */
 enum err store_cursor_open(struct store_read *rd, const char *dataset,
 			   struct store_cursor **out, struct errinfo *info);
+/* The same, starting at the first key >= from. */
+enum err store_cursor_open_at(struct store_read *rd, const char *dataset, const void *from,
+			      size_t fromlen, struct store_cursor **out, struct errinfo *info);
 /* ERR_OK with a record, ERR_NOT_FOUND at the end. Borrowed. */
 enum err store_cursor_next(struct store_cursor *cur, const void **key,
 			   size_t *keylen, const void **val, size_t *vallen,

@@ -33,6 +33,7 @@ static const struct command {
 	{ "export", cmd_export, NEEDS_STORE_READ, "write the desired set as CSV, JSON or XLSX" },
 	{ "pull", cmd_pull, NEEDS_STORE_WRITE | NEEDS_CONFIG, "fetch a profile's remote contacts into the store" },
 	{ "diff", cmd_diff, NEEDS_STORE_READ | NEEDS_CONFIG, "plan the changes that make a profile's account match" },
+	{ "push", cmd_push, NEEDS_STORE_WRITE | NEEDS_CONFIG, "apply the plan to a profile's account" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -454,26 +454,55 @@ enum err store_files(struct store_read *rd, const char *dataset,
 	return ERR_OK;
 }
 
-enum err store_cursor_open(struct store_read *rd, const char *dataset,
-			   struct store_cursor **out, struct errinfo *info)
+/* A cursor on dbi (rc: how opening it went), placed before the first key
+ * >= from when from is given. */
+static enum err cursor_make(struct store_read *rd, int rc, MDB_dbi dbi, const void *from,
+			    size_t fromlen, struct store_cursor **out, struct errinfo *info)
 {
 	struct store_cursor *cur = calloc(1, sizeof(*cur));
-	MDB_dbi dbi;
-	int rc;
+	MDB_val k, v;
 
 	*out = NULL;
 	if (!cur)
 		return err_set(info, ERR_NOMEM, "out of memory");
 	cur->first = 1;
-	rc = open_live(rd, dataset, &dbi);
 	if (!rc)
 		rc = mdb_cursor_open(rd->txn, dbi, &cur->cur);
+	if (!rc && from && fromlen) {
+		k.mv_size = fromlen;
+		k.mv_data = (void *)from;
+		rc = mdb_cursor_get(cur->cur, &k, &v, MDB_SET_RANGE);
+		cur->first = 0;
+		cur->pending = !rc;
+		if (rc == MDB_NOTFOUND) {	/* past the end: an empty cursor */
+			mdb_cursor_close(cur->cur);
+			cur->cur = NULL;
+			rc = 0;
+		}
+	}
 	if (rc && rc != MDB_NOTFOUND) {
+		if (cur->cur)
+			mdb_cursor_close(cur->cur);
 		free(cur);
 		return lmdb_err(rd->st, rc, info, "cannot open cursor");
 	}
 	*out = cur;
 	return ERR_OK;
+}
+
+enum err store_cursor_open(struct store_read *rd, const char *dataset,
+			   struct store_cursor **out, struct errinfo *info)
+{
+	return store_cursor_open_at(rd, dataset, NULL, 0, out, info);
+}
+
+enum err store_cursor_open_at(struct store_read *rd, const char *dataset, const void *from,
+			      size_t fromlen, struct store_cursor **out, struct errinfo *info)
+{
+	MDB_dbi dbi = 0;
+	int rc = open_live(rd, dataset, &dbi);
+
+	return cursor_make(rd, rc, dbi, from, fromlen, out, info);
 }
 
 enum err store_cursor_next(struct store_cursor *cur, const void **key,
@@ -993,36 +1022,10 @@ enum err store_table_get(struct store_read *rd, const char *table, const void *k
 enum err store_table_cursor(struct store_read *rd, const char *table, const void *from,
 			    size_t fromlen, struct store_cursor **out, struct errinfo *info)
 {
-	struct store_cursor *cur = calloc(1, sizeof(*cur));
-	MDB_dbi dbi;
-	MDB_val k, v;
-	int rc;
+	MDB_dbi dbi = 0;
+	int rc = open_table(rd, table, &dbi);
 
-	*out = NULL;
-	if (!cur)
-		return err_set(info, ERR_NOMEM, "out of memory");
-	cur->first = 1;
-	rc = open_table(rd, table, &dbi);
-	if (!rc)
-		rc = mdb_cursor_open(rd->txn, dbi, &cur->cur);
-	if (!rc && from && fromlen) {
-		/* position before the first key >= from: next() reads it */
-		k.mv_size = fromlen;
-		k.mv_data = (void *)from;
-		rc = mdb_cursor_get(cur->cur, &k, &v, MDB_SET_RANGE);
-		cur->first = 0;
-		cur->pending = !rc;
-		if (rc == MDB_NOTFOUND)
-			rc = 0;
-	}
-	if (rc && rc != MDB_NOTFOUND) {
-		if (cur->cur)
-			mdb_cursor_close(cur->cur);
-		free(cur);
-		return lmdb_err(rd->st, rc, info, "cannot open cursor");
-	}
-	*out = cur;
-	return ERR_OK;
+	return cursor_make(rd, rc, dbi, from, fromlen, out, info);
 }
 
 enum err store_table_count(struct store_read *rd, const char *table, uint64_t *count,

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "contact.h"
 #include "csvout.h"
+#include "jsonin.h"
 #include "log.h"
 #include "outfile.h"
 #include "snapshot.h"
@@ -299,36 +300,14 @@ static enum err write_row(void *ctx, const struct contact *c)
 	return put_row(ctx, c);
 }
 
-static json_t *jstr(const struct str *s)
-{
-	return s->len ? json_stringn(s->ptr, s->len) : json_null();
-}
-
 static enum err write_json_row(void *ctx, const struct contact *c)
 {
 	FILE *fp = ctx;
-	json_t *o = json_object(), *tags = json_array(), *custom = json_object();
+	json_t *o = jsonin_contact_object(c);
 	char *line;
-	size_t i;
 
-	json_object_set_new(o, "phone", json_string(c->phone));
-	json_object_set_new(o, "name", jstr(&c->name));
-	json_object_set_new(o, "first_name", jstr(&c->first_name));
-	json_object_set_new(o, "last_name", jstr(&c->last_name));
-	json_object_set_new(o, "company", jstr(&c->company));
-	for (i = 0; i < c->ntags; i++)
-		json_array_append_new(tags, json_stringn(c->tags[i].ptr, c->tags[i].len));
-	json_object_set_new(o, "tags", tags);
-	json_object_set_new(o, "opted_out", c->opted_out == TRI_UNKNOWN ? json_null()
-					    : json_boolean(c->opted_out == TRI_TRUE));
-	for (i = 0; i < c->ncustom; i++) {
-		char *k = strndup(c->custom[i].key.ptr, c->custom[i].key.len);
-
-		if (k)
-			json_object_set_new(custom, k, jstr(&c->custom[i].val));
-		free(k);
-	}
-	json_object_set_new(o, "custom", custom);
+	if (!o)
+		return ERR_NOMEM;
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!line)
