@@ -18,7 +18,17 @@
  * api_secret_env (sendblue), api_key_file (instead of an env variable;
  * refused when group or others may read it), address_book (atom),
  * custom_slots (atom: up to four custom field keys, comma-separated, for
- * custom_1..custom_4), rate, concurrency, region, insecure.
+ * custom_1..custom_4), optout_action and suppress_book (below), rate,
+ * concurrency, region, insecure.
+ *
+ * Opt-outs: altum and atom cannot record one, so `optout_action` says
+ * what an opt-out does there: `skip` (the default: the contact is left as
+ * it is and the summary warns), `delete` (the contact is removed) or
+ * `suppress_book` (atom only: the contact moves to the address book that
+ * `suppress_book` names or numbers, created when the account lacks it).
+ * suppress_book is required with that action, refused without it, and
+ * must differ from address_book. sendblue records opt-outs itself: its
+ * optout_action is accepted and ignored.
  *
  * The file never holds a secret: only the names of the environment
  * variables (or the file) that hold them. Secrets are read by

@@ -75,6 +75,10 @@ struct provider_session {
 	void *desired_ctx;
 	/* atom: the address book's id, once a listing or `prepare` found it */
 	char book_id[64];
+	/* atom: the id of the book opted-out contacts move to, resolved (and
+	   created when missing) by `prepare` when the profile's optout_action
+	   is suppress_book; "" otherwise */
+	char suppress_book_id[64];
 	/* what the last `lookup` result borrows from (freed by the next
 	   lookup and by provider_session_close) */
 	json_t *lookup_root;
@@ -88,10 +92,13 @@ struct provider_session {
  * what the provider stores is ever sent.
  *
  * Attempts: build_write sets req->max_attempts. Creates (not idempotent),
- * deletes (a repeat answers 404) and altum updates (500 may mean saved)
- * get one attempt, so every transient failure comes back as RETRY or
- * VERIFY for the engine to decide; updates and opt-outs, which can be
- * repeated harmlessly, get the HTTP client's retries.
+ * deletes (a repeat answers 404; atom's opt-out with optout_action =
+ * delete is one) and altum updates (500 may mean saved) get one attempt,
+ * so every transient failure comes back as RETRY or VERIFY for the engine
+ * to decide; updates and opt-outs, which can be repeated harmlessly
+ * (sendblue's flag, atom's move to the suppression book), get the HTTP
+ * client's retries. An atom opt-out with optout_action = skip is refused
+ * (ERR_USAGE): the engine is not to send one.
  */
 struct plan_change;	/* diff.h */
 
@@ -153,8 +160,10 @@ struct provider {
 
 	/*
 	 * Resolves what build_write needs from the account before the first
-	 * write (atom: the address book id into s->book_id); NULL when
-	 * nothing is needed.
+	 * write (atom: the address book id into s->book_id and, for
+	 * optout_action = suppress_book, the suppression book's id into
+	 * s->suppress_book_id, creating that book when missing: so prepare
+	 * itself may write); NULL when nothing is needed.
 	 */
 	enum err (*prepare)(struct provider_session *s, struct errinfo *info);
 

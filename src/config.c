@@ -27,6 +27,13 @@ struct parse {
 
 static const char *const providers[] = { "altum", "atom", "sendblue", NULL };
 
+/* Indexed by enum optout_action. */
+static const char *const optout_actions[] = {
+	[OPTOUT_ACTION_SKIP] = "skip",
+	[OPTOUT_ACTION_DELETE] = "delete",
+	[OPTOUT_ACTION_SUPPRESS_BOOK] = "suppress_book",
+};
+
 /* fgets that counts lines, so errors can name them (Debian's inih is
  * built without line numbers for handlers). */
 static char *reader(char *str, int num, void *stream)
@@ -125,6 +132,18 @@ static int set_slots(struct parse *p, struct profile *pr, const char *value)
 	return 1;
 }
 
+static int set_optout_action(struct parse *p, struct profile *pr, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(optout_actions) / sizeof(optout_actions[0]); i++)
+		if (!strcmp(value, optout_actions[i])) {
+			pr->optout_action = (enum optout_action)i;
+			return 1;
+		}
+	return fail(p, "unknown optout_action '%s' (skip, delete or suppress_book)%s", value, "");
+}
+
 static int set_key(struct parse *p, struct profile *pr, const char *name,
 		   const char *value)
 {
@@ -156,6 +175,13 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_str(&pr->address_book, value);
 	if (!strcmp(name, "custom_slots"))
 		return set_slots(p, pr, value);
+	if (!strcmp(name, "optout_action"))
+		return set_optout_action(p, pr, value);
+	if (!strcmp(name, "suppress_book")) {
+		if (!*value)
+			return fail(p, "suppress_book is empty (the name or id of a book)%s%s", "", "");
+		return set_str(&pr->suppress_book, value);
+	}
 	if (!strcmp(name, "rate"))
 		return set_str(&pr->rate, value);
 	if (!strcmp(name, "concurrency")) {
@@ -204,6 +230,29 @@ static int handler(void *user, const char *section, const char *name,
 	return set_key(p, p->cur, name, value);
 }
 
+/*
+ * What is wrong with the opt-out keys, or NULL. sendblue records opt-outs
+ * itself, so its optout_action is accepted and ignored; suppress_book
+ * without the action that uses it is refused like custom_slots outside
+ * atom, so a forgotten line never silently changes what opting out does.
+ */
+static const char *check_optout(const struct profile *pr)
+{
+	int atom = !strcmp(pr->provider, "atom");
+
+	if (pr->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK && !atom)
+		return "has optout_action = suppress_book, which only atom can do";
+	if (pr->suppress_book && !atom)
+		return "has suppress_book, which only atom uses";
+	if (pr->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK && !pr->suppress_book)
+		return "has optout_action = suppress_book but no suppress_book (the book opted-out contacts move to)";
+	if (pr->suppress_book && pr->optout_action != OPTOUT_ACTION_SUPPRESS_BOOK)
+		return "has suppress_book but optout_action is not suppress_book";
+	if (pr->suppress_book && pr->address_book && !strcmp(pr->suppress_book, pr->address_book))
+		return "has suppress_book equal to address_book (opted-out contacts would stay in the book)";
+	return NULL;
+}
+
 static enum err check_profile(const char *path, const struct profile *pr,
 			      struct errinfo *info)
 {
@@ -222,6 +271,8 @@ static enum err check_profile(const char *path, const struct profile *pr,
 		why = "needs api_key_id_env and api_secret_env (or api_key_env, or api_key_file)";
 	else if (strcmp(pr->provider, "sendblue") && !pr->api_key_env && !pr->api_key_file)
 		why = "needs api_key_env (or api_key_file)";
+	else
+		why = check_optout(pr);
 	if (why)
 		return err_set(info, ERR_CONFIG, "'%s' line %u: profile '%s' %s", path,
 			       pr->line, pr->name, why);
@@ -300,6 +351,7 @@ static void free_profile(struct profile *pr)
 	for (i = 0; i < pr->nslots; i++)
 		free(pr->custom_slots[i]);
 	free(pr->rate);
+	free(pr->suppress_book);
 }
 
 void config_free(struct config *c)

@@ -4,8 +4,14 @@
  * What atom stores of a contact: first and last name, company, the phone
  * and four numbered custom slots, which the profile's `custom_slots` names
  * (custom_1 = the first key listed, …); every other custom field has no
- * place there. No tags, and no opt-out flag: opting out means leaving the
- * address book. No bulk endpoints.
+ * place there. No tags, and no opt-out flag: what an opt-out does is the
+ * profile's optout_action. `delete` deletes the contact; `suppress_book`
+ * moves it (contact/edit with group_id) to the suppression book, which
+ * `prepare` finds by name or id and creates when missing; `skip` sends
+ * nothing, so build_write refuses the opt-out. No bulk endpoints.
+ *
+ * Books are looked up by listing them; creating one is never repeated
+ * blindly (a repeat could make two), the listing is consulted first.
  */
 #include "diff.h"
 #include "phone.h"
@@ -93,14 +99,16 @@ static json_t *first_array(json_t *v)
 	return NULL;
 }
 
-static enum err find_book(struct provider_session *s, char *id, size_t cap,
-			  struct errinfo *info)
+/* The id of the book that `want` names or numbers into id; "" when the
+ * account has no such book. */
+static enum err lookup_book(struct provider_session *s, const char *want, char *id,
+			    size_t cap, struct errinfo *info)
 {
 	json_t *body = json_object(), *res = NULL, *books, *b;
-	const char *want = s->profile->address_book;
 	size_t i;
 	enum err e;
 
+	id[0] = '\0';
 	e = atom_call(s, "/api/address-book/list", body, "listing address books", &res, info);
 	json_decref(body);
 	if (e)
@@ -112,7 +120,6 @@ static enum err find_book(struct provider_session *s, char *id, size_t cap,
 			       "profile '%s': listing address books: no list of books in the answer",
 			       s->profile->name);
 	}
-	id[0] = '\0';
 	json_array_foreach(books, i, b) {
 		struct str name = provider_json_str(b, "name", NULL);
 		char bid[64];
@@ -126,10 +133,19 @@ static enum err find_book(struct provider_session *s, char *id, size_t cap,
 		}
 	}
 	json_decref(res);
-	if (!id[0])
-		return err_set(info, ERR_CONFIG, "profile '%s': no address book '%s' in the account",
-			       s->profile->name, want);
 	return ERR_OK;
+}
+
+/* The profile's address book, which must exist. */
+static enum err find_book(struct provider_session *s, char *id, size_t cap,
+			  struct errinfo *info)
+{
+	enum err e = lookup_book(s, s->profile->address_book, id, cap, info);
+
+	if (!e && !id[0])
+		return err_set(info, ERR_CONFIG, "profile '%s': no address book '%s' in the account",
+			       s->profile->name, s->profile->address_book);
+	return e;
 }
 
 /*
@@ -345,11 +361,112 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 
 /* ---- writes -------------------------------------------------------------- */
 
+/*
+ * POST /api/address-book/new {name}: the new book's id into id. Sent once,
+ * since a repeated create could make two books; *again says whether the
+ * failure was transient (or the answer lost), so that the book may or may
+ * not exist now and the caller should look before creating it again.
+ */
+static enum err create_book(struct provider_session *s, const char *name, char *id,
+			    size_t cap, int *again, struct errinfo *info)
+{
+	json_t *body = json_pack("{s:s}", "name", name), *root = NULL;
+	struct http_request req;
+	struct http_response r;
+	struct write_result wr;
+	char what[128], *text;
+	enum err e;
+
+	snprintf(what, sizeof(what), "creating the suppression book '%s'", name);
+	*again = 0;
+	id[0] = '\0';
+	if (!body)
+		return err_set(info, ERR_CONFIG, "profile '%s': suppress_book is not valid UTF-8",
+			       s->profile->name);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.path = "/api/address-book/new";
+	req.content_type = "application/json";
+	req.body = text;
+	req.body_len = strlen(text);
+	req.max_attempts = 1;
+	http_do(s->http, &req, &r, info);
+	free(text);
+	provider_judge_status(s, 1, &r, &wr);
+	*again = wr.outcome == WRITE_RETRY || wr.outcome == WRITE_VERIFY;
+	e = provider_check(s, what, &r, info);
+	if (!e)
+		e = provider_json(s, what, &r, &root, info);
+	http_response_free(&r);
+	if (e)
+		return e;
+	if (!provider_json_id(json_object_get(root, "result"), "id", id, cap)) {
+		*again = 1;	/* made, perhaps: the listing will tell */
+		e = err_set(info, ERR_REMOTE, "profile '%s': %s: no book id in the answer",
+			    s->profile->name, what);
+	}
+	json_decref(root);
+	return e;
+}
+
+/* Creates tried before giving up, each after a listing, so that a create
+ * whose answer was lost is found instead of made twice. */
+#define SUPPRESS_CREATES 3
+
+/* The suppression book's id into s->suppress_book_id, creating the book
+ * when the account lacks it. */
+static enum err find_suppress_book(struct provider_session *s, struct errinfo *info)
+{
+	const char *want = s->profile->suppress_book, *pname = s->profile->name;
+	struct errinfo created = { ERR_OK, "" };
+	char *id = s->suppress_book_id;
+	size_t cap = sizeof(s->suppress_book_id);
+	int tries, again;
+	enum err e;
+
+	if (!want || !*want)
+		return err_set(info, ERR_CONFIG,
+			       "profile '%s': optout_action is suppress_book but no suppress_book is set",
+			       pname);
+	for (tries = 0;; tries++) {
+		e = lookup_book(s, want, id, cap, info);
+		if (e || id[0])
+			break;
+		if (tries < SUPPRESS_CREATES) {
+			e = create_book(s, want, id, cap, &again, &created);
+			if (!e)
+				break;
+			if (again)
+				continue;	/* look before creating again */
+		}
+		/* nothing was made: the last create says why */
+		if (info)
+			*info = created;
+		e = created.code;
+		break;
+	}
+	if (!e && !strcmp(id, s->book_id))
+		e = err_set(info, ERR_CONFIG, "profile '%s': suppress_book '%s' is the address book itself",
+			    pname, want);
+	if (e)
+		id[0] = '\0';
+	return e;
+}
+
 static enum err atom_prepare(struct provider_session *s, struct errinfo *info)
 {
-	if (s->book_id[0])
-		return ERR_OK;
-	return find_book(s, s->book_id, sizeof(s->book_id), info);
+	enum err e = ERR_OK;
+
+	if (!s->book_id[0])
+		e = find_book(s, s->book_id, sizeof(s->book_id), info);
+	if (!e && s->profile->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK &&
+	    !s->suppress_book_id[0])
+		e = find_suppress_book(s, info);
+	return e;
 }
 
 /* Sets key to s when s is not empty (an empty desired field is no opinion). */
@@ -385,6 +502,12 @@ static int set_slots(const struct profile *p, const struct write_op *op, json_t 
 	return 0;
 }
 
+/* Whether op moves the contact to the suppression book (an edit). */
+static int moves_out(const struct provider_session *s, const struct write_op *op)
+{
+	return op->kind == WRITE_OPT_OUT && s->profile->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK;
+}
+
 static enum err atom_write_json(const struct provider_session *s, const struct write_op *op,
 				json_t *o, const char **path)
 {
@@ -401,9 +524,12 @@ static enum err atom_write_json(const struct provider_session *s, const struct w
 		*path = "/api/contact/edit";
 		bad |= json_object_set_new(o, "id", json_string(op->remote->id));
 		break;
-	default:	/* delete, and opt-out: leaving the book */
-		*path = "/api/contact/delete";
-		return json_object_set_new(o, "id", json_string(op->remote->id)) ? ERR_NOMEM : ERR_OK;
+	default:	/* delete, and opt-out: deleted or moved to the suppression book */
+		*path = moves_out(s, op) ? "/api/contact/edit" : "/api/contact/delete";
+		bad |= json_object_set_new(o, "id", json_string(op->remote->id));
+		if (moves_out(s, op))
+			bad |= json_object_set_new(o, "group_id", json_string(s->suppress_book_id));
+		return bad ? ERR_NOMEM : ERR_OK;
 	}
 	if (!changed || provider_changes(op, "first_name"))
 		bad |= set_str(o, "first_name", d->first_name);
@@ -429,6 +555,13 @@ static enum err atom_build_write(const struct provider_session *s, const struct 
 	if (op->kind == WRITE_CREATE && !s->book_id[0])
 		return err_set(info, ERR_USAGE,
 			       "profile '%s': the address book is not resolved yet (prepare first)", pname);
+	if (op->kind == WRITE_OPT_OUT && s->profile->optout_action == OPTOUT_ACTION_SKIP)
+		return err_set(info, ERR_USAGE,
+			       "profile '%s': optout_action is skip: the opt-out of '%s' is not sent", pname,
+			       op->phone);
+	if (moves_out(s, op) && !s->suppress_book_id[0])
+		return err_set(info, ERR_USAGE,
+			       "profile '%s': the suppression book is not resolved yet (prepare first)", pname);
 	if (op->kind != WRITE_CREATE && (!op->remote || !op->remote->id[0]))
 		return err_set(info, ERR_USAGE, "profile '%s': no atom id for '%s'", pname, op->phone);
 	if ((op->kind == WRITE_CREATE || op->kind == WRITE_UPDATE) && !op->desired)
@@ -455,8 +588,9 @@ static enum err atom_build_write(const struct provider_session *s, const struct 
 	req->content_type = "application/json";
 	req->body = buf_str(body);
 	req->body_len = body->len;
-	/* edits can be repeated; a repeated create or delete could not */
-	req->max_attempts = op->kind == WRITE_UPDATE ? 0 : 1;
+	/* edits (moving to the suppression book is one) can be repeated; a
+	 * repeated create or delete could not */
+	req->max_attempts = op->kind == WRITE_UPDATE || moves_out(s, op) ? 0 : 1;
 	return ERR_OK;
 }
 

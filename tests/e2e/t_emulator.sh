@@ -134,6 +134,7 @@ check_eq "atom: bad token is 403" 403 "$(code -X POST -H "$J" -d '{}' "$U/api/ad
 check_grep "atom: error body" '"status":"error"' body.txt
 check_eq "atom: book new" 200 "$(code -H "$A" -H "$J" -d '{"name":"Main"}' "$U/api/address-book/new")"
 check_grep "atom: success envelope" '^{"status":"success","result":{"id":' body.txt
+check_grep "atom: book new answers id and name" '"result":{"id":"*[0-9][0-9]*"*,"name":"Main"}' body.txt
 code -H "$A" -H "$J" -d '{"name":"Other"}' "$U/api/address-book/new" >/dev/null
 check_eq "atom: contact new" 200 "$(code -H "$A" -H "$J" -d '{"group_id":1,"phone_number":"0412345678","first_name":"John","custom_2":"x"}' "$U/api/contact/new")"
 check_grep "atom: contact id 1 is a number or string" '"result":{"id":"*1"*}' body.txt

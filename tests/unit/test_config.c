@@ -83,6 +83,80 @@ static void test_errors_name_the_line(void **state)
 		     "profile 'a' is defined twice");
 }
 
+#define ATOM "[profile a]\nprovider = atom\nbase_url = https://x\napi_key_env = K\naddress_book = Customers\n"
+#define ALTUM "[profile a]\nprovider = altum\nbase_url = https://x\napi_key_env = K\n"
+#define SENDBLUE "[profile a]\nprovider = sendblue\napi_key_env = K\n"
+
+/* Loads text, which must be valid; the caller frees c. */
+static const struct profile *load_one(struct config *c, const char *text)
+{
+	struct errinfo info = { 0 };
+	char *path = write_tmp(text, 0600);
+
+	if (config_load(c, path, &info))
+		fail_msg("'%s': %s", text, info.msg);
+	unlink(path);
+	free(path);
+	return config_profile(c, "a", &info);
+}
+
+static void test_optout_action(void **state)
+{
+	struct config c;
+	const struct profile *p;
+
+	(void)state;
+	p = load_one(&c, ATOM);
+	assert_int_equal(p->optout_action, OPTOUT_ACTION_SKIP);	/* the default */
+	assert_null(p->suppress_book);
+	config_free(&c);
+	p = load_one(&c, ATOM "optout_action = delete\n");
+	assert_int_equal(p->optout_action, OPTOUT_ACTION_DELETE);
+	config_free(&c);
+	p = load_one(&c, ATOM "optout_action = skip\n");
+	assert_int_equal(p->optout_action, OPTOUT_ACTION_SKIP);
+	config_free(&c);
+	p = load_one(&c, ALTUM "optout_action = delete\n");
+	assert_int_equal(p->optout_action, OPTOUT_ACTION_DELETE);
+	config_free(&c);
+	/* by name or by id, in either order */
+	p = load_one(&c, ATOM "suppress_book = Opted out\noptout_action = suppress_book\n");
+	assert_int_equal(p->optout_action, OPTOUT_ACTION_SUPPRESS_BOOK);
+	assert_string_equal(p->suppress_book, "Opted out");
+	config_free(&c);
+	p = load_one(&c, ATOM "optout_action = suppress_book\nsuppress_book = 4711\n");
+	assert_string_equal(p->suppress_book, "4711");
+	config_free(&c);
+	/* sendblue records opt-outs itself: accepted, and ignored */
+	p = load_one(&c, SENDBLUE "optout_action = delete\n");
+	assert_int_equal(p->optout_action, OPTOUT_ACTION_DELETE);
+	config_free(&c);
+}
+
+static void test_optout_action_errors(void **state)
+{
+	(void)state;
+	expect_error(ATOM "optout_action = remove\n",
+		     "line 6: unknown optout_action 'remove' (skip, delete or suppress_book)");
+	expect_error(ATOM "optout_action = Delete\n", "line 6: unknown optout_action 'Delete'");
+	expect_error(ATOM "suppress_book =\n", "line 6: suppress_book is empty");
+	expect_error(ATOM "optout_action = suppress_book\n",
+		     "line 2: profile 'a' has optout_action = suppress_book but no suppress_book");
+	expect_error(ALTUM "optout_action = suppress_book\nsuppress_book = Out\n",
+		     "line 2: profile 'a' has optout_action = suppress_book, which only atom can do");
+	expect_error(SENDBLUE "optout_action = suppress_book\nsuppress_book = Out\n",
+		     "profile 'a' has optout_action = suppress_book, which only atom can do");
+	expect_error(ALTUM "suppress_book = Out\n", "profile 'a' has suppress_book, which only atom uses");
+	expect_error(ATOM "optout_action = delete\nsuppress_book = Out\n",
+		     "profile 'a' has suppress_book but optout_action is not suppress_book");
+	expect_error(ATOM "suppress_book = Out\n",
+		     "profile 'a' has suppress_book but optout_action is not suppress_book");
+	expect_error(ATOM "optout_action = suppress_book\nsuppress_book = Customers\n",
+		     "profile 'a' has suppress_book equal to address_book");
+	/* the file is named too */
+	expect_error(ATOM "optout_action = suppress_book\n", "'/tmp/cs-config-");
+}
+
 static void test_explicit_missing_file(void **state)
 {
 	struct config c;
@@ -143,6 +217,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_optout_action),
+		cmocka_unit_test(test_optout_action_errors),
 		cmocka_unit_test(test_explicit_missing_file),
 		cmocka_unit_test(test_secrets),
 	};

@@ -520,9 +520,14 @@ struct outcome_case {
 	const char *hdr[2];
 };
 
-static void check_outcomes(struct server *s, const struct provider *drv, const struct write_op *op,
-			   const char *method, const char *prefix, const struct outcome_case *cases,
-			   size_t n)
+#define SUPPRESS_BOOK "Opted out"
+
+/* Like check_outcomes, for a profile whose optout_action is `action`
+ * (suppress_book: the book "Opted out", already resolved as 78). */
+static void check_outcomes_as(struct server *s, const struct provider *drv,
+			      enum optout_action action, const struct write_op *op,
+			      const char *method, const char *prefix,
+			      const struct outcome_case *cases, size_t n)
 {
 	size_t i;
 
@@ -537,6 +542,11 @@ static void check_outcomes(struct server *s, const struct provider *drv, const s
 					     { oc->hdr[0], oc->hdr[1], NULL }, oc->cut };
 		serve(s, routes);
 		sess_open(&w, drv, s->base);
+		w.p.optout_action = action;
+		if (action == OPTOUT_ACTION_SUPPRESS_BOOK) {
+			w.p.suppress_book = SUPPRESS_BOOK;
+			snprintf(w.ss.suppress_book_id, sizeof(w.ss.suppress_book_id), "78");
+		}
 		if (drv->prepare)
 			snprintf(w.ss.book_id, sizeof(w.ss.book_id), "77");
 		res = do_write(&w, op);
@@ -555,6 +565,13 @@ static void check_outcomes(struct server *s, const struct provider *drv, const s
 		if (!oc->cut)
 			assert_int_equal(res.status, oc->status);
 	}
+}
+
+static void check_outcomes(struct server *s, const struct provider *drv, const struct write_op *op,
+			   const char *method, const char *prefix, const struct outcome_case *cases,
+			   size_t n)
+{
+	check_outcomes_as(s, drv, OPTOUT_ACTION_SKIP, op, method, prefix, cases, n);
 }
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
@@ -860,8 +877,13 @@ static void test_atom_update_delete_opt_out(void **state)
 	r = only_req(s, "POST", "/api/contact/delete", "application/json");
 	assert_json_body(r->body, "{\"id\":\"501\"}");
 
-	/* opting out is leaving the book */
+	/* optout_action = skip (the default): the driver sends nothing */
 	serve(s, routes);
+	assert_refused(&w, &out, "optout_action is skip");
+	assert_int_equal(s->nrecs, 0);
+
+	/* optout_action = delete: opting out is leaving the account */
+	w.p.optout_action = OPTOUT_ACTION_DELETE;
 	assert_int_equal(do_write(&w, &out).outcome, WRITE_OK);
 	r = only_req(s, "POST", "/api/contact/delete", "application/json");
 	assert_json_body(r->body, "{\"id\":\"501\"}");
@@ -872,6 +894,229 @@ static void test_atom_update_delete_opt_out(void **state)
 	assert_null(provider_atom.lookup);
 	contact_free(&d);
 	contact_free(&rc.c);
+}
+
+/* A session whose profile moves opt-outs to the book `book`. */
+static void sess_open_suppress(struct sess *w, const char *base, const char *book)
+{
+	sess_open(w, &provider_atom, base);
+	w->p.optout_action = OPTOUT_ACTION_SUPPRESS_BOOK;
+	w->p.suppress_book = (char *)book;
+}
+
+/* How many requests the canned server got for uri. */
+static size_t count_reqs(const struct server *s, const char *uri)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nrecs; i++)
+		n += !strcmp(s->recs[i].uri, uri);
+	return n;
+}
+
+#define BOOKS_WITHOUT "{\"status\":\"success\",\"result\":[{\"id\":76,\"name\":\"Other\"},{\"id\":\"77\",\"name\":\"Customers\"}]}"
+#define BOOKS_WITH "{\"status\":\"success\",\"result\":[{\"id\":76,\"name\":\"Other\"},{\"id\":\"77\",\"name\":\"Customers\"},{\"id\":78,\"name\":\"Opted out\"}]}"
+
+static void test_atom_suppress_opt_out(void **state)
+{
+	struct server *s = *state;
+	static const struct canned routes[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITH, { NULL }, 0 },
+		{ "POST", "/api/contact/edit", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":501}}", { NULL }, 0 },
+		{ "POST", "/api/contact/delete", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":501}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct outcome_case cases[] = {
+		{ 200, "{\"status\":\"success\",\"result\":{\"id\":\"501\"}}", 0, WRITE_OK, NULL, "501", 1, { NULL } },
+		{ 404, "{\"status\":\"error\",\"message\":\"address book not found\",\"code\":\"not_found\"}", 0,
+		  WRITE_FAILED, "address book not found", NULL, 1, { NULL } },
+		{ 403, "{\"status\":\"error\",\"message\":\"bad token\"}", 0, WRITE_FAILED, "authentication failed",
+		  NULL, 1, { NULL } },
+		/* an edit: the HTTP client repeats it (4 attempts) */
+		{ 429, "{\"status\":\"error\",\"message\":\"slow\",\"code\":\"rate_limited\"}", 0, WRITE_RETRY,
+		  NULL, NULL, 4, { "Retry-After", "0" } },
+	};
+	static const struct outcome_case delete_cases[] = {
+		/* a delete: sent once */
+		{ 503, "", 0, WRITE_RETRY, NULL, NULL, 1, { NULL } },
+	};
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op out = { WRITE_OPT_OUT, "+61412345678", &d, &rc, NULL, 0 };
+	struct write_op del = { WRITE_DELETE, "+61412345678", NULL, &rc, NULL, 0 };
+	struct errinfo info = { ERR_OK, "" };
+	struct write_result res;
+	const struct rec *r;
+	struct sess w;
+
+	mk_remote(&rc, "501", "+61412345678", "", "Ann", "Lee", NULL);
+	snprintf(rc.book, sizeof(rc.book), "77");
+	mk(&d, "+61412345678", "", "Ann", "Lee", "", NULL);
+	serve(s, routes);
+	sess_open_suppress(&w, s->base, SUPPRESS_BOOK);
+	assert_refused(&w, &out, "the suppression book is not resolved yet (prepare first)");
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	assert_string_equal(w.ss.book_id, "77");
+	assert_string_equal(w.ss.suppress_book_id, "78");
+	assert_int_equal(count_reqs(s, "/api/address-book/new"), 0);	/* it exists */
+
+	serve(s, routes);
+	res = do_write(&w, &out);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, "501");
+	r = only_req(s, "POST", "/api/contact/edit", "application/json");
+	assert_header(r, "Authorization", "Bearer " KEY);
+	assert_json_body(r->body, "{\"id\":\"501\",\"group_id\":\"78\"}");
+
+	/* a delete (mirror mode) is still a delete */
+	serve(s, routes);
+	assert_int_equal(do_write(&w, &del).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contact/delete", "application/json");
+	assert_json_body(r->body, "{\"id\":\"501\"}");
+	sess_close(&w);
+	check_outcomes_as(s, &provider_atom, OPTOUT_ACTION_SUPPRESS_BOOK, &out, "POST", "/api/contact/edit",
+			  cases, NCASES(cases));
+	check_outcomes_as(s, &provider_atom, OPTOUT_ACTION_DELETE, &out, "POST", "/api/contact/delete",
+			  delete_cases, NCASES(delete_cases));
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
+/* prepare on a fresh suppress_book session against routes: its result,
+ * with the message in info. */
+static enum err prepare_with(struct server *s, const struct canned *routes, const char *book,
+			     struct sess *w, struct errinfo *info)
+{
+	serve(s, routes);
+	sess_open_suppress(w, s->base, book);
+	memset(info, 0, sizeof(*info));
+	return provider_atom.prepare(&w->ss, info);
+}
+
+static void test_atom_suppress_book_created(void **state)
+{
+	struct server *s = *state;
+	static const struct canned created[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 0, 200,
+		  "{\"status\":\"success\",\"result\":{\"id\":90,\"name\":\"Opted out\"}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned string_id[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 0, 200,
+		  "{\"status\":\"success\",\"result\":{\"id\":\"91\",\"name\":\"Opted out\"}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	/* made, but the answer was lost: the listing finds it, no second create */
+	static const struct canned lost[] = {
+		{ "POST", "/api/address-book/list", 2, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITH, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 0, 500, "", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	/* not made (429), then made */
+	static const struct canned later[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 1, 429, "{\"status\":\"error\",\"code\":\"rate_limited\"}",
+		  { "Retry-After", "0" }, 0 },
+		{ "POST", "/api/address-book/new", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":92}}",
+		  { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	struct errinfo info;
+	struct sess w;
+
+	assert_int_equal(prepare_with(s, created, SUPPRESS_BOOK, &w, &info), ERR_OK);
+	assert_string_equal(w.ss.book_id, "77");
+	assert_string_equal(w.ss.suppress_book_id, "90");
+	assert_int_equal(s->nrecs, 3);	/* the book, the suppression book, the create */
+	assert_int_equal(count_reqs(s, "/api/address-book/new"), 1);
+	assert_string_equal(s->recs[2].method, "POST");
+	assert_header(&s->recs[2], "Content-Type", "application/json");
+	assert_json_body(s->recs[2].body, "{\"name\":\"Opted out\"}");
+	/* resolved once per session */
+	serve(s, created);
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	assert_int_equal(s->nrecs, 0);
+	sess_close(&w);
+
+	assert_int_equal(prepare_with(s, string_id, SUPPRESS_BOOK, &w, &info), ERR_OK);
+	assert_string_equal(w.ss.suppress_book_id, "91");
+	sess_close(&w);
+
+	assert_int_equal(prepare_with(s, lost, SUPPRESS_BOOK, &w, &info), ERR_OK);
+	assert_string_equal(w.ss.suppress_book_id, "78");
+	assert_int_equal(count_reqs(s, "/api/address-book/new"), 1);
+	assert_int_equal(count_reqs(s, "/api/address-book/list"), 3);
+	sess_close(&w);
+
+	assert_int_equal(prepare_with(s, later, SUPPRESS_BOOK, &w, &info), ERR_OK);
+	assert_string_equal(w.ss.suppress_book_id, "92");
+	assert_int_equal(count_reqs(s, "/api/address-book/new"), 2);
+	sess_close(&w);
+}
+
+static void test_atom_suppress_book_errors(void **state)
+{
+	struct server *s = *state;
+	static const struct canned refused[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 0, 422,
+		  "{\"status\":\"error\",\"message\":\"name is too long\",\"code\":\"validation_error\"}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned failing[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 0, 503, "{\"status\":\"error\",\"message\":\"down\"}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned no_id[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITHOUT, { NULL }, 0 },
+		{ "POST", "/api/address-book/new", 0, 200, "{\"status\":\"success\",\"result\":{}}", { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	static const struct canned with[] = {
+		{ "POST", "/api/address-book/list", 0, 200, BOOKS_WITH, { NULL }, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, 0 },
+	};
+	struct errinfo info;
+	struct sess w;
+
+	/* a permanent refusal: one create, the server's words */
+	assert_int_equal(prepare_with(s, refused, SUPPRESS_BOOK, &w, &info), ERR_REMOTE);
+	assert_non_null(strstr(info.msg, "creating the suppression book 'Opted out' answered HTTP 422: name is too long"));
+	assert_int_equal(count_reqs(s, "/api/address-book/new"), 1);
+	assert_string_equal(w.ss.suppress_book_id, "");
+	sess_close(&w);
+
+	/* transient failures: a few creates, each after a listing, then the last reason */
+	assert_int_equal(prepare_with(s, failing, SUPPRESS_BOOK, &w, &info), ERR_REMOTE);
+	assert_non_null(strstr(info.msg, "answered HTTP 503: down"));
+	assert_int_equal(count_reqs(s, "/api/address-book/new"), 3);
+	assert_int_equal(count_reqs(s, "/api/address-book/list"), 5);
+	assert_string_equal(w.ss.suppress_book_id, "");
+	sess_close(&w);
+
+	assert_int_equal(prepare_with(s, no_id, SUPPRESS_BOOK, &w, &info), ERR_REMOTE);
+	assert_non_null(strstr(info.msg, "no book id in the answer"));
+	sess_close(&w);
+
+	/* the book itself, named by id: opted-out contacts would stay */
+	assert_int_equal(prepare_with(s, with, "77", &w, &info), ERR_CONFIG);
+	assert_non_null(strstr(info.msg, "suppress_book '77' is the address book itself"));
+	assert_string_equal(w.ss.suppress_book_id, "");
+	sess_close(&w);
+
+	/* found by id */
+	assert_int_equal(prepare_with(s, with, "78", &w, &info), ERR_OK);
+	assert_string_equal(w.ss.suppress_book_id, "78");
+	sess_close(&w);
+
+	assert_int_equal(prepare_with(s, with, NULL, &w, &info), ERR_CONFIG);
+	assert_non_null(strstr(info.msg, "no suppress_book is set"));
+	sess_close(&w);
+	assert_null(strstr(info.msg, KEY));
 }
 
 /* ---- sendblue (canned) -------------------------------------------------- */
@@ -1400,8 +1645,10 @@ static void test_emu_atom(void **state)
 	assert_jstr(c, "custom_2", "platinum");
 	json_decref(all);
 
-	/* opting out removes the contact from the book */
+	/* optout_action = delete: opting out removes the contact */
 	op.kind = WRITE_OPT_OUT;
+	assert_refused(&w, &op, "optout_action is skip");
+	w.p.optout_action = OPTOUT_ACTION_DELETE;
 	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
 	all = emu_contacts(&w);
 	assert_int_equal(json_array_size(all), 0);
@@ -1424,6 +1671,99 @@ static void test_emu_atom(void **state)
 	sess_close(&w);
 	contact_free(&d);
 	contact_free(&u);
+	contact_free(&rc.c);
+}
+
+/* The emulator's atom books (new reference: an array of {id, name}). */
+static json_t *emu_books(struct sess *w)
+{
+	json_t *a = emu_call(w, "GET", "/_emulator/books", NULL);
+
+	assert_true(json_is_array(a));
+	return a;
+}
+
+/* The id of the book called name in the emulator's dump, or 0. */
+static long long book_named(json_t *books, const char *name)
+{
+	json_t *b;
+	size_t i;
+
+	json_array_foreach(books, i, b)
+		if (!strcmp(json_string_value(json_object_get(b, "name")), name))
+			return json_integer_value(json_object_get(b, "id"));
+	return 0;
+}
+
+static void test_emu_atom_suppress(void **state)
+{
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op op;
+	struct write_result res;
+	struct errinfo info = { ERR_OK, "" };
+	char main_id[64], again_id[64];
+	long long suppress;
+	struct emu *e = *state;
+	struct sess w;
+	json_t *all, *c, *books;
+
+	sess_open_suppress(&w, e->base, SUPPRESS_BOOK);
+	json_decref(emu_call(&w, "POST", "/api/address-book/new", "{\"name\":\"Customers\"}"));
+
+	/* prepare makes the missing suppression book */
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	snprintf(main_id, sizeof(main_id), "%s", w.ss.book_id);
+	books = emu_books(&w);
+	assert_int_equal(json_array_size(books), 2);
+	suppress = book_named(books, SUPPRESS_BOOK);
+	assert_true(suppress > 0);
+	assert_int_equal(atoll(w.ss.suppress_book_id), suppress);
+	assert_true(strcmp(w.ss.suppress_book_id, main_id) != 0);
+	json_decref(books);
+
+	mk(&d, "+61412345678", "", "Ann", "Lee", "", NULL);
+	op = (struct write_op){ WRITE_CREATE, "+61412345678", &d, NULL, NULL, 0 };
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	mk_remote(&rc, res.id, "+61412345678", "", "Ann", "Lee", NULL);
+	snprintf(rc.book, sizeof(rc.book), "%s", main_id);
+
+	/* the opt-out moves it: still there, in the suppression book */
+	op = (struct write_op){ WRITE_OPT_OUT, "+61412345678", &d, &rc, NULL, 0 };
+	res = do_write(&w, &op);
+	assert_int_equal(res.outcome, WRITE_OK);
+	assert_string_equal(res.id, rc.id);
+	all = emu_contacts(&w);
+	assert_int_equal(json_array_size(all), 1);
+	c = find_phone(all, "+61412345678");
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c, "book")), suppress);
+	assert_jstr(c, "first_name", "Ann");
+	json_decref(all);
+	/* an edit: sending it again changes nothing */
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	all = emu_contacts(&w);
+	assert_int_equal(json_integer_value(json_object_get(find_phone(all, "+61412345678"), "book")),
+			 suppress);
+	json_decref(all);
+	sess_close(&w);
+
+	/* a second run finds the book, by name or by id, and makes none */
+	sess_open_suppress(&w, e->base, SUPPRESS_BOOK);
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	snprintf(again_id, sizeof(again_id), "%s", w.ss.suppress_book_id);
+	assert_int_equal(atoll(again_id), suppress);
+	sess_close(&w);
+	snprintf(again_id, sizeof(again_id), "%lld", suppress);
+	sess_open_suppress(&w, e->base, again_id);
+	assert_int_equal(provider_atom.prepare(&w.ss, &info), ERR_OK);
+	assert_int_equal(atoll(w.ss.suppress_book_id), suppress);
+	books = emu_books(&w);
+	assert_int_equal(json_array_size(books), 2);
+	json_decref(books);
+	sess_close(&w);
+	contact_free(&d);
 	contact_free(&rc.c);
 }
 
@@ -1567,6 +1907,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_atom_create_request, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_create_outcomes, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_update_delete_opt_out, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_suppress_opt_out, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_suppress_book_created, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_suppress_book_errors, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_sendblue_create_is_bulk, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_sendblue_create_outcomes, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_sendblue_bulk, server_start, server_stop),
@@ -1574,6 +1917,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_sendblue_lookup, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_emu_altum, emu_altum_up, emu_down),
 		cmocka_unit_test_setup_teardown(test_emu_atom, emu_atom_up, emu_down),
+		cmocka_unit_test_setup_teardown(test_emu_atom_suppress, emu_atom_up, emu_down),
 		cmocka_unit_test_setup_teardown(test_emu_sendblue, emu_sendblue_up, emu_down),
 		cmocka_unit_test_setup_teardown(test_emu_sendblue_bulk, emu_sendblue_up, emu_down),
 	};
