@@ -37,8 +37,6 @@
 #define PROVIDER_CAP_SPLIT_NAME		(1u << 9)	/* first and last name */
 #define PROVIDER_CAP_FULL_NAME		(1u << 10)	/* one name field */
 #define PROVIDER_CAP_CUSTOM_MERGE	(1u << 11)	/* custom fields merge: omitted keys stay */
-#define PROVIDER_CAP_OPT_OUT_REMOVE	(1u << 12)	/* opting out = removing the contact
-							   (atom): existing contacts only */
 
 /* A remote contact as a listing gives it. */
 struct remote_contact {

@@ -628,7 +628,6 @@ static void atom_judge_write(const struct provider_session *s, const struct writ
 const struct provider provider_atom = {
 	.name = "atom",
 	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_PARTIAL_UPDATE | PROVIDER_CAP_CUSTOM_SLOTS |
-		PROVIDER_CAP_OPT_OUT_REMOVE |
 		PROVIDER_CAP_COMPANY | PROVIDER_CAP_SPLIT_NAME,
 	.default_base_url = NULL,
 	.default_rate = "10/s",

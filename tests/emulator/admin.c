@@ -51,6 +51,7 @@ void emu_stats_reset(struct emu *e)
 {
 	size_t i;
 
+	e->creates_existing = 0;
 	for (i = 0; i < e->nstats; i++)
 		free(e->stats[i].pattern);
 	e->nstats = 0;
@@ -61,7 +62,8 @@ static void emu_stats_dump(struct emu *e, struct out *o)
 	bool first = true;
 	size_t i, j;
 
-	out_printf(o, "{\"requests\":%" PRIu64 ",\"endpoints\":{", e->nrequests);
+	out_printf(o, "{\"requests\":%" PRIu64 ",\"creates_of_existing\":%" PRIu64 ",\"endpoints\":{",
+		   e->nrequests, e->creates_existing);
 	for (i = 0; i < e->nstats; i++) {
 		bool seen = false, inner = true;
 		unsigned long total = 0;

@@ -284,6 +284,7 @@ static void create(struct req *q, struct reply *r)
 	r->status = 201;
 	if (mstore_by_phone(s, phone)) {
 		/* The unique key refused the insert and nobody checked. */
+		q->emu->creates_existing++;
 		out_raw(&r->body, "{\"data\":{\"id\":0}}");
 		goto out;
 	}

@@ -289,6 +289,7 @@ static void contact_new(struct emu *e, json_t *j, struct reply *r)
 		return;
 	}
 	if (mstore_by_phone(&e->store, phone)) {
+		e->creates_existing++;
 		atom_error(r, 409, "duplicate", "phone_number already exists");
 		goto out;
 	}

@@ -269,6 +269,7 @@ struct emu {
 	uint64_t nrequests;	/* API requests seen: drives fault choice */
 	uint64_t nupdates;	/* altum updates: drives the 500 quirk */
 	unsigned inflight;
+	uint64_t creates_existing;	/* creates of a number already there */
 	struct stat_row *stats;
 	size_t nstats, capstats;
 };

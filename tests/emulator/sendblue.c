@@ -405,6 +405,7 @@ static void create(struct req *q, struct reply *r)
 	}
 	c = mstore_by_phone(s, phone);
 	if (c && !json_is_true(json_object_get(j, "update_if_exists"))) {
+		q->emu->creates_existing++;
 		sendblue_error(r, 409, NULL, "contact already exists");
 		goto out;
 	}
@@ -516,6 +517,8 @@ static void bulk_create(struct req *q, struct reply *r)
 
 		it = json_array_get(items, i);
 		p = phone_of(json_string_value(json_object_get(it, "phone")));
+		if (p && mstore_by_phone(s, p))
+			q->emu->creates_existing++;
 		c = p && !mstore_by_phone(s, p) ? mstore_add(s, p, 0, 0) : NULL;
 		free(p);
 		if (!c || !apply(c, it, true, true))

@@ -1,0 +1,247 @@
+# push against the emulator, for each provider: a nightly cycle (create,
+# update, opt-out, delete in mirror mode) ending in the exact expected
+# state, a second run that writes nothing, 10% injected faults, SIGKILL at
+# random points with resume, the safety guards (exit 3, zero writes), and
+# altum's rate limit (no 429 when known, near full use of it).
+. "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
+
+EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
+EMU=${EMU:-$TOP/build/contactsync-emulator}
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+start() { # NAME ARGS...: starts an emulator, sets U to its base URL
+	name=$1
+	shift
+	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
+	PIDS="$PIDS $!"
+	i=0
+	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out"; do sleep 0.05; i=$((i + 1)); done
+	U=http://$(sed -n 's/^listening on //p' "$name.out")
+}
+
+load() { # URL FILE
+	curl -s -f -X POST --data-binary @"$2" "$1/_emulator/contacts" >/dev/null
+}
+
+profile() { # NAME PROVIDER URL EXTRA-LINES
+	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n' "$1" "$2" "$3" "$4" >>cs.ini
+}
+
+export SB_ID=kid SB_SECRET=sbsecret AL_KEY=alkey AT_KEY=atkey
+: >cs.ini
+
+# Write requests the emulator saw (every endpoint but the readings).
+writes() { # URL
+	curl -s "$1/_emulator/stats" | "$PY" -c '
+import json, sys
+s = json.load(sys.stdin)
+reads = ("GET ", "POST /api/address-book/list", "POST /api/address-book/detail", "POST /api/contact/detail")
+print(sum(v["total"] for k, v in s["endpoints"].items() if not k.startswith(reads)))'
+}
+dupes() { # URL: creates of a number that was already there
+	curl -s "$1/_emulator/stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["creates_of_existing"])'
+}
+reset_stats() { curl -s -f -X POST "$1/_emulator/stats/reset" >/dev/null; }
+
+# --- the data: an account of 200, a list that changes it ---------------
+# Remote 0-199. The list keeps 0-189 (190-199 are deleted in mirror mode,
+# 5%), renames every 10th, opts 7 out, says 50 has not opted out (sendblue
+# keeps it opted out), and adds 200-219, of which 219 is opted out.
+"$PY" - <<'PYEOF'
+import json, csv
+def phone(i): return "+4479%08d" % (11000000 + i)
+n = 200
+json.dump([{"phone": phone(i), "first_name": "F%d" % i, "last_name": "L%d" % (i % 7),
+            "company_name": "Co%d" % (i % 3), "custom_variables": {"Email": "p%d@x.org" % i},
+            "opted_out": i % 50 == 0} for i in range(n)], open("sendblue.json", "w"))
+json.dump([{"phone": phone(i), "name": "F%d L%d" % (i, i % 7),
+            "custom_parameters": {"Email": "p%d@x.org" % i}} for i in range(n)],
+          open("altum.json", "w"))
+json.dump([{"phone": "0" + phone(i)[3:], "first_name": "F%d" % i, "last_name": "L%d" % (i % 7),
+            "company": "Co%d" % (i % 3), "book": 1} for i in range(n)], open("atom.json", "w"))
+rows = []
+for i in list(range(190)) + list(range(200, 220)):
+    first = "New%d" % i if i % 10 == 0 else "F%d" % i
+    out = "yes" if i in (7, 219) else ("no" if i == 50 else "")
+    rows.append([phone(i), first, "L%d" % (i % 7), "Co%d" % (i % 3), "p%d@x.org" % i, out])
+with open("list.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["Phone", "First Name", "Last Name", "Company", "Email", "Opted Out"])
+    w.writerows(rows)
+PYEOF
+
+# Compares an emulator's contacts with what the cycle must leave, contact by
+# contact; prints "ok" or the differences.
+cat >expect.py <<'PYEOF'
+import json, sys, urllib.request
+dialect, url = sys.argv[1], sys.argv[2]
+def phone(i): return "+4479%08d" % (11000000 + i)
+got = json.load(urllib.request.urlopen(url + "/_emulator/contacts"))
+books = {}
+if dialect == "atom":
+    books = {str(b["id"]): b["name"] for b in json.load(urllib.request.urlopen(url + "/_emulator/books"))}
+want = {}
+for i in list(range(190)) + list(range(200, 220)):
+    first = "New%d" % i if i % 10 == 0 else "F%d" % i
+    if dialect == "sendblue":
+        want[phone(i)] = (first, "L%d" % (i % 7), "Co%d" % (i % 3), "p%d@x.org" % i,
+                          i in (7, 219) or (i % 50 == 0 and i < 200))
+    elif dialect == "altum":
+        if i in (7, 219):
+            continue                   # removed as opted out / never created
+        want[phone(i)] = ("%s L%d" % (first, i % 7), "p%d@x.org" % i)
+    else:
+        if i == 219:
+            continue
+        want[phone(i)] = (first, "L%d" % (i % 7), "Suppressed" if i == 7 else "Book 1")
+have = {}
+for c in got:
+    p = c["phone"]
+    if dialect == "atom" and p.startswith("0"):
+        p = "+44" + p[1:]
+    if p in have:
+        print("duplicate", p)
+    if dialect == "sendblue":
+        have[p] = (c.get("first_name"), c.get("last_name"), c.get("company_name"),
+                   (c.get("custom_variables") or {}).get("Email"), bool(c.get("opted_out")))
+    elif dialect == "altum":
+        have[p] = (c.get("name"), (c.get("custom_parameters") or {}).get("Email"))
+    else:
+        have[p] = (c.get("first_name"), c.get("last_name"), books.get(str(c.get("book"))))
+bad = 0
+for p in sorted(set(want) | set(have)):
+    if want.get(p) != have.get(p):
+        bad += 1
+        if bad <= 5:
+            print(p, "want", want.get(p), "have", have.get(p))
+print("ok" if not bad else "%d differ" % bad)
+PYEOF
+
+cycle() { # NAME RUN: import, pull, push in mirror mode
+	cs import --region GB list.csv >/dev/null
+	cs --config cs.ini pull "$1" >/dev/null
+	cs --config cs.ini push "$1" --mode mirror --results "res-$1-$2" >push-$1-$2.out 2>&1
+}
+
+start sb --dialect sendblue --key-id kid --secret sbsecret
+SB=$U
+start al --dialect altum --key alkey --rate 0
+AL=$U
+start at --dialect atom --key atkey --rate 0
+AT=$U
+load "$SB" sendblue.json
+load "$AL" altum.json
+load "$AT" atom.json
+for i in 0 50 100 150; do
+	curl -s -f -X POST -d "{\"phone\":\"+4479$(printf %08d $((11000000 + i)))\",\"opted_out\":true}" "$AL/_emulator/opt-out" >/dev/null
+done
+profile sb sendblue "$SB" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET'
+profile al altum "$AL" 'api_key_env = AL_KEY
+rate = 1000/s
+optout_action = delete'
+profile at atom "$AT" 'api_key_env = AT_KEY
+address_book = Book 1
+rate = 1000/s
+optout_action = suppress_book
+suppress_book = Suppressed'
+
+for d in sb:sendblue:$SB al:altum:$AL at:atom:$AT; do
+	n=${d%%:*}
+	rest=${d#*:}
+	dialect=${rest%%:*}
+	url=${rest#*:}
+	reset_stats "$url"
+	cycle "$n" 1
+	check_eq "$dialect: nightly cycle exits 0" 0 $?
+	check_eq "$dialect: the account is exactly the list" ok "$("$PY" expect.py "$dialect" "$url" | tail -1)"
+	check_eq "$dialect: no number created twice" 0 "$(dupes "$url")"
+	reset_stats "$url"
+	cycle "$n" 2
+	check_eq "$dialect: second run exits 0" 0 $?
+	check_eq "$dialect: second run sends zero write requests" 0 "$(writes "$url")"
+done
+check_grep "sendblue: counts" "create   20 done" push-sb-1.out
+check_grep "sendblue: the opt-out of 7 (219 is created opted out)" "opt-out  1 done" push-sb-1.out
+check_grep "sendblue: the 10 deletes" "delete   10 done" push-sb-1.out
+check_eq "sendblue: success.csv has the 20 creates, 19 updates, 1 opt-out, 10 deletes" 50 \
+	"$(tail -n +2 res-sb-1/success.csv | wc -l | tr -d ' ')"
+check_grep "errors.csv header" "^operation,phone,source_file,source_row,http_status,message,attempts$" res-sb-1/errors.csv
+check_eq "before.jsonl: every contact changed or deleted, captured before" 30 \
+	"$(wc -l <res-sb-1/before.jsonl | tr -d ' ')"
+check_grep "before.jsonl has the old name of a renamed contact" '"phone":"+447911000010".*"first_name":"F10"' res-sb-1/before.jsonl
+check_grep "success.csv names the source file and row" "^create,+447911000200,.*list.csv,192,1," res-sb-1/success.csv
+check_grep "altum: the opt-out removes the contact" "opt-out  1 done" push-al-1.out
+check_grep "atom: the opt-out moves the contact to the suppression book" "opt-out  1 done" push-at-1.out
+
+# a number removed as opted out is never created again, even if the list
+# says so
+printf 'phone,first name,opted out\n+447911000007,Back,no\n' >back.csv
+cs import --append back.csv >/dev/null
+cs --config cs.ini pull al >/dev/null
+reset_stats "$AL"
+check_rc "altum: push after the list 're-subscribes' an opted-out number" 0 cs --config cs.ini push al
+check_eq "altum: not created again" 0 "$(writes "$AL")"
+check_grep "altum: says so (7, and 219 which the list has opted out)" "opted out and not at the provider, not created: 2" out.txt
+
+# --- dry run: the same code path, nothing written -------------------------
+start sbd --dialect sendblue --key-id kid --secret sbsecret
+SBD=$U
+load "$SBD" sendblue.json
+profile sbd sendblue "$SBD" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET'
+cs import --region GB list.csv >/dev/null
+cs --config cs.ini pull sbd >/dev/null
+reset_stats "$SBD"
+check_rc "dry run" 0 cs --config cs.ini push sbd --mode mirror --dry-run
+check_eq "dry run sends no write" 0 "$(writes "$SBD")"
+check_grep "dry run prints the bulk create" '^POST /api/v2/contacts/bulk {"contacts":\[' out.txt
+check_grep "dry run prints the deletes" '^DELETE /api/v2/contacts {"contact_ids":\[' out.txt
+check_grep "dry run prints the opt-out" '^POST /api/v2/contacts/opt-out {"number":"+447911000007"' out.txt
+check_rc "the real run after it" 0 cs --config cs.ini push sbd --mode mirror
+check_eq "the dry run left nothing in the journal: all sent now" ok "$("$PY" expect.py sendblue "$SBD" | tail -1)"
+
+# --- guards: exit 3, zero writes ------------------------------------------
+start sbg --dialect sendblue --key-id kid --secret sbsecret
+SBG=$U
+load "$SBG" sendblue.json
+profile sbg sendblue "$SBG" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET'
+head -n 141 list.csv >most.csv		# 140 of 200: 60 deletes, 30%
+cs import --region GB most.csv >/dev/null
+cs --config cs.ini pull sbg >/dev/null
+reset_stats "$SBG"
+check_rc "30% deletes: the default 10% guard" 3 cs --config cs.ini push sbg --mode mirror
+check_grep "names the rule and the numbers" "59 deletes planned of 200 remote contacts (29.5%), more than --max-delete-percent 10" err.txt
+check_rc "--max-delete 5" 3 cs --config cs.ini push sbg --mode mirror --max-delete 5 --max-delete-percent 100
+check_grep "names --max-delete" "more than --max-delete 5" err.txt
+sleep 2
+check_rc "a snapshot older than --max-snapshot-age, even with --force" 3 cs --config cs.ini push sbg --mode mirror --force --max-snapshot-age 1s
+check_grep "names the snapshot's age" "deletes planned from a snapshot 0 min old (limit 0 min)" err.txt
+check_eq "no write request reached the emulator" 0 "$(writes "$SBG")"
+printf 'phone,first name\n' >empty.csv
+cs import empty.csv >/dev/null 2>&1
+check_rc "an empty list in mirror mode" 3 cs --config cs.ini push sbg --mode mirror --max-delete-percent 100
+check_grep "says the list is empty" "the desired set is empty" err.txt
+check_rc "an empty list with --on-missing optout" 3 cs --config cs.ini push sbg --on-missing optout
+check_eq "still no write" 0 "$(writes "$SBG")"
+cs import --region GB list.csv >/dev/null
+check_rc "the full list goes through" 0 cs --config cs.ini push sbg --mode mirror
+head -n 81 list.csv >few.csv		# 80 of 210
+cs import --region GB few.csv >/dev/null
+cs --config cs.ini pull sbg >/dev/null
+reset_stats "$SBG"
+check_rc "shrank by more than half since the last sync" 3 cs --config cs.ini push sbg --mode mirror --max-delete-percent 100
+check_grep "names the shrink rule" "shrank from 210 to 80 contacts since the last successful sync" err.txt
+check_eq "no write after the shrink guard" 0 "$(writes "$SBG")"
+check_rc "--force overrides it" 0 cs --config cs.ini push sbg --mode mirror --max-delete-percent 100 --force
+check_grep "and the deletes went (the 3 opted out stay as opt-out records)" "delete   127 done" out.txt
+
+finish
