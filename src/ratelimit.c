@@ -129,17 +129,16 @@ long long ratelimit_acquire(struct ratelimit *rl, long long now_ms)
 	return wait < 1 ? 1 : (long long)wait;
 }
 
-/* Everything waits until `until`; then one request may go, and the bucket
- * fills again from there: the server just said we were over, so any burst
- * credit saved before is void. */
-static void pause_until(struct ratelimit *rl, long long until)
+/* Everything waits until `until`; then `tokens` requests may go at once
+ * and the bucket fills again from there. */
+static void pause_until(struct ratelimit *rl, long long until, double tokens)
 {
 	if (until <= rl->paused_until)
 		return;
 	rl->paused_until = until;
 	if (rl->base <= 0)
 		return;
-	rl->tokens = 1;
+	rl->tokens = tokens;
 	rl->last_ms = until;
 }
 
@@ -155,7 +154,9 @@ void ratelimit_throttled(struct ratelimit *rl, long long now_ms,
 			rl->rate = rl->base * MIN_FRACTION;
 		rl->halved_at = now_ms;
 	}
-	pause_until(rl, now_ms + wait_ms);
+	/* the server just said we were over: burst credit saved before is
+	 * void, one request may go when the pause ends */
+	pause_until(rl, now_ms + wait_ms, 1);
 }
 
 void ratelimit_succeeded(struct ratelimit *rl, long long now_ms)
@@ -175,7 +176,10 @@ void ratelimit_remaining(struct ratelimit *rl, long long now_ms,
 		return;
 	if (reset_ms < 0)
 		reset_ms = rl->period_ms;	/* a fixed window ends within one period */
-	pause_until(rl, now_ms + reset_ms);
+	/* the window is used up; the next one starts with its whole allowance,
+	 * which a bucket refilling from 1 would waste (half the rate, with
+	 * altum's 60 per 60 s window) */
+	pause_until(rl, now_ms + reset_ms, rl->burst);
 }
 
 double ratelimit_rate(const struct ratelimit *rl)

@@ -214,7 +214,10 @@ static void test_remaining_zero(void **state)
 	assert_int_equal(ratelimit_acquire(&rl, 10), 2000);
 	now = 2010;
 	assert_int_equal(acquire_at(&rl, &now), 2010);
-	/* The saved burst is void after the server said we were out. */
+	/* The window is over: the next one's whole allowance may go at once
+	 * (60 in all, 59 after the one above), and no more. */
+	for (int i = 0; i < 59; i++)
+		assert_int_equal(ratelimit_acquire(&rl, 2010), 0);
 	assert_int_equal(ratelimit_acquire(&rl, 2010), 1000);
 	ratelimit_remaining(&rl, 3000, 0, -1);
 	assert_int_equal(ratelimit_acquire(&rl, 3000), 60000);
