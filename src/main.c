@@ -33,6 +33,7 @@ static const struct command {
 	{ "export", cmd_export, NEEDS_STORE_READ, "write the desired set as CSV, JSON or XLSX" },
 	{ "pull", cmd_pull, NEEDS_STORE_WRITE | NEEDS_CONFIG, "fetch a profile's remote contacts into the store" },
 	{ "diff", cmd_diff, NEEDS_STORE_READ | NEEDS_CONFIG, "plan the changes that make a profile's account match" },
+	{ "sync", cmd_sync, NEEDS_STORE_WRITE | NEEDS_CONFIG, "import, pull and push a profile in one run (for cron)" },
 	{ NULL, NULL, 0, NULL },
 };
 
