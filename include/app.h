@@ -58,5 +58,6 @@ int cmd_export(int argc, char **argv, struct app *app);
 int cmd_diff(int argc, char **argv, struct app *app);
 int cmd_pull(int argc, char **argv, struct app *app);
 int cmd_push(int argc, char **argv, struct app *app);
+int cmd_sync(int argc, char **argv, struct app *app);
 
 #endif

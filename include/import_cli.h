@@ -23,8 +23,12 @@
 /* Terminated by an entry with lng == NULL. */
 extern const struct opt import_cli_options[];
 
-/* Help text listing the reject reasons (for a footer). */
-extern const char import_cli_reasons_help[];
+/* Help text listing the reject reasons, for a footer (a literal, so a
+ * command can append it to its own). */
+#define IMPORT_CLI_REASONS_HELP                                                          \
+	"reject reasons: empty, not_a_number, invalid_country_code, too_short, too_long,\n" \
+	"  invalid_for_region, no_region, bad_opt_out, unknown_country, too_many_cells,\n" \
+	"  bad_encoding, bad_json\n"
 
 struct import_cli {
 	struct ingest_opts in;		/* what ingest_files takes; warnings go to the log */

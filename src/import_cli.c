@@ -39,11 +39,6 @@ const struct opt import_cli_options[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
-const char import_cli_reasons_help[] =
-	"reject reasons: empty, not_a_number, invalid_country_code, too_short, too_long,\n"
-	"  invalid_for_region, no_region, bad_opt_out, unknown_country, too_many_cells,\n"
-	"  bad_encoding, bad_json\n";
-
 static void debug(void *ctx, const char *file, const char *what)
 {
 	(void)ctx;

@@ -14,7 +14,7 @@ static const struct opts_spec spec = {
 		   "in place until the new one is complete, so a failed import changes nothing.\n"
 		   "Exit status 1 when some rows were rejected.",
 	.opts = import_cli_options,
-	.footer = import_cli_reasons_help,
+	.footer = IMPORT_CLI_REASONS_HELP,
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)

@@ -1,0 +1,230 @@
+/*
+ * contactsync sync: import + pull + push in one run, for cron and systemd.
+ *
+ * One run per profile at a time: a lock file per profile in the store
+ * (lockfile.h) makes a second sync of the same profile stop at once
+ * (exit 5) naming the first one's pid, however long the first one runs.
+ *
+ * The steps, each as its own command does it: import the files (a failed
+ * import stops the run; rejected rows do not), pull the account, then push
+ * the plan. A failed pull does not stop the run when an earlier snapshot
+ * exists: the push goes on with it, told so (no deletes), and the run
+ * still ends with exit 4, so a cron job notices.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "import_cli.h"
+#include "lockfile.h"
+#include "log.h"
+#include "pull.h"
+#include "push.h"
+#include "push_cli.h"
+#include "snapshot.h"
+
+static const char usage[] = "contactsync sync PROFILE FILE... [import options] [push options]";
+
+static const char summary[] =
+	"Imports FILE... into the desired set (as 'import' does), pulls PROFILE's\n"
+	"account (as 'pull') and pushes the changes that make it match the list, in\n"
+	"one run for cron and systemd. A second sync of the same profile stops at\n"
+	"once (exit 5). A failed import stops the run; rejected rows do not. When\n"
+	"the pull fails the push goes on with the previous snapshot, without\n"
+	"deletes, and the exit status is 4; without a previous snapshot nothing is\n"
+	"pushed.";
+
+static const char footer[] =
+	"exit status: 0 done; 1 rows rejected or operations failed; 2 usage,\n"
+	"  configuration or a bad file; 3 a guard stopped the push before any write;\n"
+	"  4 the pull or the push failed at the service; 5 store error, or another\n"
+	"  sync of PROFILE is running; 6 the time budget ran out.\n\n"
+	IMPORT_CLI_REASONS_HELP;
+
+struct sync_opts {
+	struct import_cli import;
+	struct push_opts push;
+};
+
+static int option(void *ctx, int id, const char *arg, struct errinfo *info)
+{
+	struct sync_opts *o = ctx;
+
+	if (id >= PUSH_CLI_ID_BASE)
+		return push_cli_option(&o->push, id, arg, info);
+	return import_cli_option(&o->import, id, arg, info);
+}
+
+/*
+ * "<store>/sync-<profile>.lock". A profile's name may hold characters a
+ * file name cannot ('/'), so every byte outside [A-Za-z0-9._-] is written
+ * %XX, which keeps the names of two profiles' locks apart.
+ */
+static enum err lock_profile(struct lockfile *lk, const char *dir, const char *profile,
+			     struct errinfo *info)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char path[4096], what[512];
+	size_t n;
+	const unsigned char *c;
+
+	n = (size_t)snprintf(path, sizeof(path), "%s/sync-", dir);
+	for (c = (const unsigned char *)profile; *c && n + 4 < sizeof(path); c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.') {
+			path[n++] = (char)*c;
+		} else {
+			path[n++] = '%';
+			path[n++] = hex[*c >> 4];
+			path[n++] = hex[*c & 15];
+		}
+	}
+	if (*c || n + sizeof(".lock") > sizeof(path))
+		return err_set(info, ERR_STORE, "store '%s': the lock file name for profile '%s' is too long",
+			       dir, profile);
+	memcpy(path + n, ".lock", sizeof(".lock"));
+	snprintf(what, sizeof(what), "sync of profile '%s'", profile);
+	return lockfile_take(lk, path, what, info);
+}
+
+/* Imports the files; -1 when the run must stop (rc set), else 0. */
+static int import(struct app *app, struct import_cli *o, char **files, int nfiles,
+		  int *partial, int *rc)
+{
+	struct ingest_stats stats;
+	struct errinfo info = { ERR_OK, "" };
+	enum err e;
+
+	e = ingest_files(app->store, (const char *const *)files, (size_t)nfiles, &o->in,
+			 &stats, &info);
+	if (e) {
+		*rc = app_fail(e, &info);
+		log_error("import failed: the desired set is unchanged; nothing pulled or pushed");
+		return -1;
+	}
+	if (log_enabled(LOG_INFO))
+		import_cli_report(stdout, o, &stats);
+	if (stats.rejected)
+		*partial = 1;
+	return 0;
+}
+
+static int has_snapshot(struct store *st, const struct profile *p)
+{
+	struct store_read *rd;
+	char dataset[256];
+	int has;
+
+	if (store_read_begin(st, &rd, NULL))
+		return 0;
+	snapshot_dataset(p->name, dataset, sizeof(dataset));
+	has = store_has(rd, dataset);
+	store_read_end(rd);
+	return has;
+}
+
+/*
+ * Pulls; on failure goes on with the previous snapshot if there is one.
+ * -1 when the run must stop (rc set), else 0.
+ */
+static int pull(struct app *app, const struct profile *p, const struct provider *drv,
+		struct push_opts *push, int *rc)
+{
+	struct pull_opts o = { .warn = log_warn_hook, .info = log_info_hook,
+			       .progress = log_progress_hook };
+	struct pull_stats stats;
+	struct errinfo info = { ERR_OK, "" };
+	enum err e;
+
+	e = pull_profile(app->store, p, drv, &o, &stats, &info);
+	if (!e) {
+		if (log_enabled(LOG_INFO))
+			pull_stats_print(stdout, p, drv, &stats);
+		push->snapshot_fresh = 1;
+		return 0;
+	}
+	*rc = app_fail(e, &info);
+	if (!has_snapshot(app->store, p)) {
+		log_error("pull failed and '%s' has no earlier snapshot: nothing pushed", p->name);
+		return -1;
+	}
+	log_warn("pull failed: pushing to '%s' against its previous snapshot, without deletes",
+		 p->name);
+	push->pull_failed = 1;
+	return 0;
+}
+
+static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
+{
+	struct errinfo info = { ERR_OK, "" };
+	struct lockfile lock = LOCKFILE_INIT;
+	struct push_summary sum;
+	const struct profile *p;
+	const struct provider *drv;
+	int rc = EXIT_OK, partial = 0;
+	enum err e;
+
+	p = config_profile(&app->config, argv[0], &info);
+	if (!p)
+		return app_fail(ERR_CONFIG, &info);
+	drv = pull_driver(p, &info);
+	if (!drv)
+		return app_fail(ERR_CONFIG, &info);
+	e = lock_profile(&lock, store_dir(app->store), p->name, &info);
+	if (e) {
+		rc = app_fail(e, &info);
+		goto out;
+	}
+	if (import(app, &o->import, argv + 1, npos - 1, &partial, &rc) ||
+	    pull(app, p, drv, &o->push, &rc))
+		goto out;
+	e = push_run(app->store, p, drv, &o->push, &sum, &info);
+	if (log_enabled(LOG_INFO))
+		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
+	if (e)
+		rc = app_fail(e, &info);	/* guard 3, budget 6, remote 4, store 5 */
+	else if (o->push.pull_failed)
+		rc = EXIT_REMOTE;
+	else if (partial || push_summary_partial(&sum))
+		rc = EXIT_PARTIAL;
+out:
+	lockfile_release(&lock);
+	return rc;
+}
+
+int cmd_sync(int argc, char **argv, struct app *app)
+{
+	struct sync_opts o;
+	struct errinfo info = { ERR_OK, "" };
+	struct opts_spec spec = { .usage = usage, .summary = summary, .footer = footer };
+	struct opt *table;
+	int npos, done, rc;
+
+	import_cli_init(&o.import);
+	push_opts_init(&o.push);
+	table = opts_concat(import_cli_options, push_cli_options);
+	if (!table) {
+		rc = app_fail(ERR_NOMEM, NULL);
+		goto out;
+	}
+	spec.opts = table;
+	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
+	if (done)
+		goto out;
+	if (push_cli_finish(&o.push, &info)) {
+		log_error("%s (see 'contactsync sync --help')", info.msg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (npos < 2) {
+		log_error("sync needs a PROFILE and at least one FILE (see 'contactsync sync --help')");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = run(app, &o, argv, npos);
+out:
+	free(table);
+	import_cli_free(&o.import);
+	return rc;
+}
