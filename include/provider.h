@@ -107,7 +107,8 @@ struct write_op {
 	const char *phone;			/* E.164 */
 	const struct contact *desired;		/* projected (create, update, opt-out) */
 	const struct remote_contact *remote;	/* update, delete, opt-out: id, book, current values */
-	const struct plan_change *changes;	/* update: send only these fields */
+	const struct plan_change *changes;	/* update (and opt-out, where the provider
+						   can change fields with it): these fields */
 	size_t nchanges;
 };
 

@@ -392,6 +392,15 @@ static enum err sendblue_build_write(const struct provider_session *s, const str
 		e = o ? phone_path(op->phone, path) : ERR_NOMEM;
 		break;
 	case WRITE_OPT_OUT:
+		if (op->nchanges && op->desired) {
+			/* fields change too: one PUT carries both */
+			o = update_json(op);
+			if (o && json_object_set_new(o, "opt_out", json_true()))
+				json_decref(o), o = NULL;
+			req->method = "PUT";
+			e = o ? phone_path(op->phone, path) : ERR_NOMEM;
+			break;
+		}
 		o = json_pack("{s:s,s:b}", "number", op->phone, "opted_out", 1);
 		req->method = "POST";
 		e = o ? buf_adds(path, "/api/v2/contacts/opt-out") : ERR_NOMEM;

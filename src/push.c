@@ -545,8 +545,12 @@ static enum err req_add(struct push *ps, struct req *r, struct op *op)
 	w->phone = op->key;
 	w->desired = op->has_desired ? &op->desired : NULL;
 	w->remote = op->has_remote ? &op->remote : NULL;
-	w->changes = op->kind == WRITE_UPDATE ? op->jop.changes : NULL;
-	w->nchanges = op->kind == WRITE_UPDATE ? op->jop.nchanges : 0;
+	/* an update's changes, and an opt-out's (a provider may carry both in
+	 * one request); not a create's, when its opt-out follows it */
+	if (op->kind == WRITE_UPDATE || (op->kind == WRITE_OPT_OUT && op->jop.kind == WRITE_OPT_OUT)) {
+		w->changes = op->jop.changes;
+		w->nchanges = op->jop.nchanges;
+	}
 	r->ops[r->n++] = op;
 	return jstate(ps, op);
 }
