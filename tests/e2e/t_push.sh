@@ -5,34 +5,7 @@
 # altum's rate limit (no 429 when known, near full use of it).
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
-EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
-EMU=${EMU:-$TOP/build/contactsync-emulator}
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-start() { # NAME ARGS...: starts an emulator, sets U to its base URL
-	name=$1
-	shift
-	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
-	PIDS="$PIDS $!"
-	i=0
-	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out"; do sleep 0.05; i=$((i + 1)); done
-	U=http://$(sed -n 's/^listening on //p' "$name.out")
-}
-
-load() { # URL FILE
-	curl -s -f -X POST --data-binary @"$2" "$1/_emulator/contacts" >/dev/null
-}
-
-profile() { # NAME PROVIDER URL EXTRA-LINES
-	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n' "$1" "$2" "$3" "$4" >>cs.ini
-}
+. "${CONTACTSYNC_TOP:-.}/tests/e2e/emu.sh"
 
 export SB_ID=kid SB_SECRET=sbsecret AL_KEY=alkey AT_KEY=atkey
 : >cs.ini

@@ -1,0 +1,30 @@
+# Emulator helpers for the e2e tests that talk to providers (sourced after
+# lib.sh): start NAME ARGS… sets U, load URL FILE, profile NAME PROVIDER URL EXTRA.
+EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
+EMU=${EMU:-$TOP/build/contactsync-emulator}
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+start() { # NAME ARGS...: starts an emulator, sets U to its base URL
+	name=$1
+	shift
+	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
+	PIDS="$PIDS $!"
+	i=0
+	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out"; do sleep 0.05; i=$((i + 1)); done
+	U=http://$(sed -n 's/^listening on //p' "$name.out")
+}
+
+load() { # URL FILE
+	curl -s -f -X POST --data-binary @"$2" "$1/_emulator/contacts" >/dev/null
+}
+
+profile() { # NAME PROVIDER URL EXTRA-LINES
+	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n' "$1" "$2" "$3" "$4" >>cs.ini
+}
