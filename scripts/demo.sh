@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make demo`: imports samples/contacts.csv into a scratch store, exports
-# it again, then syncs it twice to a local Sendblue emulator (the second run
+# it again, then syncs it and samples/contacts.xlsx twice to a local Sendblue emulator (the second run
 # sends nothing) and once to a local AltumCode emulator.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,18 +62,18 @@ echo
 echo "== contactsync diff demo --format csv (first 8 lines)"
 "$bin" --store "$store" --config "$work/demo.ini" diff demo --format csv 2>/dev/null | head -n 8
 echo
-echo "== contactsync sync demo samples/contacts.csv   (import + pull + push, as cron runs it)"
+echo "== contactsync sync demo samples/contacts.csv samples/contacts.xlsx   (import + pull + push, as cron runs it)"
 rc=0
 DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret \
 	"$bin" --store "$store" --config "$work/demo.ini" sync demo --region GB \
-	--results "$work/results-1" "$top/samples/contacts.csv" || rc=$?
+	--results "$work/results-1" "$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"	# 1: the sample's rejected rows
 echo
 echo "== the same sync again: nothing left to send"
 rc=0
 DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret \
 	"$bin" --store "$store" --config "$work/demo.ini" sync demo --region GB \
-	--results "$work/results-2" "$top/samples/contacts.csv" || rc=$?
+	--results "$work/results-2" "$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"
 echo
 echo "== what the first run did ($work/results-1/success.csv, first 6 lines)"
@@ -96,8 +96,8 @@ rate = 100/s
 region = GB
 INI
 echo
-echo "== contactsync sync demo-altum samples/contacts.csv   (a local AltumCode emulator at $aurl)"
+echo "== contactsync sync demo-altum samples/contacts.csv samples/contacts.xlsx   (a local AltumCode emulator at $aurl)"
 rc=0
 DEMO_ALTUM_KEY=demo-key "$bin" --store "$store" --config "$work/demo.ini" sync demo-altum \
-	--region GB --results "$work/results-altum" "$top/samples/contacts.csv" || rc=$?
+	--region GB --results "$work/results-altum" "$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"

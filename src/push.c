@@ -1112,13 +1112,26 @@ struct start {
 	uint64_t unsettled_creates;	/* journal: creates that may have happened */
 };
 
+/* Copies the desired set's source file names (results name a contact's
+ * source by them). */
+static enum err keep_file_names(struct push *ps, const char *const *names, size_t n,
+				struct errinfo *info)
+{
+	if (!(ps->files = calloc(n, sizeof(*ps->files))))
+		return err_set(info, ERR_NOMEM, "out of memory");
+	for (ps->nfiles = 0; ps->nfiles < n; ps->nfiles++)
+		if (!(ps->files[ps->nfiles] = strdup(names[ps->nfiles])))
+			return err_set(info, ERR_NOMEM, "out of memory");
+	return ERR_OK;
+}
+
 static enum err read_start(struct push *ps, struct start *s, struct errinfo *info)
 {
 	struct store_read *rd;
 	struct store_cursor *cur = NULL;
 	const char **names;
 	const void *k, *v;
-	size_t kl, vl, n, i;
+	size_t kl, vl, n;
 	enum err e;
 
 	memset(s, 0, sizeof(*s));
@@ -1134,15 +1147,11 @@ static enum err read_start(struct push *ps, struct start *s, struct errinfo *inf
 	e = store_count(rd, ps->remote_ds, &s->remote_count, info);
 	if (!e)
 		e = store_count(rd, "desired", &s->desired_count, info);
-	if (!e)
+	/* the source file names, once (a relisted start reads them again) */
+	if (!e && !ps->files) {
 		e = store_files(rd, "desired", &names, &n, info);
-	for (i = 0; ps->files == NULL && !e && i < n; i++) {
-		if (!i && !(ps->files = calloc(n, sizeof(*ps->files))))
-			e = err_set(info, ERR_NOMEM, "out of memory");
-		if (!e && !(ps->files[i] = strdup(names[i])))
-			e = err_set(info, ERR_NOMEM, "out of memory");
-		if (!e)
-			ps->nfiles = i + 1;
+		if (!e && n)
+			e = keep_file_names(ps, names, n, info);
 	}
 	/* creates left in flight by a run that stopped, against this snapshot */
 	if (!e && s->journal_snap == s->snap_id)

@@ -161,4 +161,12 @@ check_rc "a concurrent sync exits 5" 5 cs --config cs.ini sync slow list.csv
 check_grep "naming the running one's pid" "is locked by pid $bg" err.txt
 wait "$bg"
 check_grep "the first one went on" "pulled 0 contacts from 'slow'" bg.out
+# --- results name each contact's source file -------------------------------
+start two --dialect sendblue --key-id kid --secret sbsecret
+profile two "$U"
+check_rc "sync of a CSV and a workbook (the sample rejects rows)" 1 \
+	cs --config cs.ini sync --region GB --results two-res two "$TOP/samples/contacts.csv" "$TOP/samples/contacts.xlsx"
+check_grep "a CSV row named by its file and row" '^create,+33612345678,[0-9]*,[^,]*/samples/contacts\.csv,8,1,$' two-res/success.csv
+check_grep "a workbook row named by its file and row" '^create,+447712345461,[0-9]*,[^,]*/samples/contacts\.xlsx,2,1,$' two-res/success.csv
+check_rc "no contact without its source file" 1 grep -q '^[a-z-]*,+[0-9]*,[0-9]*,,' two-res/success.csv
 finish
