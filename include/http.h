@@ -174,11 +174,21 @@ struct http_stats {
 	unsigned long responses_5xx;
 	unsigned long status_429;
 	unsigned long transport_errors;	/* no (complete) response */
-	long long wait_ms;		/* idle time spent waiting to send */
+	long long wait_ms;		/* idle, waiting for the rate limit (429s included) */
+	long long backoff_ms;		/* idle, waiting to retry after another failure */
 	unsigned long long bytes_in;	/* response body bytes */
 };
 
 struct http_stats http_stats(const struct http_client *client);
+
+/*
+ * The rate limiter's tokens left now (0 without a limit), and resuming
+ * from what an earlier client of the same account left (ratelimit_resume):
+ * how one run hands its limiter's state to the next.
+ */
+int http_rate_limited(const struct http_client *client);
+double http_rate_tokens(struct http_client *client);
+void http_rate_resume(struct http_client *client, double tokens, long long age_ms);
 
 /* The client's redaction, for callers that build messages of their own. */
 void http_client_redact(const struct http_client *client, const char *in,

@@ -77,9 +77,6 @@ struct provider_session {
 	   created when missing) by `prepare` when the profile's optout_action
 	   is suppress_book; "" otherwise */
 	char suppress_book_id[64];
-	/* what the last `lookup` result borrows from (freed by the next
-	   lookup and by provider_session_close) */
-	json_t *lookup_root;
 };
 
 /*
@@ -190,13 +187,20 @@ struct provider {
 
 	/*
 	 * One contact by number, to reconcile a create that may have happened
-	 * (sendblue GET by phone); NULL where only a listing can tell. out->c
-	 * must be contact_init'ed by the caller (who frees it); its strings
-	 * borrow from the session until the next lookup or the session's
-	 * close. *found is 0 for a 404.
+	 * (sendblue GET by phone); NULL where only a listing can tell. Built
+	 * and judged like a write, so an engine sends many at once.
+	 * build_lookup: req's path points into path (the caller's).
+	 * judge_lookup: ERR_OK with *found 0 for a 404, else 1 and out filled
+	 * (out->c contact_init'ed by the caller; its strings borrow from
+	 * *root, which the caller json_decref's); an error with info
+	 * otherwise, ERR_REMOTE with a 2xx status being an answer cut short
+	 * that is worth asking again.
 	 */
-	enum err (*lookup)(struct provider_session *s, const char *e164,
-			   struct remote_contact *out, int *found, struct errinfo *info);
+	enum err (*build_lookup)(const struct provider_session *s, const char *e164,
+				 struct http_request *req, struct buf *path, struct errinfo *info);
+	enum err (*judge_lookup)(const struct provider_session *s, const struct http_response *r,
+				 struct remote_contact *out, int *found, json_t **root,
+				 struct errinfo *info);
 };
 
 /*

@@ -84,7 +84,9 @@ struct push_summary {
 	struct diff_stats plan;		/* what diff saw */
 	uint64_t optouts_skipped;	/* opt-outs the provider cannot record */
 	unsigned long requests, retries, status_429;
-	long long wait_ms, wall_ms;
+	long long wait_ms;		/* idle for the rate limit */
+	long long backoff_ms;		/* idle before retries of other failures */
+	long long wall_ms;
 	const char *stopped_by;		/* NULL, or why the run stopped early */
 };
 

@@ -10,6 +10,10 @@
  * - Never more than `burst` requests at once, never more than the configured
  *   rate on average: the current rate only goes down from it (on a 429) and
  *   back up to it (on successes), never above.
+ * - The bucket refills to the burst less a reserve (50 ms of the rate, at
+ *   least one token, at most half the burst) that absorbs requests reaching
+ *   the server closer together than they left; only a fixed window that the
+ *   server says has ended (X-RateLimit-Remaining) is used whole.
  * - A pause (a 429's Retry-After, or X-RateLimit-Remaining reaching 0) blocks
  *   every acquisition until it ends; pauses only ever extend, never shorten.
  * - The rate is halved at most once per throttling episode: a 429 for a
@@ -43,6 +47,7 @@ struct ratelimit {
 	double base;		/* configured rate, tokens per ms; 0 = unlimited */
 	double rate;		/* current rate, tokens per ms, <= base */
 	double burst;
+	double cap;		/* what the bucket refills to: burst less a reserve */
 	double tokens;
 	long long period_ms;	/* the spec's window: the wait when a reset is unknown */
 	long long last_ms;	/* tokens were last refilled up to here */
@@ -77,6 +82,18 @@ void ratelimit_succeeded(struct ratelimit *rl, long long now_ms);
  */
 void ratelimit_remaining(struct ratelimit *rl, long long now_ms,
 			 long remaining, long long reset_ms);
+
+/* The tokens left at now_ms (0 when unlimited: nothing to carry over). */
+double ratelimit_tokens(struct ratelimit *rl, long long now_ms);
+
+/*
+ * Starts from `tokens` that an earlier client of the same account had left
+ * age_ms ago (plus what the rate has given back since) rather than from a
+ * full burst: the server has not forgotten what that client spent. Only
+ * ever lowers the tokens.
+ */
+void ratelimit_resume(struct ratelimit *rl, long long now_ms, double tokens,
+		      long long age_ms);
 
 /* The current rate in requests per second (0 = unlimited). */
 double ratelimit_rate(const struct ratelimit *rl);

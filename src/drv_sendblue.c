@@ -503,61 +503,45 @@ static void sendblue_judge_write(const struct provider_session *s, const struct 
 		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
 }
 
-static enum err sendblue_lookup(struct provider_session *s, const char *e164,
-				struct remote_contact *out, int *found, struct errinfo *info)
+static enum err sendblue_build_lookup(const struct provider_session *s, const char *e164,
+					struct http_request *req, struct buf *path,
+					struct errinfo *info)
 {
-	struct http_request req;
-	struct http_response r;
-	struct buf path;
-	json_t *root = NULL, *c;
-	int tries;
+	(void)s;
+	buf_reset(path);
+	memset(req, 0, sizeof(*req));
+	if (phone_path(e164, path))
+		return err_set(info, ERR_NOMEM, "out of memory");
+	req->path = buf_str(path);
+	req->max_attempts = PROVIDER_READ_ATTEMPTS;
+	return ERR_OK;
+}
+
+static enum err sendblue_judge_lookup(const struct provider_session *s,
+				      const struct http_response *r, struct remote_contact *out,
+				      int *found, json_t **root, struct errinfo *info)
+{
 	enum err e;
+	json_t *c;
 
 	*found = 0;
-	json_decref(s->lookup_root);
-	s->lookup_root = NULL;
-	buf_init(&path, 4096);
-	e = phone_path(e164, &path);
-	memset(&req, 0, sizeof(req));
-	req.path = buf_str(&path);
-	req.max_attempts = PROVIDER_READ_ATTEMPTS;
-	for (tries = 0; !e && tries < PROVIDER_READ_TRIES; tries++) {
-		e = http_do(s->http, &req, &r, info);
-		if (!e && r.status == 404) {
-			http_response_free(&r);
-			buf_free(&path);
-			return ERR_OK;
-		}
-		if (!e)
-			e = provider_check(s, "looking up a contact", &r, info);
-		if (!e)
-			e = provider_json(s, "looking up a contact", &r, &root, info);
-		http_response_free(&r);
-		if (e != ERR_REMOTE || r.status < 200 || r.status >= 300)
-			break;
-		e = ERR_OK;	/* a 2xx that is not JSON: cut short, ask again */
-	}
-	buf_free(&path);
-	if (!e && !root)
-		e = err_set(info, ERR_REMOTE, "profile '%s': looking up a contact: no valid answer",
-			    s->profile->name);
+	*root = NULL;
+	if (!r->err && r->status == 404)
+		return ERR_OK;
+	e = provider_check(s, "looking up a contact", r, info);
+	if (!e)
+		e = provider_json(s, "looking up a contact", r, root, info);
 	if (e)
 		return e;
-	c = json_object_get(root, "contact");
+	c = json_object_get(*root, "contact");
 	if (!json_is_object(c))
-		c = root;	/* tolerate the contact itself */
-	if (!json_is_object(c) || !provider_json_str(c, "phone", "phone_number").len) {
-		json_decref(root);
+		c = *root;	/* tolerate the contact itself */
+	if (!json_is_object(c) || !provider_json_str(c, "phone", "phone_number").len)
 		return err_set(info, ERR_REMOTE, "profile '%s': looking up a contact: no contact in the answer",
 			       s->profile->name);
-	}
-	s->lookup_root = root;
 	e = sendblue_fill(out, c, info);
-	if (!e) {
-		memcpy(out->c.phone, e164, strnlen(e164, sizeof(out->c.phone) - 1));
-		out->c.phone[strnlen(e164, sizeof(out->c.phone) - 1)] = '\0';
+	if (!e)
 		*found = 1;
-	}
 	return e;
 }
 
@@ -577,5 +561,6 @@ const struct provider provider_sendblue = {
 	.judge_write = sendblue_judge_write,
 	.build_bulk = sendblue_build_bulk,
 	.judge_bulk = sendblue_judge_bulk,
-	.lookup = sendblue_lookup,
+	.build_lookup = sendblue_build_lookup,
+	.judge_lookup = sendblue_judge_lookup,
 };

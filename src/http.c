@@ -1305,6 +1305,13 @@ static int collect_done(struct http_client *c)
 	return n;
 }
 
+/* An idle wait is the rate limit's when the limiter holds a request back,
+ * or when the next retry answers a 429; otherwise it is a retry's backoff. */
+static int is_rate_wait(int limited, const struct job *backoff)
+{
+	return limited || !backoff || backoff->resp.status == 429;
+}
+
 /* Tells the caller about a long idle wait, once per wait. */
 static void note_wait(struct http_client *c, long long now, long long wait,
 		      int limited, const struct job *backoff)
@@ -1312,8 +1319,7 @@ static void note_wait(struct http_client *c, long long now, long long wait,
 	if (!c->notify || wait < c->notify_ms || now + wait <= c->notified_until)
 		return;
 	c->notified_until = now + wait;
-	/* A retry after a 429 is the rate limit too, whatever its timer. */
-	if (limited || !backoff || backoff->resp.status == 429)
+	if (is_rate_wait(limited, backoff))
 		notify(c, HTTP_NOTICE_WAIT, (long)wait,
 		       "waiting %.1f s for the rate limit", (double)wait / 1000.0);
 	else
@@ -1368,8 +1374,10 @@ static enum err run_loop(struct http_client *c, struct errinfo *info)
 		mc = curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 		if (mc != CURLM_OK)
 			break;
-		if (!c->nactive)
+		if (!c->nactive && is_rate_wait(limited, backoff))
 			c->stats.wait_ms += now_ms() - now;
+		else if (!c->nactive)
+			c->stats.backoff_ms += now_ms() - now;
 	}
 	fail_all(c, mc == CURLM_OUT_OF_MEMORY ? ERR_NOMEM : ERR_INTERNAL,
 		 curl_multi_strerror(mc));
@@ -1477,4 +1485,19 @@ const char *http_response_header(const struct http_response *resp,
 struct http_stats http_stats(const struct http_client *c)
 {
 	return c->stats;
+}
+
+int http_rate_limited(const struct http_client *c)
+{
+	return ratelimit_rate(&c->rl) > 0;
+}
+
+double http_rate_tokens(struct http_client *c)
+{
+	return ratelimit_tokens(&c->rl, now_ms());
+}
+
+void http_rate_resume(struct http_client *c, double tokens, long long age_ms)
+{
+	ratelimit_resume(&c->rl, now_ms(), tokens, age_ms);
 }

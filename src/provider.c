@@ -151,8 +151,6 @@ void provider_session_close(struct provider_session *s)
 {
 	http_free(s->http);
 	s->http = NULL;
-	json_decref(s->lookup_root);
-	s->lookup_root = NULL;
 }
 
 /* The server's own words, from the envelopes the three dialects use. */

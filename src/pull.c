@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "phone.h"
+#include "ratestate.h"
 #include "snapshot.h"
 #include "sorter.h"
 #include "text.h"
@@ -275,6 +276,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	config_secrets_free(&sec);
 	if (e)
 		return e;
+	ratestate_resume(pl->st, &s);
 	s.deep = pl->o->deep;
 	s.desired = desired_lookup;
 	s.desired_ctx = pl;
@@ -288,6 +290,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	if (!e)
 		e = write_snapshot(pl, info);
 	*st = http_stats(s.http);
+	ratestate_save(pl->st, &s);
 	provider_session_close(&s);
 	return e;
 }

@@ -12,6 +12,7 @@
 #include "journal.h"
 #include "log.h"
 #include "pull.h"
+#include "ratestate.h"
 #include "results.h"
 #include "snapshot.h"
 #include "sorter.h"
@@ -81,6 +82,8 @@ static long long now_ms(void)
  * record, decoded, and its journal state. Lives from the moment it is read
  * from the plan until it is settled (done, failed, skipped) or the run ends.
  */
+struct lookup;
+
 struct op {
 	struct op *next;
 	char key[SORTER_KEY_MAX + 1];
@@ -96,6 +99,7 @@ struct op {
 	unsigned run_attempts;		/* requests sent for it in this run */
 	unsigned batch_cap;		/* bulk: at most this many with it (bisection) */
 	int before_written;
+	struct lookup *lookup;		/* its lookup's state, once one was sent */
 };
 
 struct queue {
@@ -150,6 +154,7 @@ static void op_free(struct op *op)
 	contact_free(&op->desired);
 	contact_free(&op->remote.c);
 	free(op->rec);
+	free(op->lookup);
 	free(op);
 }
 
@@ -204,9 +209,11 @@ struct push {
 	struct queue ready[WRITE_OPT_OUT + 1];	/* by the kind to send */
 	struct queue retry;		/* for the next round */
 	struct queue verify;		/* creates that may have happened */
+	struct queue lookups;		/* of those, to be looked up now */
 	unsigned outstanding;		/* requests in flight */
 	unsigned concurrency, batch;
 	long long deadline;		/* ms on the monotonic clock; 0 none */
+	long long round_pause_ms;	/* spent between retry rounds */
 
 	struct jentry *jq;
 	size_t njq, jcap;
@@ -718,6 +725,23 @@ static size_t pump(struct push *ps)
 	return n;
 }
 
+/* The status line on a terminal (log_progress draws it at most once a
+ * second): operations settled of those planned, failures, requests. */
+static void progress(struct push *ps)
+{
+	uint64_t planned = 0, settled = 0, failed = 0;
+	int k;
+
+	for (k = 0; k < PLAN__COUNT; k++) {
+		planned += ps->planned[k];
+		settled += ps->settled[k];
+		failed += ps->sum->ops[k][PUSH_FAILED];
+	}
+	log_progress("pushing to '%s': %llu of %llu operations settled, %llu failed, %lu requests",
+		     ps->prof.name, (unsigned long long)settled, (unsigned long long)planned,
+		     (unsigned long long)failed, http_stats(ps->s.http).requests);
+}
+
 static void on_response(void *udata, struct http_response *resp)
 {
 	struct req *r = udata;
@@ -726,6 +750,7 @@ static void on_response(void *udata, struct http_response *resp)
 	ps->outstanding--;
 	settle(ps, r, resp);
 	req_free(r);
+	progress(ps);
 	pump(ps);
 }
 
@@ -864,50 +889,123 @@ static void settle(struct push *ps, struct req *r, const struct http_response *r
 
 /*
  * Creates that may have reached the server: a lookup tells (sendblue).
- * Returns 1 when the provider has no lookup and only a fresh listing can
- * tell (the caller lists and plans again).
+ * Lookups go out like writes, up to twice the concurrency at a time; an
+ * answer cut short is asked again (PROVIDER_READ_TRIES in all); any other
+ * failure stops the run and leaves the create to verify in the journal.
  */
+struct lookup {
+	struct push *ps;
+	struct op *op;
+	unsigned tries;
+};
+
+static void on_lookup(void *udata, struct http_response *resp);
+
+static void lookup_pump(struct push *ps)
+{
+	struct errinfo info = { ERR_OK, "" };
+	struct http_request hr;
+	struct lookup *l;
+	struct op *op;
+
+	while (!ps->stopping && ps->outstanding < 2 * ps->concurrency && (op = q_pop(&ps->lookups))) {
+		enum err e = ERR_NOMEM;
+
+		l = op->lookup;
+		if (!l && (l = calloc(1, sizeof(*l)))) {
+			l->ps = ps;
+			l->op = op;
+			op->lookup = l;
+		}
+		if (l)
+			e = ps->drv->build_lookup(&ps->s, op->key, &hr, &ps->path, &info);
+		if (!e)
+			e = http_submit(ps->s.http, &hr, on_lookup, l, &info);
+		if (e) {
+			q_push(&ps->verify, op);
+			stop(ps, e, &info);
+			break;
+		}
+		l->tries++;
+		ps->outstanding++;
+	}
+}
+
+static void looked_up(struct push *ps, struct op *op, const struct remote_contact *rc,
+		      int found)
+{
+	if (!found) {
+		op->st.state = JOURNAL_PLANNED;
+		q_push(&ps->retry, op);
+		return;
+	}
+	ps->sum->reconciled++;
+	if (op->jop.flags & JOURNAL_FOLLOW_OPTOUT && rc->c.opted_out != TRI_TRUE) {
+		op->kind = WRITE_OPT_OUT;
+		op->st.step = 1;
+		q_push(&ps->retry, op);
+		return;
+	}
+	done(ps, op, "found at the provider (created before)");
+}
+
+static void on_lookup(void *udata, struct http_response *resp)
+{
+	struct lookup *l = udata;
+	struct push *ps = l->ps;
+	struct op *op = l->op;
+	struct errinfo info = { ERR_OK, "" };
+	struct remote_contact rc;
+	json_t *root = NULL;
+	int found = 0;
+	enum err e;
+
+	ps->outstanding--;
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	e = ps->drv->judge_lookup(&ps->s, resp, &rc, &found, &root, &info);
+	if (e == ERR_REMOTE && resp->status >= 200 && resp->status < 300 &&
+	    l->tries < PROVIDER_READ_TRIES && !ps->stopping) {
+		q_push(&ps->lookups, op);	/* cut short: ask again */
+		goto out;
+	}
+	op->lookup = NULL;
+	free(l);
+	if (!e) {
+		looked_up(ps, op, &rc, found);
+	} else {
+		/* unknown: stays to verify in the journal, for the next run */
+		q_push(&ps->verify, op);
+		stop(ps, e, &info);
+	}
+out:
+	json_decref(root);
+	contact_free(&rc.c);
+	progress(ps);
+	lookup_pump(ps);
+}
+
+/* Returns 1 when the provider has no lookup and only a fresh listing can
+ * tell (the caller lists and plans again). */
 static int reconcile(struct push *ps)
 {
+	struct errinfo info = { ERR_OK, "" };
 	struct op *op;
-	struct queue left = { 0 };
-	struct remote_contact rc;
+	enum err e;
 
 	if (!ps->verify.n)
 		return 0;
-	if (!ps->drv->lookup || ps->o->dry_run)
+	if (!ps->drv->build_lookup || ps->o->dry_run)
 		return !ps->o->dry_run;
-	memset(&rc, 0, sizeof(rc));
-	contact_init(&rc.c);
-	while ((op = q_pop(&ps->verify))) {
-		struct errinfo info = { ERR_OK, "" };
-		int found = 0;
-		enum err e = ps->stopping ? ps->stop_err
-					  : ps->drv->lookup(&ps->s, op->key, &rc, &found, &info);
-
-		if (e) {
-			/* unknown: stays to verify in the journal, for the next run */
-			q_push(&left, op);
-			if (!ps->stopping)
-				stop(ps, e, &info);
-			continue;
-		}
-		if (!found) {
-			op->st.state = JOURNAL_PLANNED;
-			q_push(&ps->retry, op);
-			continue;
-		}
-		ps->sum->reconciled++;
-		if (op->jop.flags & JOURNAL_FOLLOW_OPTOUT && rc.c.opted_out != TRI_TRUE) {
-			op->kind = WRITE_OPT_OUT;
-			op->st.step = 1;
-			q_push(&ps->retry, op);
-			continue;
-		}
-		done(ps, op, "found at the provider (created before)");
-	}
-	contact_free(&rc.c);
-	ps->verify = left;
+	ps->lookups = ps->verify;
+	memset(&ps->verify, 0, sizeof(ps->verify));
+	lookup_pump(ps);
+	e = http_run(ps->s.http, &info);
+	if (e)
+		stop(ps, e, &info);
+	/* not asked (the run stopped): still to verify */
+	while ((op = q_pop(&ps->lookups)))
+		q_push(&ps->verify, op);
 	return 0;
 }
 
@@ -969,6 +1067,7 @@ static int run_phase(struct push *ps, int phase)
 			if (ps->deadline && now_ms() + pause >= ps->deadline)
 				pause = ps->deadline > now_ms() ? ps->deadline - now_ms() : 0;
 			sleep_ms(pause);
+			ps->round_pause_ms += pause;
 			while ((op = q_pop(&ps->retry)))
 				q_push(&ps->ready[op->kind], op);
 		}
@@ -1319,7 +1418,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	if (!s.has_desired)
 		return err_set(info, ERR_USAGE,
 			       "no desired set yet: run 'contactsync import FILE' first");
-	if (s.unsettled_creates && !ps->drv->lookup && !ps->o->dry_run) {
+	if (s.unsettled_creates && !ps->drv->build_lookup && !ps->o->dry_run) {
 		log_info("profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
 			 ps->prof.name, s.unsettled_creates);
 		*relist = 1;
@@ -1355,6 +1454,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 		if (e)
 			return e;
 		ps->session_open = 1;
+		ratestate_resume(ps->st, &ps->s);
 	}
 	if (ps->drv->prepare) {	/* reads what requests need (atom's book) */
 		e = ps->drv->prepare(&ps->s, info);
@@ -1439,9 +1539,14 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 
 			po.warn = log_warn_hook;
 			po.info = log_info_hook;
+			/* the listing's session and ours share the account's limit */
+			if (ps.session_open)
+				ratestate_save(st, &ps.s);
 			e = pull_profile(st, p, drv, &po, &pst, info);
 			if (e)
 				break;
+			if (ps.session_open)
+				ratestate_resume(st, &ps.s);
 			opts.snapshot_fresh = 1;
 		}
 		/* every operation is planned again from the fresh listing, so
@@ -1453,6 +1558,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		q_free(&ps.retry);
 		q_free(&ps.verify);
 	}
+	log_progress_end();
 	if (!e && ps.stopping) {
 		e = ps.stop_err;
 		if (info)
@@ -1465,6 +1571,8 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		sum->retries = hs.retries;
 		sum->status_429 = hs.status_429;
 		sum->wait_ms = hs.wait_ms;
+		sum->backoff_ms = hs.backoff_ms + ps.round_pause_ms;
+		ratestate_save(st, &ps.s);
 		provider_session_close(&ps.s);
 	}
 	ce = results_close(ps.res, e ? NULL : info);
@@ -1531,6 +1639,7 @@ static void summary_json(FILE *fp, const struct push_summary *s)
 	json_object_set_new(o, "retries", json_integer((json_int_t)s->retries));
 	json_object_set_new(o, "status_429", json_integer((json_int_t)s->status_429));
 	json_object_set_new(o, "rate_wait_s", json_real((double)s->wait_ms / 1000.0));
+	json_object_set_new(o, "retry_wait_s", json_real((double)s->backoff_ms / 1000.0));
 	json_object_set_new(o, "wall_s", json_real((double)s->wall_ms / 1000.0));
 	json_object_set_new(o, "stopped_by", s->stopped_by ? json_string(s->stopped_by) : json_null());
 	json_object_set_new(o, "results", s->results_dir[0] ? json_string(s->results_dir) : json_null());
@@ -1580,9 +1689,10 @@ void push_summary_print(FILE *fp, const struct push_summary *s, int json)
 	if (s->plan.not_created_opted_out + s->plan.removed_opted_out)
 		fprintf(fp, "  opted out and not at the provider, not created: %llu\n",
 			(unsigned long long)(s->plan.not_created_opted_out + s->plan.removed_opted_out));
-	fprintf(fp, "  requests %lu, retries %lu, 429 answers %lu, rate-limit wait %.1f s, wall time %.1f s\n",
+	fprintf(fp, "  requests %lu, retries %lu, 429 answers %lu, rate-limit wait %.1f s, "
+		"retry wait %.1f s, wall time %.1f s\n",
 		s->requests, s->retries, s->status_429, (double)s->wait_ms / 1000.0,
-		(double)s->wall_ms / 1000.0);
+		(double)s->backoff_ms / 1000.0, (double)s->wall_ms / 1000.0);
 	if (s->stopped_by)
 		fprintf(fp, "  stopped early: %s\n", s->stopped_by);
 	if (s->results_dir[0])

@@ -14,6 +14,11 @@
 #define MIN_FRACTION (1.0 / 64)
 /* Additive increase per success, as a fraction of the configured rate. */
 #define STEP_FRACTION (1.0 / 10)
+/* The bucket keeps this much of the rate in reserve (at least one token):
+ * requests reach the server's counter unevenly (the first ones open their
+ * connections, later ones reuse them), so a client that spends its last
+ * token whenever it may is a little ahead of the server's bucket. */
+#define RESERVE_MS 50.0
 
 static int parse_uint(const char **p, unsigned long *out)
 {
@@ -96,7 +101,12 @@ void ratelimit_init(struct ratelimit *rl, const struct ratelimit_spec *spec,
 	rl->base = spec->count / (double)spec->period_ms;
 	rl->rate = rl->base;
 	rl->burst = spec->burst >= 1 ? spec->burst : 1;
-	rl->tokens = rl->burst;
+	rl->cap = rl->burst - fmax(1.0, rl->base * RESERVE_MS);
+	if (rl->cap < rl->burst / 2)
+		rl->cap = rl->burst / 2;
+	if (rl->cap < 1)
+		rl->cap = 1;
+	rl->tokens = rl->cap;
 	rl->period_ms = spec->period_ms;
 }
 
@@ -106,9 +116,12 @@ static void refill(struct ratelimit *rl, long long now_ms)
 {
 	if (now_ms <= rl->last_ms)
 		return;
-	rl->tokens += (double)(now_ms - rl->last_ms) * rl->rate;
-	if (rl->tokens > rl->burst)
-		rl->tokens = rl->burst;
+	/* up to the cap; a window's whole allowance granted above it stays */
+	if (rl->tokens < rl->cap) {
+		rl->tokens += (double)(now_ms - rl->last_ms) * rl->rate;
+		if (rl->tokens > rl->cap)
+			rl->tokens = rl->cap;
+	}
 	rl->last_ms = now_ms;
 }
 
@@ -180,6 +193,27 @@ void ratelimit_remaining(struct ratelimit *rl, long long now_ms,
 	 * which a bucket refilling from 1 would waste (half the rate, with
 	 * altum's 60 per 60 s window) */
 	pause_until(rl, now_ms + reset_ms, rl->burst);
+}
+
+double ratelimit_tokens(struct ratelimit *rl, long long now_ms)
+{
+	if (rl->base <= 0)
+		return 0;
+	refill(rl, now_ms);
+	return rl->tokens;
+}
+
+void ratelimit_resume(struct ratelimit *rl, long long now_ms, double tokens,
+		      long long age_ms)
+{
+	double t;
+
+	if (rl->base <= 0 || age_ms < 0 || tokens < 0)
+		return;
+	refill(rl, now_ms);
+	t = tokens + (double)age_ms * rl->base;
+	if (t < rl->tokens)
+		rl->tokens = t;
 }
 
 double ratelimit_rate(const struct ratelimit *rl)

@@ -357,4 +357,24 @@ s = json.loads(open("out.txt").read().strip().splitlines()[-1])
 print("# altum at 20/2s: %d requests in %.1f s, %.2f/s after the first burst (limit 10/s)" %
       (s["requests"], s["wall_s"], (s["requests"] - 20) / s["wall_s"]))' 
 
+# --- a push right after a listing: the account's limit is shared ------------
+# The listing spends part of the burst; the push that follows must not
+# believe it has the whole burst again (the store carries the limiter over).
+start sbr --dialect sendblue --key-id kid --secret sbsecret --rate 10/s
+profile sbr sendblue "$U" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET
+rate = 10/s'
+SBR=$U
+"$PY" -c '
+import json
+print(json.dumps([{"phone": "+4477009%05d" % i} for i in range(6000)]))' >sbr.json
+load "$SBR" sbr.json
+printf 'phone\n' >sbr.csv
+awk 'BEGIN { for (i = 0; i < 30; i++) printf "+44771100%04d\n", i }' >>sbr.csv
+cs import sbr.csv >/dev/null
+check_rc "a listing of several pages at 10/s" 0 cs --config cs.ini pull sbr
+check_rc "then 30 single creates at once" 0 cs --config cs.ini push sbr --batch-size 1
+check_eq "no 429 provoked by the listing's spent burst" 0 "$(curl -s "$SBR/_emulator/stats" | "$PY" -c 'import json,sys; print(sum(v.get("429", 0) for v in json.load(sys.stdin)["endpoints"].values()))')"
+check_eq "the listing took several requests" yes "$(curl -s "$SBR/_emulator/stats" | "$PY" -c 'import json,sys; print("yes" if json.load(sys.stdin)["endpoints"]["GET /api/v2/contacts"]["total"] >= 6 else "no")')"
+
 finish

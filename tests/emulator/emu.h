@@ -247,7 +247,7 @@ bool emu_limiter_bucket(struct limiter *l, int64_t now, int64_t *retry_ms);
 
 struct stat_row {
 	char *pattern;
-	char code[8];
+	char code[16];		/* "200", "stall", "truncated", ... */
 	unsigned long n;
 };
 

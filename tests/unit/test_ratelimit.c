@@ -67,8 +67,8 @@ static void test_parse(void **state)
 	}
 }
 
-/* 10/s with a burst of 10: 25 requests at t=0 go out as 10 at once, then one
- * every 100 ms, the 25th at 1.5 s. */
+/* 10/s with a burst of 10: 25 requests at t=0 go out as 9 at once (one
+ * token stays in reserve), then one every 100 ms, the 25th at 1.6 s. */
 static void test_burst_then_steady(void **state)
 {
 	struct ratelimit rl;
@@ -79,16 +79,42 @@ static void test_burst_then_steady(void **state)
 	init(&rl, "10/s", 0);
 	for (i = 0; i < 25; i++) {
 		t = acquire_at(&rl, &now);
-		if (i < 10)
+		if (i < 9)
 			assert_int_equal(t, 0);
 		else
-			assert_int_equal(t, (i - 9) * 100);
+			assert_int_equal(t, (i - 8) * 100);
 	}
 	/* Never more than burst + rate x time in any window from 0. */
-	assert_int_equal(now, 1500);
+	assert_int_equal(now, 1600);
 }
 
-/* An idle bucket refills up to the burst, not beyond. */
+/* The reserve is 50 ms of the rate, at least one token, at most half the
+ * burst: 100/s keeps 5 of 100, 1000/s,burst=20 keeps 10, a burst of 1 or 2
+ * sends one at once. */
+static void test_reserve(void **state)
+{
+	static const struct {
+		const char *spec;
+		int at_once;
+	} cases[] = {
+		{ "100/s", 95 }, { "1000/s,burst=20", 10 }, { "60/60s", 59 },
+		{ "60/60s,burst=1", 1 }, { "5/s,burst=2", 1 }, { "20/2s", 19 },
+	};
+	struct ratelimit rl;
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		init(&rl, cases[i].spec, 0);
+		for (n = 0; ratelimit_acquire(&rl, 0) == 0; n++)
+			;
+		if (n != cases[i].at_once)
+			fail_msg("%s: %d at once, expected %d", cases[i].spec, n, cases[i].at_once);
+	}
+}
+
+/* An idle bucket refills up to the burst less the reserve, not beyond. */
 static void test_refill_capped(void **state)
 {
 	struct ratelimit rl;
@@ -97,14 +123,43 @@ static void test_refill_capped(void **state)
 
 	(void)state;
 	init(&rl, "5/s", 0);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		assert_int_equal(ratelimit_acquire(&rl, 0), 0);
 	assert_int_equal(ratelimit_acquire(&rl, 0), 200);
 	now = 60000;	/* a minute idle */
 	for (i = 0; i < 20; i++)
 		if (ratelimit_acquire(&rl, now) == 0)
 			immediate++;
-	assert_int_equal(immediate, 5);
+	assert_int_equal(immediate, 4);
+}
+
+/* A new bucket resumes from what an earlier client left, plus what the rate
+ * gave back since; it never gains from it. */
+static void test_resume(void **state)
+{
+	struct ratelimit rl;
+	int n;
+
+	(void)state;
+	init(&rl, "10/s", 1000);
+	/* 2 tokens left 300 ms ago: 5 now */
+	ratelimit_resume(&rl, 1000, 2, 300);
+	assert_true(fabs(ratelimit_tokens(&rl, 1000) - 5.0) < 1e-9);
+	for (n = 0; ratelimit_acquire(&rl, 1000) == 0; n++)
+		;
+	assert_int_equal(n, 5);
+	/* more than this bucket has: nothing changes */
+	init(&rl, "10/s", 0);
+	ratelimit_resume(&rl, 0, 100, 0);
+	assert_true(fabs(ratelimit_tokens(&rl, 0) - 9.0) < 1e-9);
+	/* a clock that went back: ignored */
+	ratelimit_resume(&rl, 0, 0, -5000);
+	assert_true(fabs(ratelimit_tokens(&rl, 0) - 9.0) < 1e-9);
+	/* unlimited: nothing to resume */
+	init(&rl, "0", 0);
+	ratelimit_resume(&rl, 0, 0, 0);
+	assert_int_equal(ratelimit_acquire(&rl, 0), 0);
+	assert_true(ratelimit_tokens(&rl, 0) == 0);
 }
 
 static void test_explicit_burst(void **state)
@@ -148,7 +203,7 @@ static void test_throttle_halves_and_recovers(void **state)
 
 	(void)state;
 	init(&rl, "10/s", 0);
-	for (i = 0; i < 10; i++)
+	for (i = 0; i < 9; i++)
 		acquire_at(&rl, &now);
 	assert_int_equal(now, 0);
 	/* Two 429s for requests sent at t=0 arrive at t=20: one halving. */
@@ -212,13 +267,14 @@ static void test_remaining_zero(void **state)
 	assert_int_equal(ratelimit_acquire(&rl, 10), 0);
 	ratelimit_remaining(&rl, 10, 0, 2000);
 	assert_int_equal(ratelimit_acquire(&rl, 10), 2000);
-	now = 2010;
-	assert_int_equal(acquire_at(&rl, &now), 2010);
-	/* The window is over: the next one's whole allowance may go at once
-	 * (60 in all, 59 after the one above), and no more. */
+	now = 2015;
+	assert_int_equal(acquire_at(&rl, &now), 2015);
+	/* The window is over: the next one's whole allowance may go (60 in
+	 * all, 59 after the one above; the reserve is not taken from it), and
+	 * no more. */
 	for (int i = 0; i < 59; i++)
-		assert_int_equal(ratelimit_acquire(&rl, 2010), 0);
-	assert_int_equal(ratelimit_acquire(&rl, 2010), 1000);
+		assert_int_equal(ratelimit_acquire(&rl, 2016 + i), 0);
+	assert_int_equal(ratelimit_acquire(&rl, 2075), 941);
 	ratelimit_remaining(&rl, 3000, 0, -1);
 	assert_int_equal(ratelimit_acquire(&rl, 3000), 60000);
 	/* Remaining 0 leaves the rate alone: it is not a 429. */
@@ -230,7 +286,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_burst_then_steady),
+		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_refill_capped),
+		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_explicit_burst),
 		cmocka_unit_test(test_unlimited),
 		cmocka_unit_test(test_throttle_halves_and_recovers),
