@@ -18,7 +18,6 @@
 #include "sorter.h"
 
 #define PLAN_SORT_MEM ((size_t)32 << 20)
-#define DEFAULT_BATCH 100
 #define CHUNK 256		/* plan records read per read transaction */
 #define MAX_ROUNDS 8		/* passes over what is left to retry */
 #define MAX_ATTEMPTS 6		/* requests per operation and run */
@@ -1514,7 +1513,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	ps.concurrency = ps.prof.concurrency ? ps.prof.concurrency : drv->default_concurrency;
 	if (!ps.concurrency)
 		ps.concurrency = 1;
-	ps.batch = o->batch_size ? o->batch_size : DEFAULT_BATCH;
+	ps.batch = o->batch_size ? o->batch_size : PUSH_DEFAULT_BATCH;
 	ps.deadline = o->time_budget_ms > 0 ? t0 + o->time_budget_ms : 0;
 	journal_plan_dataset(p->name, ps.plan_ds, sizeof(ps.plan_ds));
 	push_journal_table(p->name, ps.journal, sizeof(ps.journal));

@@ -7,6 +7,9 @@
 
 #include "http.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 enum {
 	P_DRY_RUN = PUSH_CLI_ID_BASE, P_MODE, P_ON_MISSING, P_MAX_DELETE, P_MAX_DELETE_PERCENT,
 	P_FORCE, P_CONCURRENCY, P_RATE, P_BATCH_SIZE, P_TIME_BUDGET, P_MAX_SNAPSHOT_AGE,
@@ -26,7 +29,7 @@ const struct opt push_cli_options[] = {
 	{ "force", 0, NULL, "run even when a delete or shrink guard says stop", P_FORCE },
 	{ "concurrency", 0, "N", "requests in flight (default: the profile's, else the provider's)", P_CONCURRENCY },
 	{ "rate", 0, "SPEC", "request rate, e.g. 10/s, 60/60s, 100/m,burst=5 (default: the profile's)", P_RATE },
-	{ "batch-size", 0, "N", "contacts per bulk request where the provider has bulk (default 100)", P_BATCH_SIZE },
+	{ "batch-size", 0, "N", "contacts per bulk request where the provider has bulk (default " STR(PUSH_DEFAULT_BATCH) ")", P_BATCH_SIZE },
 	{ "time-budget", 0, "DURATION", "stop cleanly after DURATION (90s, 45m, 6h); exit 6, the\n"
 	  IND "next run continues", P_TIME_BUDGET },
 	{ "max-snapshot-age", 0, "DURATION", "deletes need a pull younger than this (default 1h)", P_MAX_SNAPSHOT_AGE },
