@@ -174,7 +174,7 @@ struct http_stats {
 	unsigned long responses_5xx;
 	unsigned long status_429;
 	unsigned long transport_errors;	/* no (complete) response */
-	long long wait_ms;		/* idle, waiting for the rate limit (429s included) */
+	long long wait_ms;		/* a free slot held back by the rate limit (429s included) */
 	long long backoff_ms;		/* idle, waiting to retry after another failure */
 	unsigned long long bytes_in;	/* response body bytes */
 };

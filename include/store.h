@@ -44,6 +44,28 @@
 
 #include "err.h"
 
+/* The store's fixed-width numbers (meta values, state records, journal
+ * fingerprints): 8 bytes, little-endian. store_get_u64 reads at most len
+ * bytes. */
+static inline void store_put_u64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline uint64_t store_get_u64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
 #define STORE_SCHEMA_VERSION 1
 
 #define STORE_WRITE 0x1u	/* take the writer lock */

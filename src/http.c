@@ -1374,7 +1374,9 @@ static enum err run_loop(struct http_client *c, struct errinfo *info)
 		mc = curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 		if (mc != CURLM_OK)
 			break;
-		if (!c->nactive && is_rate_wait(limited, backoff))
+		/* a free slot held back by the limiter is waiting for the
+		 * rate limit, even while other transfers run */
+		if (limited || (!c->nactive && is_rate_wait(limited, backoff)))
 			c->stats.wait_ms += now_ms() - now;
 		else if (!c->nactive)
 			c->stats.backoff_ms += now_ms() - now;

@@ -24,24 +24,6 @@ void journal_plan_dataset(const char *profile, char *out, size_t cap)
 	snprintf(out, cap, "plan:%s", profile);
 }
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 /* FNV-1a, 64 bits: enough to tell one planned operation from another. */
 static uint64_t fnv(uint64_t h, const void *data, size_t len)
 {
@@ -94,7 +76,7 @@ enum err journal_plan_encode(const struct plan_entry *e, enum write_kind kind,
 	head[1] = (unsigned char)e->op;
 	head[2] = (unsigned char)kind;
 	head[3] = (unsigned char)flags;
-	put_u64(head + 4, fingerprint(e, kind, flags));
+	store_put_u64(head + 4, fingerprint(e, kind, flags));
 	err = buf_add(out, head, sizeof(head));
 	/* the nested records go behind their lengths, known once encoded */
 	if (!err) {
@@ -144,7 +126,7 @@ enum err journal_plan_decode(struct journal_op *op, const void *data, size_t len
 	op->op = (enum plan_op)p[1];
 	op->kind = (enum write_kind)p[2];
 	op->flags = p[3];
-	op->fp = get_u64(p + 4);
+	op->fp = store_get_u64(p + 4, 8);
 	rec_reader_init(&r, p + 12, len - 12);
 	if (rec_get_bytes(&r, &op->desired) || rec_get_bytes(&r, &op->remote) ||
 	    rec_get_varint(&r, &n) || n > len)
@@ -184,7 +166,7 @@ enum err journal_state_encode(const struct journal_state_rec *s, struct buf *out
 				   (unsigned char)s->step, 0 };
 	enum err e;
 
-	put_u64(head + 4, s->fp);
+	store_put_u64(head + 4, s->fp);
 	e = buf_add(out, head, sizeof(head));
 	if (!e)
 		e = rec_put_varint(out, s->attempts);
@@ -209,7 +191,7 @@ enum err journal_state_decode(struct journal_state_rec *s, const void *data, siz
 		return err_set(info, ERR_STORE_CORRUPT, "push journal record is corrupt");
 	s->state = (enum journal_state)p[1];
 	s->step = p[2];
-	s->fp = get_u64(p + 4);
+	s->fp = store_get_u64(p + 4, 8);
 	rec_reader_init(&r, p + 12, len - 12);
 	if (rec_get_varint(&r, &attempts) || rec_get_varint(&r, &status) ||
 	    rec_get_cstr(&r, s->id, sizeof(s->id)) ||

@@ -380,8 +380,8 @@ static int in_phase(const struct journal_op *j, int phase)
 	return (j->op == PLAN_DELETE) == (phase == 2);
 }
 
-static enum err op_load(struct push *ps, struct op *op, const void *key, size_t keylen,
-			const void *val, size_t vallen, struct errinfo *info)
+static enum err op_load(struct op *op, const void *key, size_t keylen, const void *val,
+			size_t vallen, struct errinfo *info)
 {
 	enum err e;
 
@@ -407,7 +407,6 @@ static enum err op_load(struct push *ps, struct op *op, const void *key, size_t 
 				    keylen, info);
 	}
 	op->kind = op->jop.kind;
-	(void)ps;
 	return e;
 }
 
@@ -475,7 +474,7 @@ static enum err refill(struct push *ps, struct errinfo *info)
 			e = err_set(info, ERR_NOMEM, "out of memory");
 			break;
 		}
-		e = op_load(ps, op, k, kl, v, vl, info);
+		e = op_load(op, k, kl, v, vl, info);
 		if (!e && !store_table_get(rd, ps->journal, k, kl, &jv, &jvl, NULL))
 			have_js = !journal_state_decode(&js, jv, jvl, info);
 		if (e) {
@@ -725,9 +724,11 @@ static size_t pump(struct push *ps)
 }
 
 /* The status line on a terminal (log_progress draws it at most once a
- * second): operations settled of those planned, failures, requests. */
+ * second): operations settled of those planned, failures, requests, and
+ * the time spent waiting for the rate limit. */
 static void progress(struct push *ps)
 {
+	struct http_stats hs = http_stats(ps->s.http);
 	uint64_t planned = 0, settled = 0, failed = 0;
 	int k;
 
@@ -736,9 +737,10 @@ static void progress(struct push *ps)
 		settled += ps->settled[k];
 		failed += ps->sum->ops[k][PUSH_FAILED];
 	}
-	log_progress("pushing to '%s': %llu of %llu operations settled, %llu failed, %lu requests",
+	log_progress("pushing to '%s': %llu of %llu operations settled, %llu failed, "
+		     "%lu requests, %.0f s waiting for the rate limit",
 		     ps->prof.name, (unsigned long long)settled, (unsigned long long)planned,
-		     (unsigned long long)failed, http_stats(ps->s.http).requests);
+		     (unsigned long long)failed, hs.requests, (double)hs.wait_ms / 1000.0);
 }
 
 static void on_response(void *udata, struct http_response *resp)
@@ -1158,27 +1160,14 @@ static enum err write_plan(struct push *ps, struct sorter *sorter, struct errinf
 	return store_gen_commit(gen, info);
 }
 
-static uint64_t get_u64(const void *v, size_t len)
-{
-	const unsigned char *p = v;
-	uint64_t x = 0;
-	size_t i;
-
-	for (i = 0; i < len && i < 8; i++)
-		x |= (uint64_t)p[i] << (8 * i);
-	return x;
-}
-
 static enum err put_state(struct push *ps, const char *what, uint64_t v, struct errinfo *info)
 {
 	char key[300];
 	unsigned char num[8];
 	struct store_tx *tx;
 	enum err e;
-	int i;
 
-	for (i = 0; i < 8; i++)
-		num[i] = (unsigned char)(v >> (8 * i));
+	store_put_u64(num, v);
 	snprintf(key, sizeof(key), "%s:%s", what, ps->prof.name);
 	e = store_tx_begin(ps->st, &tx, info);
 	if (!e)
@@ -1198,7 +1187,7 @@ static uint64_t get_state(struct store_read *rd, const char *what, const char *p
 	snprintf(key, sizeof(key), "%s:%s", what, profile);
 	if (store_table_get(rd, STATE_TABLE, key, strlen(key), &v, &vl, NULL))
 		return 0;
-	return get_u64(v, vl);
+	return store_get_u64(v, vl);
 }
 
 /* What the run starts from, read in one transaction. */

@@ -72,24 +72,6 @@ static enum err lmdb_err(struct store *st, int rc, struct errinfo *info,
 		       what, mdb_strerror(rc));
 }
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const unsigned char *p, size_t len)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < len && i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 /* The writer lock, beside the environment (store.h). */
 static enum err take_lock(struct store *st, struct errinfo *info)
 {
@@ -132,12 +114,12 @@ static enum err check_schema(struct store *st, struct errinfo *info)
 		goto fail;
 	rc = mdb_get(txn, st->meta, &k, &v);
 	if (rc == MDB_NOTFOUND && writable) {
-		put_u64(ver, STORE_SCHEMA_VERSION);
+		store_put_u64(ver, STORE_SCHEMA_VERSION);
 		v.mv_data = ver;
 		v.mv_size = 4;
 		rc = mdb_put(txn, st->meta, &k, &v, 0);
-	} else if (!rc && get_u64(v.mv_data, v.mv_size) > STORE_SCHEMA_VERSION) {
-		uint64_t found = get_u64(v.mv_data, v.mv_size);
+	} else if (!rc && store_get_u64(v.mv_data, v.mv_size) > STORE_SCHEMA_VERSION) {
+		uint64_t found = store_get_u64(v.mv_data, v.mv_size);
 
 		mdb_txn_abort(txn);
 		return err_set(info, ERR_STORE_VERSION,
@@ -192,7 +174,7 @@ static uint64_t live_gen(struct store *st, MDB_txn *txn, const char *dataset)
 	k.mv_data = key;
 	if (mdb_get(txn, st->meta, &k, &v))
 		return 0;
-	return get_u64(v.mv_data, v.mv_size);
+	return store_get_u64(v.mv_data, v.mv_size);
 }
 
 /* Drops generations that are not live: leftovers of a crashed writer. */
@@ -774,14 +756,14 @@ static int publish(struct store_gen *g)
 	if (rc)
 		return rc;
 	prev = live_gen(st, txn, g->dataset);
-	put_u64(num, g->gen);
+	store_put_u64(num, g->gen);
 	k.mv_size = (size_t)snprintf(key, sizeof(key), "gen:%s", g->dataset);
 	k.mv_data = key;
 	v.mv_size = 8;
 	v.mv_data = num;
 	rc = mdb_put(txn, st->meta, &k, &v, 0);
 	if (!rc) {
-		put_u64(num, (uint64_t)time(NULL));
+		store_put_u64(num, (uint64_t)time(NULL));
 		k.mv_size = (size_t)snprintf(key, sizeof(key), "time:%s", g->dataset);
 		k.mv_data = key;
 		rc = mdb_put(txn, st->meta, &k, &v, 0);
@@ -876,7 +858,7 @@ int64_t store_gen_time(struct store_read *rd, const char *dataset)
 	k.mv_data = key;
 	if (mdb_get(rd->txn, rd->st->meta, &k, &v))
 		return 0;
-	return (int64_t)get_u64(v.mv_data, v.mv_size);
+	return (int64_t)store_get_u64(v.mv_data, v.mv_size);
 }
 
 uint64_t store_gen_id(struct store_read *rd, const char *dataset)
