@@ -377,4 +377,38 @@ check_rc "then 30 single creates at once" 0 cs --config cs.ini push sbr --batch-
 check_eq "no 429 provoked by the listing's spent burst" 0 "$(curl -s "$SBR/_emulator/stats" | "$PY" -c 'import json,sys; print(sum(v.get("429", 0) for v in json.load(sys.stdin)["endpoints"].values()))')"
 check_eq "the listing took several requests" yes "$(curl -s "$SBR/_emulator/stats" | "$PY" -c 'import json,sys; print("yes" if json.load(sys.stdin)["endpoints"]["GET /api/v2/contacts"]["total"] >= 6 else "no")')"
 
+# --- a bulk batch refused whole: halves until the bad contact fails alone ---
+# The emulator refuses a whole bulk create for a contact with more than 256
+# tags. 40 creates in batches of 16: the batch holding contact 5 is halved
+# 16 -> 8 -> 4 -> 2 -> 1 (five refusals), its good halves go through.
+start sbb --dialect sendblue --key-id kid --secret sbsecret
+profile sbb sendblue "$U" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET'
+SBB=$U
+{
+	echo 'phone,first_name,tags'
+	i=0
+	while [ $i -lt 40 ]; do
+		if [ $i -eq 5 ]; then
+			tags=$(awk 'BEGIN { for (t = 0; t < 300; t++) printf "%st%d", t ? ";" : "", t }')
+		else
+			tags=vip
+		fi
+		printf '+44771200%04d,P%d,%s\n' $i $i "$tags"
+		i=$((i + 1))
+	done
+} >bisect.csv
+cs import bisect.csv >/dev/null
+cs --config cs.ini pull sbb >/dev/null
+reset_stats "$SBB"
+check_rc "one bad contact in a batch: exit 1" 1 cs --config cs.ini push sbb --batch-size 16 --results res-bisect
+check_eq "the others are all created" 39 "$(curl -s "$SBB/_emulator/contacts" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+check_eq "the bad one is not" 0 "$(curl -s "$SBB/_emulator/contacts" | grep -c '+447712000005')"
+check_grep "it fails alone, with the server's message" '^create,+447712000005,.*tags must be an array of strings' res-bisect/errors.csv
+check_eq "and only it" 2 "$(wc -l <res-bisect/errors.csv | tr -d ' ')"
+check_eq "five refusals (16, 8, 4, 2, 1) and six batches accepted" "400:5 200:6" "$(curl -s "$SBB/_emulator/stats" | "$PY" -c '
+import json, sys
+e = json.load(sys.stdin)["endpoints"]["POST /api/v2/contacts/bulk"]
+print("400:%d 200:%d" % (e.get("400", 0), e.get("200", 0)))')"
+
 finish
