@@ -21,7 +21,7 @@ enum exit_code {
 	EXIT_GUARD = 3,		/* a safety guard stopped the run before any write */
 	EXIT_REMOTE = 4,	/* a remote service error stopped the run */
 	EXIT_STORE = 5,		/* local store error: locked, corrupt, full, unwritable */
-	EXIT_BUDGET = 6,	/* time budget reached, run incomplete */
+	EXIT_BUDGET = 6,	/* stopped early (budget, signal): run again */
 };
 
 struct command;

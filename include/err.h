@@ -36,7 +36,8 @@
 	X(ERR_REMOTE, "remote service error")                               \
 	X(ERR_AUTH, "authentication failed")                                \
 	X(ERR_GUARD, "stopped by a safety guard")                           \
-	X(ERR_BUDGET, "time budget spent")
+	X(ERR_BUDGET, "time budget spent")                                  \
+	X(ERR_INTERRUPTED, "interrupted")
 
 enum err {
 #define ERR_ENUM_(code, msg) code,

@@ -58,7 +58,7 @@ static const char exit_help[] =
 	"  3  a safety guard stopped the run before any write\n"
 	"  4  a remote service error stopped the run\n"
 	"  5  local store error (locked, corrupt, full, unwritable)\n"
-	"  6  time budget reached, run incomplete\n";
+	"  6  stopped early (time budget, SIGINT or SIGTERM), run again to continue\n";
 
 static const struct opts_spec global_spec = {
 	.usage = "contactsync [--store DIR] [--config FILE] [--log-format text|json] [-q|-v] COMMAND [ARGS]",
@@ -101,6 +101,7 @@ int app_exit_code(enum err e)
 	case ERR_GUARD:
 		return EXIT_GUARD;
 	case ERR_BUDGET:
+	case ERR_INTERRUPTED:
 		return EXIT_BUDGET;
 	default:
 		return EXIT_PARTIAL;

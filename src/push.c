@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -236,6 +237,64 @@ static void stop(struct push *ps, enum err e, const struct errinfo *info)
 		ps->stop_info = *info;
 	else
 		err_set(&ps->stop_info, e, "%s", err_str(e));
+}
+
+/*
+ * SIGINT and SIGTERM during a push (Ctrl-C, systemctl stop) stop it like a
+ * spent time budget: no new request leaves, those in flight finish, the
+ * journal and the results are written. The handler puts the default back,
+ * so a second signal ends the process at once (the journal still holds).
+ */
+static volatile sig_atomic_t g_signal;
+
+static void on_signal(int sig)
+{
+	g_signal = sig;
+	signal(sig, SIG_DFL);
+}
+
+struct signals {
+	struct sigaction old_int, old_term;
+};
+
+static void signals_catch(struct signals *saved)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end early */
+	sigemptyset(&sa.sa_mask);
+	g_signal = 0;
+	sigaction(SIGINT, &sa, &saved->old_int);
+	sigaction(SIGTERM, &sa, &saved->old_term);
+}
+
+static void signals_restore(const struct signals *saved)
+{
+	sigaction(SIGINT, &saved->old_int, NULL);
+	sigaction(SIGTERM, &saved->old_term, NULL);
+}
+
+/* Stops the run when a time budget is spent or a signal came; 1 then. */
+static int must_stop(struct push *ps)
+{
+	struct errinfo info;
+
+	if (ps->stopping)
+		return 1;
+	if (g_signal) {
+		err_set(&info, ERR_INTERRUPTED, "profile '%s': interrupted by %s; the next run continues",
+			ps->prof.name, g_signal == SIGINT ? "SIGINT" : "SIGTERM");
+		stop(ps, ERR_INTERRUPTED, &info);
+		return 1;
+	}
+	if (ps->deadline && now_ms() >= ps->deadline) {
+		err_set(&info, ERR_BUDGET, "profile '%s': the time budget is spent",
+			ps->prof.name);
+		stop(ps, ERR_BUDGET, &info);
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- journal --------------------------------------------------------------- */
@@ -691,15 +750,9 @@ static size_t pump(struct push *ps)
 	size_t n = 0, i;
 	enum err e;
 
-	while (!ps->stopping && ps->outstanding + n < 2 * ps->concurrency && n < MAX_GROUP) {
+	while (!must_stop(ps) && ps->outstanding + n < 2 * ps->concurrency && n < MAX_GROUP) {
 		struct req *r;
 
-		if (ps->deadline && now_ms() >= ps->deadline) {
-			err_set(&info, ERR_BUDGET, "profile '%s': the time budget is spent",
-				ps->prof.name);
-			stop(ps, ERR_BUDGET, &info);
-			break;
-		}
 		r = next_request(ps, &info);
 		if (!r)
 			break;
@@ -909,7 +962,8 @@ static void lookup_pump(struct push *ps)
 	struct lookup *l;
 	struct op *op;
 
-	while (!ps->stopping && ps->outstanding < 2 * ps->concurrency && (op = q_pop(&ps->lookups))) {
+	while (!must_stop(ps) && ps->outstanding < 2 * ps->concurrency &&
+	       (op = q_pop(&ps->lookups))) {
 		enum err e = ERR_NOMEM;
 
 		l = op->lookup;
@@ -1014,7 +1068,7 @@ static void sleep_ms(long long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-	while (nanosleep(&ts, &ts) && errno == EINTR)
+	while (nanosleep(&ts, &ts) && errno == EINTR && !g_signal)
 		;
 }
 
@@ -1069,6 +1123,8 @@ static int run_phase(struct push *ps, int phase)
 				pause = ps->deadline > now_ms() ? ps->deadline - now_ms() : 0;
 			sleep_ms(pause);
 			ps->round_pause_ms += pause;
+			if (must_stop(ps))
+				break;
 			while ((op = q_pop(&ps->retry)))
 				q_push(&ps->ready[op->kind], op);
 		}
@@ -1481,11 +1537,13 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 {
 	struct push ps;
 	struct push_opts opts = *o;
+	struct signals sigs;
 	long long t0 = now_ms();
 	int relist = 0, lists = 0, k;
 	enum err e, ce;
 
 	memset(sum, 0, sizeof(*sum));
+	signals_catch(&sigs);
 	snprintf(sum->profile, sizeof(sum->profile), "%s", p->name);
 	snprintf(sum->provider, sizeof(sum->provider), "%s", drv->name);
 	sum->dry_run = o->dry_run;
@@ -1566,8 +1624,11 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	ce = results_close(ps.res, e ? NULL : info);
 	if (!e)
 		e = ce;
+	signals_restore(&sigs);
 	if (e == ERR_BUDGET)
 		sum->stopped_by = "time budget";
+	else if (e == ERR_INTERRUPTED)
+		sum->stopped_by = "interrupted";
 	else if (e == ERR_GUARD)
 		sum->stopped_by = "safety guard";
 	else if (e)

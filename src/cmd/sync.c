@@ -39,7 +39,8 @@ static const char footer[] =
 	"exit status: 0 done; 1 rows rejected or operations failed; 2 usage,\n"
 	"  configuration or a bad file; 3 a guard stopped the push before any write;\n"
 	"  4 the pull or the push failed at the service; 5 store error, or another\n"
-	"  sync of PROFILE is running; 6 the time budget ran out.\n\n"
+	"  sync of PROFILE is running; 6 the push stopped early (time budget,\n"
+	"  SIGINT or SIGTERM): run again to continue.\n\n"
 	IMPORT_CLI_REASONS_HELP;
 
 struct sync_opts {
