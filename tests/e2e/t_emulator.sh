@@ -264,6 +264,24 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 done
 check_eq "faults: admin endpoints never fail" 10 "$nadmin"
 check_grep "faults: stats count per route and status" '"POST /api/contacts":{' stats.txt
+# Each outcome once per route, whole ("truncated" was cut to "truncat" and
+# counted in several rows), and the outcomes add up to the total.
+check_eq "faults: stats outcomes named whole, once each, adding up" ok "$(python3 -c '
+import json, sys
+def pairs(kv):
+    keys = [k for k, _ in kv]
+    if len(keys) != len(set(keys)):
+        sys.exit("repeated keys: %s" % keys)
+    return dict(kv)
+s = json.load(open("stats.txt"), object_pairs_hook=pairs)
+known = {"stall", "dropped", "truncated", "total"}
+for route, row in s["endpoints"].items():
+    odd = [k for k in row if not k.isdigit() and k not in known]
+    if odd:
+        sys.exit("%s: %s" % (route, odd))
+    if sum(v for k, v in row.items() if k != "total") != row["total"]:
+        sys.exit("%s: does not add up" % route)
+print("ok")' 2>&1)"
 check_eq "stats reset" 200 "$(code -X POST "$U/_emulator/stats/reset")"
 check_eq "reset" 200 "$(code -X POST "$U/_emulator/reset")"
 dump

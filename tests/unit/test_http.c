@@ -438,6 +438,9 @@ static void test_500_then_200(void **state)
 	assert_int_equal(st.retries, 1);
 	assert_int_equal(st.responses_5xx, 1);
 	assert_int_equal(st.responses_2xx, 1);
+	/* the pause before the retry is a backoff, not the rate limit */
+	assert_int_equal(st.wait_ms, 0);
+	assert_true(st.backoff_ms > 0);
 	assert_non_null(strstr(nt.all, "retrying GET"));
 	assert_non_null(strstr(nt.all, "server answered 500"));
 	http_response_free(&r);
@@ -770,7 +773,9 @@ static void test_rate_paces_requests(void **state)
 		assert_int_equal(http_submit(c, &req, count_done, &t, &info), ERR_OK);
 	assert_int_equal(http_run(c, &info), ERR_OK);
 	assert_int_equal(t.ok, 4);
+	/* free slots held back by the limiter, while others ran: rate wait */
 	assert_true(http_stats(c).wait_ms >= 200);
+	assert_int_equal(http_stats(c).backoff_ms, 0);
 	http_free(c);
 }
 
