@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "journal.h"
 #include "log.h"
 #include "pull.h"
@@ -1320,43 +1321,17 @@ static enum err read_start(struct push *ps, struct start *s, struct errinfo *inf
 
 static enum err guard(struct push *ps, const struct start *s, struct errinfo *info)
 {
-	const struct push_opts *o = ps->o;
-	uint64_t dels = ps->guard_deletes;
-	double pct = o->max_delete_percent;
-	int missing = o->on_missing != ON_MISSING_NONE || o->mode == DIFF_MIRROR;
+	struct guard_facts f = {
+		.profile = ps->prof.name,
+		.deletes = ps->guard_deletes,
+		.remote_count = s->remote_count,
+		.desired_count = s->desired_count,
+		.synced_count = s->synced_count,
+		.snapshot_time = s->snap_time,
+		.now = (int64_t)time(NULL),
+	};
 
-	if (dels && !o->snapshot_fresh) {
-		long long age = (long long)time(NULL) - s->snap_time;
-
-		if (!s->snap_time || age > o->max_snapshot_age_s)
-			return err_set(info, ERR_GUARD,
-				       "profile '%s': %" PRIu64 " deletes planned from a snapshot %lld min old (limit %lld min): run 'contactsync pull %s' or sync first",
-				       ps->prof.name, dels, s->snap_time ? age / 60 : -1,
-				       o->max_snapshot_age_s / 60, ps->prof.name);
-	}
-	if (o->force)
-		return ERR_OK;
-	if (missing && s->desired_count == 0)
-		return err_set(info, ERR_GUARD,
-			       "profile '%s': the desired set is empty; a %s run would %s every remote contact (--force to do it anyway)",
-			       ps->prof.name, o->on_missing == ON_MISSING_OPTOUT ? "--on-missing optout" : "mirror",
-			       o->on_missing == ON_MISSING_OPTOUT ? "opt out" : "delete");
-	if (missing && s->synced_count && s->desired_count * 2 < s->synced_count)
-		return err_set(info, ERR_GUARD,
-			       "profile '%s': the desired set shrank from %" PRIu64 " to %" PRIu64 " contacts since the last successful sync (more than 50%%); --force to go on",
-			       ps->prof.name, s->synced_count, s->desired_count);
-	if (o->max_delete >= 0 && dels > (uint64_t)o->max_delete)
-		return err_set(info, ERR_GUARD,
-			       "profile '%s': %" PRIu64 " deletes planned, more than --max-delete %lld (--force to go on)",
-			       ps->prof.name, dels, o->max_delete);
-	if (pct < 0 && o->max_delete < 0)
-		pct = PUSH_DEFAULT_MAX_DELETE_PERCENT;
-	if (pct >= 0 && dels && (double)dels * 100.0 > pct * (double)s->remote_count)
-		return err_set(info, ERR_GUARD,
-			       "profile '%s': %" PRIu64 " deletes planned of %" PRIu64 " remote contacts (%.1f%%), more than --max-delete-percent %g (--force to go on)",
-			       ps->prof.name, dels, s->remote_count,
-			       s->remote_count ? (double)dels * 100.0 / (double)s->remote_count : 100.0, pct);
-	return ERR_OK;
+	return guard_check(&f, ps->o, info);
 }
 
 /* Plans the run into the plan dataset; evaluates the guards on it. */
