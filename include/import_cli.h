@@ -44,6 +44,15 @@ void import_cli_free(struct import_cli *o);
 /* Handles one option of import_cli_options (-1 with info on a bad value). */
 int import_cli_option(struct import_cli *o, int id, const char *arg, struct errinfo *info);
 
+/*
+ * ingest_files as `import` and `sync` run it: a status line on a terminal
+ * while rows are read, phase_start and phase_end events (profile: the
+ * profile a sync imports for, or NULL).
+ */
+enum err import_cli_run(struct store *st, struct import_cli *o, const char *const *files,
+			size_t nfiles, const char *profile, struct ingest_stats *stats,
+			struct errinfo *info);
+
 /* The import's counts: rows, the desired set, rejects by reason. */
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);
 

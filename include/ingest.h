@@ -51,6 +51,18 @@ enum reject {
 const char *ingest_reject_code(enum reject r);
 const char *ingest_reject_words(enum reject r);
 
+#define INGEST_PROGRESS_ROWS 1024
+
+/* For progress reports (borrowed for the call). */
+struct ingest_progress {
+	const char *file;	/* the file being read, as messages name it */
+	size_t file_no, nfiles;	/* 1-based */
+	uint64_t rows;		/* rows read so far, all files */
+	uint64_t bytes;		/* of this file, read so far */
+	uint64_t size;		/* its size; 0 when not known (spreadsheets are
+				   inflated as they are read) */
+};
+
 struct ingest_opts {
 	const char *region;	/* default region, NULL = none */
 	const struct colmap_override *maps;
@@ -66,7 +78,9 @@ struct ingest_opts {
 	void (*warn)(void *ctx, const char *msg);
 	/* Says how each input is read (its kind, its sheet); may be NULL. */
 	void (*debug)(void *ctx, const char *file, const char *what);
-	void *warn_ctx;
+	/* How far the import got, every INGEST_PROGRESS_ROWS rows; may be NULL. */
+	void (*progress)(void *ctx, const struct ingest_progress *p);
+	void *warn_ctx;		/* the hooks' ctx */
 };
 
 struct ingest_stats {

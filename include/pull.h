@@ -26,18 +26,27 @@
 #include "provider.h"
 #include "store.h"
 
+/* How far a listing got (borrowed for the call). */
+struct pull_progress {
+	const char *profile;
+	unsigned long long listed;	/* contacts listed so far */
+	unsigned long long total;	/* in the account, when the provider says; else 0 */
+	unsigned long requests;		/* sent so far, retries included */
+	long long wait_ms;		/* spent waiting for the rate limit so far */
+};
+
 struct pull_opts {
 	int deep;	/* atom: read every contact's detail */
 	/*
 	 * Messages, each hook may be NULL. warn: remote numbers that are not
 	 * valid (the first few by name, then how many in all) and repeated
-	 * numbers; info: rate-limit waits and retries; progress: how far the
-	 * listing got, now and then, and NULL once the listing is over (time
-	 * to erase a status line). Every message names the profile.
+	 * numbers; info: rate-limit waits and retries. Every message names
+	 * the profile. progress: how far the listing got, after every page,
+	 * and NULL once the listing is over (time to erase a status line).
 	 */
 	void (*warn)(void *ctx, const char *msg);
 	void (*info)(void *ctx, const char *msg);
-	void (*progress)(void *ctx, const char *msg);
+	void (*progress)(void *ctx, const struct pull_progress *p);
 	void *ctx;
 };
 

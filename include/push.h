@@ -43,6 +43,26 @@ enum on_missing { ON_MISSING_NONE, ON_MISSING_OPTOUT, ON_MISSING_DELETE };
  */
 #define PUSH_DEFAULT_BATCH 250
 
+/* How far a push got (borrowed for the call). */
+struct push_progress {
+	const char *profile;
+	uint64_t planned;		/* operations planned */
+	uint64_t settled;		/* of those, done, failed or skipped */
+	uint64_t failed;
+	unsigned long requests;		/* sent so far, retries and lookups included */
+	long long wait_ms;		/* spent waiting for the rate limit so far */
+};
+
+/* An operation that failed for good in this run (borrowed for the call). */
+struct push_failure {
+	const char *profile;
+	const char *operation;		/* "create", "update", "delete", "opt-out" */
+	const char *phone;		/* the contact's number (E.164, or as listed) */
+	long http_status;		/* of the last answer; 0 when none came */
+	const char *message;		/* why (the server's words, redacted) */
+	unsigned attempts;		/* requests sent for it, earlier runs included */
+};
+
 struct push_opts {
 	enum diff_mode mode;		/* DIFF_UPSERT by default */
 	enum on_missing on_missing;	/* mode mirror means ON_MISSING_DELETE */
@@ -59,6 +79,14 @@ struct push_opts {
 	int snapshot_fresh;		/* sync: the snapshot is from this run */
 	int pull_failed;		/* sync: the pull failed (no deletes) */
 	FILE *dry_out;			/* where --dry-run prints requests (stdout) */
+	/*
+	 * Hooks, each may be NULL. progress: now and then while requests
+	 * run (at every answer), and NULL when the push is over (time to
+	 * erase a status line); failure: every operation that failed.
+	 */
+	void (*progress)(void *ctx, const struct push_progress *p);
+	void (*failure)(void *ctx, const struct push_failure *f);
+	void *hook_ctx;
 };
 
 void push_opts_init(struct push_opts *o);
@@ -117,5 +145,9 @@ int push_summary_partial(const struct push_summary *sum);
 
 /* The summary as text lines, or one JSON object (one line). */
 void push_summary_print(FILE *fp, const struct push_summary *sum, int json);
+
+/* The summary as the JSON object push_summary_print writes (new reference;
+ * NULL when out of memory). */
+struct json_t *push_summary_json(const struct push_summary *sum);
 
 #endif

@@ -21,6 +21,16 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 /* Checks the combination after parsing (mode mirror vs --on-missing …). */
 int push_cli_finish(struct push_opts *o, struct errinfo *info);
 
+/*
+ * push_run as `push` and `sync` run it: a status line on a terminal while
+ * requests run (not in a dry run, which prints its requests), a failure
+ * event for every operation that failed (a debug message in text logs),
+ * phase_start and phase_end events, and the summary as an event. Sets
+ * o's hooks.
+ */
+enum err push_cli_run(struct store *st, const struct profile *p, const struct provider *drv,
+		      struct push_opts *o, struct push_summary *sum, struct errinfo *info);
+
 /* "90s", "45m", "6h", "1d", "1h30m", plain seconds: milliseconds, or -1. */
 long long push_cli_duration_ms(const char *s);
 

@@ -1037,6 +1037,13 @@ const struct csvin_stats *csvin_stats(const struct csvin *r)
 	return &r->stats;
 }
 
+unsigned long long csvin_offset(const struct csvin *r)
+{
+	off_t off = ftello(r->fp);
+
+	return off < 0 ? 0 : (unsigned long long)off;
+}
+
 void csvin_close(struct csvin *r)
 {
 	if (!r)

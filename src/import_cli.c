@@ -2,6 +2,7 @@
 #include "import_cli.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +46,62 @@ static void debug(void *ctx, const char *file, const char *what)
 	log_debug("reading '%s': %s", file, what);
 }
 
+/* "importing 'big.csv' (2 of 3): 120000 rows (63%), 45000/s, ETA 0:02" */
+static void progress(void *ctx, const struct ingest_progress *p)
+{
+	struct log_status st = { NULL, p->rows, 0, "rows", -1, NULL };
+	char what[512];
+
+	(void)ctx;
+	if (!log_status_due())
+		return;
+	if (p->nfiles > 1)
+		snprintf(what, sizeof(what), "importing '%s' (%zu of %zu)", p->file, p->file_no,
+			 p->nfiles);
+	else
+		snprintf(what, sizeof(what), "importing '%s'", p->file);
+	st.what = what;
+	if (p->size)
+		st.fraction = (double)(p->bytes < p->size ? p->bytes : p->size) / (double)p->size;
+	log_status(&st);
+}
+
 void import_cli_init(struct import_cli *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->in.warn = log_warn_hook;
 	o->in.debug = debug;
+	o->in.progress = progress;
+}
+
+static json_t *count(uint64_t n)
+{
+	return json_integer((json_int_t)n);
+}
+
+enum err import_cli_run(struct store *st, struct import_cli *o, const char *const *files,
+			size_t nfiles, const char *profile, struct ingest_stats *stats,
+			struct errinfo *info)
+{
+	json_t *names = json_array(), *end = json_object();
+	enum err e;
+	size_t i;
+
+	for (i = 0; i < nfiles; i++)
+		json_array_append_new(names, log_json_str(strcmp(files[i], "-") ? files[i] : "stdin"));
+	log_phase_start("import", profile, json_pack("{s:o}", "files", names));
+	e = ingest_files(st, files, nfiles, &o->in, stats, info);
+	json_object_set_new(end, "files", count(stats->files));
+	json_object_set_new(end, "rows_read", count(stats->rows_read));
+	json_object_set_new(end, "staged", count(stats->staged));
+	json_object_set_new(end, "merged", count(stats->merged));
+	json_object_set_new(end, "rejected", count(stats->rejected));
+	json_object_set_new(end, "blank", count(stats->blank));
+	json_object_set_new(end, "contacts", e ? json_null() : count(stats->total));
+	if (e)
+		json_object_set_new(end, "error", log_json_str(info->msg[0] ? info->msg : err_str(e)));
+	log_phase_end("import", profile, !e, end);
+	return e;
 }
 
 void import_cli_free(struct import_cli *o)

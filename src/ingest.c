@@ -66,6 +66,15 @@ struct ingest {
 	/* per-row scratch, reused */
 	struct buf arena, clean, rec;
 	struct contact c;
+
+	/* the file being read, for progress reports */
+	struct {
+		const char *name;
+		size_t no, n;
+		uint64_t size;		/* 0: not known */
+		FILE *fp;		/* JSON lines: where the reader is */
+		struct csvin *csv;	/* CSV: where the reader is */
+	} cur;
 };
 
 static void warn(struct ingest *in, const char *fmt, ...)
@@ -82,6 +91,27 @@ static void warn(struct ingest *in, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	in->o->warn(in->o->warn_ctx, msg);
+}
+
+/* Tells the progress hook how far the import got, every so many rows. */
+static void tick(struct ingest *in)
+{
+	struct ingest_progress p;
+	off_t off;
+
+	if (!in->o->progress || in->s->rows_read % INGEST_PROGRESS_ROWS)
+		return;
+	p.file = in->cur.name;
+	p.file_no = in->cur.no;
+	p.nfiles = in->cur.n;
+	p.rows = in->s->rows_read;
+	p.size = in->cur.size;
+	p.bytes = 0;
+	if (in->cur.csv)
+		p.bytes = csvin_offset(in->cur.csv);
+	else if (in->cur.fp && (off = ftello(in->cur.fp)) > 0)
+		p.bytes = (uint64_t)off;
+	in->o->progress(in->o->warn_ctx, &p);
 }
 
 static void log_kind(struct ingest *in, const char *fname, enum filekind kind)
@@ -339,6 +369,7 @@ static enum err process_row(struct ingest *in, struct fields *f,
 	enum err e;
 
 	in->s->rows_read++;
+	tick(in);
 	if (row->bad_cell)
 		return reject(in, fname, row, REJ_BAD_ENCODING);
 	for (i = m->ncols; i < row->ncells; i++)
@@ -482,6 +513,7 @@ static enum err ingest_json(struct ingest *in, FILE *fp, uint32_t idx,
 		celllen = line.rawlen;
 		row.rowno = row.line = line.lineno;
 		in->s->rows_read++;
+		tick(in);
 		if (!line.obj) {
 			e = reject(in, fname, &row, REJ_BAD_JSON);
 		} else {
@@ -607,7 +639,9 @@ static enum err ingest_csv(struct ingest *in, const char *path, uint32_t idx,
 	if (e)
 		return e;
 	src.r = r;
+	in->cur.csv = r;
 	e = ingest_rows(in, &src, idx, fname, f);
+	in->cur.csv = NULL;
 	if (!e && csvin_stats(r)->cp1252_cells)
 		warn(in, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
 		     fname, csvin_stats(r)->cp1252_cells);
@@ -709,7 +743,9 @@ static enum err ingest_json_file(struct ingest *in, const char *path,
 
 	if (!fp)
 		return err_set(in->info, ERR_IO, "cannot open '%s': %s", fname, strerror(errno));
+	in->cur.fp = fp;
 	e = ingest_json(in, fp, idx, fname, f);
+	in->cur.fp = NULL;
 	if (!e && ferror(fp))
 		e = err_set(in->info, ERR_IO, "cannot read '%s'", fname);
 	fclose(fp);
@@ -788,6 +824,12 @@ static enum err ingest_one(struct ingest *in, const char *path)
 	if (!e)
 		e = filekind_detect(path, fname, &kind, in->info);
 	if (!e) {
+		struct stat sb;
+
+		in->cur.name = fname;
+		/* what is read of a text file tells how far it got */
+		in->cur.size = (kind == FILEKIND_CSV || kind == FILEKIND_JSON) &&
+			       !stat(path, &sb) ? (uint64_t)sb.st_size : 0;
 		log_kind(in, fname, kind);
 		switch (kind) {
 		case FILEKIND_JSON:
@@ -1010,7 +1052,9 @@ enum err ingest_files(struct store *st, const char *const *files,
 		e = open_rejects(&in);
 	if (!e && opts->append)
 		e = load_current(&in);
+	in.cur.n = nfiles;
 	for (i = 0; !e && i < nfiles; i++) {
+		in.cur.no = i + 1;
 		e = ingest_one(&in, files[i]);
 		stats->files++;
 	}

@@ -38,12 +38,13 @@ static const struct command {
 	{ NULL, NULL, 0, NULL },
 };
 
-enum { G_STORE, G_CONFIG, G_LOG_FORMAT, G_QUIET, G_VERBOSE, G_VERSION };
+enum { G_STORE, G_CONFIG, G_LOG_FORMAT, G_NO_PROGRESS, G_QUIET, G_VERBOSE, G_VERSION };
 
 static const struct opt global_opts[] = {
 	{ "store", 0, "DIR", "store directory (default $CONTACTSYNC_STORE, else ./.contactsync)", G_STORE },
 	{ "config", 0, "FILE", "configuration file", G_CONFIG },
 	{ "log-format", 0, "text|json", "format of diagnostics on stderr (default text)", G_LOG_FORMAT },
+	{ "no-progress", 0, NULL, "no status lines on a terminal", G_NO_PROGRESS },
 	{ "quiet", 'q', NULL, "only warnings and errors", G_QUIET },
 	{ "verbose", 'v', NULL, "also debug messages", G_VERBOSE },
 	{ "version", 0, NULL, "print the version and exit", G_VERSION },
@@ -61,7 +62,7 @@ static const char exit_help[] =
 	"  6  stopped early (time budget, SIGINT or SIGTERM), run again to continue\n";
 
 static const struct opts_spec global_spec = {
-	.usage = "contactsync [--store DIR] [--config FILE] [--log-format text|json] [-q|-v] COMMAND [ARGS]",
+	.usage = "contactsync [--store DIR] [--config FILE] [--log-format text|json] [--no-progress] [-q|-v] COMMAND [ARGS]",
 	.summary = "Keeps SMS-platform contact lists in sync.",
 	.opts = global_opts,
 	.footer = NULL,
@@ -71,6 +72,7 @@ static const struct opts_spec global_spec = {
 struct globals {
 	struct app *app;
 	enum log_format fmt;
+	int no_progress;
 	int version;
 };
 
@@ -181,6 +183,9 @@ static int global_cb(void *ctx, int id, const char *arg, struct errinfo *info)
 			return -1;
 		}
 		return 0;
+	case G_NO_PROGRESS:
+		g->no_progress = 1;
+		return 0;
 	case G_QUIET:
 		g->app->verbosity = -1;
 		return 0;
@@ -242,7 +247,7 @@ static int finish_stdout(int rc)
 int main(int argc, char **argv)
 {
 	struct app app = { 0 };
-	struct globals g = { &app, LOG_TEXT, 0 };
+	struct globals g = { &app, LOG_TEXT, 0, 0 };
 	const struct command *cmd;
 	int npos = 0, rc;
 
@@ -259,6 +264,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_setup(g.fmt, app.verbosity);
+	log_set_progress(!g.no_progress);
 	if (g.version) {
 		printf("contactsync %s\n", VERSION);
 		return finish_stdout(EXIT_OK);

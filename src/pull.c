@@ -29,6 +29,8 @@ struct pull {
 	/* the desired set, for drivers that read details only where needed */
 	struct store_read *rd;
 	struct contact desired;
+
+	struct provider_session *s;	/* while the listing runs */
 };
 
 static void say(const struct pull *pl, void (*hook)(void *, const char *),
@@ -210,11 +212,18 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 static void on_progress(void *ctx, unsigned long long done, unsigned long long total)
 {
 	struct pull *pl = ctx;
+	struct http_stats hs;
+	struct pull_progress p;
 
-	if (total)
-		say(pl, pl->o->progress, "pulling '%s': %llu of %llu", pl->p->name, done, total);
-	else
-		say(pl, pl->o->progress, "pulling '%s': %llu", pl->p->name, done);
+	if (!pl->o->progress)
+		return;
+	hs = http_stats(pl->s->http);
+	p.profile = pl->p->name;
+	p.listed = done;
+	p.total = total;
+	p.requests = hs.requests;
+	p.wait_ms = hs.wait_ms;
+	pl->o->progress(pl->o->ctx, &p);
 }
 
 static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg)
@@ -277,6 +286,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	if (e)
 		return e;
 	ratestate_resume(pl->st, &s);
+	pl->s = &s;
 	s.deep = pl->o->deep;
 	s.desired = desired_lookup;
 	s.desired_ctx = pl;
@@ -292,6 +302,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	*st = http_stats(s.http);
 	ratestate_save(pl->st, &s);
 	provider_session_close(&s);
+	pl->s = NULL;
 	return e;
 }
 

@@ -412,6 +412,12 @@ static void failed(struct push *ps, struct op *op, long status, const char *msg)
 	if (ps->res)
 		results_error(ps->res, op_name(op), op->key, src_of(ps, op), status, msg,
 			      op->st.attempts);
+	if (ps->o->failure) {
+		struct push_failure f = { ps->prof.name, op_name(op), op->key, status, msg,
+					  op->st.attempts };
+
+		ps->o->failure(ps->o->hook_ctx, &f);
+	}
 	if (ps->phase == 1)
 		ps->failures++;
 	count(ps, op, PUSH_FAILED);
@@ -777,24 +783,26 @@ static size_t pump(struct push *ps)
 	return n;
 }
 
-/* The status line on a terminal (log_progress draws it at most once a
- * second): operations settled of those planned, failures, requests, and
- * the time spent waiting for the rate limit. */
+/* Tells the progress hook (a status line on a terminal): operations
+ * settled of those planned, failures, requests, and the time spent
+ * waiting for the rate limit. */
 static void progress(struct push *ps)
 {
-	struct http_stats hs = http_stats(ps->s.http);
-	uint64_t planned = 0, settled = 0, failed = 0;
+	struct http_stats hs;
+	struct push_progress p = { ps->prof.name, 0, 0, 0, 0, 0 };
 	int k;
 
+	if (!ps->o->progress)
+		return;
+	hs = http_stats(ps->s.http);
 	for (k = 0; k < PLAN__COUNT; k++) {
-		planned += ps->planned[k];
-		settled += ps->settled[k];
-		failed += ps->sum->ops[k][PUSH_FAILED];
+		p.planned += ps->planned[k];
+		p.settled += ps->settled[k];
+		p.failed += ps->sum->ops[k][PUSH_FAILED];
 	}
-	log_progress("pushing to '%s': %llu of %llu operations settled, %llu failed, "
-		     "%lu requests, %.0f s waiting for the rate limit",
-		     ps->prof.name, (unsigned long long)settled, (unsigned long long)planned,
-		     (unsigned long long)failed, hs.requests, (double)hs.wait_ms / 1000.0);
+	p.requests = hs.requests;
+	p.wait_ms = hs.wait_ms;
+	ps->o->progress(ps->o->hook_ctx, &p);
 }
 
 static void on_response(void *udata, struct http_response *resp)
@@ -1579,7 +1587,8 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		q_free(&ps.retry);
 		q_free(&ps.verify);
 	}
-	log_progress_end();
+	if (o->progress)
+		o->progress(o->hook_ctx, NULL);	/* the push is over */
 	if (!e && ps.stopping) {
 		e = ps.stop_err;
 		if (info)
@@ -1636,12 +1645,17 @@ int push_summary_partial(const struct push_summary *sum)
 
 static const enum plan_op shown[] = { PLAN_CREATE, PLAN_UPDATE, PLAN_OPT_OUT, PLAN_DELETE };
 
-static void summary_json(FILE *fp, const struct push_summary *s)
+json_t *push_summary_json(const struct push_summary *s)
 {
 	json_t *o = json_object(), *ops = json_object();
-	char *line;
 	size_t i;
 	int k;
+
+	if (!o || !ops) {
+		json_decref(o);
+		json_decref(ops);
+		return NULL;
+	}
 
 	json_object_set_new(o, "profile", json_string(s->profile));
 	json_object_set_new(o, "provider", json_string(s->provider));
@@ -1667,7 +1681,14 @@ static void summary_json(FILE *fp, const struct push_summary *s)
 	json_object_set_new(o, "wall_s", json_real((double)s->wall_ms / 1000.0));
 	json_object_set_new(o, "stopped_by", s->stopped_by ? json_string(s->stopped_by) : json_null());
 	json_object_set_new(o, "results", s->results_dir[0] ? json_string(s->results_dir) : json_null());
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return o;
+}
+
+static void summary_json(FILE *fp, const struct push_summary *s)
+{
+	json_t *o = push_summary_json(s);
+	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
 	json_decref(o);
 	if (line)
 		fprintf(fp, "%s\n", line);

@@ -1,11 +1,14 @@
-/* push_cli: the push options shared by `push` and `sync`. */
+/* push_cli: the push options and run shared by `push` and `sync`. */
 #include "push_cli.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
+#include "log.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -195,4 +198,125 @@ int push_cli_finish(struct push_opts *o, struct errinfo *info)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+/* "pushing to 'shop': 1200 of 5000 operations (24%), 40/s, ETA 1:35, 3 failed,
+ * 130 requests, 2.1 s waiting for the rate limit" */
+static void progress(void *ctx, const struct push_progress *p)
+{
+	struct log_status st = { NULL, 0, 0, "operations", -1, NULL };
+	char what[300], detail[160];
+
+	(void)ctx;
+	if (!p) {
+		log_progress_end();	/* the push is over */
+		return;
+	}
+	if (!log_status_due())
+		return;
+	snprintf(what, sizeof(what), "pushing to '%s'", p->profile);
+	snprintf(detail, sizeof(detail), ", %llu failed, %lu request%s, %.1f s waiting for the rate limit",
+		 (unsigned long long)p->failed, p->requests, p->requests == 1 ? "" : "s",
+		 (double)p->wait_ms / 1000.0);
+	st.what = what;
+	st.done = p->settled;
+	st.total = p->planned;
+	st.detail = detail;
+	log_status(&st);
+}
+
+static void failure(void *ctx, const struct push_failure *f)
+{
+	json_t *o;
+
+	(void)ctx;
+	if (log_format() == LOG_TEXT) {
+		/* errors.csv has them all; a text log would drown in them */
+		log_debug("profile '%s': %s of %s failed (HTTP %ld, %u attempt%s): %s", f->profile,
+			  f->operation, f->phone, f->http_status, f->attempts,
+			  f->attempts == 1 ? "" : "s", f->message);
+		return;
+	}
+	o = json_object();
+	json_object_set_new(o, "profile", log_json_str(f->profile));
+	json_object_set_new(o, "operation", json_string(f->operation));
+	json_object_set_new(o, "phone", log_json_str(f->phone));
+	json_object_set_new(o, "http_status", f->http_status ? json_integer(f->http_status) : json_null());
+	json_object_set_new(o, "message", log_json_str(f->message));
+	json_object_set_new(o, "attempts", json_integer(f->attempts));
+	log_event(LOG_ERROR, "failure", o, "profile '%s': %s of %s failed: %s", f->profile,
+		  f->operation, f->phone, f->message);
+}
+
+static json_t *count(uint64_t n)
+{
+	return json_integer((json_int_t)n);
+}
+
+/* The operations by outcome, all kinds together; returns how many. */
+static uint64_t outcomes(const struct push_summary *sum, uint64_t n[PUSH_OUTCOME__COUNT])
+{
+	uint64_t all = 0;
+	int op, k;
+
+	memset(n, 0, PUSH_OUTCOME__COUNT * sizeof(*n));
+	for (op = 0; op < PLAN__COUNT; op++)
+		for (k = 0; k < PUSH_OUTCOME__COUNT; k++) {
+			if (op == PLAN_UNCHANGED)
+				continue;
+			n[k] += sum->ops[op][k];
+			all += sum->ops[op][k];
+		}
+	return all;
+}
+
+/* phase_end's counts: the operations by outcome, and the requests. */
+static json_t *end_fields(const struct push_summary *sum, enum err e, const struct errinfo *info)
+{
+	uint64_t n[PUSH_OUTCOME__COUNT];
+	uint64_t planned = outcomes(sum, n);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "planned", count(planned));
+	json_object_set_new(o, "done", count(n[PUSH_DONE]));
+	json_object_set_new(o, "failed", count(n[PUSH_FAILED]));
+	json_object_set_new(o, "skipped", count(n[PUSH_SKIPPED]));
+	json_object_set_new(o, "pending", count(n[PUSH_PENDING]));
+	json_object_set_new(o, "unchanged", count(sum->plan.ops[PLAN_UNCHANGED]));
+	json_object_set_new(o, "requests", count(sum->requests));
+	json_object_set_new(o, "retries", count(sum->retries));
+	json_object_set_new(o, "status_429", count(sum->status_429));
+	json_object_set_new(o, "rate_wait_s", json_real((double)sum->wait_ms / 1000.0));
+	json_object_set_new(o, "stopped_by", sum->stopped_by ? json_string(sum->stopped_by) : json_null());
+	if (e)
+		json_object_set_new(o, "error", log_json_str(info->msg[0] ? info->msg : err_str(e)));
+	return o;
+}
+
+enum err push_cli_run(struct store *st, const struct profile *p, const struct provider *drv,
+		      struct push_opts *o, struct push_summary *sum, struct errinfo *info)
+{
+	uint64_t n[PUSH_OUTCOME__COUNT];
+	enum err e;
+
+	/* a dry run prints its requests on standard output, maybe the same
+	 * terminal: no status line between them */
+	o->progress = o->dry_run ? NULL : progress;
+	o->failure = failure;
+	o->hook_ctx = NULL;
+	log_phase_start("push", p->name, json_pack("{s:s, s:b}", "provider", drv->name,
+						   "dry_run", o->dry_run));
+	e = push_run(st, p, drv, o, sum, info);
+	log_phase_end("push", p->name, !e, end_fields(sum, e, info));
+	outcomes(sum, n);
+	log_event(LOG_INFO, "summary", json_pack("{s:o, s:o*}", "profile", log_json_str(p->name),
+						 "summary", push_summary_json(sum)),
+		  "%s '%s': %llu done, %llu failed, %llu skipped, %llu pending%s%s",
+		  sum->dry_run ? "dry run of the push to" : "push to", p->name,
+		  (unsigned long long)n[PUSH_DONE], (unsigned long long)n[PUSH_FAILED],
+		  (unsigned long long)n[PUSH_SKIPPED], (unsigned long long)n[PUSH_PENDING],
+		  sum->stopped_by ? "; stopped early: " : "", sum->stopped_by ? sum->stopped_by : "");
+	return e;
 }

@@ -39,8 +39,8 @@ int cmd_import(int argc, char **argv, struct app *app)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	e = ingest_files(app->store, (const char *const *)argv, (size_t)npos,
-			 &o.in, &stats, &info);
+	e = import_cli_run(app->store, &o, (const char *const *)argv, (size_t)npos, NULL,
+			   &stats, &info);
 	if (e) {
 		rc = app_fail(e, &info);
 		log_error("import failed: the desired set is unchanged");

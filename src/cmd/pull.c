@@ -3,7 +3,7 @@
 
 #include "app.h"
 #include "log.h"
-#include "pull.h"
+#include "pull_cli.h"
 
 enum { O_DEEP };
 
@@ -35,14 +35,14 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 int cmd_pull(int argc, char **argv, struct app *app)
 {
 	struct errinfo info = { ERR_OK, "" };
-	struct pull_opts o = { .warn = log_warn_hook, .info = log_info_hook,
-			       .progress = log_progress_hook };
+	struct pull_opts o;
 	struct pull_stats stats;
 	const struct profile *p;
 	const struct provider *drv;
 	int npos, done, rc;
 	enum err e;
 
+	pull_cli_init(&o);
 	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;
@@ -56,7 +56,7 @@ int cmd_pull(int argc, char **argv, struct app *app)
 	drv = pull_driver(p, &info);
 	if (!drv)
 		return app_fail(ERR_CONFIG, &info);
-	e = pull_profile(app->store, p, drv, &o, &stats, &info);
+	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
 	if (e) {
 		rc = app_fail(e, &info);
 		log_error("pull failed: the previous snapshot of '%s' is unchanged", p->name);

@@ -54,7 +54,7 @@ int cmd_push(int argc, char **argv, struct app *app)
 	if (!drv || !drv->build_write)
 		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': provider '%s' cannot be written to",
 					p->name, p->provider), &info);
-	e = push_run(app->store, p, drv, &o, &sum, &info);
+	e = push_cli_run(app->store, p, drv, &o, &sum, &info);
 	if (e != ERR_GUARD && e != ERR_USAGE && e != ERR_CONFIG)
 		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
 	fflush(stdout);

@@ -19,7 +19,7 @@
 #include "import_cli.h"
 #include "lockfile.h"
 #include "log.h"
-#include "pull.h"
+#include "pull_cli.h"
 #include "push.h"
 #include "push_cli.h"
 #include "snapshot.h"
@@ -90,15 +90,15 @@ static enum err lock_profile(struct lockfile *lk, const char *dir, const char *p
 }
 
 /* Imports the files; -1 when the run must stop (rc set), else 0. */
-static int import(struct app *app, struct import_cli *o, char **files, int nfiles,
-		  int *partial, int *rc)
+static int import(struct app *app, struct import_cli *o, const char *profile, char **files,
+		  int nfiles, int *partial, int *rc)
 {
 	struct ingest_stats stats;
 	struct errinfo info = { ERR_OK, "" };
 	enum err e;
 
-	e = ingest_files(app->store, (const char *const *)files, (size_t)nfiles, &o->in,
-			 &stats, &info);
+	e = import_cli_run(app->store, o, (const char *const *)files, (size_t)nfiles,
+			   profile, &stats, &info);
 	if (e) {
 		*rc = app_fail(e, &info);
 		log_error("import failed: the desired set is unchanged; nothing pulled or pushed");
@@ -132,13 +132,13 @@ static int has_snapshot(struct store *st, const struct profile *p)
 static int pull(struct app *app, const struct profile *p, const struct provider *drv,
 		struct push_opts *push, int *rc)
 {
-	struct pull_opts o = { .warn = log_warn_hook, .info = log_info_hook,
-			       .progress = log_progress_hook };
+	struct pull_opts o;
 	struct pull_stats stats;
 	struct errinfo info = { ERR_OK, "" };
 	enum err e;
 
-	e = pull_profile(app->store, p, drv, &o, &stats, &info);
+	pull_cli_init(&o);
+	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
 	if (!e) {
 		if (log_enabled(LOG_INFO))
 			pull_stats_print(stdout, p, drv, &stats);
@@ -177,10 +177,10 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = app_fail(e, &info);
 		goto out;
 	}
-	if (import(app, &o->import, argv + 1, npos - 1, &partial, &rc) ||
+	if (import(app, &o->import, p->name, argv + 1, npos - 1, &partial, &rc) ||
 	    pull(app, p, drv, &o->push, &rc))
 		goto out;
-	e = push_run(app->store, p, drv, &o->push, &sum, &info);
+	e = push_cli_run(app->store, p, drv, &o->push, &sum, &info);
 	if (log_enabled(LOG_INFO))
 		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
 	if (e)
