@@ -25,8 +25,8 @@ int push_cli_finish(struct push_opts *o, struct errinfo *info);
  * push_run as `push` and `sync` run it: a status line on a terminal while
  * requests run (not in a dry run, which prints its requests), a failure
  * event for every operation that failed (a debug message in text logs),
- * phase_start and phase_end events, and the summary as an event. Sets
- * o's hooks.
+ * phase_start and phase_end events, and the summary as an event (not
+ * when the push could not start: ERR_USAGE, ERR_CONFIG). Sets o's hooks.
  */
 enum err push_cli_run(struct store *st, const struct profile *p, const struct provider *drv,
 		      struct push_opts *o, struct push_summary *sum, struct errinfo *info);

@@ -310,6 +310,8 @@ enum err push_cli_run(struct store *st, const struct profile *p, const struct pr
 						   "dry_run", o->dry_run));
 	e = push_run(st, p, drv, o, sum, info);
 	log_phase_end("push", p->name, !e, end_fields(sum, e, info));
+	if (e == ERR_USAGE || e == ERR_CONFIG)
+		return e;	/* it could not start: nothing to sum up */
 	outcomes(sum, n);
 	log_event(LOG_INFO, "summary", json_pack("{s:o, s:o*}", "profile", log_json_str(p->name),
 						 "summary", push_summary_json(sum)),
