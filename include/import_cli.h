@@ -6,6 +6,7 @@
 #ifndef CONTACTSYNC_IMPORT_CLI_H
 #define CONTACTSYNC_IMPORT_CLI_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -46,5 +47,9 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 
 /* The import's counts: rows, the desired set, rejects by reason. */
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);
+/* The same counts as a JSON object (new reference): rows_read, staged,
+ * merged, rejected, blank, total and rejected_by (reason code → rows),
+ * plus the rejects file when one was written. */
+json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_stats *s);
 
 #endif

@@ -209,3 +209,24 @@ void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest
 		fprintf(fp, " (rows in '%s')", o->in.rejects_path);
 	fprintf(fp, "\n");
 }
+
+json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_stats *s)
+{
+	json_t *j = json_object(), *by = json_object();
+	int r;
+
+	json_object_set_new(j, "rows_read", json_integer((json_int_t)s->rows_read));
+	json_object_set_new(j, "staged", json_integer((json_int_t)s->staged));
+	json_object_set_new(j, "merged", json_integer((json_int_t)s->merged));
+	json_object_set_new(j, "rejected", json_integer((json_int_t)s->rejected));
+	json_object_set_new(j, "blank", json_integer((json_int_t)s->blank));
+	json_object_set_new(j, "total", json_integer((json_int_t)s->total));
+	for (r = 0; r < REJ__COUNT; r++)
+		if (s->reasons[r])
+			json_object_set_new(by, ingest_reject_code((enum reject)r),
+					    json_integer((json_int_t)s->reasons[r]));
+	json_object_set_new(j, "rejected_by", by);
+	json_object_set_new(j, "rejects", o->in.rejects_path ? json_string(o->in.rejects_path)
+							      : json_null());
+	return j;
+}
