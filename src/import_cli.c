@@ -11,7 +11,7 @@
 #include "phone.h"
 
 enum {
-	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_APPEND,
+	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_DUPLICATES, O_APPEND,
 	O_SHEET, O_HEADER_ROW, O_ZIP_MAX_BYTES, O_ZIP_MAX_RATIO,
 	O__END
 };
@@ -28,6 +28,8 @@ const struct opt import_cli_options[] = {
 	{ "encoding", 0, "NAME", "utf-8, utf-16, utf-16le, utf-16be, windows-1252, latin1\n"
 	  "                                 (default: detected)", O_ENCODING },
 	{ "rejects", 0, "FILE", "write rejected rows to FILE (CSV: file, row, reason, cells)", O_REJECTS },
+	{ "duplicates", 0, "FILE", "write rows merged into a later row of the same number to FILE\n"
+	  "                                 (CSV: phone, file, row, merged_into_file, merged_into_row)", O_DUPLICATES },
 	{ "append", 0, NULL, "merge into the desired set instead of replacing it", O_APPEND },
 	{ "sheet", 0, "NAME|N", "spreadsheets: the sheet to read, by name or number\n"
 	  "                                 (default: the first visible sheet)", O_SHEET },
@@ -157,6 +159,9 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 	case O_REJECTS:
 		o->in.rejects_path = arg;
 		return 0;
+	case O_DUPLICATES:
+		o->in.duplicates_path = arg;
+		return 0;
 	case O_APPEND:
 		o->in.append = 1;
 		return 0;
@@ -228,5 +233,7 @@ json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_st
 	json_object_set_new(j, "rejected_by", by);
 	json_object_set_new(j, "rejects", o->in.rejects_path ? json_string(o->in.rejects_path)
 							      : json_null());
+	json_object_set_new(j, "duplicates", o->in.duplicates_path
+					     ? json_string(o->in.duplicates_path) : json_null());
 	return j;
 }

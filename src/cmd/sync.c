@@ -162,10 +162,12 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 
 /*
  * The run's results folder, made before the import so that the rejected
- * rows (unless --rejects says elsewhere) land beside the push's files.
+ * and the merged rows (unless --rejects and --duplicates say elsewhere)
+ * land beside the push's files.
  */
 static int results_dir(struct app *app, const struct profile *p, struct sync_opts *o,
-		       char *dir, size_t cap, char *rejects, size_t rcap, int *rc)
+		       char *dir, size_t cap, char *rejects, size_t rcap, char *dups, size_t dcap,
+		       int *rc)
 {
 	struct errinfo info = { ERR_OK, "" };
 
@@ -178,6 +180,10 @@ static int results_dir(struct app *app, const struct profile *p, struct sync_opt
 	if (!o->import.in.rejects_path) {
 		snprintf(rejects, rcap, "%s/rejects.csv", dir);
 		o->import.in.rejects_path = rejects;
+	}
+	if (!o->import.in.duplicates_path) {
+		snprintf(dups, dcap, "%s/duplicates.csv", dir);
+		o->import.in.duplicates_path = dups;
 	}
 	return 0;
 }
@@ -203,7 +209,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	struct runlog_run run = { .command = "sync" };
 	const struct profile *p;
 	const struct provider *drv;
-	char id[64], dir[4096], rejects[4200];
+	char id[64], dir[4096], rejects[4200], dups[4200];
 	int rc = EXIT_OK, partial = 0;
 	enum err e;
 
@@ -223,7 +229,8 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	run.id = o->push.run_id = id;
 	run.profile = p->name;
 	run.provider = drv->name;
-	if (results_dir(app, p, o, dir, sizeof(dir), rejects, sizeof(rejects), &rc))
+	if (results_dir(app, p, o, dir, sizeof(dir), rejects, sizeof(rejects), dups, sizeof(dups),
+			&rc))
 		goto out;
 	run.results = dir;
 	if (import(app, &o->import, argv + 1, npos - 1, &partial, &rc, &run) ||
