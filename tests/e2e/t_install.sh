@@ -66,7 +66,7 @@ check_tags "man page: every global option, as --help spells it" sec.OPTIONS opts
 check_grep "man page: every command answers --help" "Every command also answers -h and --help" sec.OPTIONS
 
 sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' help.txt >commands
-check_eq "--help lists the commands" 7 "$(wc -l <commands | tr -d ' ')"
+check_eq "--help lists the commands" 8 "$(wc -l <commands | tr -d ' ')"
 awk '/^[^ ]/ { in_c = ($0 == "COMMANDS"); next } in_c && /^   [^ ]/ { print substr($0, 4) }' page.txt >pagecmds
 check_eq "man page: a subsection per command of --help, in its order" \
 	"$(tr '\n' ' ' <commands)" "$(tr '\n' ' ' <pagecmds)"
