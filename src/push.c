@@ -981,7 +981,7 @@ static void lookup_pump(struct push *ps)
 
 	while (!must_stop(ps) && ps->outstanding < 2 * ps->concurrency &&
 	       (op = q_pop(&ps->lookups))) {
-		enum err e = ERR_NOMEM;
+		enum err e;
 
 		l = op->lookup;
 		if (!l && (l = calloc(1, sizeof(*l)))) {
@@ -991,6 +991,8 @@ static void lookup_pump(struct push *ps)
 		}
 		if (l)
 			e = ps->drv->build_lookup(&ps->s, op->key, &hr, &ps->path, &info);
+		else
+			e = err_set(&info, ERR_NOMEM, "out of memory");
 		if (!e)
 			e = http_submit(ps->s.http, &hr, on_lookup, l, &info);
 		if (e) {
