@@ -3,6 +3,7 @@
 # samples/, `make asan` runs the suite under ASan+UBSan.
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
 BUILD ?= build
 BIN ?= contactsync
 CC ?= cc
@@ -96,9 +97,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
 
-install: contactsync
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 contactsync $(DESTDIR)$(PREFIX)/bin/contactsync
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/contactsync
+	install -m 644 doc/contactsync.1 $(DESTDIR)$(MANDIR)/man1/contactsync.1
 
 clean:
 	rm -rf $(BUILD) build-asan contactsync

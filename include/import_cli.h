@@ -6,6 +6,7 @@
 #ifndef CONTACTSYNC_IMPORT_CLI_H
 #define CONTACTSYNC_IMPORT_CLI_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -55,5 +56,9 @@ enum err import_cli_run(struct store *st, struct import_cli *o, const char *cons
 
 /* The import's counts: rows, the desired set, rejects by reason. */
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);
+/* The same counts as a JSON object (new reference): rows_read, staged,
+ * merged, rejected, blank, total and rejected_by (reason code → rows),
+ * plus the rejects file when one was written. */
+json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_stats *s);
 
 #endif

@@ -70,6 +70,9 @@ struct ingest_opts {
 	char delimiter;		/* 0 = detect */
 	const char *encoding;	/* NULL = detect */
 	const char *rejects_path;	/* NULL = do not write rejects */
+	/* NULL = do not write them: rows merged into a later row of the
+	 * same number (phone, file, row, merged_into_file, merged_into_row) */
+	const char *duplicates_path;
 	int append;		/* merge into the current set instead of replacing it */
 	size_t sort_mem;	/* bytes for the sort arena, 0 = default */
 	unsigned long header_row;	/* 0 = the first non-empty row */

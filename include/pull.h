@@ -75,6 +75,9 @@ enum err pull_profile(struct store *st, const struct profile *p, const struct pr
 		      struct errinfo *info);
 
 /* "pulled N contacts from 'p' (driver): R requests, …", one line. */
+/* The stats as a JSON object (new reference): contacts, invalid,
+ * duplicates, requests, retries, status_429, rate_wait_s. */
+json_t *pull_stats_json(const struct pull_stats *stats);
 void pull_stats_print(FILE *fp, const struct profile *p, const struct provider *drv,
 		      const struct pull_stats *stats);
 

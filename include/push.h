@@ -75,7 +75,8 @@ struct push_opts {
 	unsigned batch_size;		/* bulk batches; 0: PUSH_DEFAULT_BATCH */
 	long long time_budget_ms;	/* 0: none */
 	long long max_snapshot_age_s;	/* deletes need a snapshot this young */
-	const char *results_dir;	/* NULL: <store>/results/<profile>-<time> */
+	const char *results_dir;	/* NULL: <store>/results/<profile>-<run id> */
+	const char *run_id;		/* runlog_id of the run; NULL: made here */
 	int snapshot_fresh;		/* sync: the snapshot is from this run */
 	int pull_failed;		/* sync: the pull failed (no deletes) */
 	FILE *dry_out;			/* where --dry-run prints requests (stdout) */
@@ -144,10 +145,14 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 int push_summary_partial(const struct push_summary *sum);
 
 /* The summary as text lines, or one JSON object (one line). */
-void push_summary_print(FILE *fp, const struct push_summary *sum, int json);
+/* The results folder of a push with options o: --results, else
+ * <store>/results/<profile>-<run id>. */
+void push_results_dir(const struct store *st, const char *profile, const struct push_opts *o,
+		      char *out, size_t cap);
 
-/* The summary as the JSON object push_summary_print writes (new reference;
- * NULL when out of memory). */
-struct json_t *push_summary_json(const struct push_summary *sum);
+void push_summary_print(FILE *fp, const struct push_summary *sum, int json);
+/* The summary as a JSON object (new reference; NULL out of memory): the
+ * line push_summary_print writes with json set. */
+json_t *push_summary_json(const struct push_summary *sum);
 
 #endif

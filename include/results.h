@@ -8,6 +8,9 @@
  *   before.jsonl  {"op","phone","id","book","before":{contact}} for every
  *                 contact the run changes or deletes, written before the
  *                 request goes out, so a bad run can be inspected and undone
+ *   changes.csv   operation, phone, id, field, before, after: a row per
+ *                 field each done operation changed (a delete: one row
+ *                 without a field)
  *
  * Rows are appended as the run goes (a killed run leaves what it did so
  * far); messages are the HTTP layer's, already redacted.
@@ -28,11 +31,16 @@ struct results_src {
 	uint64_t row;
 };
 
-/* Creates dir (and its parents, mode 0700) and the four files. */
+/* Creates dir and its parents (mode 0700) when missing. */
+enum err results_mkdir(const char *dir, struct errinfo *info);
+
+/* Creates dir (and its parents, mode 0700) and the five files. */
 enum err results_open(struct results **out, const char *dir, struct errinfo *info);
 
 void results_success(struct results *r, const char *op, const char *phone, const char *id,
 		     struct results_src src, unsigned long attempts, const char *note);
+void results_change(struct results *r, const char *op, const char *phone, const char *id,
+		    const char *field, struct str before, struct str after);
 void results_error(struct results *r, const char *op, const char *phone,
 		   struct results_src src, long status, const char *message,
 		   unsigned long attempts);

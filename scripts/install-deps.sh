@@ -13,7 +13,7 @@ libutf8proc-dev libinih-dev
 libminizip-dev zlib1g-dev libexpat1-dev libfreexl-dev
 libmicrohttpd-dev
 libcmocka-dev
-time unzip curl python3
+time unzip curl python3 groff-base
 libreoffice-calc-nogui python3-openpyxl
 "
 

@@ -12,7 +12,7 @@
 #include "phone.h"
 
 enum {
-	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_APPEND,
+	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_DUPLICATES, O_APPEND,
 	O_SHEET, O_HEADER_ROW, O_ZIP_MAX_BYTES, O_ZIP_MAX_RATIO,
 	O__END
 };
@@ -29,6 +29,8 @@ const struct opt import_cli_options[] = {
 	{ "encoding", 0, "NAME", "utf-8, utf-16, utf-16le, utf-16be, windows-1252, latin1\n"
 	  "                                 (default: detected)", O_ENCODING },
 	{ "rejects", 0, "FILE", "write rejected rows to FILE (CSV: file, row, reason, cells)", O_REJECTS },
+	{ "duplicates", 0, "FILE", "write rows merged into a later row of the same number to FILE\n"
+	  "                                 (CSV: phone, file, row, merged_into_file, merged_into_row)", O_DUPLICATES },
 	{ "append", 0, NULL, "merge into the desired set instead of replacing it", O_APPEND },
 	{ "sheet", 0, "NAME|N", "spreadsheets: the sheet to read, by name or number\n"
 	  "                                 (default: the first visible sheet)", O_SHEET },
@@ -74,16 +76,11 @@ void import_cli_init(struct import_cli *o)
 	o->in.progress = progress;
 }
 
-static json_t *count(uint64_t n)
-{
-	return json_integer((json_int_t)n);
-}
-
 enum err import_cli_run(struct store *st, struct import_cli *o, const char *const *files,
 			size_t nfiles, const char *profile, struct ingest_stats *stats,
 			struct errinfo *info)
 {
-	json_t *names = json_array(), *end = json_object();
+	json_t *names = json_array(), *end;
 	enum err e;
 	size_t i;
 
@@ -91,15 +88,12 @@ enum err import_cli_run(struct store *st, struct import_cli *o, const char *cons
 		json_array_append_new(names, log_json_str(strcmp(files[i], "-") ? files[i] : "stdin"));
 	log_phase_start("import", profile, json_pack("{s:o}", "files", names));
 	e = ingest_files(st, files, nfiles, &o->in, stats, info);
-	json_object_set_new(end, "files", count(stats->files));
-	json_object_set_new(end, "rows_read", count(stats->rows_read));
-	json_object_set_new(end, "staged", count(stats->staged));
-	json_object_set_new(end, "merged", count(stats->merged));
-	json_object_set_new(end, "rejected", count(stats->rejected));
-	json_object_set_new(end, "blank", count(stats->blank));
-	json_object_set_new(end, "contacts", e ? json_null() : count(stats->total));
-	if (e)
+	end = import_cli_stats_json(o, stats);	/* as the run records have them */
+	json_object_set_new(end, "files", json_integer((json_int_t)stats->files));
+	if (e) {
+		json_object_set_new(end, "total", json_null());	/* nothing was published */
 		json_object_set_new(end, "error", log_json_str(info->msg[0] ? info->msg : err_str(e)));
+	}
 	log_phase_end("import", profile, !e, end);
 	return e;
 }
@@ -209,6 +203,9 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 	case O_REJECTS:
 		o->in.rejects_path = arg;
 		return 0;
+	case O_DUPLICATES:
+		o->in.duplicates_path = arg;
+		return 0;
 	case O_APPEND:
 		o->in.append = 1;
 		return 0;
@@ -260,4 +257,27 @@ void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest
 	if (o->in.rejects_path)
 		fprintf(fp, " (rows in '%s')", o->in.rejects_path);
 	fprintf(fp, "\n");
+}
+
+json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_stats *s)
+{
+	json_t *j = json_object(), *by = json_object();
+	int r;
+
+	json_object_set_new(j, "rows_read", json_integer((json_int_t)s->rows_read));
+	json_object_set_new(j, "staged", json_integer((json_int_t)s->staged));
+	json_object_set_new(j, "merged", json_integer((json_int_t)s->merged));
+	json_object_set_new(j, "rejected", json_integer((json_int_t)s->rejected));
+	json_object_set_new(j, "blank", json_integer((json_int_t)s->blank));
+	json_object_set_new(j, "total", json_integer((json_int_t)s->total));
+	for (r = 0; r < REJ__COUNT; r++)
+		if (s->reasons[r])
+			json_object_set_new(by, ingest_reject_code((enum reject)r),
+					    json_integer((json_int_t)s->reasons[r]));
+	json_object_set_new(j, "rejected_by", by);
+	json_object_set_new(j, "rejects", o->in.rejects_path ? json_string(o->in.rejects_path)
+							      : json_null());
+	json_object_set_new(j, "duplicates", o->in.duplicates_path
+					     ? json_string(o->in.duplicates_path) : json_null());
+	return j;
 }

@@ -59,6 +59,8 @@ struct ingest {
 
 	struct outfile rej;	/* rejects file; fp NULL when none is asked */
 	struct csvout rejw;
+	struct outfile dup;	/* duplicates file; fp NULL when none is asked */
+	struct csvout dupw;
 
 	char **names;		/* source file table */
 	size_t nnames;
@@ -890,12 +892,61 @@ struct group {
 	int has_current;	/* an entry with seq 0 (the current set) */
 };
 
+/* The (file, row) of the group's last row; its records run from `from`
+ * to `end`. */
+static void last_source(const struct group *g, const char *from, const char *end,
+			uint32_t *file, uint64_t *row)
+{
+	struct contact c;
+	const char *last = from;
+	uint32_t len;
+
+	while (from < end) {
+		last = from;
+		memcpy(&len, from, 4);
+		from += 4 + len;
+	}
+	contact_init(&c);
+	memcpy(&len, last, 4);
+	if (!contact_decode(&c, last + 4, len, g->key, g->keylen, NULL)) {
+		*file = c.source_file;
+		*row = c.source_row;
+	}
+	contact_free(&c);
+}
+
+static const char *file_name(const struct ingest *in, uint32_t idx)
+{
+	return idx < in->nnames ? in->names[idx] : "";
+}
+
+/* duplicates.csv: row c of group g is merged into the group's last row,
+ * (file, row). */
+static enum err duplicate(struct ingest *in, const struct group *g, const struct contact *c,
+			  uint32_t file, uint64_t row)
+{
+	char num[24];
+
+	csvout_cell(&in->dupw, g->key, g->keylen);
+	csvout_cellz(&in->dupw, file_name(in, c->source_file));
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)c->source_row);
+	csvout_cellz(&in->dupw, num);
+	csvout_cellz(&in->dupw, file_name(in, file));
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)row);
+	csvout_cellz(&in->dupw, num);
+	csvout_end_row(&in->dupw);
+	return ferror(in->dup.fp) ? err_set(in->info, ERR_IO, "cannot write duplicates file '%s': %s",
+					 in->o->duplicates_path, strerror(errno))
+			       : ERR_OK;
+}
+
 static enum err flush_group(struct ingest *in, struct store_gen *gen,
 			    struct group *g)
 {
 	struct contact base, later;
 	const char *p = g->vals.data;
-	uint64_t from_rows = g->n - (g->has_current ? 1 : 0);
+	uint64_t from_rows = g->n - (g->has_current ? 1 : 0), last_row = 0;
+	uint32_t last_file = 0;
 	enum err e = ERR_OK;
 	uint32_t len;
 	size_t i;
@@ -913,12 +964,17 @@ static enum err flush_group(struct ingest *in, struct store_gen *gen,
 		memcpy(&len, p, 4);
 		return store_gen_append(gen, g->key, g->keylen, p + 4, len, in->info);
 	}
+	if (in->dup.fp)
+		last_source(g, g->vals.data, g->vals.data + g->vals.len, &last_file, &last_row);
 	contact_init(&base);
 	contact_init(&later);
 	for (i = 0; i < g->n && !e; i++) {
 		memcpy(&len, p, 4);
 		e = contact_decode(i ? &later : &base, p + 4, len, g->key,
 				   g->keylen, in->info);
+		/* a row of this import merged into a later one: say which */
+		if (!e && in->dup.fp && i + 1 < g->n && (i || !g->has_current))
+			e = duplicate(in, g, i ? &later : &base, last_file, last_row);
 		if (!e && i)
 			e = contact_merge(&base, &later);
 		p += 4 + len;
@@ -974,25 +1030,39 @@ static enum err merge_into(struct ingest *in, struct store_gen *gen)
 	return e;
 }
 
-static enum err open_rejects(struct ingest *in)
+/* A CSV file beside the import (rejects, duplicates), when asked for. */
+static enum err open_side(struct ingest *in, const char *path, struct outfile *f,
+			  struct csvout *w, const char *header)
 {
 	enum err e;
 
-	if (!in->o->rejects_path)
+	if (!path)
 		return ERR_OK;	/* (a NULL path would make it standard output) */
-	e = outfile_open(&in->rej, in->o->rejects_path, in->info);
+	e = outfile_open(f, path, in->info);
 	if (e)
 		return e;
-	csvout_init(&in->rejw, in->rej.fp, ',');
-	fputs("file,row,reason,cells\n", in->rej.fp);
+	csvout_init(w, f->fp, ',');
+	fputs(header, f->fp);
 	return ERR_OK;
+}
+
+static enum err open_rejects(struct ingest *in)
+{
+	enum err e = open_side(in, in->o->rejects_path, &in->rej, &in->rejw,
+			       "file,row,reason,cells\n");
+
+	if (!e)
+		e = open_side(in, in->o->duplicates_path, &in->dup, &in->dupw,
+			      "phone,file,row,merged_into_file,merged_into_row\n");
+	return e;
 }
 
 static void cleanup(struct ingest *in)
 {
 	size_t i;
 
-	outfile_discard(&in->rej);	/* removes it unless it was published */
+	outfile_discard(&in->rej);	/* removes them unless they were published */
+	outfile_discard(&in->dup);
 	sorter_free(in->sorter);
 	for (i = 0; i < in->nnames; i++)
 		free(in->names[i]);
@@ -1018,13 +1088,17 @@ static enum err publish(struct ingest *in, struct store_gen **genp)
 	 * into place only after, so a failed import leaves neither */
 	if (!e)
 		e = outfile_finish(&in->rej, in->info);
+	if (!e)
+		e = outfile_finish(&in->dup, in->info);
 	if (e)
 		return e;
 	e = store_gen_commit(*genp, in->info);
 	*genp = NULL;
-	if (e)
-		return e;
-	return outfile_publish(&in->rej, in->info);
+	if (!e)
+		e = outfile_publish(&in->rej, in->info);
+	if (!e)
+		e = outfile_publish(&in->dup, in->info);
+	return e;
 }
 
 enum err ingest_files(struct store *st, const char *const *files,

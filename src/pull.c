@@ -356,3 +356,17 @@ void pull_stats_print(FILE *fp, const struct profile *p, const struct provider *
 		stats->pulled, p->name, drv->name, stats->http.requests, stats->http.retries,
 		(double)stats->http.wait_ms / 1000.0);
 }
+
+json_t *pull_stats_json(const struct pull_stats *st)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "contacts", json_integer((json_int_t)st->pulled));
+	json_object_set_new(j, "invalid", json_integer((json_int_t)st->invalid));
+	json_object_set_new(j, "duplicates", json_integer((json_int_t)st->duplicates));
+	json_object_set_new(j, "requests", json_integer((json_int_t)st->http.requests));
+	json_object_set_new(j, "retries", json_integer((json_int_t)st->http.retries));
+	json_object_set_new(j, "status_429", json_integer((json_int_t)st->http.status_429));
+	json_object_set_new(j, "rate_wait_s", json_real((double)st->http.wait_ms / 1000.0));
+	return j;
+}

@@ -46,18 +46,12 @@ enum err pull_cli_run(struct store *st, const struct profile *p, const struct pr
 		      const struct pull_opts *o, struct pull_stats *stats,
 		      struct errinfo *info)
 {
-	json_t *end = json_object();
+	json_t *end;
 	enum err e;
 
 	log_phase_start("pull", p->name, json_pack("{s:s}", "provider", drv ? drv->name : p->provider));
 	e = pull_profile(st, p, drv, o, stats, info);
-	json_object_set_new(end, "contacts", json_integer((json_int_t)stats->pulled));
-	json_object_set_new(end, "invalid", json_integer((json_int_t)stats->invalid));
-	json_object_set_new(end, "duplicates", json_integer((json_int_t)stats->duplicates));
-	json_object_set_new(end, "requests", json_integer((json_int_t)stats->http.requests));
-	json_object_set_new(end, "retries", json_integer((json_int_t)stats->http.retries));
-	json_object_set_new(end, "status_429", json_integer((json_int_t)stats->http.status_429));
-	json_object_set_new(end, "rate_wait_s", json_real((double)stats->http.wait_ms / 1000.0));
+	end = pull_stats_json(stats);	/* as the run records have them */
 	if (e)
 		json_object_set_new(end, "error", log_json_str(info->msg[0] ? info->msg : err_str(e)));
 	log_phase_end("pull", p->name, !e, end);

@@ -16,6 +16,7 @@
 #include "pull.h"
 #include "ratestate.h"
 #include "results.h"
+#include "runlog.h"
 #include "snapshot.h"
 #include "sorter.h"
 
@@ -387,6 +388,19 @@ static void count(struct push *ps, const struct op *op, enum push_outcome o)
 	ps->settled[op->jop.op]++;
 }
 
+/* changes.csv: the fields a done operation changed, before and after. */
+static void changes_done(struct push *ps, struct op *op)
+{
+	static const struct str none = { "", 0 };
+	size_t i;
+
+	if (!op->jop.nchanges)
+		results_change(ps->res, op_name(op), op->key, op->st.id, "", none, none);
+	for (i = 0; i < op->jop.nchanges; i++)
+		results_change(ps->res, op_name(op), op->key, op->st.id, op->jop.changes[i].field,
+			       op->jop.changes[i].before, op->jop.changes[i].after);
+}
+
 static void done(struct push *ps, struct op *op, const char *note)
 {
 	op->st.state = JOURNAL_DONE;
@@ -395,9 +409,11 @@ static void done(struct push *ps, struct op *op, const char *note)
 		stop(ps, ERR_NOMEM, NULL);
 	if (op->jop.flags & JOURNAL_REMEMBER_OPTOUT && jqueue(ps, 1, op->key, op->keylen, NULL))
 		stop(ps, ERR_NOMEM, NULL);
-	if (ps->res)
+	if (ps->res) {
 		results_success(ps->res, op_name(op), op->key, op->st.id, src_of(ps, op),
 				op->st.attempts, note);
+		changes_done(ps, op);
+	}
 	count(ps, op, PUSH_DONE);
 	op_free(op);
 }
@@ -973,7 +989,7 @@ static void lookup_pump(struct push *ps)
 
 	while (!must_stop(ps) && ps->outstanding < 2 * ps->concurrency &&
 	       (op = q_pop(&ps->lookups))) {
-		enum err e = ERR_NOMEM;
+		enum err e;
 
 		l = op->lookup;
 		if (!l && (l = calloc(1, sizeof(*l)))) {
@@ -983,6 +999,8 @@ static void lookup_pump(struct push *ps)
 		}
 		if (l)
 			e = ps->drv->build_lookup(&ps->s, op->key, &hr, &ps->path, &info);
+		else
+			e = err_set(&info, ERR_NOMEM, "out of memory");
 		if (!e)
 			e = http_submit(ps->s.http, &hr, on_lookup, l, &info);
 		if (e) {
@@ -1407,20 +1425,18 @@ static enum err skip_deletes(struct push *ps, const char *why, struct errinfo *i
 	return e;
 }
 
-static void results_path(const struct push *ps, char *out, size_t cap)
+void push_results_dir(const struct store *st, const char *profile, const struct push_opts *o,
+		      char *out, size_t cap)
 {
-	char stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
+	char id[64];
 
-	if (ps->o->results_dir) {
-		snprintf(out, cap, "%s", ps->o->results_dir);
+	if (o->results_dir) {
+		snprintf(out, cap, "%s", o->results_dir);
 		return;
 	}
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(out, cap, "%s/results/%s-%s-%ld", store_dir(ps->st), ps->prof.name, stamp,
-		 (long)getpid());
+	if (!o->run_id)
+		runlog_id(id, sizeof(id), time(NULL));
+	snprintf(out, cap, "%s/results/%s-%s", store_dir(st), profile, o->run_id ? o->run_id : id);
 }
 
 /*
@@ -1489,7 +1505,8 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 			return e;
 	}
 	if (!ps->res && !ps->o->dry_run) {
-		results_path(ps, ps->sum->results_dir, sizeof(ps->sum->results_dir));
+		push_results_dir(ps->st, ps->prof.name, ps->o, ps->sum->results_dir,
+				 sizeof(ps->sum->results_dir));
 		e = results_open(&ps->res, ps->sum->results_dir, info);
 		if (e)
 			return e;

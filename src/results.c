@@ -1,4 +1,4 @@
-/* results: success.csv, errors.csv, skipped.csv and before.jsonl of a push. */
+/* results: success.csv, errors.csv, skipped.csv, before.jsonl and changes.csv of a push. */
 #include "results.h"
 
 #include <errno.h>
@@ -13,10 +13,10 @@
 #include "csvout.h"
 #include "jsonin.h"
 
-enum { R_SUCCESS, R_ERRORS, R_SKIPPED, R_BEFORE, R__COUNT };
+enum { R_SUCCESS, R_ERRORS, R_SKIPPED, R_BEFORE, R_CHANGES, R__COUNT };
 
 static const char *const names[R__COUNT] = {
-	"success.csv", "errors.csv", "skipped.csv", "before.jsonl",
+	"success.csv", "errors.csv", "skipped.csv", "before.jsonl", "changes.csv",
 };
 
 static const char *const headers[R__COUNT] = {
@@ -24,6 +24,7 @@ static const char *const headers[R__COUNT] = {
 	"operation,phone,source_file,source_row,http_status,message,attempts\n",
 	"operation,phone,source_file,source_row,reason\n",
 	"",
+	"operation,phone,id,field,before,after\n",
 };
 
 struct results {
@@ -51,6 +52,16 @@ static int mkdirs(const char *dir)
 	return 0;
 }
 
+enum err results_mkdir(const char *dir, struct errinfo *info)
+{
+	int rc = mkdirs(dir);
+
+	if (rc)
+		return err_set(info, ERR_IO, "cannot create the results folder '%s': %s", dir,
+			       strerror(rc));
+	return ERR_OK;
+}
+
 enum err results_open(struct results **out, const char *dir, struct errinfo *info)
 {
 	struct results *r = calloc(1, sizeof(*r));
@@ -62,11 +73,9 @@ enum err results_open(struct results **out, const char *dir, struct errinfo *inf
 		free(r);
 		return err_set(info, ERR_NOMEM, "out of memory");
 	}
-	rc = mkdirs(dir);
-	if (rc) {
+	if (results_mkdir(dir, info)) {
 		results_close(r, NULL);
-		return err_set(info, ERR_IO, "cannot create the results folder '%s': %s", dir,
-			       strerror(rc));
+		return ERR_IO;
 	}
 	for (i = 0; i < R__COUNT; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -111,6 +120,20 @@ void results_success(struct results *r, const char *op, const char *phone, const
 	src_cells(w, src);
 	cell_u64(w, attempts);
 	csvout_cellz(w, note ? note : "");
+	csvout_end_row(w);
+}
+
+void results_change(struct results *r, const char *op, const char *phone, const char *id,
+		    const char *field, struct str before, struct str after)
+{
+	struct csvout *w = &r->csv[R_CHANGES];
+
+	csvout_cellz(w, op);
+	csvout_cellz(w, phone);
+	csvout_cellz(w, id ? id : "");
+	csvout_cellz(w, field ? field : "");
+	csvout_cell(w, before.ptr, before.len);
+	csvout_cell(w, after.ptr, after.len);
 	csvout_end_row(w);
 }
 

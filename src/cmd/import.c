@@ -7,9 +7,11 @@
 #include "log.h"
 
 static const struct opts_spec spec = {
-	.usage = "contactsync import [--region CC] [--map FIELD=COLUMN]... [--delimiter C] [--encoding NAME] [--sheet NAME|N] [--header-row N] [--rejects FILE] [--append] FILE...",
-	.summary = "Reads contact files (CSV, or JSON lines as 'export --format json' writes;\n"
-		   "'-' is standard input) into the desired set.\n"
+	.usage = "contactsync import [--region CC] [--map FIELD=COLUMN]... [--delimiter C] [--encoding NAME]\n"
+		 "       [--sheet NAME|N] [--header-row N] [--zip-max-bytes N] [--zip-max-ratio R]\n"
+		 "       [--rejects FILE] [--duplicates FILE] [--append] FILE...",
+	.summary = "Reads contact files (CSV, XLSX, ODS, XLS, or JSON lines as 'export --format\n"
+		   "json' writes; '-' is standard input) into the desired set.\n"
 		   "Without --append the files replace the desired set; the previous set stays\n"
 		   "in place until the new one is complete, so a failed import changes nothing.\n"
 		   "Exit status 1 when some rows were rejected.",

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "log.h"
 #include "push_cli.h"
+#include "runlog.h"
 
 static const struct opts_spec spec = {
 	.usage = "contactsync push PROFILE [--dry-run] [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete]\n"
@@ -27,15 +28,57 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 	return push_cli_option(ctx, id, arg, info);
 }
 
+/* Keeps the run's record for 'status' and 'report'; a failure only warns. */
+static void record(struct app *app, struct runlog_run *run, const struct push_summary *sum)
+{
+	struct errinfo info = { ERR_OK, "" };
+
+	run->end = time(NULL);
+	run->push = push_summary_json(sum);
+	run->results = sum->results_dir[0] ? sum->results_dir : NULL;
+	if (runlog_save(app->store, run, &info))
+		log_warn("profile '%s': the run was not recorded: %s", run->profile, info.msg);
+	json_decref(run->push);
+	run->push = NULL;
+}
+
+static int push(struct app *app, const struct profile *p, const struct provider *drv,
+		struct push_opts *o, struct runlog_run *run)
+{
+	struct push_summary sum;
+	struct errinfo info = { ERR_OK, "" };
+	enum err e;
+
+	e = push_cli_run(app->store, p, drv, o, &sum, &info);
+	if (e == ERR_GUARD || e == ERR_USAGE || e == ERR_CONFIG) {
+		run->exit_status = app_fail(e, &info);
+		record(app, run, &sum);
+		return run->exit_status;
+	}
+	push_summary_print(stdout, &sum, log_format() == LOG_JSON);
+	fflush(stdout);
+	if (e) {
+		run->exit_status = app_fail(e, &info);
+	} else if (push_summary_partial(&sum)) {
+		log_error("profile '%s': some operations failed; the next run tries them again (details in %s/errors.csv)",
+			  p->name, sum.results_dir[0] ? sum.results_dir : "the results folder");
+		run->exit_status = EXIT_PARTIAL;
+	} else {
+		run->exit_status = EXIT_OK;
+	}
+	record(app, run, &sum);
+	return run->exit_status;
+}
+
 int cmd_push(int argc, char **argv, struct app *app)
 {
 	struct push_opts o;
-	struct push_summary sum;
 	struct errinfo info = { ERR_OK, "" };
+	struct runlog_run run = { .command = "push" };
 	const struct profile *p;
 	const struct provider *drv;
+	char id[64];
 	int npos, done, rc;
-	enum err e;
 
 	push_opts_init(&o);
 	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
@@ -54,16 +97,10 @@ int cmd_push(int argc, char **argv, struct app *app)
 	if (!drv || !drv->build_write)
 		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': provider '%s' cannot be written to",
 					p->name, p->provider), &info);
-	e = push_cli_run(app->store, p, drv, &o, &sum, &info);
-	if (e != ERR_GUARD && e != ERR_USAGE && e != ERR_CONFIG)
-		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
-	fflush(stdout);
-	if (e)
-		return app_fail(e, &info);
-	if (push_summary_partial(&sum)) {
-		log_error("profile '%s': some operations failed; the next run tries them again (details in %s/errors.csv)",
-			  p->name, sum.results_dir[0] ? sum.results_dir : "the results folder");
-		return EXIT_PARTIAL;
-	}
-	return EXIT_OK;
+	run.start = time(NULL);
+	runlog_id(id, sizeof(id), run.start);
+	run.id = o.run_id = id;
+	run.profile = p->name;
+	run.provider = drv->name;
+	return push(app, p, drv, &o, &run);
 }

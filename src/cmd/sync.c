@@ -22,6 +22,8 @@
 #include "pull_cli.h"
 #include "push.h"
 #include "push_cli.h"
+#include "results.h"
+#include "runlog.h"
 #include "snapshot.h"
 
 static const char usage[] = "contactsync sync PROFILE FILE... [import options] [push options]";
@@ -91,7 +93,7 @@ static enum err lock_profile(struct lockfile *lk, const char *dir, const char *p
 
 /* Imports the files; -1 when the run must stop (rc set), else 0. */
 static int import(struct app *app, struct import_cli *o, const char *profile, char **files,
-		  int nfiles, int *partial, int *rc)
+		  int nfiles, int *partial, int *rc, struct runlog_run *run)
 {
 	struct ingest_stats stats;
 	struct errinfo info = { ERR_OK, "" };
@@ -104,6 +106,7 @@ static int import(struct app *app, struct import_cli *o, const char *profile, ch
 		log_error("import failed: the desired set is unchanged; nothing pulled or pushed");
 		return -1;
 	}
+	run->import = import_cli_stats_json(o, &stats);
 	if (log_enabled(LOG_INFO))
 		import_cli_report(stdout, o, &stats);
 	if (stats.rejected)
@@ -130,7 +133,7 @@ static int has_snapshot(struct store *st, const struct profile *p)
  * -1 when the run must stop (rc set), else 0.
  */
 static int pull(struct app *app, const struct profile *p, const struct provider *drv,
-		struct push_opts *push, int *rc)
+		struct push_opts *push, int *rc, struct runlog_run *run)
 {
 	struct pull_opts o;
 	struct pull_stats stats;
@@ -139,6 +142,7 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 
 	pull_cli_init(&o);
 	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
+	run->pull = pull_stats_json(&stats);
 	if (!e) {
 		if (log_enabled(LOG_INFO))
 			pull_stats_print(stdout, p, drv, &stats);
@@ -156,13 +160,56 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 	return 0;
 }
 
+/*
+ * The run's results folder, made before the import so that the rejected
+ * and the merged rows (unless --rejects and --duplicates say elsewhere)
+ * land beside the push's files.
+ */
+static int results_dir(struct app *app, const struct profile *p, struct sync_opts *o,
+		       char *dir, size_t cap, char *rejects, size_t rcap, char *dups, size_t dcap,
+		       int *rc)
+{
+	struct errinfo info = { ERR_OK, "" };
+
+	push_results_dir(app->store, p->name, &o->push, dir, cap);
+	if (results_mkdir(dir, &info)) {
+		*rc = app_fail(ERR_IO, &info);
+		return -1;
+	}
+	o->push.results_dir = dir;
+	if (!o->import.in.rejects_path) {
+		snprintf(rejects, rcap, "%s/rejects.csv", dir);
+		o->import.in.rejects_path = rejects;
+	}
+	if (!o->import.in.duplicates_path) {
+		snprintf(dups, dcap, "%s/duplicates.csv", dir);
+		o->import.in.duplicates_path = dups;
+	}
+	return 0;
+}
+
+/* Keeps the run's record for 'status' and 'report'; a failure only warns. */
+static void record(struct app *app, struct runlog_run *run)
+{
+	struct errinfo info = { ERR_OK, "" };
+
+	run->end = time(NULL);
+	if (runlog_save(app->store, run, &info))
+		log_warn("profile '%s': the run was not recorded: %s", run->profile, info.msg);
+	json_decref(run->import);
+	json_decref(run->pull);
+	json_decref(run->push);
+}
+
 static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 {
 	struct errinfo info = { ERR_OK, "" };
 	struct lockfile lock = LOCKFILE_INIT;
 	struct push_summary sum;
+	struct runlog_run run = { .command = "sync" };
 	const struct profile *p;
 	const struct provider *drv;
+	char id[64], dir[4096], rejects[4200], dups[4200];
 	int rc = EXIT_OK, partial = 0;
 	enum err e;
 
@@ -177,10 +224,20 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = app_fail(e, &info);
 		goto out;
 	}
-	if (import(app, &o->import, p->name, argv + 1, npos - 1, &partial, &rc) ||
-	    pull(app, p, drv, &o->push, &rc))
+	run.start = time(NULL);
+	runlog_id(id, sizeof(id), run.start);
+	run.id = o->push.run_id = id;
+	run.profile = p->name;
+	run.provider = drv->name;
+	if (results_dir(app, p, o, dir, sizeof(dir), rejects, sizeof(rejects), dups, sizeof(dups),
+			&rc))
 		goto out;
+	run.results = dir;
+	if (import(app, &o->import, p->name, argv + 1, npos - 1, &partial, &rc, &run) ||
+	    pull(app, p, drv, &o->push, &rc, &run))
+		goto done;
 	e = push_cli_run(app->store, p, drv, &o->push, &sum, &info);
+	run.push = push_summary_json(&sum);
 	if (log_enabled(LOG_INFO))
 		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
 	if (e)
@@ -189,6 +246,9 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = EXIT_REMOTE;
 	else if (partial || push_summary_partial(&sum))
 		rc = EXIT_PARTIAL;
+done:
+	run.exit_status = rc;
+	record(app, &run);
 out:
 	lockfile_release(&lock);
 	return rc;

@@ -121,8 +121,8 @@ if case == "sync":
         good, missing = phase_end_ok(end.get(p, {}), True) if p in end else (False, "none")
         check("%s's phase_end: ok, duration_s and every documented count" % p, good, missing)
     imp, pull, push = end.get("import", {}), end.get("pull", {}), end.get("push", {})
-    check("import's counts", (imp.get("rows_read"), imp.get("staged"), imp.get("rejected"), imp.get("contacts"))
-          == (40, 40, 0, 40), imp)
+    check("import's counts", (imp.get("rows_read"), imp.get("staged"), imp.get("rejected"), imp.get("total"),
+          imp.get("files")) == (40, 40, 0, 40, 1), imp)
     check("pull's counts", (pull.get("contacts"), pull.get("requests")) == (0, 1), pull)
     check("push's counts", (push.get("planned"), push.get("done"), push.get("failed"), push.get("pending"),
           push.get("stopped_by")) == (40, 39, 1, 0, None), push)
@@ -162,7 +162,7 @@ elif case == "importfail":
     end = by("phase_end")
     good, missing = phase_end_ok(end[0], False) if end else (False, "none")
     check("failed import: phase_end with ok false and why", good, missing)
-    check("failed import: no desired set count", end and end[0].get("contacts", 0) is None)
+    check("failed import: no desired set count", end and end[0].get("total", 0) is None)
     check("failed import: the error names the file", end and "missing.csv" in end[0].get("error", ""))
     check("failed import: nothing pulled or pushed", phases == [("phase_start", "import"), ("phase_end", "import")], phases)
     check("failed import: error events", len(by("error")) == 2)
@@ -172,7 +172,7 @@ elif case == "import":
     check("import alone: no profile", phases == [("phase_start", "import"), ("phase_end", "import")]
           and all("profile" not in o for o in events if o["event"].startswith("phase_")))
     end = by("phase_end")
-    check("import alone: counts", end and (end[0].get("ok"), end[0].get("rows_read"), end[0].get("contacts")) == (True, 1, 1))
+    check("import alone: counts", end and (end[0].get("ok"), end[0].get("rows_read"), end[0].get("total")) == (True, 1, 1))
 elif case == "quiet":
     check("-q: no info events", not [o for o in events if o["level"] == "info"], [o["event"] for o in events])
     f = by("failure")

@@ -60,4 +60,17 @@ check_rc "repeated header imports" 0 cs import dup.csv
 check_grep "warning about the repeated header" "header 'Email' is repeated" err.txt
 cs export -o dup-out.csv
 check_grep "both columns exported" "^phone,name,first_name,last_name,company,tags,opted_out,Email,Email (2)$" dup-out.csv
+# --- --duplicates: every merged row, and the row it was merged into -----------
+printf 'phone,first_name,last_name\n+447911000001,Ann,\n+447911000002,Bob,B\n+447911000001,,Smith\n+447911000001,Annie,\n' >d1.csv
+printf 'phone,first_name\n+447911000002,Bobby\n' >d2.csv
+check_rc "import with --duplicates" 0 cs import --duplicates dups.csv d1.csv d2.csv
+check_grep "three rows merged" "rows read 5 = staged 2 + merged 3 + rejected 0" out.txt
+check_eq "one line per merged row" 4 "$(wc -l <dups.csv | tr -d ' ')"
+check_grep "the header" "^phone,file,row,merged_into_file,merged_into_row$" dups.csv
+check_grep "rows merged into the number's last row" "^+447911000001,d1.csv,2,d1.csv,5$" dups.csv
+check_grep "across files" "^+447911000002,d1.csv,3,d2.csv,2$" dups.csv
+check_rc "--append: the current set is not a duplicate" 0 cs import --append --duplicates dups2.csv d2.csv
+check_eq "nothing merged within the file" 1 "$(wc -l <dups2.csv | tr -d ' ')"
+check_rc "a failed import leaves no duplicates file" 2 cs import --duplicates dups3.csv d1.csv missing.csv
+check_rc "none there" 1 test -e dups3.csv
 finish
