@@ -62,3 +62,19 @@ finish() {
 	[ "$nfail" -eq 0 ]
 	exit $?
 }
+
+# soffice_csv XLSX OUTDIR: the first sheet as CSV in OUTDIR, by LibreOffice.
+# Filter options: ',' '"' UTF-8, from line 1, default cell format and
+# language, then "quote all text cells" off, so quoting follows the same
+# rule as contactsync's (only cells holding the delimiter, a quote or a line
+# break); a private profile, so parallel runs do not share LibreOffice's
+# lock. have_soffice is 1 when LibreOffice is installed.
+soffice_csv() {
+	tmo=
+	command -v timeout >/dev/null 2>&1 && tmo="timeout 180"
+	$tmo soffice -env:UserInstallation="file://$T/lo-profile" --headless \
+		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false' \
+		--outdir "$2" "$1" >"$T/soffice.log" 2>&1
+}
+have_soffice=0
+command -v soffice >/dev/null 2>&1 && have_soffice=1

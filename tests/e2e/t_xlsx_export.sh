@@ -3,22 +3,6 @@
 # CSV, gives byte for byte the CSV export (when soffice is installed).
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
-# soffice_csv XLSX OUTDIR: first sheet as CSV in OUTDIR. Filter options:
-# ',' '"' UTF-8, from line 1, default cell format and language, then
-# "quote all text cells" off, so quoting follows the same rule as ours
-# (only cells holding the delimiter, a quote or a line break); a private
-# profile, so parallel runs do not share LibreOffice's lock.
-soffice_csv() {
-	tmo=
-	command -v timeout >/dev/null 2>&1 && tmo="timeout 180"
-	$tmo soffice -env:UserInstallation="file://$T/lo-profile" --headless \
-		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false' \
-		--outdir "$2" "$1" >"$T/soffice.log" 2>&1
-}
-
-have_soffice=0
-command -v soffice >/dev/null 2>&1 && have_soffice=1
-
 cp "$TOP/samples/contacts.csv" in.csv
 check_rc "import samples" 1 cs import --region GB in.csv
 check_rc "export csv" 0 cs export -o e.csv
