@@ -4,7 +4,8 @@
  *
  * Table "runs", one record per run, keyed "<profile>\0<id>": a profile's
  * runs read in the order they started. The id is the run's UTC start time
- * and process id, "20261122T020000Z-4242", so ids sort by time. A record is
+ * to the millisecond and its process id, "20261122T020000.123Z-4242", so
+ * ids sort by time. A record is
  * a JSON object (text), whose fields the README documents ("Run records"):
  *
  *   {"id", "command": "push"|"sync", "profile", "provider", "start", "end"
@@ -25,8 +26,8 @@
 #include "err.h"
 #include "store.h"
 
-/* A run id for a run started at `start`, into out (at least 32 bytes). */
-void runlog_id(char *out, size_t cap, time_t start);
+/* A new run's id, into out (at least 40 bytes); returns its start time. */
+time_t runlog_id(char *out, size_t cap);
 
 /* ISO 8601 UTC ("2026-11-22T02:00:00Z") into out (at least 21 bytes). */
 void runlog_time(char *out, size_t cap, time_t t);

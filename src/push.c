@@ -1435,7 +1435,7 @@ void push_results_dir(const struct store *st, const char *profile, const struct 
 		return;
 	}
 	if (!o->run_id)
-		runlog_id(id, sizeof(id), time(NULL));
+		runlog_id(id, sizeof(id));
 	snprintf(out, cap, "%s/results/%s-%s", store_dir(st), profile, o->run_id ? o->run_id : id);
 }
 

@@ -21,14 +21,17 @@ static size_t make_key(char *key, const char *profile, const char *id)
 	return pl + 1 + il;
 }
 
-void runlog_id(char *out, size_t cap, time_t start)
+time_t runlog_id(char *out, size_t cap)
 {
+	struct timespec ts;
 	struct tm tm;
 	char stamp[32];
 
-	gmtime_r(&start, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(out, cap, "%s-%ld", stamp, (long)getpid());
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	snprintf(out, cap, "%s.%03ldZ-%ld", stamp, ts.tv_nsec / 1000000, (long)getpid());
+	return ts.tv_sec;
 }
 
 void runlog_time(char *out, size_t cap, time_t t)

@@ -97,8 +97,7 @@ int cmd_push(int argc, char **argv, struct app *app)
 	if (!drv || !drv->build_write)
 		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': provider '%s' cannot be written to",
 					p->name, p->provider), &info);
-	run.start = time(NULL);
-	runlog_id(id, sizeof(id), run.start);
+	run.start = runlog_id(id, sizeof(id));
 	run.id = o.run_id = id;
 	run.profile = p->name;
 	run.provider = drv->name;

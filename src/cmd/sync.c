@@ -224,8 +224,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = app_fail(e, &info);
 		goto out;
 	}
-	run.start = time(NULL);
-	runlog_id(id, sizeof(id), run.start);
+	run.start = runlog_id(id, sizeof(id));
 	run.id = o->push.run_id = id;
 	run.profile = p->name;
 	run.provider = drv->name;

@@ -43,11 +43,14 @@ check_rc "the results folder holds the push's files" 0 test -f "$results/success
 check_grep "and the rejected rows (no --rejects given)" "not a number" "$results/rejects.csv"
 check_grep "and the merged rows' file (none merged)" "^phone,file,row,merged_into_file,merged_into_row$" "$results/duplicates.csv"
 check_grep "changes.csv: the fields each operation changed" "^create,+447711000001,[^,]*,first_name,,Ann$" "$results/changes.csv"
+check_rc "a dry run" 1 cs --config cs.ini sync --dry-run ok list.csv
+check_rc "status after it" 0 cs --config cs.ini status ok --runs 1
+check_grep "is shown as one" "  sync (dry run)  " out.txt
 check_rc "a bad --format" 2 cs --config cs.ini status --format xml
 check_rc "two profiles" 2 cs --config cs.ini status a b
 check_rc "a bad --runs" 2 cs --config cs.ini status --runs x
 check_rc "a second sync" 1 cs --config cs.ini sync ok list.csv
-check_eq "two runs recorded, oldest first" "2 True" "$(status_py ok '"%d %s" % (len(p["runs"]), p["runs"][0]["id"] < p["runs"][1]["id"])')"
+check_eq "three runs recorded, oldest first" "3 True" "$(status_py ok '"%d %s" % (len(p["runs"]), p["runs"][0]["id"] < p["runs"][1]["id"] < p["runs"][2]["id"])')"
 check_eq "--runs 1 shows the last only" 1 "$(cs --config cs.ini status ok --format json --runs 1 | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["profiles"][0]["runs"]))')"
 
 # --- a push with a failed operation (the server refuses 300 tags) ------------------
