@@ -7,8 +7,11 @@
  * - libxlsxwriter runs in constant_memory mode: a row goes to a temporary
  *   file in opts->tmpdir as soon as the next one starts, so rows are
  *   written strictly in order, one cell after the other.
- * - Every cell is a text cell (an inline string), never a number or a
- *   formula: +447400123456, 0044..., 1.5E+3 and =1+1 read back as written.
+ * - Every cell is a text cell (an inline string), never a formula, and
+ *   never a number unless written with xlsxout_number: +447400123456,
+ *   0044..., 1.5E+3 and =1+1 read back as written.
+ * - A workbook holds one table or several (xlsxout_table), each on its own
+ *   sheets, with its own header, filter and widths.
  * - The header row is bold and frozen and repeated at the top of every
  *   sheet; an autofilter covers the header and the rows below it.
  * - Column widths follow the widest value written in each column (display
@@ -94,6 +97,35 @@ enum err xlsxout_cell(struct xlsxout *w, const char *s, size_t len,
 		      struct errinfo *info);
 enum err xlsxout_cellz(struct xlsxout *w, const char *s, struct errinfo *info);
 enum err xlsxout_end_row(struct xlsxout *w, struct errinfo *info);
+
+/* Appends a number cell (counts a chart reads), like xlsxout_cell. */
+enum err xlsxout_number(struct xlsxout *w, double v, struct errinfo *info);
+
+/*
+ * Ends the current table (its last row, filter and widths) and starts the
+ * next on a new sheet named `sheet`, with this header; it continues on
+ * "SHEET (2)", ... as the first table does. ERR_USAGE for a sheet name
+ * Excel refuses or one already used.
+ */
+enum err xlsxout_table(struct xlsxout *w, const char *sheet, const char *const *names,
+		       size_t n, struct errinfo *info);
+
+/*
+ * A column chart of the current table, drawn on the sheet named on_sheet
+ * (any sheet of the workbook) with its top left corner at (at_row,
+ * at_col): categories are the table's first column, rows 1 to rows; one
+ * series per column first_col..last_col, named by its header.
+ */
+struct xlsxout_chart {
+	const char *title;
+	const char *on_sheet;
+	uint32_t rows;
+	uint16_t first_col, last_col;
+	uint32_t at_row;
+	uint16_t at_col;
+	int stacked;
+};
+enum err xlsxout_chart(struct xlsxout *w, const struct xlsxout_chart *c, struct errinfo *info);
 
 /* Width the column gets at close, from what was written so far. */
 unsigned xlsxout_width(const struct xlsxout *w, size_t col);

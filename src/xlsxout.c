@@ -29,6 +29,7 @@ struct xlsxout {
 	uint32_t max_cell;
 
 	lxw_worksheet **sheets;	/* owned by wb */
+	size_t table_first;	/* the current table's first sheet */
 	uint64_t *xml_min;	/* per sheet: bytes its XML must at least have */
 	char sheet_name[LXW_MAX_SHEETNAME_LENGTH];	/* the last one's */
 	size_t nsheets, sheets_cap;
@@ -244,13 +245,14 @@ static enum err add_sheet(struct xlsxout *w, struct errinfo *info)
 		w->xml_min = nm;
 		w->sheets_cap = ncap;
 	}
-	if (w->nsheets)
-		snprintf(name, sizeof(w->sheet_name), "%s (%zu)", w->sheet, w->nsheets + 1);
+	if (w->nsheets > w->table_first)
+		snprintf(name, sizeof(w->sheet_name), "%s (%zu)", w->sheet,
+			 w->nsheets - w->table_first + 1);
 	else
 		snprintf(name, sizeof(w->sheet_name), "%s", w->sheet);
 	le = workbook_validate_sheet_name(w->wb, name);
 	if (le)
-		return err_set(info, w->nsheets ? ERR_LIMIT : ERR_USAGE,
+		return err_set(info, w->nsheets > w->table_first ? ERR_LIMIT : ERR_USAGE,
 			       "cannot name sheet '%s' of '%s': %s", name, w->name,
 			       lxw_detail(le, detail, sizeof(detail)));
 	errno = 0;
@@ -413,6 +415,20 @@ static void note_cut(struct xlsxout *w)
 	}
 }
 
+/* Where the next cell goes: a new row when none is open, and never past
+ * the header's columns. */
+static enum err next_cell(struct xlsxout *w, struct errinfo *info)
+{
+	enum err e;
+
+	if (!w->in_row && (e = start_row(w, info)))
+		return e;
+	if (w->col >= w->ncols)
+		return err_set(info, ERR_INTERNAL, "'%s': row %u has more cells than the "
+			       "%zu columns of the header", w->name, w->row + 1, w->ncols);
+	return ERR_OK;
+}
+
 enum err xlsxout_cell(struct xlsxout *w, const char *s, size_t len,
 		      struct errinfo *info)
 {
@@ -420,11 +436,8 @@ enum err xlsxout_cell(struct xlsxout *w, const char *s, size_t len,
 	enum err e;
 	int cut;
 
-	if (!w->in_row && (e = start_row(w, info)))
+	if ((e = next_cell(w, info)))
 		return e;
-	if (w->col >= w->ncols)
-		return err_set(info, ERR_INTERNAL, "'%s': row %u has more cells than the "
-			       "%zu columns of the header", w->name, w->row + 1, w->ncols);
 	if (len) {
 		e = xlsxout_text(s, len, w->max_cell, &w->text, &cut);
 		if (e)
@@ -459,14 +472,115 @@ enum err xlsxout_end_row(struct xlsxout *w, struct errinfo *info)
 	return ERR_OK;
 }
 
-static void free_writer(struct xlsxout *w)
+/* The current table's sheets get its column widths. */
+static enum err set_widths(struct xlsxout *w, struct errinfo *info)
+{
+	size_t s, c;
+	lxw_error le;
+
+	for (s = w->table_first; s < w->nsheets; s++)
+		for (c = 0; c < w->ncols; c++) {
+			le = worksheet_set_column(w->sheets[s], (lxw_col_t)c, (lxw_col_t)c,
+						  xlsxout_width(w, c), NULL);
+			if (le)
+				return lxw_fail(w, le, 0, info);
+		}
+	return ERR_OK;
+}
+
+enum err xlsxout_number(struct xlsxout *w, double v, struct errinfo *info)
+{
+	char text[32];
+	lxw_error le;
+	enum err e;
+	int n;
+
+	if ((e = next_cell(w, info)))
+		return e;
+	n = snprintf(text, sizeof(text), "%.15g", v);
+	widen(w, w->col, (unsigned)n);
+	le = worksheet_write_number(sheet(w), w->row, (lxw_col_t)w->col, v, NULL);
+	if (le)
+		return lxw_fail(w, le, errno, info);
+	w->xml_min[w->nsheets - 1] += (uint64_t)n + CELL_XML_MIN;
+	w->col++;
+	return ERR_OK;
+}
+
+static void free_header(struct xlsxout *w)
 {
 	size_t i;
 
-	for (i = 0; i < w->ncols; i++)
-		free(w->header ? w->header[i] : NULL);
+	for (i = 0; w->header && i < w->ncols; i++)
+		free(w->header[i]);
 	free(w->header);
 	free(w->width);
+	w->header = NULL;
+	w->width = NULL;
+	w->ncols = 0;
+}
+
+enum err xlsxout_table(struct xlsxout *w, const char *sheet_name, const char *const *names,
+		       size_t n, struct errinfo *info)
+{
+	char *base;
+	enum err e = ERR_OK;
+
+	if (!w->header)
+		return err_set(info, ERR_INTERNAL, "'%s': a new table before the first one's header",
+			       w->name);
+	if (w->in_row)
+		e = xlsxout_end_row(w, info);
+	if (!e)
+		e = finish_sheet(w, info);
+	if (!e)
+		e = set_widths(w, info);
+	if (e)
+		return e;
+	base = strdup(sheet_name);
+	if (!base)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	free(w->sheet);
+	w->sheet = base;
+	free_header(w);
+	w->table_first = w->nsheets;
+	e = add_sheet(w, info);
+	return e ? e : xlsxout_header(w, names, n, info);
+}
+
+enum err xlsxout_chart(struct xlsxout *w, const struct xlsxout_chart *c, struct errinfo *info)
+{
+	lxw_worksheet *on = workbook_get_worksheet_by_name(w->wb, c->on_sheet);
+	const char *data = w->sheets[w->table_first]->name;
+	lxw_chart *chart;
+	lxw_chart_series *series;
+	lxw_col_t col;
+	lxw_error le;
+
+	if (!on)
+		return err_set(info, ERR_INTERNAL, "'%s': no sheet '%s' for a chart", w->name,
+			       c->on_sheet);
+	if (c->first_col > c->last_col || c->last_col >= w->ncols || !c->rows)
+		return err_set(info, ERR_INTERNAL, "'%s': a chart outside its table", w->name);
+	chart = workbook_add_chart(w->wb, c->stacked ? LXW_CHART_COLUMN_STACKED : LXW_CHART_COLUMN);
+	if (!chart)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	chart_title_set_name(chart, c->title);
+	for (col = c->first_col; col <= c->last_col; col++) {
+		series = chart_add_series(chart, NULL, NULL);
+		if (!series)
+			return err_set(info, ERR_NOMEM, "out of memory");
+		chart_series_set_categories(series, data, 1, 0, c->rows, 0);
+		chart_series_set_values(series, data, 1, col, c->rows, col);
+		chart_series_set_name_range(series, data, 0, col);
+	}
+	le = worksheet_insert_chart(on, c->at_row, c->at_col, chart);
+	return le ? lxw_fail(w, le, 0, info) : ERR_OK;
+}
+
+static void free_writer(struct xlsxout *w)
+{
+	free_header(w);
 	free(w->sheets);
 	free(w->xml_min);
 	buf_free(&w->text);
@@ -477,20 +591,6 @@ static void free_writer(struct xlsxout *w)
 	free(w);
 }
 
-static enum err set_widths(struct xlsxout *w, struct errinfo *info)
-{
-	size_t s, c;
-	lxw_error le;
-
-	for (s = 0; s < w->nsheets; s++)
-		for (c = 0; c < w->ncols; c++) {
-			le = worksheet_set_column(w->sheets[s], (lxw_col_t)c, (lxw_col_t)c,
-						  xlsxout_width(w, c), NULL);
-			if (le)
-				return lxw_fail(w, le, 0, info);
-		}
-	return ERR_OK;
-}
 
 /* Sheets in the written zip at least as large as what was given to them. */
 static enum err check_sizes(const struct xlsxout *w, const char *path,

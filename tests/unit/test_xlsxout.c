@@ -233,6 +233,101 @@ static void test_sheet_continuation(void **state)
 	tmp_remove(&t);
 }
 
+/* A workbook whose first table ("Summary") has one row: a label, a number. */
+static struct xlsxout *summary_sheet(struct tmp *t, struct xlsxout_opts *o)
+{
+	static const char *const facts[] = { "measure", "value" };
+	struct errinfo info = { 0 };
+	struct xlsxout *w;
+
+	tmp_make(t);
+	o->tmpdir = t->dir;
+	assert_int_equal(xlsxout_open(&w, t->path, NULL, o, &info), ERR_OK);
+	assert_int_equal(xlsxout_header(w, facts, 2, &info), ERR_OK);
+	assert_int_equal(xlsxout_cellz(w, "a rather long profile label", &info), ERR_OK);
+	assert_int_equal(xlsxout_number(w, 1234567, &info), ERR_OK);
+	assert_int_equal(xlsxout_end_row(w, &info), ERR_OK);
+	return w;
+}
+
+/* Several tables in one workbook: each on its own sheets with its own
+ * header, filter and widths; number cells; a chart of the second table
+ * drawn on the first sheet. */
+static void test_tables_numbers_chart(void **state)
+{
+	static const char *const ops[] = { "operation", "done", "failed" };
+	static const char *const changes[] = { "phone", "name" };
+	static const char *const kinds[] = { "create", "update", "opt-out", "delete" };
+	struct xlsxout_opts o = { "Summary", NULL, 3, 0, 0 };
+	struct xlsxout_chart c = { "Operations", "Summary", 4, 1, 2, 4, 3, 1 };
+	struct errinfo info = { 0 };
+	struct xlsxout_stats st;
+	struct xlsxout *w;
+	struct buf x;
+	struct tmp t;
+	int i;
+
+	(void)state;
+	w = summary_sheet(&t, &o);
+	/* a sheet name Excel refuses */
+	assert_int_equal(xlsxout_table(w, "Bad/Name", ops, 3, &info), ERR_USAGE);
+	xlsxout_abort(w);
+	tmp_remove(&t);
+
+	o.max_rows = 5;
+	w = summary_sheet(&t, &o);
+	assert_int_equal(xlsxout_table(w, "Operations", ops, 3, &info), ERR_OK);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(xlsxout_cellz(w, kinds[i], &info), ERR_OK);
+		assert_int_equal(xlsxout_number(w, 10 * i, &info), ERR_OK);
+		assert_int_equal(xlsxout_number(w, i, &info), ERR_OK);
+		assert_int_equal(xlsxout_end_row(w, &info), ERR_OK);
+	}
+	assert_int_equal(xlsxout_chart(w, &c, &info), ERR_OK);
+	c.last_col = 3;	/* past the table */
+	assert_int_equal(xlsxout_chart(w, &c, &info), ERR_INTERNAL);
+	assert_int_equal(xlsxout_table(w, "Changes", changes, 2, &info), ERR_OK);
+	write_rows(w, 1, 5);	/* 4 + 1: continues on "Changes (2)" */
+	assert_int_equal(xlsxout_close(w, &st, &info), ERR_OK);
+	assert_int_equal(st.sheets, 4);
+	assert_int_equal(st.rows, 1 + 4 + 5);
+
+	read_entry(t.path, "xl/workbook.xml", &x);
+	assert_non_null(strstr(x.data, "name=\"Summary\""));
+	assert_non_null(strstr(x.data, "name=\"Operations\""));
+	assert_non_null(strstr(x.data, "name=\"Changes\""));
+	assert_non_null(strstr(x.data, "name=\"Changes (2)\""));
+	buf_free(&x);
+	/* Summary: its own filter and widths, a number cell, and the chart */
+	read_entry(t.path, "xl/worksheets/sheet1.xml", &x);
+	assert_non_null(strstr(x.data, "<autoFilter ref=\"A1:B2\"/>"));
+	assert_non_null(strstr(x.data, "<c r=\"B2\"><v>1234567</v></c>"));
+	assert_non_null(strstr(x.data, "<col min=\"1\" max=\"1\" width=\"28."));
+	assert_non_null(strstr(x.data, "<drawing r:id="));
+	buf_free(&x);
+	/* Operations: numbers, its own filter over its 4 rows and 3 columns */
+	read_entry(t.path, "xl/worksheets/sheet2.xml", &x);
+	assert_non_null(strstr(x.data, "<autoFilter ref=\"A1:C5\"/>"));
+	assert_non_null(strstr(x.data, "<c r=\"B5\"><v>30</v></c>"));
+	assert_non_null(strstr(x.data, "<c r=\"A5\" t=\"inlineStr\"><is><t>delete</t>"));
+	assert_null(strstr(x.data, "<drawing"));
+	buf_free(&x);
+	/* Changes continues on its second sheet, headers and filter again */
+	read_entry(t.path, "xl/worksheets/sheet4.xml", &x);
+	assert_non_null(strstr(x.data, "<c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>phone</t>"));
+	assert_non_null(strstr(x.data, "<autoFilter ref=\"A1:B2\"/>"));
+	buf_free(&x);
+	/* the chart: a stacked column chart of Operations' done and failed */
+	read_entry(t.path, "xl/charts/chart1.xml", &x);
+	assert_non_null(strstr(x.data, "<c:grouping val=\"stacked\"/>"));
+	assert_non_null(strstr(x.data, "<c:f>Operations!$B$2:$B$5</c:f>"));
+	assert_non_null(strstr(x.data, "<c:f>Operations!$C$2:$C$5</c:f>"));
+	assert_non_null(strstr(x.data, "<c:f>Operations!$A$2:$A$5</c:f>"));
+	assert_non_null(strstr(x.data, "<c:f>Operations!$B$1</c:f>"));
+	buf_free(&x);
+	tmp_remove(&t);
+}
+
 static void test_exact_fill_adds_no_sheet(void **state)
 {
 	static const char *const header[] = { "phone", "name" };
@@ -386,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_text_excel_limit),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_sheet_continuation),
+		cmocka_unit_test(test_tables_numbers_chart),
 		cmocka_unit_test(test_exact_fill_adds_no_sheet),
 		cmocka_unit_test(test_widths_and_truncation),
 		cmocka_unit_test(test_errors),
