@@ -354,13 +354,11 @@ int store_has(struct store_read *rd, const char *dataset)
 	return live_gen(rd->st, rd->txn, dataset) != 0;
 }
 
-enum err store_get(struct store_read *rd, const char *dataset, const void *key,
-		   size_t keylen, const void **val, size_t *vallen,
-		   struct errinfo *info)
+/* A record of dbi (rc: how opening it went), borrowed from the read. */
+static enum err dbi_get(struct store_read *rd, int rc, MDB_dbi dbi, const void *key,
+			size_t keylen, const void **val, size_t *vallen, struct errinfo *info)
 {
-	MDB_dbi dbi;
 	MDB_val k = { keylen, (void *)key }, v;
-	int rc = open_live(rd, dataset, &dbi);
 
 	if (!rc)
 		rc = mdb_get(rd->txn, dbi, &k, &v);
@@ -371,6 +369,16 @@ enum err store_get(struct store_read *rd, const char *dataset, const void *key,
 	*val = v.mv_data;
 	*vallen = v.mv_size;
 	return ERR_OK;
+}
+
+enum err store_get(struct store_read *rd, const char *dataset, const void *key,
+		   size_t keylen, const void **val, size_t *vallen,
+		   struct errinfo *info)
+{
+	MDB_dbi dbi = 0;
+	int rc = open_live(rd, dataset, &dbi);
+
+	return dbi_get(rd, rc, dbi, key, keylen, val, vallen, info);
 }
 
 enum err store_count(struct store_read *rd, const char *dataset,
@@ -986,19 +994,10 @@ enum err store_table_get(struct store_read *rd, const char *table, const void *k
 			 size_t keylen, const void **val, size_t *vallen,
 			 struct errinfo *info)
 {
-	MDB_dbi dbi;
-	MDB_val k = { keylen, (void *)key }, v;
+	MDB_dbi dbi = 0;
 	int rc = open_table(rd, table, &dbi);
 
-	if (!rc)
-		rc = mdb_get(rd->txn, dbi, &k, &v);
-	if (rc == MDB_NOTFOUND)
-		return ERR_NOT_FOUND;
-	if (rc)
-		return lmdb_err(rd->st, rc, info, "cannot read a record");
-	*val = v.mv_data;
-	*vallen = v.mv_size;
-	return ERR_OK;
+	return dbi_get(rd, rc, dbi, key, keylen, val, vallen, info);
 }
 
 enum err store_table_cursor(struct store_read *rd, const char *table, const void *from,
