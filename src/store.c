@@ -381,12 +381,11 @@ enum err store_get(struct store_read *rd, const char *dataset, const void *key,
 	return dbi_get(rd, rc, dbi, key, keylen, val, vallen, info);
 }
 
-enum err store_count(struct store_read *rd, const char *dataset,
-		     uint64_t *count, struct errinfo *info)
+/* The records of dbi (rc: how opening it went; an absent one holds 0). */
+static enum err dbi_count(struct store_read *rd, int rc, MDB_dbi dbi, uint64_t *count,
+			  struct errinfo *info)
 {
-	MDB_dbi dbi;
 	MDB_stat stat;
-	int rc = open_live(rd, dataset, &dbi);
 
 	*count = 0;
 	if (rc == MDB_NOTFOUND)
@@ -397,6 +396,15 @@ enum err store_count(struct store_read *rd, const char *dataset,
 		return lmdb_err(rd->st, rc, info, "cannot count records");
 	*count = stat.ms_entries;
 	return ERR_OK;
+}
+
+enum err store_count(struct store_read *rd, const char *dataset,
+		     uint64_t *count, struct errinfo *info)
+{
+	MDB_dbi dbi = 0;
+	int rc = open_live(rd, dataset, &dbi);
+
+	return dbi_count(rd, rc, dbi, count, info);
 }
 
 enum err store_files(struct store_read *rd, const char *dataset,
@@ -1012,17 +1020,8 @@ enum err store_table_cursor(struct store_read *rd, const char *table, const void
 enum err store_table_count(struct store_read *rd, const char *table, uint64_t *count,
 			   struct errinfo *info)
 {
-	MDB_dbi dbi;
-	MDB_stat stat;
+	MDB_dbi dbi = 0;
 	int rc = open_table(rd, table, &dbi);
 
-	*count = 0;
-	if (rc == MDB_NOTFOUND)
-		return ERR_OK;
-	if (!rc)
-		rc = mdb_stat(rd->txn, dbi, &stat);
-	if (rc)
-		return lmdb_err(rd->st, rc, info, "cannot count records");
-	*count = stat.ms_entries;
-	return ERR_OK;
+	return dbi_count(rd, rc, dbi, count, info);
 }
