@@ -28,3 +28,20 @@ load() { # URL FILE
 profile() { # NAME PROVIDER URL EXTRA-LINES
 	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n' "$1" "$2" "$3" "$4" >>cs.ini
 }
+
+# too_many_tags: 300 tags, more than the sendblue emulator accepts (it
+# refuses the contact, and a bulk batch holding it, with 400)
+too_many_tags() {
+	awk 'BEGIN { for (t = 0; t < 300; t++) printf "%st%d", t ? ";" : "", t }'
+}
+
+# refused_list N BAD: a CSV of N contacts (+44771200NNNN, PN, tags vip) on
+# standard output; contact BAD has too_many_tags
+refused_list() {
+	bad_tags=$(too_many_tags)
+	echo 'phone,first_name,tags'
+	awk -v n="$1" -v bad="$2" -v bt="$bad_tags" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "+44771200%04d,P%d,%s\n", i, i, i == bad ? bt : "vip"
+	}'
+}

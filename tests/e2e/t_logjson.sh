@@ -194,19 +194,7 @@ run_check() {
 start sb --dialect sendblue --key-id kid --secret sbsecret
 profile sj sendblue "$U" 'api_key_id_env = SB_ID
 api_secret_env = SB_SECRET'
-{
-	echo 'phone,first_name,tags'
-	i=0
-	while [ $i -lt 40 ]; do
-		if [ $i -eq 5 ]; then
-			tags=$(awk 'BEGIN { for (t = 0; t < 300; t++) printf "%st%d", t ? ";" : "", t }')
-		else
-			tags=vip
-		fi
-		printf '+44771200%04d,P%d,%s\n' $i $i "$tags"
-		i=$((i + 1))
-	done
-} >list.csv
+refused_list 40 5 >list.csv
 
 check_rc "sync with a refused contact: exit 1" 1 cs --config cs.ini --log-format json sync sj list.csv --batch-size 16 --results res1
 cp err.txt sync.err

@@ -385,19 +385,7 @@ start sbb --dialect sendblue --key-id kid --secret sbsecret
 profile sbb sendblue "$U" 'api_key_id_env = SB_ID
 api_secret_env = SB_SECRET'
 SBB=$U
-{
-	echo 'phone,first_name,tags'
-	i=0
-	while [ $i -lt 40 ]; do
-		if [ $i -eq 5 ]; then
-			tags=$(awk 'BEGIN { for (t = 0; t < 300; t++) printf "%st%d", t ? ";" : "", t }')
-		else
-			tags=vip
-		fi
-		printf '+44771200%04d,P%d,%s\n' $i $i "$tags"
-		i=$((i + 1))
-	done
-} >bisect.csv
+refused_list 40 5 >bisect.csv
 cs import bisect.csv >/dev/null
 cs --config cs.ini pull sbb >/dev/null
 reset_stats "$SBB"

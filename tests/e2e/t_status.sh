@@ -57,7 +57,7 @@ check_eq "--runs 1 shows the last only" 1 "$(cs --config cs.ini status ok --form
 start bad --dialect sendblue --key-id kid --secret sbsecret
 profile bad sendblue "$U" 'api_key_id_env = SB_ID
 api_secret_env = SB_SECRET'
-tags=$(awk 'BEGIN { for (t = 0; t < 300; t++) printf "%st%d", t ? ";" : "", t }')
+tags=$(too_many_tags)
 printf 'phone,first_name,tags\n+447711000003,Dee,vip\n+447711000004,Eve,%s\n' "$tags" >bad.csv
 cs import bad.csv >/dev/null
 cs --config cs.ini pull bad >/dev/null
