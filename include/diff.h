@@ -41,6 +41,8 @@ struct diff_params {
 	enum diff_mode mode;
 	int missing_optout;	/* remote contacts not in the list: opt them out */
 	const char *optouts;	/* table of numbers removed as opted out, or NULL */
+	const char *desired;	/* the desired set's dataset; NULL: "desired"
+				   (migrate: "migrate:<profile>") */
 };
 
 #define PLAN_OP_LIST(X)                 \

@@ -38,6 +38,17 @@ struct lockfile {
 enum err lockfile_take(struct lockfile *lk, const char *path, const char *what,
 		       struct errinfo *info);
 
+/*
+ * The lock that keeps one run at a time writing to a profile's account
+ * (sync, migrate): "<store_dir>/sync-<profile>.lock", the profile's name
+ * with every byte outside [A-Za-z0-9._-] written %XX, so that two
+ * profiles' locks never share a file. When held: "profile 'P' (one sync
+ * or migrate at a time) is locked by pid N". ERR_STORE when the name is
+ * too long.
+ */
+enum err lockfile_take_profile(struct lockfile *lk, const char *store_dir, const char *profile,
+			       struct errinfo *info);
+
 /* Releases the lock if held; the file stays. */
 void lockfile_release(struct lockfile *lk);
 

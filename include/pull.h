@@ -37,6 +37,9 @@ struct pull_progress {
 
 struct pull_opts {
 	int deep;	/* atom: read every contact's detail */
+	const char *desired;	/* the desired set a listing may consult (atom:
+				   which details are worth a request); NULL:
+				   "desired" */
 	/*
 	 * Messages, each hook may be NULL. warn: remote numbers that are not
 	 * valid (the first few by name, then how many in all) and repeated

@@ -66,3 +66,30 @@ void lockfile_release(struct lockfile *lk)
 		close(lk->fd);	/* drops the flock */
 	lk->fd = -1;
 }
+
+enum err lockfile_take_profile(struct lockfile *lk, const char *store_dir, const char *profile,
+			       struct errinfo *info)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char path[4096], what[512];
+	size_t n;
+	const unsigned char *c;
+
+	n = (size_t)snprintf(path, sizeof(path), "%s/sync-", store_dir);
+	for (c = (const unsigned char *)profile; *c && n + 4 < sizeof(path); c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.') {
+			path[n++] = (char)*c;
+		} else {
+			path[n++] = '%';
+			path[n++] = hex[*c >> 4];
+			path[n++] = hex[*c & 15];
+		}
+	}
+	if (*c || n + sizeof(".lock") > sizeof(path))
+		return err_set(info, ERR_STORE, "store '%s': the lock file name for profile '%s' is too long",
+			       store_dir, profile);
+	memcpy(path + n, ".lock", sizeof(".lock"));
+	snprintf(what, sizeof(what), "profile '%s' (one sync or migrate at a time)", profile);
+	return lockfile_take(lk, path, what, info);
+}

@@ -72,7 +72,8 @@ static const struct contact *desired_lookup(void *ctx, const char *e164)
 	const void *v;
 	size_t vl;
 
-	if (!pl->rd || store_get(pl->rd, "desired", e164, strlen(e164), &v, &vl, NULL))
+	if (!pl->rd || store_get(pl->rd, pl->o->desired ? pl->o->desired : "desired", e164,
+				 strlen(e164), &v, &vl, NULL))
 		return NULL;
 	if (contact_decode(&pl->desired, v, vl, e164, strlen(e164), NULL))
 		return NULL;

@@ -198,6 +198,7 @@ struct push {
 	struct results *res;
 
 	char plan_ds[256], journal[256], optouts[256], remote_ds[256];
+	const char *desired_ds;
 	uint64_t snap_id;
 	char **files;
 	size_t nfiles;
@@ -1311,15 +1312,15 @@ static enum err read_start(struct push *ps, struct start *s, struct errinfo *inf
 	s->has_snapshot = store_has(rd, ps->remote_ds);
 	s->snap_id = store_gen_id(rd, ps->remote_ds);
 	s->snap_time = store_gen_time(rd, ps->remote_ds);
-	s->has_desired = store_has(rd, "desired");
-	s->synced_count = get_state(rd, "synced", ps->prof.name);
+	s->has_desired = store_has(rd, ps->desired_ds);
+	s->synced_count = ps->o->desired ? 0 : get_state(rd, "synced", ps->prof.name);
 	s->journal_snap = get_state(rd, "journal-snapshot", ps->prof.name);
 	e = store_count(rd, ps->remote_ds, &s->remote_count, info);
 	if (!e)
-		e = store_count(rd, "desired", &s->desired_count, info);
+		e = store_count(rd, ps->desired_ds, &s->desired_count, info);
 	/* the source file names, once (a relisted start reads them again) */
 	if (!e && !ps->files) {
-		e = store_files(rd, "desired", &names, &n, info);
+		e = store_files(rd, ps->desired_ds, &names, &n, info);
 		if (!e && n)
 			e = keep_file_names(ps, names, n, info);
 	}
@@ -1371,6 +1372,7 @@ static enum err plan(struct push *ps, const struct start *s, struct errinfo *inf
 	dp.mode = ps->o->on_missing == ON_MISSING_DELETE ? DIFF_MIRROR : ps->o->mode;
 	dp.missing_optout = ps->o->on_missing == ON_MISSING_OPTOUT;
 	dp.optouts = ps->optouts;
+	dp.desired = ps->desired_ds;
 	memset(ps->planned, 0, sizeof(ps->planned));
 	memset(ps->settled, 0, sizeof(ps->settled));
 	ps->guard_deletes = 0;
@@ -1526,7 +1528,8 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	for (k = 0; k < PLAN__COUNT; k++)
 		ps->sum->ops[k][PUSH_PENDING] = ps->planned[k] > ps->settled[k]
 						? ps->planned[k] - ps->settled[k] : 0;
-	if (!ps->stopping && !*relist && !ps->o->dry_run && !push_summary_partial(ps->sum))
+	if (!ps->stopping && !*relist && !ps->o->dry_run && !ps->o->desired &&
+	    !push_summary_partial(ps->sum))
 		e = put_state(ps, "synced", s.desired_count, info);
 	return e;
 }
@@ -1566,6 +1569,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	push_journal_table(p->name, ps.journal, sizeof(ps.journal));
 	push_optouts_table(p->name, ps.optouts, sizeof(ps.optouts));
 	snapshot_dataset(p->name, ps.remote_ds, sizeof(ps.remote_ds));
+	ps.desired_ds = o->desired ? o->desired : "desired";
 	buf_init(&ps.path, 0);
 	buf_init(&ps.body, 0);
 
@@ -1585,6 +1589,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 
 			po.warn = log_warn_hook;
 			po.info = log_info_hook;
+			po.desired = o->desired;
 			/* the listing's session and ours share the account's limit */
 			if (ps.session_open)
 				ratestate_save(st, &ps.s);

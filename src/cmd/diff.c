@@ -216,7 +216,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 		     const struct diff_opts *o, FILE *fp, struct errinfo *info)
 {
 	char dataset[256], optouts[256];
-	struct diff_params dp = { o->mode, o->on_missing == ON_MISSING_OPTOUT, optouts };
+	struct diff_params dp = { o->mode, o->on_missing == ON_MISSING_OPTOUT, optouts, NULL };
 	struct store_read *rd;
 	struct diff_stats stats;
 	struct out out = { fp, o->format, { 0 } };

@@ -59,38 +59,6 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 	return import_cli_option(&o->import, id, arg, info);
 }
 
-/*
- * "<store>/sync-<profile>.lock". A profile's name may hold characters a
- * file name cannot ('/'), so every byte outside [A-Za-z0-9._-] is written
- * %XX, which keeps the names of two profiles' locks apart.
- */
-static enum err lock_profile(struct lockfile *lk, const char *dir, const char *profile,
-			     struct errinfo *info)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char path[4096], what[512];
-	size_t n;
-	const unsigned char *c;
-
-	n = (size_t)snprintf(path, sizeof(path), "%s/sync-", dir);
-	for (c = (const unsigned char *)profile; *c && n + 4 < sizeof(path); c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.') {
-			path[n++] = (char)*c;
-		} else {
-			path[n++] = '%';
-			path[n++] = hex[*c >> 4];
-			path[n++] = hex[*c & 15];
-		}
-	}
-	if (*c || n + sizeof(".lock") > sizeof(path))
-		return err_set(info, ERR_STORE, "store '%s': the lock file name for profile '%s' is too long",
-			       dir, profile);
-	memcpy(path + n, ".lock", sizeof(".lock"));
-	snprintf(what, sizeof(what), "sync of profile '%s'", profile);
-	return lockfile_take(lk, path, what, info);
-}
-
 /* Imports the files; -1 when the run must stop (rc set), else 0. */
 static int import(struct app *app, struct import_cli *o, const char *profile, char **files,
 		  int nfiles, int *partial, int *rc, struct runlog_run *run)
@@ -219,7 +187,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	drv = pull_driver(p, &info);
 	if (!drv)
 		return app_fail(ERR_CONFIG, &info);
-	e = lock_profile(&lock, store_dir(app->store), p->name, &info);
+	e = lockfile_take_profile(&lock, store_dir(app->store), p->name, &info);
 	if (e) {
 		rc = app_fail(e, &info);
 		goto out;

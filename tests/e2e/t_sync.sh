@@ -109,7 +109,7 @@ wait_for '[0-9]' "$LOCK"
 holder=$(cat "$LOCK")
 PIDS="$PIDS $holder"
 check_rc "sync of a locked profile exits 5" 5 cs --config cs.ini sync sb list.csv
-check_grep "message names the holder's pid" "sync of profile 'sb' is locked by pid $holder" err.txt
+check_grep "message names the holder's pid" "profile 'sb' (one sync or migrate at a time) is locked by pid $holder" err.txt
 check_eq "one line" 1 "$(wc -l <err.txt | tr -d ' ')"
 cs export -o during.csv
 check_eq "nothing imported meanwhile" 1 "$(wc -l <during.csv | tr -d ' ')"

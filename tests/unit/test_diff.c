@@ -137,7 +137,7 @@ static void run_dp(const char *dir, const struct provider *drv, const struct pro
 static void run(const char *dir, const struct provider *drv, const struct profile *p,
 		enum diff_mode mode, struct seen *s, struct diff_stats *st)
 {
-	struct diff_params dp = { mode, 0, NULL };
+	struct diff_params dp = { mode, 0, NULL, NULL };
 
 	run_dp(dir, drv, p, &dp, s, st);
 }
@@ -232,7 +232,7 @@ static void test_missing_optout_and_removed(void **state)
 	struct seen s;
 	struct diff_stats ds;
 	struct profile p = { .name = "p" };
-	struct diff_params dp = { DIFF_UPSERT, 1, "optouts:p" };
+	struct diff_params dp = { DIFF_UPSERT, 1, "optouts:p", NULL };
 	struct store_tx *tx;
 	struct errinfo info = { 0 };
 
@@ -263,7 +263,7 @@ static void test_optout_action(void **state)
 	struct seen s;
 	struct diff_stats ds;
 	struct profile p = { .name = "p" };
-	struct diff_params dp = { DIFF_UPSERT, 1, NULL };
+	struct diff_params dp = { DIFF_UPSERT, 1, NULL, NULL };
 
 	(void)state;
 	/* skip (the default): nothing planned, counted for the summary */
