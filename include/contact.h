@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "err.h"
@@ -43,6 +44,12 @@ struct str {
 	const char *ptr;
 	size_t len;
 };
+
+/* 1 when a and b hold the same bytes. */
+static inline int str_eq(struct str a, struct str b)
+{
+	return a.len == b.len && (!a.len || !memcmp(a.ptr, b.ptr, a.len));
+}
 
 struct contact_kv {
 	struct str key;

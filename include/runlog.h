@@ -1,5 +1,5 @@
 /*
- * runlog: what each push and sync did, kept in the store for `status` and
+ * runlog: what each push, sync and migrate did, kept in the store for `status` and
  * `report`.
  *
  * Table "runs", one record per run, keyed "<profile>\0<id>": a profile's
@@ -8,10 +8,14 @@
  * ids sort by time. A record is
  * a JSON object (text), whose fields the README documents ("Run records"):
  *
- *   {"id", "command": "push"|"sync", "profile", "provider", "start", "end"
- *    (ISO 8601 UTC), "duration_s", "exit_status", "import": {...} | null,
- *    "pull": {...} | null, "push": {the push summary} | null,
- *    "results": the results folder | null}
+ *   {"id", "command": "push"|"sync"|"migrate", "profile", "provider",
+ *    "start", "end" (ISO 8601 UTC), "duration_s", "exit_status",
+ *    "import": {...} | null, "pull": {...} | null, "push": {the push
+ *    summary} | null, "results": the results folder | null}
+ *
+ * plus, for a migrate (whose profile is the one migrated to), "migrate":
+ * {"from", "from_provider", "pull": the pull of "from", and
+ * migrate_stats_json's fields}.
  *
  * Records are small and written once, at the end of a run; a run killed
  * before its end has none (its results folder and journal still tell).
@@ -39,6 +43,7 @@ struct runlog_run {
 	time_t start, end;
 	int exit_status;
 	json_t *import, *pull, *push;
+	json_t *migrate;	/* NULL: not a migrate */
 	const char *results;	/* NULL: none */
 };
 

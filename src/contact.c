@@ -98,11 +98,6 @@ static int str_cmp(const struct str *a, const struct str *b)
 	return (a->len > b->len) - (a->len < b->len);
 }
 
-static int str_eq(const struct str *a, const struct str *b)
-{
-	return a->len == b->len && (!a->len || !memcmp(a->ptr, b->ptr, a->len));
-}
-
 /* Insertion sorts: both arrays are short (a handful of entries) and stable
  * order is needed so that the last custom value for a key wins. */
 void contact_sort(struct contact *c)
@@ -117,7 +112,7 @@ void contact_sort(struct contact *c)
 		c->tags[j] = t;
 	}
 	for (i = n = 0; i < c->ntags; i++)
-		if (!n || !str_eq(&c->tags[n - 1], &c->tags[i]))
+		if (!n || !str_eq(c->tags[n - 1], c->tags[i]))
 			c->tags[n++] = c->tags[i];
 	c->ntags = n;
 
@@ -129,7 +124,7 @@ void contact_sort(struct contact *c)
 		c->custom[j] = kv;
 	}
 	for (i = n = 0; i < c->ncustom; i++) {
-		if (n && str_eq(&c->custom[n - 1].key, &c->custom[i].key))
+		if (n && str_eq(c->custom[n - 1].key, c->custom[i].key))
 			c->custom[n - 1] = c->custom[i];
 		else
 			c->custom[n++] = c->custom[i];
@@ -339,18 +334,18 @@ int contact_same(const struct contact *a, const struct contact *b)
 	size_t i;
 
 	if (strcmp(a->phone, b->phone) || a->opted_out != b->opted_out ||
-	    !str_eq(&a->name, &b->name) ||
-	    !str_eq(&a->first_name, &b->first_name) ||
-	    !str_eq(&a->last_name, &b->last_name) ||
-	    !str_eq(&a->company, &b->company) || a->ntags != b->ntags ||
+	    !str_eq(a->name, b->name) ||
+	    !str_eq(a->first_name, b->first_name) ||
+	    !str_eq(a->last_name, b->last_name) ||
+	    !str_eq(a->company, b->company) || a->ntags != b->ntags ||
 	    a->ncustom != b->ncustom)
 		return 0;
 	for (i = 0; i < a->ntags; i++)
-		if (!str_eq(&a->tags[i], &b->tags[i]))
+		if (!str_eq(a->tags[i], b->tags[i]))
 			return 0;
 	for (i = 0; i < a->ncustom; i++)
-		if (!str_eq(&a->custom[i].key, &b->custom[i].key) ||
-		    !str_eq(&a->custom[i].val, &b->custom[i].val))
+		if (!str_eq(a->custom[i].key, b->custom[i].key) ||
+		    !str_eq(a->custom[i].val, b->custom[i].val))
 			return 0;
 	return 1;
 }

@@ -50,11 +50,6 @@ struct differ {
 	size_t nchanges, cap;
 };
 
-static int str_eq(struct str a, struct str b)
-{
-	return a.len == b.len && (!a.len || !memcmp(a.ptr, b.ptr, a.len));
-}
-
 static enum err add_change(struct differ *d, const char *field, const char *key,
 			   size_t keylen, struct str before, struct str after)
 {

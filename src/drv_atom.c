@@ -216,14 +216,17 @@ static enum err emit_detail(struct detail_req *d, struct http_response *r,
 	rc.c.last_name = provider_json_str(c, "last_name", NULL);
 	rc.c.company = provider_json_str(c, "company", NULL);
 	rc.c.opted_out = TRI_FALSE;	/* in the book = subscribed */
-	for (i = 0; !e && i < d->s->profile->nslots; i++) {
+	/* a slot the profile names is that field; an unnamed one keeps its
+	 * own name ("custom_4"), so an export or a migration carries its
+	 * value (diff compares only the desired set's fields) */
+	for (i = 0; !e && i < CONFIG_MAX_SLOTS; i++) {
+		const char *key = i < d->s->profile->nslots ? d->s->profile->custom_slots[i] : slot;
 		struct str v;
 
 		snprintf(slot, sizeof(slot), "custom_%zu", i + 1);
 		v = provider_json_str(c, slot, NULL);
 		if (v.len)
-			e = contact_add_custom(&rc.c, d->s->profile->custom_slots[i],
-					       strlen(d->s->profile->custom_slots[i]), v.ptr, v.len);
+			e = contact_add_custom(&rc.c, key, strlen(key), v.ptr, v.len);
 	}
 	contact_sort(&rc.c);
 	if (!e)

@@ -35,6 +35,7 @@ static const struct command {
 	{ "diff", cmd_diff, NEEDS_STORE_READ | NEEDS_CONFIG, "plan the changes that make a profile's account match" },
 	{ "push", cmd_push, NEEDS_STORE_WRITE | NEEDS_CONFIG, "apply the plan to a profile's account" },
 	{ "sync", cmd_sync, NEEDS_STORE_WRITE | NEEDS_CONFIG, "import, pull and push a profile in one run (for cron)" },
+	{ "migrate", cmd_migrate, NEEDS_STORE_WRITE | NEEDS_CONFIG, "copy every contact of one profile's account to another's" },
 	{ "status", cmd_status, NEEDS_STORE_READ | NEEDS_CONFIG, "the store, each profile's snapshot, journal and last runs" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -1,4 +1,4 @@
-/* runlog: a record of each push and sync in the store's "runs" table. */
+/* runlog: a record of each push, sync and migrate in the store's "runs" table. */
 #include "runlog.h"
 
 #include <stdio.h>
@@ -67,6 +67,8 @@ json_t *runlog_record(const struct runlog_run *r)
 	json_object_set_new(o, "import", borrowed(r->import));
 	json_object_set_new(o, "pull", borrowed(r->pull));
 	json_object_set_new(o, "push", borrowed(r->push));
+	if (r->migrate)
+		json_object_set_new(o, "migrate", borrowed(r->migrate));
 	json_object_set_new(o, "results", r->results ? json_string(r->results) : json_null());
 	return o;
 }

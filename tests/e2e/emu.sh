@@ -29,6 +29,19 @@ profile() { # NAME PROVIDER URL EXTRA-LINES
 	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n' "$1" "$2" "$3" "$4" >>cs.ini
 }
 
+# Write requests the emulator saw (every endpoint but the readings).
+writes() { # URL
+	curl -s "$1/_emulator/stats" | "$PY" -c '
+import json, sys
+s = json.load(sys.stdin)
+reads = ("GET ", "POST /api/address-book/list", "POST /api/address-book/detail", "POST /api/contact/detail")
+print(sum(v["total"] for k, v in s["endpoints"].items() if not k.startswith(reads)))'
+}
+dupes() { # URL: creates of a number that was already there
+	curl -s "$1/_emulator/stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["creates_of_existing"])'
+}
+reset_stats() { curl -s -f -X POST "$1/_emulator/stats/reset" >/dev/null; }
+
 # too_many_tags: 300 tags, more than the sendblue emulator accepts (it
 # refuses the contact, and a bulk batch holding it, with 400)
 too_many_tags() {

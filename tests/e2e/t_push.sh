@@ -10,18 +10,6 @@
 export SB_ID=kid SB_SECRET=sbsecret AL_KEY=alkey AT_KEY=atkey
 : >cs.ini
 
-# Write requests the emulator saw (every endpoint but the readings).
-writes() { # URL
-	curl -s "$1/_emulator/stats" | "$PY" -c '
-import json, sys
-s = json.load(sys.stdin)
-reads = ("GET ", "POST /api/address-book/list", "POST /api/address-book/detail", "POST /api/contact/detail")
-print(sum(v["total"] for k, v in s["endpoints"].items() if not k.startswith(reads)))'
-}
-dupes() { # URL: creates of a number that was already there
-	curl -s "$1/_emulator/stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["creates_of_existing"])'
-}
-reset_stats() { curl -s -f -X POST "$1/_emulator/stats/reset" >/dev/null; }
 
 # --- the data: an account of 200, a list that changes it ---------------
 # Remote 0-199. The list keeps 0-189 (190-199 are deleted in mirror mode,

@@ -47,7 +47,7 @@ static int teardown(void **state)
 static void put(struct store *st, const char *profile, const char *id, int status)
 {
 	struct runlog_run r = { id, "sync", profile, "sendblue", 1800000000, 1800000004,
-				status, NULL, NULL, NULL, NULL };
+				status, NULL, NULL, NULL, NULL, NULL };
 	struct errinfo info = { 0 };
 
 	assert_int_equal(runlog_save(st, &r, &info), ERR_OK);
