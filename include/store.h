@@ -24,7 +24,7 @@
  *                          "journal:<profile>" (push.h), "state",
  *                          "optouts:<profile>"
  *
- * Datasets ("desired", "remote:<profile>") are replaced atomically: a new generation is
+ * Datasets ("desired", "remote:<profile>", "migrate:<profile>") are replaced atomically: a new generation is
  * written in as many transactions as it takes, then one small transaction
  * points "gen:<dataset>" at it and drops the old one. A crash in the middle
  * leaves the old generation live and an orphan that the next writer drops,

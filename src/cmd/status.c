@@ -218,11 +218,15 @@ static void print_run(FILE *fp, json_t *run)
 {
 	static const char *const ops[] = { "create", "update", "opt-out", "delete" };
 	json_t *push = json_object_get(run, "push");
+	json_t *from = json_object_get(json_object_get(run, "migrate"), "from");
 	json_int_t status = json_integer_value(json_object_get(run, "exit_status"));
 	size_t i;
 
-	fprintf(fp, "    %s  %-4s%s  %s  %llds  exit %lld (%s)", json_string_value(json_object_get(run, "id")),
+	fprintf(fp, "    %s  %-4s%s%s%s%s  %s  %llds  exit %lld (%s)",
+		json_string_value(json_object_get(run, "id")),
 		json_string_value(json_object_get(run, "command")),
+		json_is_string(from) ? " from '" : "", json_is_string(from) ? json_string_value(from) : "",
+		json_is_string(from) ? "'" : "",
 		json_is_true(json_object_get(push, "dry_run")) ? " (dry run)" : "",
 		json_string_value(json_object_get(run, "start")),
 		(long long)json_integer_value(json_object_get(run, "duration_s")), (long long)status,

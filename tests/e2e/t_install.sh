@@ -66,7 +66,7 @@ check_tags "man page: every global option, as --help spells it" sec.OPTIONS opts
 check_grep "man page: every command answers --help" "Every command also answers -h and --help" sec.OPTIONS
 
 sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' help.txt >commands
-check_eq "--help lists the commands" 8 "$(wc -l <commands | tr -d ' ')"
+check_eq "--help lists the commands" 9 "$(wc -l <commands | tr -d ' ')"
 awk '/^[^ ]/ { in_c = ($0 == "COMMANDS"); next } in_c && /^   [^ ]/ { print substr($0, 4) }' page.txt >pagecmds
 check_eq "man page: a subsection per command of --help, in its order" \
 	"$(tr '\n' ' ' <commands)" "$(tr '\n' ' ' <pagecmds)"
@@ -85,6 +85,14 @@ for c in $(cat commands); do
 			"every option of import and of push" sec.sync
 		cat sec.import sec.push sec.sync >sec.sync+
 		check_tags "man page: every option of sync --help" sec.sync+ opts.sync
+	elif [ "$c" = migrate ]; then
+		# migrate's own two, then every option of push, as the page says
+		check_eq "migrate's options are --from, --to and push's" \
+			"$(printf '%s\n' '--from PROFILE' '--to PROFILE' | cat - opts.push | sort -u | tr '\n' ';')" \
+			"$(sort -u opts.migrate | tr '\n' ';')"
+		check_grep "man page: migrate refers to push's options" "every option of push" sec.migrate
+		cat sec.push sec.migrate >sec.migrate+
+		check_tags "man page: every option of migrate --help" sec.migrate+ opts.migrate
 	else
 		check_tags "man page: every option of $c --help, as spelled there" "sec.$c" "opts.$c"
 	fi

@@ -126,6 +126,8 @@ bad += ["missing " + p for p in want if p not in seen]
 print("ok" if not bad else "%d wrong, e.g. %s" % (len(bad), bad[0]))
 PYEOF
 check_eq "altum -> sendblue: every contact as expected (names split, custom fields, opt-outs)" ok "$(cat al-sb.check)"
+check_rc "status" 0 cs --config cs.ini status sb --runs 1
+check_grep "shows the migration and where it came from" "  migrate from 'al'  .* exit 1 (some rows or operations failed): create 5000, update 0, opt-out 0, delete 0; failed 0$" out.txt
 reset_stats "$SB"
 check_rc "a second run (exit 1: the same three numbers)" 1 cs --config cs.ini migrate --from al --to sb
 check_eq "writes nothing" 0 "$(writes "$SB")"
