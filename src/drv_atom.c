@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const slot_names[CONFIG_MAX_SLOTS] = {
+	"custom_1", "custom_2", "custom_3", "custom_4"
+};
+
 static enum err atom_project(const struct profile *p, const struct contact *in,
 			     struct contact *out, struct buf *scratch)
 {
@@ -192,7 +196,6 @@ static enum err emit_detail(struct detail_req *d, struct http_response *r,
 {
 	struct remote_contact rc;
 	json_t *root = NULL, *c;
-	char slot[32];
 	size_t i;
 	enum err e;
 
@@ -220,11 +223,10 @@ static enum err emit_detail(struct detail_req *d, struct http_response *r,
 	 * own name ("custom_4"), so an export or a migration carries its
 	 * value (diff compares only the desired set's fields) */
 	for (i = 0; !e && i < CONFIG_MAX_SLOTS; i++) {
-		const char *key = i < d->s->profile->nslots ? d->s->profile->custom_slots[i] : slot;
-		struct str v;
+		const char *key = i < d->s->profile->nslots ? d->s->profile->custom_slots[i]
+							      : slot_names[i];	/* (borrowed) */
+		struct str v = provider_json_str(c, slot_names[i], NULL);
 
-		snprintf(slot, sizeof(slot), "custom_%zu", i + 1);
-		v = provider_json_str(c, slot, NULL);
 		if (v.len)
 			e = contact_add_custom(&rc.c, key, strlen(key), v.ptr, v.len);
 	}

@@ -200,4 +200,22 @@ check_grep "says altum keeps it shortened" "'al2' (altum) keeps 1 values of cust
 res=$(last_run al2 'r["results"]')
 check_eq "unmapped.csv has the whole value and what altum keeps (512 characters)" "600 512" "$(awk -F, 'NR == 2 { print length($3), length($4) }' "$res/unmapped.csv")"
 
+# --- from atom: details read one by one; a slot the profile does not name ---------------
+start at2 --dialect atom --key atkey --rate 0
+curl -s -f -X POST -d '[{"phone":"+447916000001","first_name":"Di","last_name":"Ng","company":"Co","custom_1":"A1","custom_2":"B2","book":1},{"phone":"+447916000002","first_name":"Ed","book":1}]' "$U/_emulator/contacts" >/dev/null
+profile at2 atom "$U" 'api_key_env = AT_KEY
+address_book = Book 1
+custom_slots = a
+rate = 1000/s'
+start sb4 --dialect sendblue --key-id kid --secret sbsecret
+SB4=$U
+profile sb4 sendblue "$U" 'api_key_id_env = SB_ID
+api_secret_env = SB_SECRET'
+check_rc "atom -> sendblue" 0 cs --config cs.ini migrate --from at2 --to sb4
+check_eq "every field arrives, the unnamed slot as custom_2" \
+	"+447916000001 Di Ng Co {'a': 'A1', 'custom_2': 'B2'} | +447916000002 Ed   {} | " \
+	"$(curl -s "$SB4/_emulator/contacts" | "$PY" -c 'import json,sys
+for c in sorted(json.load(sys.stdin), key=lambda c: c["phone"]):
+    print(c["phone"], c["first_name"] or "", c["last_name"] or "", c["company_name"] or "", c["custom_variables"] or {}, end=" | ")')"
+
 finish
