@@ -60,5 +60,6 @@ int cmd_pull(int argc, char **argv, struct app *app);
 int cmd_push(int argc, char **argv, struct app *app);
 int cmd_sync(int argc, char **argv, struct app *app);
 int cmd_status(int argc, char **argv, struct app *app);
+int cmd_report(int argc, char **argv, struct app *app);
 
 #endif

@@ -36,6 +36,7 @@ static const struct command {
 	{ "push", cmd_push, NEEDS_STORE_WRITE | NEEDS_CONFIG, "apply the plan to a profile's account" },
 	{ "sync", cmd_sync, NEEDS_STORE_WRITE | NEEDS_CONFIG, "import, pull and push a profile in one run (for cron)" },
 	{ "status", cmd_status, NEEDS_STORE_READ | NEEDS_CONFIG, "the store, each profile's snapshot, journal and last runs" },
+	{ "report", cmd_report, NEEDS_STORE_READ, "a run as an Excel workbook: summary, chart, changes, failures" },
 	{ NULL, NULL, 0, NULL },
 };
 
