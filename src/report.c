@@ -630,7 +630,7 @@ static enum err group_flush(struct report *r, struct group *g, const struct fiel
 	if (!e)
 		e = xlsxout_end_row(r->w, r->info);
 	g->open = 0;
-	r->stats->changes++;
+	r->stats->changes += !e;
 	return e;
 }
 
@@ -766,7 +766,7 @@ static enum err plain_table(struct report *r, enum source_id id, const struct co
 					       r->info);
 		if (!e)
 			e = xlsxout_end_row(r->w, r->info);
-		(*rows)++;
+		*rows += !e;
 	}
 	csvin_close(in);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
@@ -824,7 +824,7 @@ static enum err rejects(struct report *r)
 			e = xlsxout_cell(r->w, r->scratch.data, r->scratch.len, r->info);
 		if (!e)
 			e = xlsxout_end_row(r->w, r->info);
-		r->stats->rejects++;
+		r->stats->rejects += !e;
 	}
 	csvin_close(in);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
