@@ -53,7 +53,9 @@ static const char changes_csv[] =
 	"delete,+447400000003,13,,,\n"
 	/* the same key twice in a row: a field seen again is the next operation */
 	"update,+447400000004,14,first_name,A,B\n"
-	"update,+447400000004,14,first_name,B,C\n";
+	"update,+447400000004,14,first_name,B,C\n"
+	/* another kind of operation on the same contact: the next one */
+	"opt-out,+447400000004,14,opted_out,false,true\n";
 
 static const char errors_csv[] =
 	"operation,phone,source_file,source_row,http_status,message,attempts\n"
@@ -220,7 +222,7 @@ static void test_full_report(void **state)
 	struct buf x;
 
 	assert_int_equal(write_report(f, 0, &st, &info), ERR_OK);
-	assert_int_equal(st.changes, 5);
+	assert_int_equal(st.changes, 6);
 	assert_int_equal(st.failures, 2);
 	assert_int_equal(st.skipped, 1);
 	assert_int_equal(st.rejects, 2);
@@ -276,9 +278,10 @@ static void test_full_report(void **state)
 	assert_string_equal(cell(x.data, "G1"), "last_name before");
 	assert_string_equal(cell(x.data, "I1"), "company before");
 	assert_string_equal(cell(x.data, "K1"), "tags before");
-	assert_string_equal(cell(x.data, "M1"), "custom:Plan before");
-	assert_string_equal(cell(x.data, "N1"), "custom:Plan after");
-	assert_string_equal(cell(x.data, "O1"), "");
+	assert_string_equal(cell(x.data, "M1"), "opted_out before");
+	assert_string_equal(cell(x.data, "O1"), "custom:Plan before");
+	assert_string_equal(cell(x.data, "P1"), "custom:Plan after");
+	assert_string_equal(cell(x.data, "Q1"), "");
 	/* the create: one row, three fields */
 	assert_string_equal(cell(x.data, "A2"), "create");
 	assert_string_equal(cell(x.data, "B2"), "+447400000001");
@@ -286,7 +289,7 @@ static void test_full_report(void **state)
 	assert_string_equal(cell(x.data, "D2"), "first_name, tags, custom:Plan");
 	assert_string_equal(cell(x.data, "F2"), "Ann");
 	assert_string_equal(cell(x.data, "L2"), "vip");
-	assert_string_equal(cell(x.data, "N2"), "gold");
+	assert_string_equal(cell(x.data, "P2"), "gold");
 	assert_string_equal(cell(x.data, "G2"), "");
 	/* the update: company changed to empty, told by "fields" */
 	assert_string_equal(cell(x.data, "A3"), "update");
@@ -304,8 +307,15 @@ static void test_full_report(void **state)
 	assert_string_equal(cell(x.data, "F5"), "B");
 	assert_string_equal(cell(x.data, "E6"), "B");
 	assert_string_equal(cell(x.data, "F6"), "C");
-	assert_string_equal(cell(x.data, "A7"), "");
-	assert_non_null(strstr(x.data, "<autoFilter ref=\"A1:N6\"/>"));
+	assert_string_equal(cell(x.data, "A6"), "update");
+	assert_string_equal(cell(x.data, "M6"), "");
+	assert_string_equal(cell(x.data, "A7"), "opt-out");
+	assert_string_equal(cell(x.data, "D7"), "opted_out");
+	assert_string_equal(cell(x.data, "M7"), "false");
+	assert_string_equal(cell(x.data, "N7"), "true");
+	assert_string_equal(cell(x.data, "F7"), "");
+	assert_string_equal(cell(x.data, "A8"), "");
+	assert_non_null(strstr(x.data, "<autoFilter ref=\"A1:P7\"/>"));
 	buf_free(&x);
 
 	/* Failures: numbers as numbers, an empty status left empty */
@@ -362,7 +372,7 @@ static void test_missing_files(void **state)
 	assert_int_equal(write_report(f, 0, &st, &info), ERR_OK);
 	assert_int_equal(st.missing, 1);
 	assert_int_equal(st.failures, 0);
-	assert_int_equal(st.changes, 5);
+	assert_int_equal(st.changes, 6);
 	sheet(f, 1, &x);
 	assert_non_null(strstr(summary_value(x.data, "Failures sheet"), "errors.csv' is missing"));
 	buf_free(&x);
@@ -465,7 +475,7 @@ static void test_long_table(void **state)
 	assert_int_equal(st.failures, 2);
 	read_entry(f->xlsx, "xl/workbook.xml", &x);
 	assert_non_null(strstr(x.data, "name=\"Failures (2)\""));
-	assert_non_null(strstr(x.data, "name=\"Changes (5)\""));
+	assert_non_null(strstr(x.data, "name=\"Changes (6)\""));
 	buf_free(&x);
 }
 
