@@ -61,5 +61,6 @@ int cmd_push(int argc, char **argv, struct app *app);
 int cmd_sync(int argc, char **argv, struct app *app);
 int cmd_status(int argc, char **argv, struct app *app);
 int cmd_migrate(int argc, char **argv, struct app *app);
+int cmd_report(int argc, char **argv, struct app *app);
 
 #endif

@@ -50,6 +50,8 @@ enum reject {
 
 const char *ingest_reject_code(enum reject r);
 const char *ingest_reject_words(enum reject r);
+/* The reason whose code is `code` ("too_short"), REJ__COUNT when none is. */
+enum reject ingest_reject_from_code(const char *code);
 
 #define INGEST_PROGRESS_ROWS 1024
 

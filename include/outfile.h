@@ -35,4 +35,9 @@ void outfile_discard(struct outfile *of);
  * fail) discard. Returns failed, or the error of finishing. */
 enum err outfile_commit(struct outfile *of, enum err failed, struct errinfo *info);
 
+/* The directory of path, where a writer that keeps temporary files of its
+ * own (libxlsxwriter) should put them: "." for a bare name (new string,
+ * caller frees; NULL when out of memory). */
+char *outfile_dir(const char *path);
+
 #endif

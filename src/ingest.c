@@ -49,6 +49,16 @@ const char *ingest_reject_words(enum reject r)
 	return (unsigned)r < REJ__COUNT ? reject_words[r] : "unknown reason";
 }
 
+enum reject ingest_reject_from_code(const char *code)
+{
+	int r;
+
+	for (r = 0; r < REJ__COUNT; r++)
+		if (!strcmp(reject_codes[r], code))
+			break;
+	return (enum reject)r;
+}
+
 struct ingest {
 	struct store *st;
 	const struct ingest_opts *o;

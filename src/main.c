@@ -37,6 +37,7 @@ static const struct command {
 	{ "sync", cmd_sync, NEEDS_STORE_WRITE | NEEDS_CONFIG, "import, pull and push a profile in one run (for cron)" },
 	{ "migrate", cmd_migrate, NEEDS_STORE_WRITE | NEEDS_CONFIG, "copy every contact of one profile's account to another's" },
 	{ "status", cmd_status, NEEDS_STORE_READ | NEEDS_CONFIG, "the store, each profile's snapshot, journal and last runs" },
+	{ "report", cmd_report, NEEDS_STORE_READ, "a run as an Excel workbook: summary, chart, changes, failures" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -84,3 +84,14 @@ enum err outfile_commit(struct outfile *of, enum err failed, struct errinfo *inf
 	outfile_discard(of);
 	return e;
 }
+
+char *outfile_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}

@@ -13,8 +13,10 @@
 #define HEADER_BUTTON 2u
 #define WIDTH_MIN 4u
 /* Bytes of XML a non-empty cell takes at least besides its text:
- * <c r="A1" t="inlineStr"><is><t></t></is></c> */
+ * <c r="A1" t="inlineStr"><is><t></t></is></c>, and a number cell
+ * <c r="A1"><v></v></c> */
 #define CELL_XML_MIN 40u
+#define NUMBER_XML_MIN 20u
 /* How often (rows) the temporary sheet is checked for write errors. */
 #define CHECK_EVERY 65536u
 
@@ -502,7 +504,7 @@ enum err xlsxout_number(struct xlsxout *w, double v, struct errinfo *info)
 	le = worksheet_write_number(sheet(w), w->row, (lxw_col_t)w->col, v, NULL);
 	if (le)
 		return lxw_fail(w, le, errno, info);
-	w->xml_min[w->nsheets - 1] += (uint64_t)n + CELL_XML_MIN;
+	w->xml_min[w->nsheets - 1] += (uint64_t)n + NUMBER_XML_MIN;
 	w->col++;
 	return ERR_OK;
 }

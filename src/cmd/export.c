@@ -392,18 +392,6 @@ static enum err xlsx_end_row(void *ctx)
 	return xlsxout_end_row(x->w, x->info);
 }
 
-/* Directory of path, where libxlsxwriter's temporary files go (new). */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
 static const char *column_name(const struct keys *keys, size_t col)
 {
 	return col < NBASE ? base_header[col] : keys->v[col - NBASE];
@@ -433,7 +421,7 @@ static enum err write_xlsx(struct store *st, const char *dataset, const char *pa
 	if (e)
 		goto out;
 	header = malloc((NBASE + scan.keys.n) * sizeof(*header));
-	tmpdir = dir_of(name);
+	tmpdir = outfile_dir(name);
 	if (!header || !tmpdir) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
 		goto out;

@@ -22,6 +22,7 @@
 #include "pull_cli.h"
 #include "push.h"
 #include "push_cli.h"
+#include "report.h"
 #include "results.h"
 #include "runlog.h"
 #include "snapshot.h"
@@ -42,18 +43,32 @@ static const char footer[] =
 	"  configuration or a bad file; 3 a guard stopped the push before any write;\n"
 	"  4 the pull or the push failed at the service; 5 store error, or another\n"
 	"  sync of PROFILE is running; 6 the push stopped early (time budget,\n"
-	"  SIGINT or SIGTERM): run again to continue.\n\n"
+	"  SIGINT or SIGTERM): run again to continue. A --report that cannot be\n"
+	"  written turns 0 or 1 into 2 (the run stays recorded).\n\n"
 	IMPORT_CLI_REASONS_HELP;
+
+/* sync's own options, with ids between import_cli's and push_cli's. */
+enum { S_REPORT = IMPORT_CLI_ID_END };
+
+static const struct opt sync_options[] = {
+	{ "report", 0, "FILE.xlsx", "after the run, write its report to FILE (as 'contactsync report')", S_REPORT },
+	{ NULL, 0, NULL, NULL, 0 },
+};
 
 struct sync_opts {
 	struct import_cli import;
 	struct push_opts push;
+	const char *report;
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 {
 	struct sync_opts *o = ctx;
 
+	if (id == S_REPORT) {
+		o->report = arg;
+		return 0;
+	}
 	if (id >= PUSH_CLI_ID_BASE)
 		return push_cli_option(&o->push, id, arg, info);
 	return import_cli_option(&o->import, id, arg, info);
@@ -156,17 +171,43 @@ static int results_dir(struct app *app, const struct profile *p, struct sync_opt
 	return 0;
 }
 
-/* Keeps the run's record for 'status' and 'report'; a failure only warns. */
-static void record(struct app *app, struct runlog_run *run)
+/*
+ * Keeps the run's record for 'status' and 'report'; a failure only warns.
+ * Returns the record (new reference; NULL when out of memory).
+ */
+static json_t *record(struct app *app, struct runlog_run *run)
 {
 	struct errinfo info = { ERR_OK, "" };
+	json_t *rec;
 
 	run->end = time(NULL);
-	if (runlog_save(app->store, run, &info))
+	rec = runlog_record(run);
+	if (!rec)
+		log_warn("profile '%s': the run was not recorded: out of memory", run->profile);
+	else if (runlog_put(app->store, run->profile, run->id, rec, &info))
 		log_warn("profile '%s': the run was not recorded: %s", run->profile, info.msg);
 	json_decref(run->import);
 	json_decref(run->pull);
 	json_decref(run->push);
+	return rec;
+}
+
+/*
+ * --report: the run's workbook. A report that cannot be written leaves the
+ * run's record as it is, and turns a run that was otherwise fine (0, 1)
+ * into the report's error.
+ */
+static int report(json_t *rec, const char *path, int rc)
+{
+	struct errinfo info = { ERR_OK, "" };
+	enum err e;
+
+	e = rec ? report_save(rec, path, NULL, &info)
+		: err_set(&info, ERR_NOMEM, "out of memory");
+	if (!e)
+		return rc;
+	log_warn("the report '%s' was not written: %s", path, info.msg);
+	return rc == EXIT_OK || rc == EXIT_PARTIAL ? app_exit_code(e) : rc;
 }
 
 static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
@@ -175,6 +216,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	struct lockfile lock = LOCKFILE_INIT;
 	struct push_summary sum;
 	struct runlog_run run = { .command = "sync" };
+	json_t *rec;
 	const struct profile *p;
 	const struct provider *drv;
 	char id[64], dir[4096], rejects[4200], dups[4200];
@@ -215,7 +257,10 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = EXIT_PARTIAL;
 done:
 	run.exit_status = rc;
-	record(app, &run);
+	rec = record(app, &run);
+	if (o->report)
+		rc = report(rec, o->report, rc);
+	json_decref(rec);
 out:
 	lockfile_release(&lock);
 	return rc;
@@ -226,12 +271,16 @@ int cmd_sync(int argc, char **argv, struct app *app)
 	struct sync_opts o;
 	struct errinfo info = { ERR_OK, "" };
 	struct opts_spec spec = { .usage = usage, .summary = summary, .footer = footer };
-	struct opt *table;
+	struct opt *both, *table = NULL;
 	int npos, done, rc;
 
 	import_cli_init(&o.import);
 	push_opts_init(&o.push);
-	table = opts_concat(import_cli_options, push_cli_options);
+	o.report = NULL;
+	both = opts_concat(import_cli_options, push_cli_options);
+	if (both)
+		table = opts_concat(both, sync_options);
+	free(both);
 	if (!table) {
 		rc = app_fail(ERR_NOMEM, NULL);
 		goto out;

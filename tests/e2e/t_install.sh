@@ -66,7 +66,7 @@ check_tags "man page: every global option, as --help spells it" sec.OPTIONS opts
 check_grep "man page: every command answers --help" "Every command also answers -h and --help" sec.OPTIONS
 
 sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' help.txt >commands
-check_eq "--help lists the commands" 9 "$(wc -l <commands | tr -d ' ')"
+check_eq "--help lists the commands" 10 "$(wc -l <commands | tr -d ' ')"
 awk '/^[^ ]/ { in_c = ($0 == "COMMANDS"); next } in_c && /^   [^ ]/ { print substr($0, 4) }' page.txt >pagecmds
 check_eq "man page: a subsection per command of --help, in its order" \
 	"$(tr '\n' ' ' <commands)" "$(tr '\n' ' ' <pagecmds)"
@@ -78,9 +78,11 @@ done
 for c in $(cat commands); do
 	if [ "$c" = sync ]; then
 		# The page says sync takes every option of import and of push,
-		# described there: true only while sync's are exactly theirs.
-		check_eq "sync's options are import's and push's" \
-			"$(sort -u opts.import opts.push | tr '\n' ';')" "$(sort -u opts.sync | tr '\n' ';')"
+		# described there, and --report: true only while sync's are
+		# exactly those.
+		check_eq "sync's options are import's, push's and --report" \
+			"$( (cat opts.import opts.push; echo '--report FILE.xlsx') | sort -u | tr '\n' ';')" \
+			"$(sort -u opts.sync | tr '\n' ';')"
 		check_grep "man page: sync refers to import's and push's options" \
 			"every option of import and of push" sec.sync
 		cat sec.import sec.push sec.sync >sec.sync+

@@ -328,6 +328,37 @@ static void test_tables_numbers_chart(void **state)
 	tmp_remove(&t);
 }
 
+/* A sheet of number cells: their XML is shorter than a text cell's, which
+ * the size check after close must not take for a short sheet (it did:
+ * "sheet 1 came out short ... disk full?"). */
+static void test_many_numbers(void **state)
+{
+	static const char *const header[] = { "row", "status", "attempts" };
+	struct xlsxout_opts o = { "Numbers", NULL, 0, 0, 0 };
+	struct errinfo info = { 0 };
+	struct xlsxout *w;
+	struct buf x;
+	struct tmp t;
+	int i;
+
+	(void)state;
+	tmp_make(&t);
+	o.tmpdir = t.dir;
+	assert_int_equal(xlsxout_open(&w, t.path, NULL, &o, &info), ERR_OK);
+	assert_int_equal(xlsxout_header(w, header, 3, &info), ERR_OK);
+	for (i = 0; i < 5000; i++) {
+		assert_int_equal(xlsxout_number(w, i, &info), ERR_OK);
+		assert_int_equal(xlsxout_number(w, 400, &info), ERR_OK);
+		assert_int_equal(xlsxout_number(w, 3, &info), ERR_OK);
+		assert_int_equal(xlsxout_end_row(w, &info), ERR_OK);
+	}
+	assert_int_equal(xlsxout_close(w, NULL, &info), ERR_OK);
+	read_entry(t.path, "xl/worksheets/sheet1.xml", &x);
+	assert_non_null(strstr(x.data, "<c r=\"C5001\"><v>3</v></c>"));
+	buf_free(&x);
+	tmp_remove(&t);
+}
+
 static void test_exact_fill_adds_no_sheet(void **state)
 {
 	static const char *const header[] = { "phone", "name" };
@@ -482,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_sheet_continuation),
 		cmocka_unit_test(test_tables_numbers_chart),
+		cmocka_unit_test(test_many_numbers),
 		cmocka_unit_test(test_exact_fill_adds_no_sheet),
 		cmocka_unit_test(test_widths_and_truncation),
 		cmocka_unit_test(test_errors),
