@@ -40,6 +40,14 @@
  *               row's original cells as one CSV line).
  *   Duplicates  phone, file, row, merged into file, merged into row.
  *
+ * A migrate's run (its record has "migrate") also has, on Summary, where
+ * it came from and what was carried over (migrate_stats_json), and two
+ * more sheets from its results folder:
+ *
+ *   Unmapped      phone, field, value, what the destination keeps
+ *                 (unmapped.csv: values it has no place for, or shortens).
+ *   Not migrated  phone, reason (not_migrated.csv).
+ *
  * Row numbers, HTTP statuses and attempts are number cells; everything
  * else is text (phones keep their '+'). A table longer than a sheet goes
  * on to "Failures (2)" and so on (xlsxout.h).
@@ -73,6 +81,7 @@ struct report_opts {
 
 struct report_stats {
 	uint64_t changes, failures, skipped, rejects, duplicates;	/* rows */
+	uint64_t unmapped, not_migrated;	/* a migrate's rows */
 	unsigned missing;	/* detail files that should have been there
 				 * and were not (each warned about) */
 	uint64_t truncated;	/* cells cut to Excel's 32,767 characters */

@@ -22,7 +22,11 @@
  * operation (a hostile file must not pin 16 MiB per field). */
 #define KEEP_VALUE_BYTES ((size_t)1 << 20)
 
-enum source_id { SRC_CHANGES, SRC_ERRORS, SRC_SKIPPED, SRC_REJECTS, SRC_DUPLICATES, SRC__COUNT };
+enum source_id {
+	SRC_CHANGES, SRC_ERRORS, SRC_SKIPPED, SRC_REJECTS, SRC_DUPLICATES,
+	SRC_UNMAPPED, SRC_NOT_MIGRATED,	/* a migrate's (migrate.h) */
+	SRC__COUNT
+};
 
 /* The file behind a detail sheet, as results.c and ingest.c write it. */
 struct source_def {
@@ -43,6 +47,8 @@ static const char *const skipped_header[] = { "operation", "phone", "source_file
 static const char *const rejects_header[] = { "file", "row", "reason", "cells" };
 static const char *const duplicates_header[] = { "phone", "file", "row", "merged_into_file",
 						 "merged_into_row" };
+static const char *const unmapped_header[] = { "phone", "field", "value", "kept" };
+static const char *const not_migrated_header[] = { "phone", "reason" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -53,12 +59,16 @@ static const struct source_def sources[SRC__COUNT] = {
 	[SRC_REJECTS] = { "Rejects", "rejects.csv", rejects_header, N(rejects_header), 3, 5 },
 	[SRC_DUPLICATES] = { "Duplicates", "duplicates.csv", duplicates_header,
 			     N(duplicates_header), 5, 5 },
+	[SRC_UNMAPPED] = { "Unmapped", "unmapped.csv", unmapped_header, N(unmapped_header), 4, 4 },
+	[SRC_NOT_MIGRATED] = { "Not migrated", "not_migrated.csv", not_migrated_header,
+			       N(not_migrated_header), 2, 2 },
 };
 
 struct source {
 	const struct source_def *def;
 	char *path;		/* NULL: nothing to read */
 	char *absent;		/* why not, for the Summary (NULL when path) */
+	int unused;		/* not a sheet of this run (a migrate's, of another run) */
 	uint64_t bytes, lines;	/* for the size estimate */
 };
 
@@ -85,6 +95,11 @@ static const struct column duplicates_cols[] = {
 	{ "merged into file", 3, TEXT }, { "merged into row", 4, NUMBER },
 };
 static const char *const rejects_titles[] = { "file", "row", "reason", "reason code", "cells" };
+static const struct column unmapped_cols[] = {
+	{ "phone", 0, TEXT }, { "field", 1, TEXT }, { "value", 2, TEXT },
+	{ "what the destination keeps", 3, TEXT },
+};
+static const struct column not_migrated_cols[] = { { "phone", 0, TEXT }, { "reason", 1, TEXT } };
 
 struct report {
 	json_t *rec;
@@ -205,6 +220,23 @@ static enum err resolve(struct report *r)
 	for (i = 0; i < SRC__COUNT && !e; i++) {
 		s = &r->src[i];
 		s->def = &sources[i];
+		if (i == SRC_UNMAPPED || i == SRC_NOT_MIGRATED) {
+			json_t *mig = json_object_get(r->rec, "migrate");
+
+			if (!json_is_object(mig))
+				s->unused = 1;
+			else if (!json_is_integer(json_object_get(mig, "carried")))
+				e = set_absent(r, s, 0, "%s", "the migration stopped before its conversion");
+			else if (!dir)
+				e = set_absent(r, s, 1, "%s", "the run has no results folder");
+			else if (asprintf(&s->path, "%s/%s", dir, s->def->file) < 0) {
+				s->path = NULL;
+				e = err_set(r->info, ERR_NOMEM, "out of memory");
+			} else {
+				e = check_present(r, s, dir);
+			}
+			continue;
+		}
 		if (i == SRC_REJECTS || i == SRC_DUPLICATES) {
 			path = str_field(imp, i == SRC_REJECTS ? "rejects" : "duplicates");
 			if (!json_is_object(imp))
@@ -332,6 +364,39 @@ static enum err count_row(struct report *r, const char *item, const char *step,
 	return number_row(r, item, json_object_get(o, key));
 }
 
+/* A migrate's own facts (migrate.h): where from, what was carried. */
+static enum err migrate_rows(struct report *r)
+{
+	static const struct { const char *item, *key; } rows[] = {
+		{ "contacts at the source", "contacts" }, { "carried over", "carried" },
+		{ "of those, opted out at the source", "opted_out" },
+		{ "not carried over: number not valid", "invalid" },
+		{ "not carried over: only the name known", "partial" },
+		{ "values the destination has no place for or shortens", "unmapped_values" },
+		{ "opt-outs remembered (destination cannot record them)", "optouts_remembered" },
+	};
+	json_t *mig = json_object_get(r->rec, "migrate");
+	json_t *pull = json_object_get(mig, "pull");
+	size_t i;
+	enum err e;
+
+	e = text_row(r, "migrated from", str_field(mig, "from"));
+	if (!e)
+		e = text_row(r, "source provider", str_field(mig, "from_provider"));
+	if (!e)
+		e = json_is_object(pull) ? number_row(r, "contacts pulled from the source",
+						     json_object_get(pull, "contacts"))
+					 : text_row(r, "contacts pulled from the source",
+						    "the pull did not run");
+	for (i = 0; !e && i < N(rows); i++) {
+		json_t *v = json_object_get(mig, rows[i].key);
+
+		e = json_is_number(v) ? number_row(r, rows[i].item, v)
+				      : text_row(r, rows[i].item, "not reached");
+	}
+	return e;
+}
+
 static enum err summary_rows(struct report *r)
 {
 	static const struct { const char *item, *key; } import_rows[] = {
@@ -381,6 +446,8 @@ static enum err summary_rows(struct report *r)
 	if (!e)
 		e = text_row(r, "stopped early", !json_is_object(push) ? step_absent(rec, "push")
 					 : json_is_string(v) ? text : "no");
+	if (!e && json_is_object(json_object_get(rec, "migrate")))
+		e = migrate_rows(r);
 	if (!e)
 		e = text_row(r, "results folder", str_field(rec, "results") ? str_field(rec, "results")
 									: "none");
@@ -874,6 +941,12 @@ static enum err write_book(struct report *r, const char *path, const struct repo
 	if (!e)
 		e = plain_table(r, SRC_DUPLICATES, duplicates_cols, N(duplicates_cols),
 				&r->stats->duplicates);
+	if (!e && !r->src[SRC_UNMAPPED].unused)
+		e = plain_table(r, SRC_UNMAPPED, unmapped_cols, N(unmapped_cols),
+				&r->stats->unmapped);
+	if (!e && !r->src[SRC_NOT_MIGRATED].unused)
+		e = plain_table(r, SRC_NOT_MIGRATED, not_migrated_cols, N(not_migrated_cols),
+				&r->stats->not_migrated);
 	if (e) {
 		xlsxout_abort(r->w);
 		return e;

@@ -76,5 +76,16 @@ soffice_csv() {
 		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false' \
 		--outdir "$2" "$1" >"$T/soffice.log" 2>&1
 }
+# soffice_sheets XLSX DIR: every sheet of XLSX as DIR/NAME-SHEET.csv, by LibreOffice
+# (the 12th token of the CSV filter options, -1: all sheets, since 7.2)
+soffice_sheets() {
+	mkdir -p "$2"
+	tmo=
+	command -v timeout >/dev/null 2>&1 && tmo="timeout 180"
+	$tmo soffice -env:UserInstallation="file://$T/lo-profile" --headless \
+		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+		--outdir "$2" "$1" >"$T/soffice.log" 2>&1
+}
+
 have_soffice=0
 command -v soffice >/dev/null 2>&1 && have_soffice=1

@@ -178,6 +178,22 @@ print("ok" if not bad else "%d wrong, e.g. %s" % (len(bad), bad[0]))
 PYEOF
 check_eq "sendblue -> atom: every contact as expected (custom_slots a,b,c -> custom_1..3), none opted out" ok "$(cat sb-at.check)"
 
+# the report of the migration: its own facts on Summary, Unmapped and Not migrated
+check_rc "report of the migration" 0 cs --config cs.ini report at -o mig.xlsx
+check_eq "nine sheets, the migration's two last" "Summary Operations Changes Failures Skipped Rejects Duplicates Unmapped Not migrated" \
+	"$(unzip -p mig.xlsx xl/workbook.xml | grep -o '<sheet name="[^"]*"' | sed 's/<sheet name="//; s/"$//' | tr '\n' ' ' | sed 's/ $//')"
+if [ "$have_soffice" -eq 1 ]; then
+	soffice_sheets mig.xlsx mig
+	check_eq "Summary: from where, how many carried, values without a place" "sb2 sendblue 5000 5000 500 6667" \
+		"$("$PY" -c '
+import csv
+s = {r[0]: r[1] for r in list(csv.reader(open("mig/mig-Summary.csv", newline="")))[1:]}
+print(s["migrated from"], s["source provider"], s["contacts at the source"], s["carried over"], s["of those, opted out at the source"], s["values the destination has no place for or shortens"])')"
+	check_eq "Unmapped: every row of unmapped.csv, in order" "$(tail -n +2 "$res/unmapped.csv" | md5sum)" \
+		"$(tail -n +2 mig/mig-Unmapped.csv | md5sum)"
+	check_eq "Not migrated: the header only" "phone,reason" "$(cat "mig/mig-Not migrated.csv")"
+fi
+
 # the 500 opted out at sendblue are remembered: a nightly sync of atom whose
 # list still has one of them (subscribed) does not create it
 printf 'phone,first_name\n+447914000010,Again\n+447914009999,New\n' >nightly.csv

@@ -11,17 +11,6 @@
 export SB_ID=kid SB_SECRET=sbsecret
 : >cs.ini
 
-# sheets XLSX DIR: every sheet of XLSX as DIR/NAME-SHEET.csv, by LibreOffice
-# (the 12th token of the CSV filter options, -1: all sheets, since 7.2)
-sheets() {
-	mkdir -p "$2"
-	tmo=
-	command -v timeout >/dev/null 2>&1 && tmo="timeout 180"
-	$tmo soffice -env:UserInstallation="file://$T/lo-profile" --headless \
-		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
-		--outdir "$2" "$1" >"$T/soffice.log" 2>&1
-}
-
 # py EXPR-SCRIPT: runs Python with helpers: rd(path) the rows of a CSV file,
 # summary(dir) the Summary sheet as {item: value}, rec the last run record
 py() {
@@ -91,7 +80,7 @@ check_grep "Failures: header bold and frozen" '<pane ySplit="1" [^>]*state="froz
 check_grep "Failures: autofilter" '<autoFilter ref="A1:G2"/>' failures.xml
 
 if [ "$have_soffice" -eq 1 ]; then
-	sheets second.xlsx second
+	soffice_sheets second.xlsx second
 	for s in Summary Operations Changes Failures Skipped Rejects Duplicates; do
 		check_rc "LibreOffice wrote sheet $s" 0 test -s "second/second-$s.csv"
 	done
@@ -177,11 +166,11 @@ check_rc "report of the last run of ok" 0 cs report ok -o last-ok.xlsx
 check_rc "report of the first run by --run" 0 cs report ok --run "$first" -o first-again.xlsx
 check_rc "--run without a profile" 0 cs report --run "$first" -o first-any.xlsx
 if [ "$have_soffice" -eq 1 ]; then
-	sheets last.xlsx last
+	soffice_sheets last.xlsx last
 	for s in Summary Operations Changes Failures Skipped Rejects Duplicates; do
 		check_same "report gives sync --report's sheet $s" "second/second-$s.csv" "last/last-$s.csv"
 	done
-	sheets first-again.xlsx first-again
+	soffice_sheets first-again.xlsx first-again
 	check_eq "the first run's report is of the first run" "$first" \
 		"$(py 's = summary("first-again"); print(s["run id"])')"
 	check_eq "its creates and failure" "create,5,1,0,0" "$(sed -n 2p first-again/first-again-Operations.csv)"
@@ -208,7 +197,7 @@ check_rc "report of a run whose results folder was deleted: written" 0 \
 check_grep "with a warning" "warning: .*the results folder '$first_results' is missing" err.txt
 check_eq "one warning per sheet" 5 "$(grep -c '^warning: ' err.txt)"
 if [ "$have_soffice" -eq 1 ]; then
-	sheets gone.xlsx gone
+	soffice_sheets gone.xlsx gone
 	check_grep "the Summary says Changes are missing" "^Changes sheet,the results folder '$first_results' is missing" gone/gone-Summary.csv
 	check_grep "and Failures" "^Failures sheet,the results folder" gone/gone-Summary.csv
 	check_grep "and Rejects" "^Rejects sheet,'$first_results/rejects.csv' is missing" gone/gone-Summary.csv
