@@ -1,7 +1,9 @@
 #!/bin/sh
 # `make demo`: imports samples/contacts.csv into a scratch store, exports
-# it again, then syncs it and samples/contacts.xlsx twice to a local Sendblue emulator (the second run
-# sends nothing) and once to a local AltumCode emulator.
+# it again, then syncs it and samples/contacts.xlsx twice to a local
+# Sendblue emulator (the second run sends nothing; the first writes an XLSX
+# report) and once to a local AltumCode emulator, writes the report of the
+# last run, and migrates the Sendblue account to the AltumCode one.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/contactsync"
@@ -66,7 +68,8 @@ echo "== contactsync sync demo samples/contacts.csv samples/contacts.xlsx   (imp
 rc=0
 DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret \
 	"$bin" --store "$store" --config "$work/demo.ini" sync demo --region GB \
-	--results "$work/results-1" "$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
+	--results "$work/results-1" --report "$work/night-1.xlsx" \
+	"$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"	# 1: the sample's rejected rows
 echo
 echo "== the same sync again: nothing left to send"
@@ -101,3 +104,16 @@ rc=0
 DEMO_ALTUM_KEY=demo-key "$bin" --store "$store" --config "$work/demo.ini" sync demo-altum \
 	--region GB --results "$work/results-altum" "$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
 [ "$rc" -le 1 ] || exit "$rc"
+echo
+echo "== contactsync report demo -o $work/last-run.xlsx   (the last run as an Excel workbook)"
+"$bin" --store "$store" --config "$work/demo.ini" report demo -o "$work/last-run.xlsx"
+echo
+echo "== contactsync migrate --from demo --to demo-altum   (Sendblue's account to AltumCode's)"
+rc=0
+DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret DEMO_ALTUM_KEY=demo-key \
+	"$bin" --store "$store" --config "$work/demo.ini" migrate --from demo --to demo-altum \
+	--results "$work/results-migrate" || rc=$?
+[ "$rc" -le 1 ] || exit "$rc"	# 1: values altum has no place for (tags, company)
+echo
+echo "== what altum cannot hold ($work/results-migrate/unmapped.csv, first 4 lines)"
+head -n 4 "$work/results-migrate/unmapped.csv"
