@@ -47,6 +47,11 @@ struct runlog_run {
 	const char *results;	/* NULL: none */
 };
 
+/* A file or folder named in a record: its absolute path when it exists
+ * (so that `report` finds it from any directory), else as given; JSON
+ * null for NULL. New reference. */
+json_t *runlog_path(const char *path);
+
 /* The record of r (new reference; NULL out of memory). */
 json_t *runlog_record(const struct runlog_run *r);
 

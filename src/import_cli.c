@@ -10,6 +10,7 @@
 #include "csvin.h"
 #include "log.h"
 #include "phone.h"
+#include "runlog.h"
 
 enum {
 	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_DUPLICATES, O_APPEND,
@@ -275,9 +276,7 @@ json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_st
 			json_object_set_new(by, ingest_reject_code((enum reject)r),
 					    json_integer((json_int_t)s->reasons[r]));
 	json_object_set_new(j, "rejected_by", by);
-	json_object_set_new(j, "rejects", o->in.rejects_path ? json_string(o->in.rejects_path)
-							      : json_null());
-	json_object_set_new(j, "duplicates", o->in.duplicates_path
-					     ? json_string(o->in.duplicates_path) : json_null());
+	json_object_set_new(j, "rejects", runlog_path(o->in.rejects_path));
+	json_object_set_new(j, "duplicates", runlog_path(o->in.duplicates_path));
 	return j;
 }

@@ -47,6 +47,19 @@ static json_t *borrowed(json_t *j)
 	return j ? json_incref(j) : json_null();
 }
 
+json_t *runlog_path(const char *path)
+{
+	char *abs;
+	json_t *j;
+
+	if (!path)
+		return json_null();
+	abs = realpath(path, NULL);
+	j = json_string(abs ? abs : path);
+	free(abs);
+	return j;
+}
+
 json_t *runlog_record(const struct runlog_run *r)
 {
 	json_t *o = json_object();
@@ -69,7 +82,7 @@ json_t *runlog_record(const struct runlog_run *r)
 	json_object_set_new(o, "push", borrowed(r->push));
 	if (r->migrate)
 		json_object_set_new(o, "migrate", borrowed(r->migrate));
-	json_object_set_new(o, "results", r->results ? json_string(r->results) : json_null());
+	json_object_set_new(o, "results", runlog_path(r->results));
 	return o;
 }
 

@@ -205,6 +205,14 @@ if [ "$have_soffice" -eq 1 ]; then
 	check_eq "Failures: the header only" 1 "$(wc -l <gone/gone-Failures.csv)"
 fi
 
+# --- relative paths: the record names its files absolutely -----------------------------
+mkdir -p elsewhere
+check_rc "a sync with a relative --store and --rejects" 1 \
+	cs --store relstore --config cs.ini sync ok list.csv --rejects rel-rejects.csv
+(cd elsewhere && "$BIN" --store ../relstore --config ../cs.ini report ok -o r.xlsx >out.txt 2>err.txt)
+check_eq "its report, written from another directory, finds every file" \
+	"0 1" "$(grep -c missing elsewhere/err.txt) $(sed -n 's/.* \([0-9]*\) rejects.*/\1/p' elsewhere/out.txt)"
+
 # --- a --report that cannot be written ---------------------------------------------
 check_rc "sync with an unwritable --report: exit 2 instead of 1" 2 \
 	cs --config cs.ini sync ok list.csv --report nodir/r.xlsx
