@@ -201,6 +201,13 @@ check_rc "a sync of atom with a list holding a number opted out at sendblue" 0 c
 check_grep "it is not created" "opted out and not at the provider, not created: 1" out.txt
 check_eq "the new number is" "0 1" "$(curl -s "$AT/_emulator/contacts" | "$PY" -c 'import json,sys; c=[x["phone"] for x in json.load(sys.stdin)]; print(sum(p.endswith("7914000010") for p in c), sum(p.endswith("7914009999") for p in c))')"
 
+# --mode mirror: what the source lacks goes (the seed contact and the
+# nightly list's new number), within the delete guard
+check_rc "mirror: exit 1 (the same unmapped values)" 1 cs --config cs.ini migrate --from sb2 --to at --mode mirror
+check_grep "deletes the two the source lacks" "^  delete   2 done$" out.txt
+check_eq "atom now holds exactly the 4,500 subscribed contacts of sendblue" "4500 0" \
+	"$(curl -s "$AT/_emulator/contacts" | "$PY" -c 'import json,sys; c=json.load(sys.stdin); print(len(c), sum(1 for x in c if not x["phone"].lstrip("+0").startswith("4479140") and not x["phone"].startswith("079140")))')"
+
 # --- a value the destination keeps shortened -------------------------------------------
 start al2 --dialect altum --key alkey --rate 0
 profile al2 altum "$U" 'api_key_env = AL_KEY
