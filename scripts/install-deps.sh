@@ -14,6 +14,7 @@ libminizip-dev zlib1g-dev libexpat1-dev libfreexl-dev
 libmicrohttpd-dev
 libcmocka-dev
 time unzip curl python3 groff-base
+valgrind clang
 libreoffice-calc-nogui python3-openpyxl
 "
 
