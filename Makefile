@@ -1,6 +1,7 @@
 # contactsync build. `make` builds, `make test` installs dependencies (when
 # missing), builds and runs every test, `make demo` runs the main job on
-# samples/, `make asan` runs the suite under ASan+UBSan.
+# samples/, `make asan` runs the suite under ASan+UBSan, `make memcheck`
+# the import/export end-to-end tests under valgrind.
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
@@ -93,6 +94,12 @@ asan: deps
 		CONTACTSYNC_BUILD=build-asan CONTACTSYNC_BIN=$(CURDIR)/build-asan/contactsync \
 		sh tests/run.sh
 
+# The import/export end-to-end tests with every run under valgrind's
+# memcheck: fails on any memory error or definite leak.
+memcheck: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/memcheck.sh
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
@@ -107,6 +114,6 @@ clean:
 
 FORCE:
 
-.PHONY: all deps test asan demo install clean FORCE
+.PHONY: all deps test asan memcheck demo install clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
