@@ -123,6 +123,7 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 	if (!cfg.base_url)
 		return err_set(info, ERR_CONFIG, "profile '%s' has no base_url", p->name);
 	cfg.insecure = p->insecure;
+	cfg.deadline_ms = p->timeout_ms;
 	cfg.rate = p->rate ? p->rate : drv->default_rate;
 	cfg.concurrency = p->concurrency ? p->concurrency : drv->default_concurrency;
 	nh = drv->auth(sec, headers, authbuf, sizeof(authbuf));
