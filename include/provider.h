@@ -231,6 +231,9 @@ enum err provider_urlencode(const char *s, struct buf *out);
 struct str provider_json_str(json_t *o, const char *key, const char *alt);
 /* An id (number or string) into out; 0 when absent or not an id. */
 int provider_json_id(json_t *o, const char *key, char *out, size_t cap);
+/* A flag that may be a boolean, 0/1, or "true"/"false"/"1"/"0" (servers
+ * that send strings for everything); 0 when absent or anything else. */
+int provider_json_bool(json_t *o, const char *key, const char *alt);
 /* A count that may be a number or a numeric string; -1 when absent. */
 long long provider_json_count(json_t *o, const char *key);
 /*

@@ -1179,7 +1179,7 @@ static void final_message(struct http_client *c, struct job *j, CURLcode rc)
 	else if (r->status >= 300 && r->status < 400 &&
 		 http_response_header(r, "Location", loc, sizeof(loc)))
 		format_redacted(c, r->message, sizeof(r->message),
-				"%s '%s' answered %ld, redirecting to '%s' (not followed)",
+				"%s '%s' answered %ld, a redirect to '%s': refused (redirects are never followed)",
 				j->method, j->url, r->status, loc);
 	else if (r->status < 200 || r->status >= 300)
 		format_redacted(c, r->message, sizeof(r->message), "%s '%s' answered %ld%s",
