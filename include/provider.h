@@ -259,7 +259,9 @@ enum err provider_json(const struct provider_session *s, const char *what,
 /*
  * The outcome every dialect shares, from the status alone: 2xx OK; 409
  * EXISTS for a create, else FAILED; 408/429/5xx RETRY, except a create
- * answered 5xx (VERIFY: it may have been applied); other statuses FAILED.
+ * answered 5xx or 303 See Other (VERIFY: it may have been applied); other
+ * statuses FAILED (redirects are never followed: 301/302/307/308 say the
+ * request was not carried out here).
  * A transport failure is RETRY, or VERIFY for a create once the request
  * may have reached the server. x-should-retry overrides RETRY/FAILED.
  * The message is the server's own words (redacted); out->id is left "".

@@ -360,9 +360,9 @@ void provider_judge_status(const struct provider_session *s, int create,
 	}
 	if (st == 409)
 		out->outcome = create ? WRITE_EXISTS : WRITE_FAILED;
-	else if (st >= 300 && st < 400 && create)
-		/* never followed, but a POST answered by a redirect (303 See
-		 * Other) may well have created the contact */
+	else if (st == 303 && create)
+		/* never followed, but 303 See Other is how some servers
+		 * answer a POST that did create the contact */
 		out->outcome = WRITE_VERIFY;
 	else if (st == 408 || st == 429)
 		out->outcome = WRITE_RETRY;

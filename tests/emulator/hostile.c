@@ -84,21 +84,35 @@ bool hostile_parse(struct emu *e, const char *list)
 	return ok;
 }
 
+static bool listing(const char *pattern)
+{
+	return strcmp(pattern, "GET /api/contacts") == 0 ||
+	       strcmp(pattern, "GET /api/v2/contacts") == 0 ||
+	       strcmp(pattern, "POST /api/address-book/detail") == 0;
+}
+
+/* `mutate` applies to listings only, so its count counts listing pages. */
+static bool matches(const struct hrule *h, const char *pattern)
+{
+	if (h->endpoint[0] && strcmp(h->endpoint, pattern) != 0)
+		return false;
+	return h->mode != H_MUTATE || listing(pattern);
+}
+
 enum hmode hostile_pick(struct emu *e, const char *pattern)
 {
 	size_t i, n = 0, pick;
 	enum hmode m;
 
 	for (i = 0; i < e->nhostile; i++)
-		if (!e->hostile[i].endpoint[0] || strcmp(e->hostile[i].endpoint, pattern) == 0)
-			n++;
+		n += matches(&e->hostile[i], pattern);
 	if (!n)
 		return H_NONE;
 	pick = (size_t)(e->hostile_turn++ % n);
 	for (i = 0; i < e->nhostile; i++) {
 		struct hrule *h = &e->hostile[i];
 
-		if (h->endpoint[0] && strcmp(h->endpoint, pattern) != 0)
+		if (!matches(h, pattern))
 			continue;
 		if (pick--)
 			continue;
@@ -214,13 +228,6 @@ static void bad_json(struct reply *r)
 
 /* ---- mutate ------------------------------------------------------------ */
 
-static bool listing(const char *pattern)
-{
-	return strcmp(pattern, "GET /api/contacts") == 0 ||
-	       strcmp(pattern, "GET /api/v2/contacts") == 0 ||
-	       strcmp(pattern, "POST /api/address-book/detail") == 0;
-}
-
 static bool id_of(json_t *v, uint64_t *id)
 {
 	if (json_is_integer(v)) {
@@ -261,9 +268,9 @@ static void mutate(struct emu *e, struct reply *r)
 		    (c = mstore_by_id(&e->store, id)) != NULL)
 			mstore_del(&e->store, c);
 	} else {
-		snprintf(phone, sizeof(phone), "+4477009%05" PRIu64, e->mutations % 100000);
-		if (e->dialect == D_ATOM)
-			snprintf(phone, sizeof(phone), "4477009%05" PRIu64, e->mutations % 100000);
+		/* +44 7990 0NNNNN: valid UK mobile numbers, in no test's lists */
+		snprintf(phone, sizeof(phone), "%s79900%05" PRIu64,
+			 e->dialect == D_ATOM ? "0" : "+44", e->mutations % 100000);
 		if (!mstore_by_phone(&e->store, phone) &&
 		    (c = mstore_add(&e->store, phone, 0, (int64_t)time(NULL))) != NULL) {
 			c->book = book;
@@ -275,9 +282,10 @@ static void mutate(struct emu *e, struct reply *r)
 
 void hostile_after(struct emu *e, struct req *q, struct reply *r, enum hmode m)
 {
+	(void)q;
 	switch (m) {
 	case H_MUTATE:
-		if (listing(q->pattern) && r->status == 200)
+		if (r->status == 200)
 			mutate(e, r);
 		break;
 	case H_BADJSON:
