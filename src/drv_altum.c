@@ -69,6 +69,8 @@ struct listing {
 	unsigned long long done, total;
 	long long pages;
 	long long total_results;	/* page 1's count, -1 when it gave none */
+	long long per_page;		/* page 1's results_per_page (builds that
+					   refuse 1000 silently give 25) */
 	char first_id[64], last_id[64];	/* page 1's first and last contact */
 	int recheck;			/* reading page 1 again: compare, emit nothing */
 	struct remote_contact rc;
@@ -157,17 +159,20 @@ static enum err page_consistent(struct listing *l, long long page, json_t *root,
 	if (page == 1) {
 		l->total_results = tr;
 		l->pages = provider_json_count(json_object_get(root, "meta"), "total_pages");
+		l->per_page = provider_json_count(json_object_get(root, "meta"), "results_per_page");
+		if (l->per_page < 1)
+			l->per_page = PAGE_SIZE;
 		l->total = tr > 0 ? (unsigned long long)tr : 0;
 		page_ends(data, l->first_id, l->last_id, sizeof(l->first_id));
 		/* a page that is not full is the last one, whatever meta says;
 		 * a full one without a count could be followed by anything */
-		if (n < PAGE_SIZE && (l->pages <= 1 || tr < 0))
+		if ((long long)n < l->per_page && (l->pages <= 1 || tr < 0))
 			l->pages = 1;
 		else if (l->pages < 1 || tr < 0)
 			return err_set(l->info, ERR_REMOTE,
 				       "profile '%s': listing page 1: a full page without a usable 'meta' (total_pages, total_results): cannot tell how many pages follow",
 				       pname);
-		if (tr >= 0 && l->pages != (tr + PAGE_SIZE - 1) / PAGE_SIZE && tr > 0)
+		if (tr > 0 && l->pages != (tr + l->per_page - 1) / l->per_page)
 			return err_set(l->info, ERR_REMOTE,
 				       "profile '%s': listing page 1: meta says %lld pages for %lld contacts",
 				       pname, l->pages, tr);
@@ -178,9 +183,9 @@ static enum err page_consistent(struct listing *l, long long page, json_t *root,
 	}
 	if (l->total_results < 0)
 		return ERR_OK;
-	want = l->total_results - (page - 1) * PAGE_SIZE;
-	if (want > PAGE_SIZE)
-		want = PAGE_SIZE;
+	want = l->total_results - (page - 1) * l->per_page;
+	if (want > l->per_page)
+		want = l->per_page;
 	if (want < 0)
 		want = 0;
 	if ((long long)n != want)

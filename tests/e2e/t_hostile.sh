@@ -75,7 +75,9 @@ for p in sb al at; do
 	cs export --from remote:$p -o $p-base.csv
 done
 
-# mode, and what the error says
+# mode, and what the error says. (Before: a 100 MB answer was exit 2 with
+# a message naming no profile, and altum's listing with nulls everywhere
+# was taken as a complete snapshot of one contact numbered '(empty)'.)
 cases='huge|larger than the 33554432-byte limit
 endless|larger than the 33554432-byte limit
 drip|timed out
@@ -120,7 +122,8 @@ done
 # The account changes once while it is listed (a contact removed after the
 # first page): the change is seen, the account listed again, and the
 # snapshot is exactly what the account holds. (Before, altum's page 2
-# slid past a contact and sendblue's offset skipped one: 2,498 of 2,499.)
+# slid past a contact and sendblue's offset skipped one: each snapshot
+# missed a contact that was there all along and kept the deleted one.)
 for p in sb al at; do
 	deep=
 	[ $p = at ] && deep=--deep	# atom: the details read after the book are where it shows
