@@ -105,7 +105,12 @@ echo "$cases" | while IFS='|' read -r mode msg; do
 		else pass "$p $mode: no secret in the message"; fi
 	done
 done
+status_of() { # PROFILE EXPR: a value of `status PROFILE --format json`
+	cs --config cs.ini status "$1" --format json | "$PY" -c \
+		"import json,sys; p=json.load(sys.stdin)['profiles'][0]; print($2)"
+}
 for p in sb al at; do
+	check_eq "$p: status still shows the first snapshot" 2500 "$(status_of $p "p['snapshot']['contacts']")"
 	check_eq "$p: nothing reached the redirect target" 0 "$(target $p requests)"
 	check_eq "$p: no credential reached the redirect target" 0 "$(target $p credentials)"
 done
@@ -166,6 +171,8 @@ for p in sb al at; do
 	hostile $p '{"mode":"none"}'
 	cs --config cs.ini push $p --mode insert >push2.out 2>push2.err
 	check_eq "$p bad create answers: never created twice" 0 "$(dupes "$(url $p)")"
+	check_eq "$p bad create answers: the journal is settled" "0 0" \
+		"$(status_of $p "p['journal']['pending'], p['journal']['failed']")"
 	check_rc "$p bad create answers: pull after" 0 cs --config cs.ini pull $p
 	for n in 1 2 3; do
 		check_grep "$p bad create answers: +44791100900$n is there" "^+44791100900$n," \
