@@ -1246,8 +1246,6 @@ static void finish_attempt(struct http_client *c, struct job *j, CURLcode rc)
 		snprintf(r->message + len, sizeof(r->message) - len,
 			 "; not retried: the request's %.1f s deadline has no time left",
 			 (double)c->deadline_ms / 1000.0);
-		if (r->err == ERR_NETWORK)
-			r->err = ERR_TIMEOUT;
 	}
 	complete(j);
 }
