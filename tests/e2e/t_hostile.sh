@@ -193,4 +193,18 @@ check_eq "sb redirected create: no credential at the target" 0 "$(target sb cred
 check_rc "sb redirected create: the next push creates it" 0 cs --config cs.ini push sb --mode insert
 check_eq "sb redirected create: once" 0 "$(dupes "$SB")"
 
+# A nightly sync whose listing is endless: the pull fails (exit 4), the
+# push goes on against the previous snapshot, the run is recorded.
+check_rc "sb: pull before the sync" 0 cs --config cs.ini pull sb
+cs export --from remote:sb -o sb-before.csv
+cs export -o desired.csv
+hostile sb '{"mode":"endless","endpoint":"GET /api/v2/contacts"}'
+check_rc "sb sync, endless listing: exit 4" 4 cs --config cs.ini sync sb desired.csv
+check_grep "sb sync, endless listing: says why" "profile 'sb': listing contacts failed: .*larger than" err.txt
+hostile sb '{"mode":"none"}'
+cs export --from remote:sb -o sb-after.csv
+check_same "sb sync, endless listing: the snapshot is intact" sb-before.csv sb-after.csv
+check_eq "sb sync, endless listing: the run is recorded with exit 4" 4 \
+	"$(status_of sb "max(p['runs'], key=lambda r: r['id'])['exit_status']")"
+
 finish
