@@ -809,7 +809,7 @@ static const char altum_p1[] =
 static const char altum_p2[] =
 	"{\"data\":["
 	"{\"id\":4,\"name\":\"Dee\",\"phone_number\":\"+15550000004\",\"custom_parameters\":[],\"has_opted_out\":false},"
-	"{\"id\":5,\"name\":\"Eve\",\"phone_number\":\"+15550000005\",\"custom_parameters\":{\"k\":\"v\"},\"has_opted_out\":true},"
+	"{\"id\":5,\"name\":\"Eve\",\"phone_number\":\"+15550000005\",\"custom_parameters\":{\"k\":\"v\"},\"has_opted_out\":\"true\"},"
 	"{\"id\":7,\"name\":\"Gil\",\"phone_number\":\"+15550000007\",\"custom_parameters\":[],\"has_opted_out\":\"false\"}],"
 	"\"meta\":{\"page\":\"2\",\"results_per_page\":\"3\",\"total_pages\":\"3\",\"total_results\":7},"
 	"\"links\":{\"next\":\"http://x/api/contacts?&page=3\"}}";
@@ -873,7 +873,7 @@ static void test_altum_pages_and_quirks(void **state)
 	assert_string_equal(g->custom, "");
 	g = got_phone(&sk, "+15550000005");
 	assert_string_equal(g->custom, "k=v");
-	assert_int_equal(g->opt, TRI_TRUE);
+	assert_int_equal(g->opt, TRI_TRUE);	/* "true": a string for a boolean */
 	got_phone(&sk, "+15550000004");
 	got_phone(&sk, "+15550000006");
 	assert_int_equal(got_phone(&sk, "+15550000007")->opt, TRI_FALSE);	/* "false" */
