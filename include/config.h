@@ -19,7 +19,8 @@
  * refused when group or others may read it), address_book (atom),
  * custom_slots (atom: up to four custom field keys, comma-separated, for
  * custom_1..custom_4), optout_action and suppress_book (below), rate,
- * concurrency, region, insecure.
+ * concurrency, region, insecure, timeout (the most one request may take,
+ * its retries included: a duration such as 90s or 5m; see http.h).
  *
  * Opt-outs: altum and atom cannot record one, so `optout_action` says
  * what an opt-out does there: `skip` (the default: the contact is left as
@@ -67,6 +68,7 @@ struct profile {
 	unsigned concurrency;		/* 0 = the provider's default */
 	char region[3];			/* "" = none */
 	int insecure;
+	long timeout_ms;		/* per request, retries included; 0 = default */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
 	unsigned line;			/* where the section starts */

@@ -37,7 +37,8 @@
 	X(ERR_AUTH, "authentication failed")                                \
 	X(ERR_GUARD, "stopped by a safety guard")                           \
 	X(ERR_BUDGET, "time budget spent")                                  \
-	X(ERR_INTERRUPTED, "interrupted")
+	X(ERR_INTERRUPTED, "interrupted")                                   \
+	X(ERR_CHANGED, "remote data changed while it was read")
 
 enum err {
 #define ERR_ENUM_(code, msg) code,

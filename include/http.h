@@ -18,7 +18,13 @@
  *   has gone through http_redact: no configured secret, no header value, no
  *   URL password appears in it, not even cut in half.
  * - Response bodies are capped at max_body: a larger body fails with
- *   ERR_LIMIT before it is held in memory.
+ *   ERR_LIMIT before it is held in memory (an endless one too).
+ * - Time is bounded three ways: an attempt ends after total_timeout_ms, or
+ *   when it receives less than 16 bytes a second for stall_timeout_ms (a
+ *   server dripping bytes), and a request, all its attempts and the waits
+ *   between them included, ends with ERR_TIMEOUT once deadline_ms have
+ *   passed since its first attempt started (no retry starts that could not
+ *   finish in time; each attempt's limits are cut to what is left).
  * - Pacing: a token bucket (see ratelimit.h) never exceeds `rate`; a 429
  *   pauses the whole client for what the server asked and halves the rate,
  *   successes bring it back; X-RateLimit-Remaining: 0 pauses until the reset.
@@ -63,6 +69,7 @@ struct http_config {
 	long connect_timeout_ms;	/* per attempt; 10 s */
 	long total_timeout_ms;		/* per attempt, whole transfer; 60 s */
 	long stall_timeout_ms;		/* abort below 16 B/s for this long; 30 s */
+	long deadline_ms;		/* per request, retries and waits included; 10 min */
 	size_t max_body;		/* response body cap; 32 MiB */
 	unsigned concurrency;		/* transfers in flight; 4 (at most 64) */
 	const char *rate;		/* "10/s", "60/60s", "100/m[,burst=B]"; none */

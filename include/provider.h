@@ -231,6 +231,9 @@ enum err provider_urlencode(const char *s, struct buf *out);
 struct str provider_json_str(json_t *o, const char *key, const char *alt);
 /* An id (number or string) into out; 0 when absent or not an id. */
 int provider_json_id(json_t *o, const char *key, char *out, size_t cap);
+/* A flag that may be a boolean, 0/1, or "true"/"false"/"1"/"0" (servers
+ * that send strings for everything); 0 when absent or anything else. */
+int provider_json_bool(json_t *o, const char *key, const char *alt);
 /* A count that may be a number or a numeric string; -1 when absent. */
 long long provider_json_count(json_t *o, const char *key);
 /*
@@ -256,7 +259,9 @@ enum err provider_json(const struct provider_session *s, const char *what,
 /*
  * The outcome every dialect shares, from the status alone: 2xx OK; 409
  * EXISTS for a create, else FAILED; 408/429/5xx RETRY, except a create
- * answered 5xx (VERIFY: it may have been applied); other statuses FAILED.
+ * answered 5xx or 303 See Other (VERIFY: it may have been applied); other
+ * statuses FAILED (redirects are never followed: 301/302/307/308 say the
+ * request was not carried out here).
  * A transport failure is RETRY, or VERIFY for a create once the request
  * may have reached the server. x-should-retry overrides RETRY/FAILED.
  * The message is the server's own words (redacted); out->id is left "".

@@ -10,7 +10,11 @@
  * an external sort (sorter.h) keyed by number, so memory stays bounded;
  * where a number repeats, the first listed wins. The new snapshot replaces
  * the previous one only when the whole listing arrived: a failed pull
- * leaves the old snapshot live.
+ * leaves the old snapshot live. A contact without a number is a malformed
+ * answer (the pull fails). A driver that sees the account change under
+ * its paging in a way that could skip someone returns ERR_CHANGED: the
+ * listing is then started over, three times in all, before the pull fails
+ * with that error.
  *
  * Used by `pull` and `sync`. Knows nothing of the terminal or the log:
  * what it has to say goes to the hooks in struct pull_opts.

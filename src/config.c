@@ -1,6 +1,7 @@
 /* config: INI provider profiles (see config.h). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -96,6 +97,31 @@ static int parse_bool(const char *v, int *out)
 	else
 		return -1;
 	return 0;
+}
+
+/* "90s", "500ms", "5m", "1h" or bare seconds; -1 when not a duration,
+ * and at most a day: a longer request timeout is a typo. */
+static long parse_duration_ms(const char *v)
+{
+	char *end;
+	double n, unit = 1000.0;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	n = strtod(v, &end);
+	if (errno)
+		return -1;
+	if (!strcmp(end, "ms"))
+		unit = 1.0;
+	else if (!strcmp(end, "m"))
+		unit = 60000.0;
+	else if (!strcmp(end, "h"))
+		unit = 3600000.0;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	n *= unit;
+	return n >= 1.0 && n <= 86400000.0 ? (long)n : -1;
 }
 
 static int set_slots(struct parse *p, struct profile *pr, const char *value)
@@ -195,6 +221,13 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 	if (!strcmp(name, "region")) {
 		if (!phone_region_canon(value, pr->region))
 			return fail(p, "unknown region '%s'%s", value, "");
+		return 1;
+	}
+	if (!strcmp(name, "timeout")) {
+		pr->timeout_ms = parse_duration_ms(value);
+		if (pr->timeout_ms <= 0)
+			return fail(p, "timeout must be a duration such as 30s, 500ms or 5m, not '%s'%s",
+				    value, "");
 		return 1;
 	}
 	if (!strcmp(name, "insecure")) {

@@ -68,6 +68,11 @@ struct listing {
 	struct errinfo first_error;
 	unsigned long long done, total;
 	long long pages;
+	long long total_results;	/* page 1's count, -1 when it gave none */
+	long long per_page;		/* page 1's results_per_page (builds that
+					   refuse 1000 silently give 25) */
+	char first_id[64], last_id[64];	/* page 1's first and last contact */
+	int recheck;			/* reading page 1 again: compare, emit nothing */
 	struct remote_contact rc;
 };
 
@@ -85,7 +90,6 @@ static enum err altum_contact(struct listing *l, json_t *item)
 {
 	struct remote_contact *rc = &l->rc;
 	json_t *custom = json_object_get(item, "custom_parameters");
-	json_t *out = json_object_get(item, "has_opted_out");
 	const char *k;
 	json_t *v;
 
@@ -95,8 +99,7 @@ static enum err altum_contact(struct listing *l, json_t *item)
 	provider_json_id(item, "id", rc->id, sizeof(rc->id));
 	rc->c.raw_phone = provider_json_str(item, "phone_number", NULL);
 	rc->c.name = provider_json_str(item, "name", NULL);
-	rc->c.opted_out = json_is_true(out) || (json_is_integer(out) && json_integer_value(out))
-				  ? TRI_TRUE : TRI_FALSE;
+	rc->c.opted_out = provider_json_bool(item, "has_opted_out", NULL) ? TRI_TRUE : TRI_FALSE;
 	/* an empty set comes as [] (tolerated); values are strings */
 	if (json_is_object(custom))
 		json_object_foreach(custom, k, v) {
@@ -108,6 +111,88 @@ static enum err altum_contact(struct listing *l, json_t *item)
 		}
 	contact_sort(&rc->c);
 	return l->sink->contact(l->sink->ctx, rc, l->info);
+}
+
+static long long meta_total(json_t *root)
+{
+	json_t *meta = json_object_get(root, "meta");
+	long long tr = provider_json_count(meta, "total_results");
+
+	return tr >= 0 ? tr : provider_json_count(meta, "total");	/* the docs' name */
+}
+
+/* The ids of page 1's first and last contact ("" when none). */
+static void page_ends(json_t *data, char *first, char *last, size_t cap)
+{
+	size_t n = json_array_size(data);
+
+	first[0] = last[0] = '\0';
+	if (!n)
+		return;
+	provider_json_id(json_array_get(data, 0), "id", first, cap);
+	provider_json_id(json_array_get(data, n - 1), "id", last, cap);
+}
+
+/*
+ * Page numbers are positions in a list ordered by id, newest first, so a
+ * contact deleted while the listing runs moves every later one up a place
+ * and one of them would be skipped, unseen. So every page must agree with
+ * page 1 on the count and hold the contacts the count says; page 1, read
+ * again at the end, must be what it was (a contact added shifts it).
+ * Anything else is ERR_CHANGED, and the pull lists the account again.
+ */
+static enum err page_consistent(struct listing *l, long long page, json_t *root, json_t *data)
+{
+	const char *pname = l->s->profile->name;
+	long long tr = meta_total(root), want;
+	size_t n = json_array_size(data);
+	char first[64], last[64];
+
+	if (page == 1 && l->recheck) {
+		page_ends(data, first, last, sizeof(first));
+		if (tr != l->total_results || strcmp(first, l->first_id) || strcmp(last, l->last_id))
+			return err_set(l->info, ERR_CHANGED,
+				       "profile '%s': the account changed while it was listed (page 1 is not what it was: %lld contacts, was %lld)",
+				       pname, tr, l->total_results);
+		return ERR_OK;
+	}
+	if (page == 1) {
+		l->total_results = tr;
+		l->pages = provider_json_count(json_object_get(root, "meta"), "total_pages");
+		l->per_page = provider_json_count(json_object_get(root, "meta"), "results_per_page");
+		if (l->per_page < 1)
+			l->per_page = PAGE_SIZE;
+		l->total = tr > 0 ? (unsigned long long)tr : 0;
+		page_ends(data, l->first_id, l->last_id, sizeof(l->first_id));
+		/* a page that is not full is the last one, whatever meta says;
+		 * a full one without a count could be followed by anything */
+		if ((long long)n < l->per_page && (l->pages <= 1 || tr < 0))
+			l->pages = 1;
+		else if (l->pages < 1 || tr < 0)
+			return err_set(l->info, ERR_REMOTE,
+				       "profile '%s': listing page 1: a full page without a usable 'meta' (total_pages, total_results): cannot tell how many pages follow",
+				       pname);
+		if (tr > 0 && l->pages != (tr + l->per_page - 1) / l->per_page)
+			return err_set(l->info, ERR_REMOTE,
+				       "profile '%s': listing page 1: meta says %lld pages for %lld contacts",
+				       pname, l->pages, tr);
+	} else if (tr != l->total_results) {
+		return err_set(l->info, ERR_CHANGED,
+			       "profile '%s': the account changed while it was listed (page %lld says %lld contacts, page 1 said %lld)",
+			       pname, page, tr, l->total_results);
+	}
+	if (l->total_results < 0)
+		return ERR_OK;
+	want = l->total_results - (page - 1) * l->per_page;
+	if (want > l->per_page)
+		want = l->per_page;
+	if (want < 0)
+		want = 0;
+	if ((long long)n != want)
+		return err_set(l->info, page == 1 ? ERR_REMOTE : ERR_CHANGED,
+			       "profile '%s': listing page %lld holds %zu contacts where its count says %lld",
+			       pname, page, n, want);
+	return ERR_OK;
 }
 
 static enum err altum_page(struct listing *l, long long page, struct http_response *r)
@@ -129,18 +214,14 @@ static enum err altum_page(struct listing *l, long long page, struct http_respon
 		return err_set(l->info, ERR_REMOTE, "profile '%s': %s: no 'data' list in the answer",
 			       l->s->profile->name, what);
 	}
-	if (page == 1) {
-		json_t *meta = json_object_get(root, "meta");
-		long long tr = provider_json_count(meta, "total_results");
-
-		l->pages = provider_json_count(meta, "total_pages");
-		if (tr < 0)
-			tr = provider_json_count(meta, "total");	/* the docs' name */
-		l->total = tr > 0 ? (unsigned long long)tr : 0;
-		if (l->pages < 1)
-			l->pages = 1;
+	e = page_consistent(l, page, root, data);
+	if (e) {
+		json_decref(root);
+		return e;
 	}
 	json_array_foreach(data, i, item) {
+		if (l->recheck)
+			break;
 		e = altum_contact(l, item);
 		if (e)
 			break;
@@ -188,15 +269,33 @@ static enum err submit_page(struct page_req *pr, struct errinfo *info)
 	return http_submit(pr->l->s->http, &req, page_done, pr, info);
 }
 
+/* Page 1, alone (it says how many follow), asked again when cut short. */
+static enum err first_page(struct listing *l, const struct http_request *req)
+{
+	struct http_response r;
+	enum err e = ERR_OK;
+	int tries;
+
+	for (tries = 0; tries < PROVIDER_READ_TRIES; tries++) {
+		long status;
+
+		http_do(l->s->http, req, &r, NULL);
+		status = r.status;
+		e = altum_page(l, 1, &r);
+		http_response_free(&r);
+		if (e != ERR_REMOTE || l->done || status < 200 || status >= 300)
+			break;
+	}
+	return e;
+}
+
 static enum err altum_pull(struct provider_session *s, const struct pull_sink *sink,
 			   struct errinfo *info)
 {
 	struct listing l;
 	struct http_request req;
-	struct http_response r;
 	char path[96];
 	long long p;
-	int tries;
 	enum err e = ERR_OK;
 
 	memset(&l, 0, sizeof(l));
@@ -208,18 +307,7 @@ static enum err altum_pull(struct provider_session *s, const struct pull_sink *s
 	snprintf(path, sizeof(path), "/api/contacts?page=1&results_per_page=%d", PAGE_SIZE);
 	req.path = path;
 	req.max_attempts = PROVIDER_READ_ATTEMPTS;
-	for (tries = 0; tries < PROVIDER_READ_TRIES; tries++) {
-		long status;
-
-		e = http_do(s->http, &req, &r, info);
-		if (e)
-			break;
-		status = r.status;
-		e = altum_page(&l, 1, &r);
-		http_response_free(&r);
-		if (e != ERR_REMOTE || l.done || status < 200 || status >= 300)
-			break;
-	}
+	e = first_page(&l, &req);
 	for (p = 2; !e && p <= l.pages; p++) {
 		struct page_req *pr = calloc(1, sizeof(*pr));
 
@@ -241,6 +329,10 @@ static enum err altum_pull(struct provider_session *s, const struct pull_sink *s
 		e = l.failed;
 		if (info)
 			*info = l.first_error;
+	}
+	if (!e && l.pages > 1) {
+		l.recheck = 1;
+		e = first_page(&l, &req);
 	}
 	contact_free(&l.rc.c);
 	return e;

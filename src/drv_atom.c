@@ -128,7 +128,12 @@ static enum err lookup_book(struct provider_session *s, const char *want, char *
 		struct str name = provider_json_str(b, "name", NULL);
 		char bid[64];
 
-		provider_json_id(b, "id", bid, sizeof(bid));
+		if (!provider_json_id(b, "id", bid, sizeof(bid))) {
+			json_decref(res);
+			return err_set(info, ERR_REMOTE,
+				       "profile '%s': listing address books: a book without an id: the answer is malformed",
+				       s->profile->name);
+		}
 		/* the profile may name the book or give its id */
 		if ((name.len == strlen(want) && !memcmp(name.ptr, want, name.len)) ||
 		    !strcmp(bid, want)) {
@@ -199,6 +204,10 @@ static enum err emit_detail(struct detail_req *d, struct http_response *r,
 	size_t i;
 	enum err e;
 
+	if (!r->err && r->status == 404)	/* listed in the book a moment ago */
+		return err_set(info, ERR_CHANGED,
+			       "profile '%s': the account changed while it was listed (a contact of the book is gone: %s)",
+			       d->s->profile->name, d->body);
 	e = provider_check(d->s, "reading a contact", r, info);
 	if (!e)
 		e = provider_json(d->s, "reading a contact", r, &root, info);

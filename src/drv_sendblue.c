@@ -62,6 +62,12 @@ static size_t sendblue_auth(const struct secrets *sec, struct http_header out[2]
  * ones already seen at exactly that timestamp. Nothing repeats, nothing
  * is skipped, whatever the number of contacts sharing a timestamp (up to
  * the offset cap, which is reported).
+ *
+ * The offset skips one contact less than were seen, so every page after
+ * the first starts with the last contact of the one before: a contact at
+ * the boundary deleted meanwhile would shift the offset past one never
+ * seen, and then that first contact is another one (ERR_CHANGED: the
+ * pull lists the account again).
  */
 #define PAGE_SIZE 1000
 #define OFFSET_MAX 10000
@@ -69,6 +75,7 @@ static size_t sendblue_auth(const struct secrets *sec, struct http_header out[2]
 struct keyset {
 	char boundary[64];	/* created_at of the last contact seen */
 	long long at_boundary;	/* contacts seen with exactly that created_at */
+	char last[64];		/* the last contact seen's phone */
 };
 
 /* A contact of the API into rc (strings borrowed from item). */
@@ -76,15 +83,12 @@ static enum err sendblue_fill(struct remote_contact *rc, json_t *item, struct er
 {
 	json_t *tags = json_object_get(item, "tags");
 	json_t *custom = json_object_get(item, "custom_variables");
-	json_t *out = json_object_get(item, "opt_out");
 	json_t *v;
 	const char *k;
 	size_t i;
 
 	if (!custom)
 		custom = json_object_get(item, "customVariables");
-	if (!out)
-		out = json_object_get(item, "optOut");
 	contact_reset(&rc->c);
 	rc->phone_invalid = 0;
 	rc->id[0] = rc->book[0] = '\0';
@@ -93,7 +97,7 @@ static enum err sendblue_fill(struct remote_contact *rc, json_t *item, struct er
 	rc->c.first_name = provider_json_str(item, "first_name", "firstName");
 	rc->c.last_name = provider_json_str(item, "last_name", "lastName");
 	rc->c.company = provider_json_str(item, "company_name", "companyName");
-	rc->c.opted_out = json_is_true(out) ? TRI_TRUE : TRI_FALSE;
+	rc->c.opted_out = provider_json_bool(item, "opt_out", "optOut") ? TRI_TRUE : TRI_FALSE;
 	json_array_foreach(tags, i, v)
 		if (json_is_string(v) && json_string_length(v) &&
 		    contact_add_tag(&rc->c, json_string_value(v), json_string_length(v)))
@@ -127,10 +131,24 @@ static enum err page_path(const struct keyset *ks, struct buf *path)
 		e = buf_adds(path, "&created_at_gte=");
 		if (!e)
 			e = provider_urlencode(ks->boundary, path);
-		if (!e && ks->at_boundary)
-			e = buf_printf(path, "&offset=%lld", ks->at_boundary);
+		if (!e && ks->at_boundary > 1)
+			e = buf_printf(path, "&offset=%lld", ks->at_boundary - 1);
 	}
 	return e;
+}
+
+/* A page after the first starts where the one before ended, or the
+ * account changed under the listing. */
+static enum err overlap(struct provider_session *s, const struct keyset *ks, json_t *page,
+			struct errinfo *info)
+{
+	struct str ph = provider_json_str(json_array_get(page, 0), "phone", "phone_number");
+
+	if (ph.len == strlen(ks->last) && !memcmp(ph.ptr, ks->last, ph.len))
+		return ERR_OK;
+	return err_set(info, ERR_CHANGED,
+		       "profile '%s': the account changed while it was listed (the page after created_at '%s' does not start with the last contact seen)",
+		       s->profile->name, ks->boundary);
 }
 
 static enum err sendblue_page(struct provider_session *s, const struct pull_sink *sink,
@@ -153,12 +171,24 @@ static enum err sendblue_page(struct provider_session *s, const struct pull_sink
 		e = err_set(info, ERR_REMOTE, "profile '%s': listing contacts: the answer is not a list",
 			    s->profile->name);
 	*got = e ? 0 : json_array_size(root);
+	if (!e && ks->boundary[0])
+		e = overlap(s, ks, root, info);
 	json_array_foreach(root, i, item) {
-		struct str at;
+		struct str at, ph;
 
 		if (e)
 			break;
+		if (i == 0 && ks->boundary[0])
+			continue;	/* the overlap, seen already */
 		at = provider_json_str(item, "created_at", "createdAt");
+		ph = provider_json_str(item, "phone", "phone_number");
+		if (!at.len) {
+			e = err_set(info, ERR_REMOTE,
+				    "profile '%s': listing contacts: a contact without 'created_at': the listing cannot go on from it",
+				    s->profile->name);
+			break;
+		}
+		snprintf(ks->last, sizeof(ks->last), "%.*s", (int)ph.len, ph.ptr);
 		if (at.len && at.len < sizeof(ks->boundary) &&
 		    !(strlen(ks->boundary) == at.len && !memcmp(ks->boundary, at.ptr, at.len))) {
 			memcpy(ks->boundary, at.ptr, at.len);
@@ -177,7 +207,7 @@ static enum err sendblue_page(struct provider_session *s, const struct pull_sink
 static enum err sendblue_pull(struct provider_session *s, const struct pull_sink *sink,
 			      struct errinfo *info)
 {
-	struct keyset ks = { "", 0 };
+	struct keyset ks = { "", 0, "" };
 	struct remote_contact rc;
 	unsigned long long done = 0;
 	size_t got = PAGE_SIZE;
@@ -452,8 +482,18 @@ static void bulk_created(const struct write_op *ops, size_t n, const struct http
 		struct str ph = provider_json_str(item, "phone", "phone_number");
 		char id[64];
 
-		if (!ph.len || ph.len >= 64)
-			continue;
+		if (!ph.len || ph.len >= 64) {
+			/* a contact answered without its number: which one was
+			 * made cannot be told, so none is taken as done */
+			size_t k;
+
+			for (k = 0; k < n; k++) {
+				results[k].outcome = WRITE_VERIFY;
+				snprintf(results[k].message, sizeof(results[k].message),
+					 "the answer lists a contact without a number: they may have been created");
+			}
+			goto out;
+		}
 		if (!provider_json_id(item, "contact_id", id, sizeof(id)))
 			snprintf(id, sizeof(id), "%.*s", (int)ph.len, ph.ptr);
 		json_object_set_new(made, ph.ptr, json_string(id));

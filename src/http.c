@@ -32,6 +32,7 @@
 #define DEF_CONNECT_MS 10000L
 #define DEF_TOTAL_MS 60000L
 #define DEF_STALL_MS 30000L
+#define DEF_DEADLINE_MS 600000L
 #define DEF_MAX_BODY ((size_t)32 << 20)
 #define DEF_CONCURRENCY 4u
 #define MAX_CONCURRENCY 64u
@@ -60,6 +61,8 @@ struct job {
 	CURL *easy;
 	long long not_before;	/* monotonic ms; backoff before a retry */
 	long long sent_ms;
+	long long first_ms;	/* monotonic ms the first attempt started; 0 before */
+	long attempt_ms;	/* this attempt's whole-transfer limit */
 	enum err body_err;	/* set when a callback refused data */
 	long ra_ms_hdr;		/* retry-after-ms, -1 absent */
 	long ra_hdr;		/* Retry-After in ms, -1 absent */
@@ -73,7 +76,7 @@ struct http_client {
 	char *origin;		/* "scheme://host:port" every request must keep */
 	int https;
 	int insecure;
-	long connect_ms, total_ms, stall_ms, max_wait_ms, notify_ms;
+	long connect_ms, total_ms, stall_ms, deadline_ms, max_wait_ms, notify_ms;
 	size_t max_body;
 	unsigned concurrency, max_attempts;
 	char *user_agent;
@@ -488,6 +491,7 @@ static void apply_defaults(struct http_client *c, const struct http_config *cfg)
 	c->connect_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEF_CONNECT_MS;
 	c->total_ms = cfg->total_timeout_ms > 0 ? cfg->total_timeout_ms : DEF_TOTAL_MS;
 	c->stall_ms = cfg->stall_timeout_ms > 0 ? cfg->stall_timeout_ms : DEF_STALL_MS;
+	c->deadline_ms = cfg->deadline_ms > 0 ? cfg->deadline_ms : DEF_DEADLINE_MS;
 	c->max_wait_ms = cfg->max_wait_ms > 0 ? cfg->max_wait_ms : DEF_MAX_WAIT_MS;
 	c->notify_ms = cfg->notify_wait_ms > 0 ? cfg->notify_wait_ms : DEF_NOTIFY_MS;
 	c->max_body = cfg->max_body ? cfg->max_body : DEF_MAX_BODY;
@@ -949,7 +953,8 @@ static CURLcode set_method(CURL *h, struct job *j)
 static CURLcode set_options(struct http_client *c, struct job *j, CURL *h)
 {
 	CURLcode rc = CURLE_OK;
-	long stall_s = c->stall_ms / 1000 > 0 ? c->stall_ms / 1000 : 1;
+	long stall_ms = c->stall_ms < j->attempt_ms ? c->stall_ms : j->attempt_ms;
+	long stall_s = stall_ms / 1000 > 0 ? stall_ms / 1000 : 1;
 
 	SETOPT(h, CURLOPT_URL, j->url);
 	SETOPT(h, CURLOPT_PRIVATE, (void *)j);
@@ -962,8 +967,8 @@ static CURLcode set_options(struct http_client *c, struct job *j, CURL *h)
 	/* Over TLS, wait for the first connection to learn whether it
 	 * multiplexes rather than opening one per request. */
 	SETOPT(h, CURLOPT_PIPEWAIT, c->https ? 1L : 0L);
-	SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
-	SETOPT(h, CURLOPT_TIMEOUT_MS, c->total_ms);
+	SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms < j->attempt_ms ? c->connect_ms : j->attempt_ms);
+	SETOPT(h, CURLOPT_TIMEOUT_MS, j->attempt_ms);
 	SETOPT(h, CURLOPT_LOW_SPEED_LIMIT, STALL_BYTES_PER_S);
 	SETOPT(h, CURLOPT_LOW_SPEED_TIME, stall_s);
 	SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
@@ -982,12 +987,26 @@ static CURLcode set_options(struct http_client *c, struct job *j, CURL *h)
 	return rc;
 }
 
+/* What is left of j's deadline at now (the whole deadline before its
+ * first attempt). */
+static long long time_left(const struct http_client *c, const struct job *j, long long now)
+{
+	return j->first_ms ? j->first_ms + c->deadline_ms - now : c->deadline_ms;
+}
+
 static enum err start_attempt(struct http_client *c, struct job *j, long long now)
 {
-	CURL *h = curl_easy_init();
+	long long left = time_left(c, j, now);
+	CURL *h;
 
+	if (left <= 0)
+		return ERR_TIMEOUT;
+	h = curl_easy_init();
 	if (!h)
 		return ERR_NOMEM;
+	if (!j->first_ms)
+		j->first_ms = now;
+	j->attempt_ms = left < c->total_ms ? (long)left : c->total_ms;
 	buf_reset(&j->resp.body);
 	reset_response_headers(j);
 	j->resp.status = 0;
@@ -1160,7 +1179,7 @@ static void final_message(struct http_client *c, struct job *j, CURLcode rc)
 	else if (r->status >= 300 && r->status < 400 &&
 		 http_response_header(r, "Location", loc, sizeof(loc)))
 		format_redacted(c, r->message, sizeof(r->message),
-				"%s '%s' answered %ld, redirecting to '%s' (not followed)",
+				"%s '%s' answered %ld, a redirect to '%s': refused (redirects are never followed)",
 				j->method, j->url, r->status, loc);
 	else if (r->status < 200 || r->status >= 300)
 		format_redacted(c, r->message, sizeof(r->message), "%s '%s' answered %ld%s",
@@ -1208,7 +1227,8 @@ static void finish_attempt(struct http_client *c, struct job *j, CURLcode rc)
 	if (retry && r->attempts < j->max_attempts) {
 		if (delay < 0)
 			delay = backoff_ms(c, r->attempts);
-		if (delay <= c->max_wait_ms) {
+		/* a retry that cannot start before the deadline is not tried */
+		if (delay <= c->max_wait_ms && delay < time_left(c, j, now)) {
 			schedule_retry(c, j, now, delay, why);
 			return;
 		}
@@ -1220,6 +1240,12 @@ static void finish_attempt(struct http_client *c, struct job *j, CURLcode rc)
 		snprintf(r->message + len, sizeof(r->message) - len,
 			 "; it asked to wait %ld s, more than the %ld s allowed",
 			 delay / 1000, c->max_wait_ms / 1000);
+	} else if (retry && r->attempts < j->max_attempts) {
+		size_t len = strlen(r->message);
+
+		snprintf(r->message + len, sizeof(r->message) - len,
+			 "; not retried: the request's %.1f s deadline has no time left",
+			 (double)c->deadline_ms / 1000.0);
 	}
 	complete(j);
 }
@@ -1280,7 +1306,9 @@ static long long start_ready(struct http_client *c, long long now, int *limited,
 		}
 		unlink_pending(c, pp, j);
 		e = start_attempt(c, j, now);
-		if (e)
+		if (e == ERR_TIMEOUT)
+			fail_job(c, j, e, "the request's deadline passed before another attempt could start");
+		else if (e)
 			fail_job(c, j, e, "cannot start the transfer");
 	}
 	return wait;

@@ -102,6 +102,7 @@ int app_exit_code(enum err e)
 	case ERR_AUTH:
 	case ERR_NETWORK:
 	case ERR_TIMEOUT:
+	case ERR_CHANGED:
 		return EXIT_REMOTE;
 	case ERR_GUARD:
 		return EXIT_GUARD;

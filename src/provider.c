@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct provider *const drivers[] = {
 	&provider_altum,
@@ -123,6 +124,7 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 	if (!cfg.base_url)
 		return err_set(info, ERR_CONFIG, "profile '%s' has no base_url", p->name);
 	cfg.insecure = p->insecure;
+	cfg.deadline_ms = p->timeout_ms;
 	cfg.rate = p->rate ? p->rate : drv->default_rate;
 	cfg.concurrency = p->concurrency ? p->concurrency : drv->default_concurrency;
 	nh = drv->auth(sec, headers, authbuf, sizeof(authbuf));
@@ -231,6 +233,23 @@ int provider_json_id(json_t *o, const char *key, char *out, size_t cap)
 	return 0;
 }
 
+int provider_json_bool(json_t *o, const char *key, const char *alt)
+{
+	json_t *v = json_object_get(o, key);
+	const char *t;
+
+	if (!v && alt)
+		v = json_object_get(o, alt);
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	if (!json_is_string(v))
+		return 0;
+	t = json_string_value(v);
+	return !strcasecmp(t, "true") || !strcmp(t, "1");
+}
+
 long long provider_json_count(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -273,9 +292,9 @@ enum err provider_fetch_json(const struct provider_session *s,
 	for (tries = 0; tries < PROVIDER_READ_TRIES; tries++) {
 		long status;
 
-		e = http_do(s->http, req, &r, info);
-		if (e)
-			return e;
+		/* a transport failure too goes through provider_check, so the
+		 * message names the profile and what was being read */
+		http_do(s->http, req, &r, info);
 		status = r.status;
 		e = provider_check(s, what, &r, info);
 		if (!e)
@@ -341,6 +360,10 @@ void provider_judge_status(const struct provider_session *s, int create,
 	}
 	if (st == 409)
 		out->outcome = create ? WRITE_EXISTS : WRITE_FAILED;
+	else if (st == 303 && create)
+		/* never followed, but 303 See Other is how some servers
+		 * answer a POST that did create the contact */
+		out->outcome = WRITE_VERIFY;
 	else if (st == 408 || st == 429)
 		out->outcome = WRITE_RETRY;
 	else if (st >= 500)

@@ -14,6 +14,9 @@
 
 #define SORT_MEM ((size_t)32 << 20)
 #define REPORT_INVALID 10	/* invalid numbers named one by one */
+/* Listings of an account that changed under them (ERR_CHANGED) are
+ * started over this many times in all before the pull gives up. */
+#define PULL_TRIES 3
 
 struct pull {
 	struct store *st;
@@ -175,6 +178,12 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 	size_t keylen;
 	enum err e;
 
+	/* every provider requires a number: a contact without one is a
+	 * malformed answer, not a contact to keep */
+	if (!in->c.raw_phone.len)
+		return err_set(info, ERR_REMOTE,
+			       "profile '%s': the listing has a contact without a phone number (id '%s'): the answer is malformed",
+			       pl->p->name, in->id[0] ? in->id : "none");
 	rc.c = pl->cleaned;	/* its arrays, reused */
 	e = clean_contact(pl, &in->c, &rc.c);
 	pl->cleaned = rc.c;
@@ -271,12 +280,23 @@ static enum err write_snapshot(struct pull *pl, struct errinfo *info)
 	return store_gen_commit(gen, info);
 }
 
+/* A new, empty listing: the records of the one that changed are dropped. */
+static enum err restart(struct pull *pl, struct errinfo *info)
+{
+	sorter_free(pl->sorter);
+	pl->sorter = NULL;
+	pl->seq = 0;
+	pl->listed = pl->invalid = pl->duplicates = 0;
+	return sorter_new(&pl->sorter, SORT_MEM, store_dir(pl->st), info);
+}
+
 static enum err run(struct pull *pl, const struct provider *drv, struct http_stats *st,
 		    struct errinfo *info)
 {
 	struct secrets sec;
 	struct provider_session s;
 	struct pull_sink sink = { on_contact, on_progress, pl };
+	int tries;
 	enum err e;
 
 	e = config_secrets(pl->p, &sec, info);
@@ -291,11 +311,28 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	s.deep = pl->o->deep;
 	s.desired = desired_lookup;
 	s.desired_ctx = pl;
-	e = store_read_begin(pl->st, &pl->rd, info);
-	if (!e)
-		e = drv->pull(&s, &sink, info);
-	store_read_end(pl->rd);	/* before the snapshot is written: the map may grow */
-	pl->rd = NULL;
+	for (tries = 1;; tries++) {
+		e = store_read_begin(pl->st, &pl->rd, info);
+		if (!e)
+			e = drv->pull(&s, &sink, info);
+		store_read_end(pl->rd);	/* before the snapshot is written: the map may grow */
+		pl->rd = NULL;
+		if (e != ERR_CHANGED || tries == PULL_TRIES)
+			break;
+		/* what was listed may have skipped someone: start over */
+		say(pl, pl->o->warn, "%s; listing it again (%d of %d)", info->msg, tries + 1,
+		    PULL_TRIES);
+		e = restart(pl, info);
+		if (e)
+			break;
+	}
+	if (e == ERR_CHANGED) {
+		char msg[sizeof(info->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", info->msg);
+		err_set(info, e, "%s; it changed during each of %d listings: try again when the account is quieter",
+			msg, PULL_TRIES);
+	}
 	if (pl->o->progress)
 		pl->o->progress(pl->o->ctx, NULL);	/* the listing is over */
 	if (!e)

@@ -446,10 +446,14 @@ void admin_handle(struct emu *e, struct req *q, struct reply *r)
 		emu_limiter_reset(&e->limiter);
 		e->nrequests = 0;
 		e->nupdates = 0;
+		e->nhostile = 0;
+		e->mutations = 0;
 		out_raw(&r->body, "{\"status\":\"reset\"}\n");
 	} else if (strcmp(p, "/stats") == 0 && get) {
 		emu_stats_dump(e, &r->body);
 		out_raw(&r->body, "\n");
+	} else if (strcmp(p, "/hostile") == 0 && (get || post)) {
+		hostile_admin(e, q, r);
 	} else if (strcmp(p, "/stats/reset") == 0 && post) {
 		emu_stats_reset(e);
 		out_raw(&r->body, "{\"status\":\"reset\"}\n");

@@ -243,6 +243,17 @@ bool emu_limiter_window(struct limiter *l, int64_t now, unsigned *remaining,
  * *retry_ms until the next token. */
 bool emu_limiter_bucket(struct limiter *l, int64_t now, int64_t *retry_ms);
 
+/* ---- hostile modes (hostile.c) ---------------------------------------- */
+
+enum hmode { H_NONE, H_HUGE, H_ENDLESS, H_DRIP, H_BADJSON, H_NULLS, H_STRINGS,
+	     H_MISSING, H_REDIRECT, H_MUTATE, H__COUNT };
+
+struct hrule {
+	enum hmode mode;
+	char endpoint[96];	/* stats pattern; "" = every API endpoint */
+	unsigned count;		/* requests left; 0 = for ever */
+};
+
 /* ---- the emulator ------------------------------------------------------ */
 
 struct stat_row {
@@ -272,7 +283,31 @@ struct emu {
 	uint64_t creates_existing;	/* creates of a number already there */
 	struct stat_row *stats;
 	size_t nstats, capstats;
+
+	struct hrule hostile[16];
+	size_t nhostile;
+	uint64_t hostile_turn;	/* rules matching one request take turns */
+	uint64_t mutations;
+	unsigned redirect_port;	/* the redirect target's listener */
+	unsigned long redirect_requests, redirect_credentials;
 };
+
+struct sockaddr_in;
+/* "huge,drip": rules for every endpoint, for ever; false for a bad name. */
+bool hostile_parse(struct emu *e, const char *list);
+const char *hostile_name(enum hmode m);
+/* The mode for this request (H_NONE mostly); counts the rule down. Lock held. */
+enum hmode hostile_pick(struct emu *e, const char *pattern);
+/* Whether m answers through hostile_send instead of the handler's reply. */
+bool hostile_streams(enum hmode m);
+/* After the handler: reshapes the reply or changes the account. Lock held. */
+void hostile_after(struct emu *e, struct req *q, struct reply *r, enum hmode m);
+/* huge, endless, drip (r's body, dripped) and redirect answers. */
+enum MHD_Result hostile_send(struct emu *e, struct req *q, struct reply *r, enum hmode m);
+/* GET and POST /_emulator/hostile. Lock held. */
+void hostile_admin(struct emu *e, struct req *q, struct reply *r);
+/* The redirect target's listener, on bind_to's address and a free port. */
+struct MHD_Daemon *hostile_target_start(struct emu *e, const struct sockaddr_in *bind_to);
 
 /* Admin endpoints (/_emulator/...); called with the lock held. */
 void admin_handle(struct emu *e, struct req *q, struct reply *r);

@@ -386,6 +386,7 @@ static bool rate_check(struct emu *e, struct reply *r)
 static enum MHD_Result serve_api(struct emu *e, struct req *q, struct reply *r)
 {
 	enum fault f;
+	enum hmode h;
 	static const unsigned codes[] = { 0, 500, 502, 503 };
 
 	/* In flight from here (the latency included) to MHD's completion. */
@@ -424,13 +425,23 @@ static enum MHD_Result serve_api(struct emu *e, struct req *q, struct reply *r)
 	}
 
 	pthread_mutex_lock(&e->lock);
+	h = hostile_pick(e, q->pattern);
+	if (h == H_REDIRECT) {
+		count_status(e, q, 0, "redirect");
+		pthread_mutex_unlock(&e->lock);
+		return hostile_send(e, q, r, h);
+	}
 	if (q->too_big)
 		e->ops->error(r, 413, "too_large", "Request body too large");
 	else if (e->ops->auth(q, r) && rate_check(e, r))
 		e->ops->handle(q, r);
-	count_status(e, q, r->status,
+	if (h != H_NONE)
+		hostile_after(e, q, r, h);
+	count_status(e, q, r->status, h != H_NONE ? hostile_name(h) :
 		     f == FAULT_TRUNC ? "truncated" : f == FAULT_DROP ? "dropped" : NULL);
 	pthread_mutex_unlock(&e->lock);
+	if (hostile_streams(h))
+		return hostile_send(e, q, r, h);
 	return send_reply(q, r, f);
 }
 
@@ -494,7 +505,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 /* ---- command line ------------------------------------------------------ */
 
 enum { O_DIALECT, O_PORT, O_BIND, O_KEY, O_KEY_ID, O_SECRET, O_RATE,
-       O_LATENCY, O_FAIL_RATE, O_SEED, O_QUIRKS, O_CONCURRENCY, O_STALL };
+       O_LATENCY, O_FAIL_RATE, O_SEED, O_QUIRKS, O_CONCURRENCY, O_STALL, O_HOSTILE };
 
 static const struct opt options[] = {
 	{ "dialect", 'd', "NAME", "altum, atom or sendblue (required)", O_DIALECT },
@@ -510,6 +521,7 @@ static const struct opt options[] = {
 	{ "quirks", 0, NULL, "enable the optional quirks (altum 500 after update)", O_QUIRKS },
 	{ "concurrency", 0, "N", "sendblue: more concurrent requests get 429 (default 16, 0 = none)", O_CONCURRENCY },
 	{ "stall", 0, "MS", "how long a stalled fault stalls (default 30000)", O_STALL },
+	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect or mutate, on every API request", O_HOSTILE },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
@@ -602,6 +614,10 @@ static int on_option(void *ctx, int id, const char *arg, struct errinfo *info)
 		if (!parse_uint(arg, 3600000, &stall_ms))
 			return err_set(info, ERR_USAGE, "invalid stall '%s'", arg), 1;
 		return 0;
+	case O_HOSTILE:
+		if (!hostile_parse(e, arg))
+			return err_set(info, ERR_USAGE, "invalid hostile mode list '%s'", arg), 1;
+		return 0;
 	}
 	return 0;
 }
@@ -624,7 +640,7 @@ int main(int argc, char **argv)
 	struct cli cli = { &emu, "127.0.0.1", 0, false, false };
 	struct errinfo info = { ERR_OK, "" };
 	struct sockaddr_in sa;
-	struct MHD_Daemon *d = NULL;
+	struct MHD_Daemon *d = NULL, *target = NULL;
 	const union MHD_DaemonInfo *di;
 	sigset_t sigs;
 	int npos = 0, sig, rc = 1;
@@ -686,6 +702,11 @@ int main(int argc, char **argv)
 			cli.bind, cli.port);
 		goto out;
 	}
+	target = hostile_target_start(&emu, &sa);
+	if (!target) {
+		fprintf(stderr, "contactsync-emulator: cannot start the redirect target\n");
+		goto out;
+	}
 	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	emu.port = di ? di->port : cli.port;
 	printf("listening on %s:%u\n", cli.bind, emu.port);
@@ -702,6 +723,8 @@ int main(int argc, char **argv)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	if (target)
+		MHD_stop_daemon(target);
 	mstore_clear(&emu.store);
 	emu_stats_reset(&emu);
 	free(emu.stats);

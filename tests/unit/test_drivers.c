@@ -804,18 +804,19 @@ static const char altum_p1[] =
 	"\"custom_parameters\":{\"plan\":\"gold\",\"city\":\"Paris\"},\"has_opted_out\":true},"
 	"{\"id\":3,\"name\":\"\",\"phone_number\":\"+15550000003\",\"custom_parameters\":{},"
 	"\"has_opted_out\":false}],"
-	"\"meta\":{\"page\":1,\"results_per_page\":1000,\"total_pages\":3,\"total_results\":6},"
+	"\"meta\":{\"page\":1,\"results_per_page\":3,\"total_pages\":3,\"total_results\":7},"
 	"\"links\":{\"next\":\"http://x/api/contacts?&page=2\"}}";
 static const char altum_p2[] =
 	"{\"data\":["
 	"{\"id\":4,\"name\":\"Dee\",\"phone_number\":\"+15550000004\",\"custom_parameters\":[],\"has_opted_out\":false},"
-	"{\"id\":5,\"name\":\"Eve\",\"phone_number\":\"+15550000005\",\"custom_parameters\":{\"k\":\"v\"},\"has_opted_out\":true}],"
-	"\"meta\":{\"page\":\"2\",\"results_per_page\":\"1000\",\"total_pages\":\"3\",\"total_results\":6},"
+	"{\"id\":5,\"name\":\"Eve\",\"phone_number\":\"+15550000005\",\"custom_parameters\":{\"k\":\"v\"},\"has_opted_out\":\"true\"},"
+	"{\"id\":7,\"name\":\"Gil\",\"phone_number\":\"+15550000007\",\"custom_parameters\":[],\"has_opted_out\":\"false\"}],"
+	"\"meta\":{\"page\":\"2\",\"results_per_page\":\"3\",\"total_pages\":\"3\",\"total_results\":7},"
 	"\"links\":{\"next\":\"http://x/api/contacts?&page=3\"}}";
 static const char altum_p3[] =
 	"{\"data\":["
 	"{\"id\":6,\"name\":\"Fay\",\"phone_number\":\"+15550000006\",\"custom_parameters\":[],\"has_opted_out\":false}],"
-	"\"meta\":{\"page\":\"3\",\"results_per_page\":1000,\"total_pages\":3,\"total_results\":6},"
+	"\"meta\":{\"page\":\"3\",\"results_per_page\":3,\"total_pages\":3,\"total_results\":7},"
 	"\"links\":{\"next\":null}}";
 
 static void test_altum_pages_and_quirks(void **state)
@@ -838,13 +839,15 @@ static void test_altum_pages_and_quirks(void **state)
 	profile_init(&p, s, "altum");
 	assert_int_equal(pull_with(&provider_altum, &p, &sec, 0, NULL, NULL, &sk, &info), ERR_OK);
 
-	/* the requests: page 1 first, then 2 and 3, each once, with the key */
-	assert_int_equal(s->nrecs, 3);
+	/* the requests: page 1 first, then 2 and 3, each once, with the key,
+	 * and page 1 again at the end (a contact added meanwhile shifts it) */
+	assert_int_equal(s->nrecs, 4);
 	assert_int_equal(s->unmatched, 0);
 	assert_string_equal(s->recs[0].method, "GET");
 	assert_string_equal(s->recs[0].uri, "/api/contacts?page=1&results_per_page=1000");
 	assert_int_equal(count_req(s, "GET", "/api/contacts?page=2&results_per_page=1000"), 1);
 	assert_int_equal(count_req(s, "GET", "/api/contacts?page=3&results_per_page=1000"), 1);
+	assert_string_equal(s->recs[3].uri, "/api/contacts?page=1&results_per_page=1000");
 	for (i = 0; i < s->nrecs; i++) {
 		size_t j = strlen("/api/contacts?page=N&results_per_page=1000");
 
@@ -853,7 +856,7 @@ static void test_altum_pages_and_quirks(void **state)
 	}
 
 	/* every contact once, with its quirks read */
-	assert_int_equal(sk.n, 6);
+	assert_int_equal(sk.n, 7);
 	g = got_phone(&sk, "+15550000001");
 	assert_string_equal(g->id, "1");
 	assert_string_equal(g->name, "Ann Lee");
@@ -870,12 +873,13 @@ static void test_altum_pages_and_quirks(void **state)
 	assert_string_equal(g->custom, "");
 	g = got_phone(&sk, "+15550000005");
 	assert_string_equal(g->custom, "k=v");
-	assert_int_equal(g->opt, TRI_TRUE);
+	assert_int_equal(g->opt, TRI_TRUE);	/* "true": a string for a boolean */
 	got_phone(&sk, "+15550000004");
 	got_phone(&sk, "+15550000006");
+	assert_int_equal(got_phone(&sk, "+15550000007")->opt, TRI_FALSE);	/* "false" */
 	assert_true(sk.pcalls > 0);
-	assert_int_equal(sk.pdone, 6);
-	assert_int_equal(sk.ptotal, 6);
+	assert_int_equal(sk.pdone, 7);
+	assert_int_equal(sk.ptotal, 7);
 	sink_free(&sk);
 }
 
@@ -886,10 +890,10 @@ static void test_altum_meta_total_and_strings(void **state)
 	const struct canned routes[] = {
 		{ "GET", "/api/contacts?page=1&", 0, 200,
 		  "{\"data\":[{\"id\":10,\"name\":\"A\",\"phone_number\":\"+15550000010\",\"custom_parameters\":[],\"has_opted_out\":false}],"
-		  "\"meta\":{\"page\":\"1\",\"results_per_page\":\"1000\",\"total_pages\":\"2\",\"total\":2}}", { NULL }, NULL },
+		  "\"meta\":{\"page\":\"1\",\"results_per_page\":\"1\",\"total_pages\":\"2\",\"total\":2}}", { NULL }, NULL },
 		{ "GET", "/api/contacts?page=2&", 0, 200,
 		  "{\"data\":[{\"id\":11,\"name\":\"B\",\"phone_number\":\"+15550000011\",\"custom_parameters\":{\"x\":\"1\"},\"has_opted_out\":true}],"
-		  "\"meta\":{\"page\":\"2\",\"results_per_page\":\"1000\",\"total_pages\":\"2\",\"total\":2}}", { NULL }, NULL },
+		  "\"meta\":{\"page\":\"2\",\"results_per_page\":\"1\",\"total_pages\":\"2\",\"total\":2}}", { NULL }, NULL },
 		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL },
 	};
 	struct secrets sec = { .key = KEY };
@@ -900,7 +904,7 @@ static void test_altum_meta_total_and_strings(void **state)
 	serve(s, routes);
 	profile_init(&p, s, "altum");
 	assert_int_equal(pull_with(&provider_altum, &p, &sec, 0, NULL, NULL, &sk, &info), ERR_OK);
-	assert_int_equal(s->nrecs, 2);	/* "2" pages read as 2 */
+	assert_int_equal(s->nrecs, 3);	/* "2" pages read as 2, and page 1 again */
 	assert_int_equal(count_req(s, "GET", "/api/contacts?page=2&results_per_page=1000"), 1);
 	assert_int_equal(sk.n, 2);
 	assert_int_equal(got_phone(&sk, "+15550000011")->opt, TRI_TRUE);
@@ -990,7 +994,7 @@ static void test_altum_500_later_page_no_retry(void **state)
 	const struct canned routes[] = {
 		{ "GET", "/api/contacts?page=1&", 0, 200,
 		  "{\"data\":[{\"id\":1,\"name\":\"A\",\"phone_number\":\"+15550000001\",\"custom_parameters\":[],\"has_opted_out\":false}],"
-		  "\"meta\":{\"page\":1,\"results_per_page\":1000,\"total_pages\":2,\"total_results\":2}}", { NULL }, NULL },
+		  "\"meta\":{\"page\":1,\"results_per_page\":1,\"total_pages\":2,\"total_results\":2}}", { NULL }, NULL },
 		{ "GET", "/api/contacts?page=2&", 0, 500, "{\"errors\":[{\"title\":\"boom\",\"status\":500}]}",
 		  { "x-should-retry", "false", NULL }, NULL },
 		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL },
@@ -1009,6 +1013,86 @@ static void test_altum_500_later_page_no_retry(void **state)
 	sink_free(&sk);
 }
 
+/* The account changed between pages (page 2 counts one contact less: a
+ * deleted one moved the rest up, so one went unseen): ERR_CHANGED. And a
+ * page 1 read again at the end that is not what it was. */
+static void test_altum_changed_while_listed(void **state)
+{
+	struct server *s = *state;
+	const char p1[] =
+		"{\"data\":[{\"id\":3,\"name\":\"A\",\"phone_number\":\"+15550000003\",\"custom_parameters\":[],\"has_opted_out\":false}],"
+		"\"meta\":{\"page\":1,\"results_per_page\":1,\"total_pages\":3,\"total_results\":3}}";
+	const char p1_later[] =
+		"{\"data\":[{\"id\":4,\"name\":\"N\",\"phone_number\":\"+15550000004\",\"custom_parameters\":[],\"has_opted_out\":false}],"
+		"\"meta\":{\"page\":1,\"results_per_page\":1,\"total_pages\":3,\"total_results\":3}}";
+	const char p2[] =
+		"{\"data\":[{\"id\":1,\"name\":\"C\",\"phone_number\":\"+15550000001\",\"custom_parameters\":[],\"has_opted_out\":false}],"
+		"\"meta\":{\"page\":2,\"results_per_page\":1,\"total_pages\":2,\"total_results\":2}}";
+	const char p2_same[] =
+		"{\"data\":[{\"id\":2,\"name\":\"B\",\"phone_number\":\"+15550000002\",\"custom_parameters\":[],\"has_opted_out\":false}],"
+		"\"meta\":{\"page\":2,\"results_per_page\":1,\"total_pages\":3,\"total_results\":3}}";
+	const char p3_same[] =
+		"{\"data\":[{\"id\":1,\"name\":\"C\",\"phone_number\":\"+15550000001\",\"custom_parameters\":[],\"has_opted_out\":false}],"
+		"\"meta\":{\"page\":3,\"results_per_page\":1,\"total_pages\":3,\"total_results\":3}}";
+	const struct canned shrunk[] = {
+		{ "GET", "/api/contacts?page=1&", 0, 200, p1, { NULL }, NULL },
+		{ "GET", "/api/contacts?page=2&", 0, 200, p2, { NULL }, NULL },
+		{ "GET", "/api/contacts?page=3&", 0, 200,
+		  "{\"data\":[],\"meta\":{\"page\":3,\"results_per_page\":1,\"total_pages\":2,\"total_results\":2}}", { NULL }, NULL },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL },
+	};
+	const struct canned shifted[] = {
+		{ "GET", "/api/contacts?page=1&", 1, 200, p1, { NULL }, NULL },
+		{ "GET", "/api/contacts?page=1&", 0, 200, p1_later, { NULL }, NULL },
+		{ "GET", "/api/contacts?page=2&", 0, 200, p2_same, { NULL }, NULL },
+		{ "GET", "/api/contacts?page=3&", 0, 200, p3_same, { NULL }, NULL },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL },
+	};
+	struct secrets sec = { .key = KEY };
+	struct profile p;
+	struct sink sk = { 0 };
+	struct errinfo info;
+
+	serve(s, shrunk);
+	profile_init(&p, s, "altum");
+	assert_int_equal(pull_with(&provider_altum, &p, &sec, 0, NULL, NULL, &sk, &info), ERR_CHANGED);
+	assert_clean_msg(&info);
+	assert_non_null(strstr(info.msg, "changed while it was listed"));
+	sink_free(&sk);
+
+	memset(&sk, 0, sizeof(sk));
+	serve(s, shifted);
+	assert_int_equal(pull_with(&provider_altum, &p, &sec, 0, NULL, NULL, &sk, &info), ERR_CHANGED);
+	assert_non_null(strstr(info.msg, "page 1 is not what it was"));
+	assert_int_equal(count_req(s, "GET", "/api/contacts?page=1&"), 2);
+	sink_free(&sk);
+	serve(s, NULL);
+}
+
+/* A full page whose meta says nothing usable: how many follow is unknown,
+ * so the listing is refused rather than taken as one page. */
+static void test_altum_full_page_without_meta(void **state)
+{
+	struct server *s = *state;
+	const struct canned routes[] = {
+		{ "GET", "/api/contacts?page=1&", 0, 200,
+		  "{\"data\":[{\"id\":1,\"name\":\"A\",\"phone_number\":\"+15550000001\",\"custom_parameters\":[],\"has_opted_out\":false}],"
+		  "\"meta\":{\"page\":null,\"results_per_page\":1,\"total_pages\":null,\"total_results\":null}}", { NULL }, NULL },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL },
+	};
+	struct secrets sec = { .key = KEY };
+	struct profile p;
+	struct sink sk = { 0 };
+	struct errinfo info;
+
+	serve(s, routes);
+	profile_init(&p, s, "altum");
+	assert_int_equal(pull_with(&provider_altum, &p, &sec, 0, NULL, NULL, &sk, &info), ERR_REMOTE);
+	assert_non_null(strstr(info.msg, "without a usable 'meta'"));
+	sink_free(&sk);
+	serve(s, NULL);
+}
+
 /* A 200 with a body cut short, once per page: fetched again, nothing lost
  * or repeated. */
 static void test_altum_truncated_once(void **state)
@@ -1016,10 +1100,10 @@ static void test_altum_truncated_once(void **state)
 	struct server *s = *state;
 	const char p1[] =
 		"{\"data\":[{\"id\":1,\"name\":\"A\",\"phone_number\":\"+15550000001\",\"custom_parameters\":[],\"has_opted_out\":false}],"
-		"\"meta\":{\"page\":1,\"results_per_page\":1000,\"total_pages\":2,\"total_results\":2}}";
+		"\"meta\":{\"page\":1,\"results_per_page\":1,\"total_pages\":2,\"total_results\":2}}";
 	const char p2[] =
 		"{\"data\":[{\"id\":2,\"name\":\"B\",\"phone_number\":\"+15550000002\",\"custom_parameters\":[],\"has_opted_out\":false}],"
-		"\"meta\":{\"page\":2,\"results_per_page\":1000,\"total_pages\":2,\"total_results\":2}}";
+		"\"meta\":{\"page\":2,\"results_per_page\":1,\"total_pages\":2,\"total_results\":2}}";
 	const struct canned routes[] = {
 		{ "GET", "/api/contacts?page=1&", 1, 200, "{\"data\":[{\"id\":1,\"name\":\"A\",\"pho", { NULL }, NULL },
 		{ "GET", "/api/contacts?page=1&", 0, 200, p1, { NULL }, NULL },
@@ -1035,7 +1119,7 @@ static void test_altum_truncated_once(void **state)
 	serve(s, routes);
 	profile_init(&p, s, "altum");
 	assert_int_equal(pull_with(&provider_altum, &p, &sec, 0, NULL, NULL, &sk, &info), ERR_OK);
-	assert_int_equal(count_req(s, "GET", "/api/contacts?page=1&"), 2);
+	assert_int_equal(count_req(s, "GET", "/api/contacts?page=1&"), 3);	/* cut, whole, the check */
 	assert_int_equal(count_req(s, "GET", "/api/contacts?page=2&"), 2);
 	assert_int_equal(sk.n, 2);
 	got_phone(&sk, "+15550000001");
@@ -1298,12 +1382,14 @@ static void test_sendblue_keyset_shared_stamps(void **state)
 	 * timestamp seen, skipping the ones already seen at it */
 	assert_int_equal(s->nrecs, 3);
 	assert_string_equal(s->recs[0].uri, SB_LIST);
-	/* page 1 ends inside the group at second 990 (10 of 20 seen) */
+	/* page 1 ends inside the group at second 990 (10 of 20 seen): the
+	 * next starts with the last of those, to see that nothing moved */
 	assert_string_equal(s->recs[1].uri,
-			    SB_LIST "&created_at_gte=2024-03-01T10%3A16%3A30%2B00%3A00&offset=10");
-	/* page 2 ends inside the group at second 1200 (800 of 1200 seen) */
+			    SB_LIST "&created_at_gte=2024-03-01T10%3A16%3A30%2B00%3A00&offset=9");
+	/* page 2 (999 new) ends inside the group at second 1200 (799 of
+	 * 1200 seen) */
 	assert_string_equal(s->recs[2].uri,
-			    SB_LIST "&created_at_gte=2024-03-01T10%3A20%3A00%2B00%3A00&offset=800");
+			    SB_LIST "&created_at_gte=2024-03-01T10%3A20%3A00%2B00%3A00&offset=798");
 
 	/* every contact exactly once */
 	assert_int_equal(sk.n, 2500);
@@ -1333,7 +1419,8 @@ static void test_sendblue_keyset_shared_stamps(void **state)
 	s->gen_ctx = NULL;
 }
 
-/* Exactly one full page: the next page is asked for, and is empty. */
+/* Exactly one full page: the next page is asked for, and holds only the
+ * last contact seen. */
 static void test_sendblue_full_page_then_empty(void **state)
 {
 	struct server *s = *state;
@@ -1355,7 +1442,7 @@ static void test_sendblue_full_page_then_empty(void **state)
 	assert_string_equal(s->recs[0].uri, SB_LIST);
 	/* the last contact, 999, was created at 10:16:39 */
 	assert_string_equal(s->recs[1].uri,
-			    SB_LIST "&created_at_gte=2024-03-01T10%3A16%3A39%2B00%3A00&offset=1");
+			    SB_LIST "&created_at_gte=2024-03-01T10%3A16%3A39%2B00%3A00");
 	assert_header(&s->recs[1], "sb-api-key-id", KEY_ID);
 	assert_int_equal(sk.n, 1000);
 	got_phone(&sk, "+15550000000");
@@ -2080,6 +2167,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_altum_401, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_altum_500_every_attempt, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_altum_500_later_page_no_retry, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_altum_changed_while_listed, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_altum_full_page_without_meta, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_altum_truncated_once, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_altum_wrong_shape, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_altum_sink_error, server_start, server_stop),

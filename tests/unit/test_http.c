@@ -625,7 +625,7 @@ static void test_redirect_not_followed(void **state)
 	assert_int_equal(r.status, 302);
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(hits(s, "/json"), 0);
-	assert_non_null(strstr(r.message, "not followed"));
+	assert_non_null(strstr(r.message, "refused (redirects are never followed)"));
 	assert_int_equal(http_stats(c).responses_3xx, 1);
 	http_response_free(&r);
 	http_free(c);
@@ -641,6 +641,52 @@ static void test_timeout(void **state)
 	get(c, "/hang", &r, ERR_TIMEOUT);
 	assert_int_equal(r.attempts, 1);
 	assert_non_null(strstr(r.message, "cannot GET"));
+	http_response_free(&r);
+	http_free(c);
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The deadline cuts an attempt short: a server that never finishes
+ * costs deadline_ms, not total_timeout_ms times max_attempts. */
+static void test_deadline_cuts_attempt(void **state)
+{
+	struct server *s = *state;
+	struct http_config cfg = { .total_timeout_ms = 5000, .deadline_ms = 300,
+				   .max_attempts = 4 };
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+	long long t0 = mono_ms();
+
+	get(c, "/hang", &r, ERR_TIMEOUT);
+	assert_true(mono_ms() - t0 < 2000);
+	assert_int_equal(r.attempts, 1);
+	assert_non_null(strstr(r.message, "cannot GET"));
+	assert_non_null(strstr(r.message, "deadline"));
+	http_response_free(&r);
+	http_free(c);
+}
+
+/* Retries stop when the next one could not start before the deadline. */
+static void test_deadline_stops_retries(void **state)
+{
+	struct server *s = *state;
+	struct http_config cfg = { .total_timeout_ms = 200, .deadline_ms = 1000,
+				   .max_attempts = 10 };
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+	long long t0 = mono_ms();
+
+	get(c, "/hang", &r, ERR_TIMEOUT);
+	assert_true(mono_ms() - t0 < 2500);
+	assert_true(r.attempts >= 2 && r.attempts < 10);
+	assert_non_null(strstr(r.message, "deadline"));
 	http_response_free(&r);
 	http_free(c);
 }
@@ -998,6 +1044,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drop_mid_body, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_redirect_not_followed, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_timeout, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_deadline_cuts_attempt, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_deadline_stops_retries, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_concurrency_and_reuse, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_keepalive_sequential, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_submit_from_callback, server_start, server_stop),
