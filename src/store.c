@@ -143,7 +143,7 @@ static enum err check_schema(struct store *st, struct errinfo *info)
 		mdb_txn_abort(txn);
 		return err_set(info, ERR_STORE_VERSION,
 			       "store '%s' has schema version %" PRIu64
-			       "; this contactsync reads up to version %d",
+			       "; this contactsync reads up to version %d (the store was written by a newer contactsync: upgrade)",
 			       st->dir, found, STORE_SCHEMA_VERSION);
 	} else if (rc == MDB_NOTFOUND) {
 		rc = 0;
