@@ -209,7 +209,8 @@ enum err results_close(struct results *r, struct errinfo *info)
 	for (i = 0; i < R__COUNT; i++) {
 		if (!r->fp[i])
 			continue;
-		errno = 0;
+		/* errno as the failed write left it: ferror() may report one
+		 * of long ago, whose errno is the only word on why */
 		if ((fflush(r->fp[i]) || ferror(r->fp[i]) || fsync(fileno(r->fp[i]))) && !e)
 			e = write_failed(r, i, errno ? errno : EIO, info);
 		errno = 0;
