@@ -16,7 +16,7 @@
 #include "err.h"
 
 /* Replaces out's content with the cleaned value. ERR_ENCODING when the
- * input is not valid UTF-8. */
+ * input is not valid UTF-8 or holds a NUL byte. */
 enum err text_clean(const char *in, size_t len, struct buf *out);
 
 /*

@@ -84,14 +84,55 @@ static int synonym_rank(const char *key)
 	return -1;
 }
 
+#define LIST_CELL_MAX 40	/* bytes of a header shown in a message */
+
+/* A header as a message shows it: control bytes as \xNN (a binary file's
+ * first line must not drive the terminal), cut after LIST_CELL_MAX bytes. */
+static void list_header(struct buf *out, const char *s, size_t len)
+{
+	size_t i, n = len < LIST_CELL_MAX ? len : LIST_CELL_MAX;
+
+	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;	/* not inside a UTF-8 sequence */
+	buf_addc(out, '\'');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			buf_printf(out, "\\x%02x", c);
+		else
+			buf_addc(out, (char)c);
+	}
+	buf_adds(out, n < len ? "...'" : "'");
+}
+
 static void list_headers(const struct row *h, struct buf *out)
 {
 	size_t i;
 
-	for (i = 0; i < h->ncells; i++)
-		buf_printf(out, "%s'%s'", i ? ", " : "", h->cells[i]);
+	for (i = 0; i < h->ncells; i++) {
+		if (i)
+			buf_adds(out, ", ");
+		list_header(out, h->cells[i], h->lens[i]);
+	}
 	if (!h->ncells)
 		buf_adds(out, "none");
+}
+
+/* A NUL byte is never text: in a header it is most often a UTF-16 file
+ * without a byte order mark, read as UTF-8. */
+static enum err check_nul(const struct row *h, const char *file,
+			  struct errinfo *info)
+{
+	size_t i;
+
+	for (i = 0; i < h->ncells; i++)
+		if (memchr(h->cells[i], '\0', h->lens[i]))
+			return err_set(info, ERR_FORMAT,
+				       "'%s': the header (column %zu) holds NUL bytes: not a text file, "
+				       "or UTF-16 without a byte order mark (try --encoding utf-16le or utf-16be)",
+				       file, i + 1);
+	return ERR_OK;
 }
 
 /* Column for an override: exact header, then the loose header key. */
@@ -228,6 +269,8 @@ enum err colmap_build(struct colmap *m, const struct row *h,
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
+	if ((e = check_nul(h, file, info)))
+		return e;
 	buf_init(&t1, 0);
 	buf_init(&t2, 0);
 	buf_init(&list, 0);

@@ -170,6 +170,26 @@ static int set_optout_action(struct parse *p, struct profile *pr, const char *va
 	return fail(p, "unknown optout_action '%s' (skip, delete or suppress_book)%s", value, "");
 }
 
+/*
+ * The *_env keys name environment variables. A value that cannot be a
+ * variable's name is most likely the key itself, pasted in the wrong place:
+ * refused without repeating it, so that it never reaches a log.
+ */
+static int set_env_name(struct parse *p, char **dst, const char *name,
+			const char *value)
+{
+	const char *c = value;
+
+	if (*c && !(*c >= '0' && *c <= '9'))
+		while (*c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		       (*c >= '0' && *c <= '9'))
+			c++;
+	if (!*value || *c)
+		return fail(p, "%s must name an environment variable (letters, digits and '_'), "
+			    "not hold the key itself (value not shown)%s", name, "");
+	return set_str(dst, value);
+}
+
 static int set_key(struct parse *p, struct profile *pr, const char *name,
 		   const char *value)
 {
@@ -186,15 +206,17 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 	}
 	if (!strcmp(name, "base_url")) {
 		if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
-			return fail(p, "base_url must start with https:// (or http://), not '%s'%s", value, "");
+			/* a URL with user:password@ is not repeated */
+			return fail(p, "base_url must start with https:// (or http://), not '%s'%s",
+				    strchr(value, '@') ? "(not shown: it holds a password)" : value, "");
 		return set_str(&pr->base_url, value);
 	}
 	if (!strcmp(name, "api_key_env"))
-		return set_str(&pr->api_key_env, value);
+		return set_env_name(p, &pr->api_key_env, name, value);
 	if (!strcmp(name, "api_key_id_env"))
-		return set_str(&pr->api_key_id_env, value);
+		return set_env_name(p, &pr->api_key_id_env, name, value);
 	if (!strcmp(name, "api_secret_env"))
-		return set_str(&pr->api_secret_env, value);
+		return set_env_name(p, &pr->api_secret_env, name, value);
 	if (!strcmp(name, "api_key_file"))
 		return set_str(&pr->api_key_file, value);
 	if (!strcmp(name, "address_book"))

@@ -143,9 +143,14 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 	cfg.notify_ctx = notify_ctx;
 	e = http_new(&s->http, &cfg, info);
 	explicit_bzero(authbuf, sizeof(authbuf));
-	if (e && info)
-		/* the message already names the URL problem; add the profile */
-		err_set(info, e, "profile '%s': %s", p->name, info->msg);
+	if (e && info) {
+		/* the message already names the URL problem; add the profile
+		 * (from a copy: vsnprintf may not read the buffer it writes) */
+		char why[sizeof(info->msg)];
+
+		snprintf(why, sizeof(why), "%s", info->msg);
+		err_set(info, e, "profile '%s': %s", p->name, why);
+	}
 	return e;
 }
 

@@ -190,6 +190,15 @@ void results_before(struct results *r, const char *op, const struct remote_conta
 	free(line);
 }
 
+/* A full disk is exit 5 like a full store (the folder is in the store by
+ * default); other write errors are plain I/O errors. */
+static enum err write_failed(const struct results *r, int i, int err,
+			     struct errinfo *info)
+{
+	return err_set(info, err == ENOSPC || err == EDQUOT ? ERR_STORE_FULL : ERR_IO,
+		       "cannot write '%s/%s': %s", r->dir, names[i], strerror(err));
+}
+
 enum err results_close(struct results *r, struct errinfo *info)
 {
 	enum err e = ERR_OK;
@@ -200,12 +209,13 @@ enum err results_close(struct results *r, struct errinfo *info)
 	for (i = 0; i < R__COUNT; i++) {
 		if (!r->fp[i])
 			continue;
+		/* errno as the failed write left it: ferror() may report one
+		 * of long ago, whose errno is the only word on why */
 		if ((fflush(r->fp[i]) || ferror(r->fp[i]) || fsync(fileno(r->fp[i]))) && !e)
-			e = err_set(info, ERR_IO, "cannot write '%s/%s': %s", r->dir, names[i],
-				    strerror(errno));
+			e = write_failed(r, i, errno ? errno : EIO, info);
+		errno = 0;
 		if (fclose(r->fp[i]) && !e)
-			e = err_set(info, ERR_IO, "cannot write '%s/%s': %s", r->dir, names[i],
-				    strerror(errno));
+			e = write_failed(r, i, errno ? errno : EIO, info);
 	}
 	free(r->dir);
 	free(r);

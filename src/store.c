@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,11 +57,29 @@ struct store_gen {
 	int has_last;
 };
 
+/*
+ * LMDB turns a short write into EIO: on a disk that filled up during the
+ * write that is what pwrite does, so EIO with (almost) no space left on the
+ * store's file system is a full disk, and said so.
+ */
+static int disk_full(const char *dir)
+{
+	struct statvfs v;
+
+	if (!dir || statvfs(dir, &v))
+		return 0;
+	return (unsigned long long)v.f_bavail * v.f_frsize < ((unsigned long long)1 << 20);
+}
+
 static enum err lmdb_err(struct store *st, int rc, struct errinfo *info,
 			 const char *what)
 {
 	enum err code = ERR_STORE;
 
+	if (rc == EIO && st && disk_full(st->dir))
+		return err_set(info, ERR_STORE_FULL,
+			       "store '%s': %s: no space left on device (the disk is full)",
+			       st->dir, what);
 	if (rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT)
 		code = ERR_STORE_FULL;
 	else if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
@@ -124,7 +143,7 @@ static enum err check_schema(struct store *st, struct errinfo *info)
 		mdb_txn_abort(txn);
 		return err_set(info, ERR_STORE_VERSION,
 			       "store '%s' has schema version %" PRIu64
-			       "; this contactsync reads up to version %d",
+			       "; this contactsync reads up to version %d (the store was written by a newer contactsync: upgrade)",
 			       st->dir, found, STORE_SCHEMA_VERSION);
 	} else if (rc == MDB_NOTFOUND) {
 		rc = 0;

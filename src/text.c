@@ -100,6 +100,8 @@ static enum err clean_unicode(const char *in, size_t len, struct buf *out)
 enum err text_clean(const char *in, size_t len, struct buf *out)
 {
 	buf_reset(out);
+	if (memchr(in, '\0', len))
+		return ERR_ENCODING;	/* NUL is no character of any text */
 	if (is_ascii(in, len))
 		return clean_ascii(in, len, out);
 	return clean_unicode(in, len, out);

@@ -63,6 +63,13 @@ if [ -x "$TOOLS/store_poke" ]; then
 	check_rc "poke schema version" 0 "$TOOLS/store_poke" store schema 99
 	check_rc "newer schema refused" 5 cs export
 	check_grep "says which version" "schema version 99" err.txt
+	check_grep "says a newer contactsync wrote it" "written by a newer contactsync" err.txt
+	cp store/data.mdb newer.mdb
+	check_rc "a writer refuses it too" 5 cs import a.csv
+	check_grep "the writer says why" "schema version 99; this contactsync reads up to version" err.txt
+	check_same "the refused writer changed nothing" newer.mdb store/data.mdb
+	check_rc "status refuses it" 5 cs status
+	check_rc "the version is left alone: still refused" 5 cs export
 else
 	fail "tool store_poke not built"
 fi

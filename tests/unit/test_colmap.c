@@ -110,6 +110,26 @@ static void test_errors(void **state)
 	assert_non_null(strstr(info.msg, "no column 'Tel'"));
 }
 
+/* A binary file's first line: control bytes escaped, long headers cut;
+ * NUL bytes in the header (UTF-16 without BOM) are an error of their own. */
+static void test_hostile_headers(void **state)
+{
+	static const char *const names[] = { "a\x1b[2Jb\x07", "0123456789012345678901234567890123456789xyz", NULL };
+	struct hdr h;
+	struct colmap m;
+	struct errinfo info = { 0 };
+
+	(void)state;
+	assert_int_equal(colmap_build(&m, header(&h, names), NULL, 0, "f.csv", &info), ERR_CONFIG);
+	assert_non_null(strstr(info.msg, "(columns: 'a\\x1b[2Jb\\x07', '0123456789012345678901234567890123456789...')"));
+	assert_null(strchr(info.msg, '\x1b'));
+	header(&h, names);
+	h.cells[0] = "p\0h\0o\0n\0e\0";
+	h.lens[0] = 10;
+	assert_int_equal(colmap_build(&m, &h.row, NULL, 0, "u.csv", &info), ERR_FORMAT);
+	assert_non_null(strstr(info.msg, "'u.csv': the header (column 1) holds NUL bytes"));
+}
+
 static void test_repeated_and_empty_headers(void **state)
 {
 	static const char *const names[] = { "phone", "Email", "", "Email", "Email", NULL };
@@ -145,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_strongest_synonym_wins),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile_headers),
 		cmocka_unit_test(test_repeated_and_empty_headers),
 		cmocka_unit_test(test_field_names),
 	};

@@ -83,6 +83,36 @@ static void test_errors_name_the_line(void **state)
 		     "profile 'a' is defined twice");
 }
 
+/* A key pasted where a variable's name belongs is refused without being
+ * repeated in the message; so is a password in a base_url of the wrong scheme. */
+static void expect_hidden(const char *text, const char *want, const char *secret)
+{
+	struct config c;
+	struct errinfo info = { 0 };
+	char *path = write_tmp(text, 0600);
+
+	assert_int_equal(config_load(&c, path, &info), ERR_CONFIG);
+	if (!strstr(info.msg, want))
+		fail_msg("wanted '%s' in '%s'", want, info.msg);
+	if (strstr(info.msg, secret))
+		fail_msg("'%s' leaks into '%s'", secret, info.msg);
+	unlink(path);
+	free(path);
+}
+
+static void test_secrets_not_repeated(void **state)
+{
+	(void)state;
+	expect_hidden("[profile a]\nprovider = altum\nbase_url = https://x\napi_key_env = SECRET-cs-7f3a9b\n",
+		      "line 4: api_key_env must name an environment variable", "7f3a9b");
+	expect_hidden("[profile a]\nprovider = sendblue\napi_key_id_env = K\napi_secret_env = 9f3a9bc0ffee\n",
+		      "line 4: api_secret_env must name an environment variable", "9f3a9b");
+	expect_hidden("[profile a]\nprovider = sendblue\napi_key_id_env = sk.live/7f3a9b\n",
+		      "line 3: api_key_id_env must name", "7f3a9b");
+	expect_hidden("[profile a]\nprovider = altum\nbase_url = ftp://u:7f3a9b@x\n",
+		      "base_url must start with https://", "7f3a9b");
+}
+
 #define ATOM "[profile a]\nprovider = atom\nbase_url = https://x\napi_key_env = K\naddress_book = Customers\n"
 #define ALTUM "[profile a]\nprovider = altum\nbase_url = https://x\napi_key_env = K\n"
 #define SENDBLUE "[profile a]\nprovider = sendblue\napi_key_env = K\n"
@@ -217,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_secrets_not_repeated),
 		cmocka_unit_test(test_optout_action),
 		cmocka_unit_test(test_optout_action_errors),
 		cmocka_unit_test(test_explicit_missing_file),

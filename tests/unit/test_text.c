@@ -41,6 +41,9 @@ static void test_clean_rejects_bad_utf8(void **state)
 	(void)state;
 	buf_init(&b, 0);
 	assert_int_equal(text_clean("\xc3\x28", 2, &b), ERR_ENCODING);
+	/* NUL bytes (a UTF-16 file read as UTF-8), in the ASCII and UTF-8 paths */
+	assert_int_equal(text_clean("A\0nn", 4, &b), ERR_ENCODING);
+	assert_int_equal(text_clean("J\xc3\xa9\0r", 5, &b), ERR_ENCODING);
 	buf_free(&b);
 	assert_true(text_utf8_valid("Caf\xc3\xa9", 5));
 	assert_false(text_utf8_valid("\xff", 1));
