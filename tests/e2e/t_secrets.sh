@@ -199,6 +199,6 @@ RED=http://$(sed -n 's/^listening on //p' red.out)
 profile red altum "$RED" 'api_key_env = AL_KEY
 rate = 0'
 check_rc "a redirect is not followed: the pull fails" 4 cs --config cs.ini pull red
-check_grep "says it was not followed" "redirecting to .* (not followed)" err.txt
+check_grep "says it was not followed" "a redirect to .*: refused (redirects are never followed)" err.txt
 check_eq "the other host got no request (and no key)" 0 "$(curl -s "$RED/_hits")"
 finish
