@@ -17,7 +17,7 @@ start() { # NAME ARGS...: starts an emulator, sets U to its base URL
 	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
 	PIDS="$PIDS $!"
 	i=0
-	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out"; do sleep 0.05; i=$((i + 1)); done
+	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
 	U=http://$(sed -n 's/^listening on //p' "$name.out")
 }
 
