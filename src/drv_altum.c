@@ -110,7 +110,7 @@ static enum err altum_contact(struct listing *l, json_t *item)
 	return l->sink->contact(l->sink->ctx, rc, l->info);
 }
 
-static enum err altum_page(struct listing *l, long long page, struct http_response *r)
+static enum err altum_page(struct listing *l, long long page, const struct http_response *r)
 {
 	char what[64];
 	json_t *root = NULL, *data, *item;
@@ -149,6 +149,22 @@ static enum err altum_page(struct listing *l, long long page, struct http_respon
 	json_decref(root);
 	if (!e && l->sink->progress)
 		l->sink->progress(l->sink->ctx, l->done, l->total);
+	return e;
+}
+
+enum err altum_parse_page(struct provider_session *s, const struct http_response *r,
+			  const struct pull_sink *sink, struct errinfo *info)
+{
+	struct listing l;
+	enum err e;
+
+	memset(&l, 0, sizeof(l));
+	l.s = s;
+	l.sink = sink;
+	l.info = info;
+	contact_init(&l.rc.c);
+	e = altum_page(&l, 1, r);
+	contact_free(&l.rc.c);
 	return e;
 }
 
