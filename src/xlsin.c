@@ -486,6 +486,42 @@ static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *
 	return ERR_OK;
 }
 
+/*
+ * FreeXL 1.0.6 converts the name of every entry in the first sector of
+ * the compound file's directory from UTF-16 with the length the entry
+ * gives, unchecked: a length past the 64 bytes of the name field made it
+ * read up to 64 KB beyond its stack buffer (found by fuzz_xlsin). The
+ * format caps that length at 64, so an entry claiming more is corrupt and
+ * the file never reaches FreeXL. Anything else wrong with the header is
+ * left for FreeXL to report.
+ */
+static enum err check_directory(struct xlsin *r, const char *path, struct errinfo *info)
+{
+	unsigned char hdr[512], dir[4096];
+	unsigned long long ss, start;
+	size_t i;
+	FILE *fp = fopen(path, "rb");
+	int bad = 0;
+
+	if (!fp)
+		return ERR_OK;	/* load reports it */
+	if (fread(hdr, 1, sizeof(hdr), fp) == sizeof(hdr) &&
+	    !memcmp(hdr, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
+		ss = get_le(hdr + 30, 2) == 12 ? 4096 : 512;	/* as FreeXL reads it */
+		start = get_le(hdr + 48, 4);
+		if (!fseek(fp, (long)((start + 1) * ss), SEEK_SET) && fread(dir, 1, ss, fp) == ss)
+			for (i = 0; i < ss; i += 128)
+				if (get_le(dir + i + 64, 2) > 64)
+					bad = 1;
+	}
+	fclose(fp);
+	if (bad)
+		return fail(r, info, ERR_FORMAT,
+			    "cannot read '%s': not a valid .xls workbook (corrupt directory entry)",
+			    r->name);
+	return ERR_OK;
+}
+
 static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 {
 	const void *xl = NULL;
@@ -500,6 +536,8 @@ static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 			    strerror(errno));
 	fclose(probe);
 	e = check_claims(r, path, info);
+	if (!e)
+		e = check_directory(r, path, info);
 	if (e)
 		return e;
 	rc = freexl_open(path, &xl);
