@@ -113,6 +113,7 @@ ASAN_VARS = BUILD=build-asan BIN=build-asan/contactsync OPT='-O1 -g -fno-omit-fr
 asan: deps
 	@$(MAKE) --no-print-directory $(ASAN_VARS) all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		CONTACTSYNC_BUILD=build-asan CONTACTSYNC_BIN=$(CURDIR)/build-asan/contactsync \
 		sh tests/run.sh
 

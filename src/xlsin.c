@@ -507,9 +507,10 @@ static enum err check_directory(struct xlsin *r, const char *path, struct errinf
 		return ERR_OK;	/* load reports it */
 	if (fread(hdr, 1, sizeof(hdr), fp) == sizeof(hdr) &&
 	    !memcmp(hdr, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
-		ss = get_le(hdr + 30, 2) == 12 ? 4096 : 512;	/* as FreeXL reads it */
-		start = get_le(hdr + 48, 4);
-		if (!fseek(fp, (long)((start + 1) * ss), SEEK_SET) && fread(dir, 1, ss, fp) == ss)
+		/* where FreeXL reads it: its offset is 32-bit and wraps */
+		ss = get_le(hdr + 30, 2) == 12 ? 4096 : 512;
+		start = (uint32_t)((get_le(hdr + 48, 4) + 1) * ss);
+		if (!fseek(fp, (long)start, SEEK_SET) && fread(dir, 1, ss, fp) == ss)
 			for (i = 0; i < ss; i += 128)
 				if (get_le(dir + i + 64, 2) > 64)
 					bad = 1;

@@ -14,6 +14,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 out=build-fuzz
 time=${FUZZ_TIME:-600}
+LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 jobs=${FUZZ_JOBS:-1}
 
 if [ "${1:-}" = "--merge" ]; then
