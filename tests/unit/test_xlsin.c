@@ -323,6 +323,21 @@ static void test_directory_name_too_long(void **state)
 	free(path);
 }
 
+/* Found by fuzz_xlsin: a 7 KB workbook on which FreeXL 1.0.6 dies of
+ * SIGSEGV inside freexl_open (so did `contactsync import`). A child
+ * process loads it first now, and the file is refused. */
+static void test_freexl_crash_refused(void **state)
+{
+	const char *top = getenv("CONTACTSYNC_TOP");
+	char *path;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/tests/fuzz/crashes/xlsin/freexl-segv", top ? top : ".") > 0);
+	expect_error(path, NULL, ERR_FORMAT,
+		     "cannot read 't.xls': not a valid .xls workbook (FreeXL crashed reading it)");
+	free(path);
+}
+
 static void test_missing_file(void **state)
 {
 	struct errinfo info;
@@ -367,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_password_protected),
 		cmocka_unit_test(test_crafted),
 		cmocka_unit_test(test_directory_name_too_long),
+		cmocka_unit_test(test_freexl_crash_refused),
 		cmocka_unit_test(test_not_xls),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_missing_file),
