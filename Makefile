@@ -1,7 +1,9 @@
 # contactsync build. `make` builds, `make test` installs dependencies (when
 # missing), builds and runs every test, `make demo` runs the main job on
 # samples/, `make asan` runs the suite under ASan+UBSan, `make memcheck`
-# the import/export end-to-end tests under valgrind.
+# the import/export end-to-end tests under valgrind, `make fuzz` runs
+# every libFuzzer target of tests/fuzz/ (FUZZ_TIME seconds each, default 600;
+# FUZZ_TARGETS picks some, FUZZ_JOBS runs that many at once; clang needed).
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
@@ -44,7 +46,15 @@ EMU_OBJ = $(EMU_SRC:%.c=$(BUILD)/%.o)
 EMU_BIN = $(if $(EMU_SRC),$(BUILD)/contactsync-emulator)
 EMU_LIBS = $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
-all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(EMU_BIN)
+# Fuzz targets (tests/fuzz/fuzz_*.c): `make` links each with replay.c, so
+# `make test` replays the corpora and crash reproducers without clang.
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_ALL = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN = $(FUZZ_ALL:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BIN = $(FUZZ_ALL:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_DEPS = tests/fuzz/fuzz.h tests/fuzz/util.c $(wildcard include/*.h)
+
+all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(EMU_BIN) $(REPLAY_BIN)
 
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CXX) $(LDFLAGS_ALL) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS_ALL)
@@ -75,6 +85,19 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(LIBS_ALL) -lstdc++
 
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(LIBA) $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -o $@ $< tests/fuzz/replay.c tests/fuzz/util.c \
+		$(LIBA) $(LIBS_ALL) -lstdc++
+
+# Only in the libFuzzer build (FUZZ_VARS): SAN has -fsanitize=fuzzer-no-link.
+# Linked by the C++ driver, which brings UBSan's C++ runtime (lpn.cc).
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(LIBA) $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -c -o $@.o $<
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -c -o $@-util.o tests/fuzz/util.c
+	$(CXX) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $@.o $@-util.o $(LIBA) $(LIBS_ALL)
+
 $(BUILD)/contactsync-emulator: $(EMU_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(EMU_OBJ) $(LIBA) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
 
@@ -91,6 +114,7 @@ ASAN_VARS = BUILD=build-asan BIN=build-asan/contactsync OPT='-O1 -g -fno-omit-fr
 asan: deps
 	@$(MAKE) --no-print-directory $(ASAN_VARS) all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		CONTACTSYNC_BUILD=build-asan CONTACTSYNC_BIN=$(CURDIR)/build-asan/contactsync \
 		sh tests/run.sh
 
@@ -99,6 +123,24 @@ asan: deps
 memcheck: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/memcheck.sh
+
+FUZZ_TIME ?= 600
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_JOBS ?= 1
+FUZZ_VARS = BUILD=build-fuzz CC=clang CXX=clang++ OPT='-O1 -g -fno-omit-frame-pointer' \
+	SAN='-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all'
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_VARS) fuzz-bin
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+# Adds to tests/fuzz/corpus/ what the last `make fuzz` found that covers
+# something new (libFuzzer's -merge=1), and nothing else.
+fuzz-merge:
+	@$(MAKE) --no-print-directory $(FUZZ_VARS) fuzz-bin
+	@sh tests/fuzz/run.sh --merge $(FUZZ_TARGETS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -110,10 +152,10 @@ install: $(BIN)
 	install -m 644 doc/contactsync.1 $(DESTDIR)$(MANDIR)/man1/contactsync.1
 
 clean:
-	rm -rf $(BUILD) build-asan contactsync
+	rm -rf $(BUILD) build-asan build-fuzz contactsync
 
 FORCE:
 
-.PHONY: all deps test asan memcheck demo install clean FORCE
+.PHONY: all deps test asan memcheck fuzz fuzz-bin fuzz-merge demo install clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -21,9 +21,10 @@
  *     tag 7 custom      payload: varint key length, key, value
  *                       (one per key, sorted by key, unique)
  *
- * Empty strings are not written. An unknown tag, a length running past the
- * end or an unknown version makes the record corrupt: a newer encoding gets
- * a new version byte, and the store's schema version keeps old binaries out.
+ * Empty strings are not written. An unknown tag, an empty tag or custom
+ * key, a length running past the end or an unknown version makes the
+ * record corrupt: a newer encoding gets a new version byte, and the
+ * store's schema version keeps old binaries out.
  */
 #ifndef CONTACTSYNC_CONTACT_H
 #define CONTACTSYNC_CONTACT_H

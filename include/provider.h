@@ -309,4 +309,29 @@ extern const struct provider provider_altum;
 extern const struct provider provider_atom;
 extern const struct provider provider_sendblue;
 
+/*
+ * The listings' parsers: the half of a listing request that reads the
+ * answer (r: status and body, as http_do gives it), sending nothing. Each
+ * judges r like the listing does (provider_check, then the JSON), then
+ * hands every contact to sink; the pulls call them, and tests/fuzz calls
+ * them on arbitrary bodies. s needs a profile and an http client (for
+ * redaction); atom's book reading must have s->deep 0 and no s->desired,
+ * else it would queue detail requests on s->http.
+ */
+/* altum: one page of GET /api/contacts (the first: its meta is read). */
+enum err altum_parse_page(struct provider_session *s, const struct http_response *r,
+			  const struct pull_sink *sink, struct errinfo *info);
+/* atom: the address book list, the id of the book `want` names or
+ * numbers into id ("" when none); the book's contacts (partial, in book
+ * s->book_id); one contact's detail. */
+enum err atom_parse_books(const struct provider_session *s, const struct http_response *r,
+			  const char *want, char *id, size_t cap, struct errinfo *info);
+enum err atom_parse_book(struct provider_session *s, const struct http_response *r,
+			 const struct pull_sink *sink, struct errinfo *info);
+enum err atom_parse_contact(struct provider_session *s, const struct http_response *r,
+			    const struct pull_sink *sink, struct errinfo *info);
+/* sendblue: one page of GET /api/v2/contacts. */
+enum err sendblue_parse_page(struct provider_session *s, const struct http_response *r,
+			     const struct pull_sink *sink, struct errinfo *info);
+
 #endif

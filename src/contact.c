@@ -232,11 +232,13 @@ static enum err decode_field(struct contact *c, int tag, struct str s)
 	case TAG_FIRST_NAME: c->first_name = s; return ERR_OK;
 	case TAG_LAST_NAME: c->last_name = s; return ERR_OK;
 	case TAG_COMPANY: c->company = s; return ERR_OK;
-	case TAG_TAG: return contact_add_tag(c, s.ptr, s.len);
+	/* contact_encode never writes an empty tag or custom key: one in a
+	 * record did not come from it */
+	case TAG_TAG: return s.len ? contact_add_tag(c, s.ptr, s.len) : ERR_STORE_CORRUPT;
 	case TAG_CUSTOM:
 		sub.p = (const unsigned char *)s.ptr;
 		sub.end = sub.p + s.len;
-		if (rec_get_varint(&sub, &klen) || klen > (uint64_t)(sub.end - sub.p))
+		if (rec_get_varint(&sub, &klen) || !klen || klen > (uint64_t)(sub.end - sub.p))
 			return ERR_STORE_CORRUPT;
 		return contact_add_custom(c, (const char *)sub.p, (size_t)klen,
 					  (const char *)sub.p + klen,

@@ -195,7 +195,7 @@ static enum err page_consistent(struct listing *l, long long page, json_t *root,
 	return ERR_OK;
 }
 
-static enum err altum_page(struct listing *l, long long page, struct http_response *r)
+static enum err altum_page(struct listing *l, long long page, const struct http_response *r)
 {
 	char what[64];
 	json_t *root = NULL, *data, *item;
@@ -230,6 +230,22 @@ static enum err altum_page(struct listing *l, long long page, struct http_respon
 	json_decref(root);
 	if (!e && l->sink->progress)
 		l->sink->progress(l->sink->ctx, l->done, l->total);
+	return e;
+}
+
+enum err altum_parse_page(struct provider_session *s, const struct http_response *r,
+			  const struct pull_sink *sink, struct errinfo *info)
+{
+	struct listing l;
+	enum err e;
+
+	memset(&l, 0, sizeof(l));
+	l.s = s;
+	l.sink = sink;
+	l.info = info;
+	contact_init(&l.rc.c);
+	e = altum_page(&l, 1, r);
+	contact_free(&l.rc.c);
 	return e;
 }
 

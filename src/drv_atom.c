@@ -59,6 +59,18 @@ static size_t atom_auth(const struct secrets *sec, struct http_header out[2],
 	return 1;
 }
 
+/* The answer's `result` as a new reference; steals root. */
+static enum err result_of(const struct provider_session *s, json_t *root, const char *what,
+			  json_t **result, struct errinfo *info)
+{
+	*result = json_incref(json_object_get(root, "result"));
+	json_decref(root);
+	if (!*result)
+		return err_set(info, ERR_REMOTE, "profile '%s': %s: no 'result' in the answer",
+			       s->profile->name, what);
+	return ERR_OK;
+}
+
 /* POST with a JSON body; the answer's `result` as a new reference. */
 static enum err atom_call(struct provider_session *s, const char *path, json_t *body,
 			  const char *what, json_t **result, struct errinfo *info)
@@ -81,12 +93,21 @@ static enum err atom_call(struct provider_session *s, const char *path, json_t *
 	free(text);
 	if (e)
 		return e;
-	*result = json_incref(json_object_get(root, "result"));
-	json_decref(root);
-	if (!*result)
-		return err_set(info, ERR_REMOTE, "profile '%s': %s: no 'result' in the answer",
-			       s->profile->name, what);
-	return ERR_OK;
+	return result_of(s, root, what, result, info);
+}
+
+/* atom_call's reading of an answer already received (the parsers'). */
+static enum err atom_answer(const struct provider_session *s, const struct http_response *r,
+			    const char *what, json_t **result, struct errinfo *info)
+{
+	json_t *root = NULL;
+	enum err e;
+
+	*result = NULL;
+	e = provider_check(s, what, r, info);
+	if (!e)
+		e = provider_json(s, what, r, &root, info);
+	return e ? e : result_of(s, root, what, result, info);
 }
 
 /* The list of books: an array, or an object holding one (tolerated). */
@@ -105,21 +126,14 @@ static json_t *first_array(json_t *v)
 
 /* The id of the book that `want` names or numbers into id; "" when the
  * account has no such book. */
-static enum err lookup_book(struct provider_session *s, const char *want, char *id,
-			    size_t cap, struct errinfo *info)
+static enum err books_find(const struct provider_session *s, json_t *res, const char *want,
+			   char *id, size_t cap, struct errinfo *info)
 {
-	json_t *body = json_object(), *res = NULL, *books, *b;
+	json_t *books = first_array(res), *b;
 	size_t i;
-	enum err e;
 
 	id[0] = '\0';
-	e = atom_call(s, "/api/address-book/list", body, "listing address books", &res, info);
-	json_decref(body);
-	if (e)
-		return e;
-	books = first_array(res);
 	if (!books) {
-		json_decref(res);
 		return err_set(info, ERR_REMOTE,
 			       "profile '%s': listing address books: no list of books in the answer",
 			       s->profile->name);
@@ -141,8 +155,35 @@ static enum err lookup_book(struct provider_session *s, const char *want, char *
 			break;
 		}
 	}
-	json_decref(res);
 	return ERR_OK;
+}
+
+static enum err lookup_book(struct provider_session *s, const char *want, char *id,
+			    size_t cap, struct errinfo *info)
+{
+	json_t *body = json_object(), *res = NULL;
+	enum err e;
+
+	id[0] = '\0';
+	e = atom_call(s, "/api/address-book/list", body, "listing address books", &res, info);
+	json_decref(body);
+	if (!e)
+		e = books_find(s, res, want, id, cap, info);
+	json_decref(res);
+	return e;
+}
+
+enum err atom_parse_books(const struct provider_session *s, const struct http_response *r,
+			  const char *want, char *id, size_t cap, struct errinfo *info)
+{
+	json_t *res;
+	enum err e = atom_answer(s, r, "listing address books", &res, info);
+
+	id[0] = '\0';
+	if (!e)
+		e = books_find(s, res, want, id, cap, info);
+	json_decref(res);
+	return e;
 }
 
 /* The profile's address book, which must exist. */
@@ -196,7 +237,7 @@ struct detail_req {
 
 static enum err submit_detail(struct detail_req *d, struct errinfo *info);
 
-static enum err emit_detail(struct detail_req *d, struct http_response *r,
+static enum err emit_detail(struct detail_req *d, const struct http_response *r,
 			    struct errinfo *info)
 {
 	struct remote_contact rc;
@@ -247,6 +288,22 @@ static enum err emit_detail(struct detail_req *d, struct http_response *r,
 	return e;
 }
 
+enum err atom_parse_contact(struct provider_session *s, const struct http_response *r,
+			    const struct pull_sink *sink, struct errinfo *info)
+{
+	struct detail_req d;
+	enum err failed = ERR_OK;
+	struct errinfo first = { ERR_OK, "" };
+
+	memset(&d, 0, sizeof(d));
+	d.s = s;
+	d.sink = sink;
+	d.failed = &failed;
+	d.first_error = &first;
+	snprintf(d.book, sizeof(d.book), "%s", s->book_id);
+	return emit_detail(&d, r, info);
+}
+
 static void detail_done(void *udata, struct http_response *r)
 {
 	struct detail_req *d = udata;
@@ -281,16 +338,17 @@ static enum err submit_detail(struct detail_req *d, struct errinfo *info)
 	return http_submit(d->s->http, &req, detail_done, d, info);
 }
 
+static enum err book_contacts(struct provider_session *s, const struct pull_sink *sink,
+			      json_t *res, const char *book, enum err *failed,
+			      struct errinfo *first, struct errinfo *info);
+
 static enum err atom_pull(struct provider_session *s, const struct pull_sink *sink,
 			  struct errinfo *info)
 {
 	char book[64];
-	json_t *body, *res = NULL, *list, *item;
-	struct remote_contact rc;
+	json_t *body, *res = NULL;
 	struct errinfo first = { ERR_OK, "" };
 	enum err e, failed = ERR_OK;
-	unsigned long long done = 0;
-	size_t i;
 
 	e = find_book(s, book, sizeof(book), info);
 	if (e)
@@ -301,14 +359,61 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 	json_decref(body);
 	if (e)
 		return e;
-	list = json_object_get(res, "contacts");
-	if (!json_is_array(list)) {
+	e = book_contacts(s, sink, res, book, &failed, &first, info);
+	if (e) {
+		/* details already queued still have to run to be freed; with
+		 * `failed` set their callbacks only free them */
+		struct errinfo ignored;
+
+		if (!failed)
+			failed = e;
+		http_run(s->http, &ignored);
+	} else {
+		e = http_run(s->http, info);
+	}
+	if (!e && failed) {
+		e = failed;
+		if (info)
+			*info = first;
+	}
+	json_decref(res);
+	return e;
+}
+
+enum err atom_parse_book(struct provider_session *s, const struct http_response *r,
+			 const struct pull_sink *sink, struct errinfo *info)
+{
+	struct errinfo first = { ERR_OK, "" };
+	enum err failed = ERR_OK;
+	json_t *res;
+	enum err e = atom_answer(s, r, "reading the address book", &res, info);
+
+	if (!e)
+		e = book_contacts(s, sink, res, s->book_id, &failed, &first, info);
+	json_decref(res);
+	return e;
+}
+
+/*
+ * The book's contacts (res: the answer's result) into the sink, or for
+ * those whose detail is worth reading (needs_detail), requests submitted
+ * to s->http, which report into *failed and *first.
+ */
+static enum err book_contacts(struct provider_session *s, const struct pull_sink *sink,
+			      json_t *res, const char *book, enum err *failed,
+			      struct errinfo *first, struct errinfo *info)
+{
+	json_t *list = json_object_get(res, "contacts"), *item;
+	struct remote_contact rc;
+	unsigned long long done = 0;
+	size_t i;
+	enum err e = ERR_OK;
+
+	if (!json_is_array(list))
 		/* read as an empty book, it would plan to create everyone */
-		json_decref(res);
 		return err_set(info, ERR_REMOTE,
 			       "profile '%s': reading the address book: no 'contacts' list in the answer",
 			       s->profile->name);
-	}
 	memset(&rc, 0, sizeof(rc));
 	contact_init(&rc.c);
 	json_array_foreach(list, i, item) {
@@ -335,8 +440,8 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 			}
 			d->s = s;
 			d->sink = sink;
-			d->failed = &failed;
-			d->first_error = &first;
+			d->failed = failed;
+			d->first_error = first;
 			snprintf(d->book, sizeof(d->book), "%s", book);
 			snprintf(d->body, sizeof(d->body), "{\"id\":\"%s\"}", rc.id);
 			e = submit_detail(d, info);
@@ -352,24 +457,7 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 		if (sink->progress && !(++done % 1000))
 			sink->progress(sink->ctx, done, json_array_size(list));
 	}
-	if (e) {
-		/* details already queued still have to run to be freed; with
-		 * `failed` set their callbacks only free them */
-		struct errinfo ignored;
-
-		if (!failed)
-			failed = e;
-		http_run(s->http, &ignored);
-	} else {
-		e = http_run(s->http, info);
-	}
-	if (!e && failed) {
-		e = failed;
-		if (info)
-			*info = first;
-	}
 	contact_free(&rc.c);
-	json_decref(res);
 	return e;
 }
 

@@ -151,27 +151,21 @@ static enum err overlap(struct provider_session *s, const struct keyset *ks, jso
 		       s->profile->name, ks->boundary);
 }
 
-static enum err sendblue_page(struct provider_session *s, const struct pull_sink *sink,
-			      struct keyset *ks, struct remote_contact *rc,
-			      unsigned long long *done, size_t *got, struct errinfo *info)
+/* A listing page's answer into the sink; *got: how many it held. */
+static enum err page_items(struct provider_session *s, const struct pull_sink *sink,
+			   json_t *root, struct keyset *ks, struct remote_contact *rc,
+			   unsigned long long *done, size_t *got, struct errinfo *info)
 {
-	struct http_request req;
-	struct buf path;
-	json_t *root = NULL, *item;
+	json_t *item;
 	size_t i;
-	enum err e;
+	enum err e = ERR_OK;
 
-	buf_init(&path, 4096);
-	memset(&req, 0, sizeof(req));
-	e = page_path(ks, &path);
-	req.path = buf_str(&path);
-	if (!e)
-		e = provider_fetch_json(s, &req, "listing contacts", &root, info);
-	if (!e && !json_is_array(root))
-		e = err_set(info, ERR_REMOTE, "profile '%s': listing contacts: the answer is not a list",
-			    s->profile->name);
-	*got = e ? 0 : json_array_size(root);
-	if (!e && ks->boundary[0])
+	*got = 0;
+	if (!json_is_array(root))
+		return err_set(info, ERR_REMOTE, "profile '%s': listing contacts: the answer is not a list",
+			       s->profile->name);
+	*got = json_array_size(root);
+	if (ks->boundary[0])
 		e = overlap(s, ks, root, info);
 	json_array_foreach(root, i, item) {
 		struct str at, ph;
@@ -199,8 +193,51 @@ static enum err sendblue_page(struct provider_session *s, const struct pull_sink
 		e = sendblue_contact(sink, rc, item, info);
 		(*done)++;
 	}
+	return e;
+}
+
+static enum err sendblue_page(struct provider_session *s, const struct pull_sink *sink,
+			      struct keyset *ks, struct remote_contact *rc,
+			      unsigned long long *done, size_t *got, struct errinfo *info)
+{
+	struct http_request req;
+	struct buf path;
+	json_t *root = NULL;
+	enum err e;
+
+	buf_init(&path, 4096);
+	memset(&req, 0, sizeof(req));
+	e = page_path(ks, &path);
+	req.path = buf_str(&path);
+	*got = 0;
+	if (!e)
+		e = provider_fetch_json(s, &req, "listing contacts", &root, info);
+	if (!e)
+		e = page_items(s, sink, root, ks, rc, done, got, info);
 	json_decref(root);
 	buf_free(&path);
+	return e;
+}
+
+enum err sendblue_parse_page(struct provider_session *s, const struct http_response *r,
+			     const struct pull_sink *sink, struct errinfo *info)
+{
+	struct keyset ks = { "", 0, "" };
+	struct remote_contact rc;
+	unsigned long long done = 0;
+	size_t got;
+	json_t *root = NULL;
+	enum err e;
+
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	e = provider_check(s, "listing contacts", r, info);
+	if (!e)
+		e = provider_json(s, "listing contacts", r, &root, info);
+	if (!e)
+		e = page_items(s, sink, root, &ks, &rc, &done, &got, info);
+	json_decref(root);
+	contact_free(&rc.c);
 	return e;
 }
 

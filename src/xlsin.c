@@ -50,12 +50,15 @@
 #include "xlsin.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <freexl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -490,35 +493,98 @@ static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *
 }
 
 /*
- * FreeXL 1.0.6 reads past its own buffers on some crafted files (a string
- * whose length exceeds its record: AddressSanitizer saw iconv read 8676
- * bytes from a stack buffer, tests/fixtures/malformed's
- * ole-header-garbage-body.xls). So it opens each workbook once in a child
- * process first: a file that kills FreeXL is an error, not a crash of
- * contactsync. 1 when the child died of a signal; 0 otherwise (also when
- * there is no child to be had: the load then goes on as before).
+ * FreeXL 1.0.6 converts the name of every entry in the first sector of
+ * the compound file's directory from UTF-16 with the length the entry
+ * gives, unchecked: a length past the 64 bytes of the name field made it
+ * read up to 64 KB beyond its stack buffer (found by fuzz_xlsin). The
+ * format caps that length at 64, so an entry claiming more is corrupt and
+ * the file never reaches FreeXL. Anything else wrong with the header is
+ * left for FreeXL to report.
  */
-static int freexl_crashes(const char *path)
+static enum err check_directory(struct xlsin *r, const char *path, struct errinfo *info)
 {
-	pid_t pid;
-	int status;
+	unsigned char hdr[512], dir[4096];
+	unsigned long long ss, start;
+	size_t i;
+	FILE *fp = fopen(path, "rb");
+	int bad = 0;
 
-	fflush(NULL);	/* nothing buffered is written twice */
+	if (!fp)
+		return ERR_OK;	/* load reports it */
+	if (fread(hdr, 1, sizeof(hdr), fp) == sizeof(hdr) &&
+	    !memcmp(hdr, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
+		/* where FreeXL reads it: its offset is 32-bit and wraps */
+		ss = get_le(hdr + 30, 2) == 12 ? 4096 : 512;
+		start = (uint32_t)((get_le(hdr + 48, 4) + 1) * ss);
+		if (!fseek(fp, (long)start, SEEK_SET) && fread(dir, 1, ss, fp) == ss)
+			for (i = 0; i < ss; i += 128)
+				if (get_le(dir + i + 64, 2) > 64)
+					bad = 1;
+	}
+	fclose(fp);
+	if (bad)
+		return fail(r, info, ERR_FORMAT,
+			    "cannot read '%s': not a valid .xls workbook (corrupt directory entry)",
+			    r->name);
+	return ERR_OK;
+}
+
+/*
+ * FreeXL 1.0.6 crashes on some crafted files (fuzz_xlsin: a 7 KB workbook
+ * made `import` die of SIGSEGV inside freexl_open; others read past its
+ * heap buffers) and can be made to take gigabytes (six sheets of 65536 x
+ * 256 cells that check_claims does not see). So a child process loads the
+ * workbook first, and this one only when the child came through: a child
+ * killed by a signal (or ended by a sanitizer) means the file is refused,
+ * and so does one that grew by more than XLS_PROBE_GROWTH. The load is
+ * done twice; legacy workbooks are small.
+ */
+#define XLS_PROBE_GROWTH (XLS_MAX_CELL_BYTES + ((unsigned long long)256 << 20))
+#define PROBE_OK 0
+#define PROBE_FREEXL_FAILED 3	/* freexl_open said no: the parent hears why */
+
+static enum err probe_load(struct xlsin *r, const char *path, struct errinfo *info)
+{
+	struct rusage self, child;
+	int status;
+	pid_t pid;
+
+	if (getrusage(RUSAGE_SELF, &self))
+		self.ru_maxrss = 0;
 	pid = fork();
 	if (pid < 0)
-		return 0;
+		return ERR_OK;	/* cannot probe: load it as before */
 	if (pid == 0) {
+		static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 		const void *xl = NULL;
-		int rc = freexl_open(path, &xl);
+		size_t i;
+		int rc;
+
+		/* a crash is to end the child, not to run a handler inherited
+		 * from the parent (a test framework's, a fuzzer's) */
+		for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+			signal(fatal[i], SIG_DFL);
+		rc = freexl_open(path, &xl);
 
 		if (xl)
 			freexl_close(xl);
-		_exit(rc == FREEXL_OK ? 0 : 1);
+		_exit(rc == FREEXL_OK && xl ? PROBE_OK : PROBE_FREEXL_FAILED);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	while (wait4(pid, &status, 0, &child) < 0)
 		if (errno != EINTR)
-			return 0;
-	return WIFSIGNALED(status);
+			return ERR_OK;
+	if (!WIFEXITED(status) ||
+	    (WEXITSTATUS(status) != PROBE_OK && WEXITSTATUS(status) != PROBE_FREEXL_FAILED))
+		return fail(r, info, ERR_FORMAT,
+			    "cannot read '%s': not a valid .xls workbook (FreeXL crashed reading it)",
+			    r->name);
+	/* ru_maxrss in KB; the child starts with what this process holds */
+	if ((unsigned long long)child.ru_maxrss >
+	    (unsigned long long)self.ru_maxrss + (XLS_PROBE_GROWTH >> 10))
+		return fail(r, info, ERR_LIMIT,
+			    "'%s': FreeXL needs more than %llu MB to read it; save it as XLSX",
+			    r->name, XLS_PROBE_GROWTH >> 20);
+	return ERR_OK;
 }
 
 static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
@@ -535,12 +601,12 @@ static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 			    strerror(errno));
 	fclose(probe);
 	e = check_claims(r, path, info);
+	if (!e)
+		e = check_directory(r, path, info);
+	if (!e)
+		e = probe_load(r, path, info);
 	if (e)
 		return e;
-	if (freexl_crashes(path))
-		return fail(r, info, ERR_FORMAT,
-			    "cannot read '%s': not a valid .xls workbook (corrupt or crafted: FreeXL failed on it)",
-			    r->name);
 	rc = freexl_open(path, &xl);
 	if (rc == FREEXL_OK && xl) {
 		r->xl = xl;

@@ -54,6 +54,13 @@ for t in "$BUILD"/tests/test_*; do
 	run "$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=STDOUT "$t"
 done
 
+# Fuzz corpora and crash reproducers, through the targets' entry points.
+for t in "$BUILD"/fuzz/replay_*; do
+	[ -x "$t" ] || continue
+	name=${t##*/replay_}
+	run "fuzz_$name" "$t" "$name" "tests/fuzz/corpus/$name" "tests/fuzz/crashes/$name"
+done
+
 for t in tests/e2e/t_*.sh; do
 	[ -f "$t" ] || continue
 	run "$(basename "$t" .sh)" sh "$t"

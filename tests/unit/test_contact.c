@@ -136,6 +136,31 @@ static void test_corruption_detected(void **state)
 	contact_free(&b);
 }
 
+/* Found by fuzz_records: a record with an empty tag or custom key decoded,
+ * then lost that field when written back (contact_encode skips them), so
+ * the same bytes did not mean the same contact twice. Such a record did
+ * not come from contact_encode: it is corrupt. */
+static void test_empty_tag_or_key_is_corrupt(void **state)
+{
+	static const unsigned char empty_tag[] = { 1, 1, 0, 0, 6, 0 };
+	static const unsigned char empty_key[] = { 1, 1, 0, 0, 7, 3, 0, 'a', 'b' };
+	static const unsigned char fine[] = { 1, 1, 0, 0, 6, 1, 't', 7, 4, 1, 'k', 'a', 'b' };
+	struct contact c;
+	struct errinfo info = { 0 };
+
+	(void)state;
+	contact_init(&c);
+	assert_int_equal(contact_decode(&c, empty_tag, sizeof(empty_tag), NULL, 0, &info),
+			 ERR_STORE_CORRUPT);
+	assert_int_equal(contact_decode(&c, empty_key, sizeof(empty_key), NULL, 0, &info),
+			 ERR_STORE_CORRUPT);
+	assert_int_equal(contact_decode(&c, fine, sizeof(fine), NULL, 0, &info), ERR_OK);
+	assert_int_equal(c.ntags, 1);
+	assert_int_equal(c.ncustom, 1);
+	assert_memory_equal(c.custom[0].val.ptr, "ab", 2);
+	contact_free(&c);
+}
+
 static void test_merge_later_non_empty_wins(void **state)
 {
 	struct contact base, later;
@@ -188,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_empty_contact),
 		cmocka_unit_test(test_corruption_detected),
+		cmocka_unit_test(test_empty_tag_or_key_is_corrupt),
 		cmocka_unit_test(test_merge_later_non_empty_wins),
 		cmocka_unit_test(test_tri_str),
 	};

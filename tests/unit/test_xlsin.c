@@ -283,6 +283,61 @@ static void test_truncated(void **state)
 	free(path);
 }
 
+/* Found by fuzz_xlsin: FreeXL 1.0.6 converts a directory entry's name with
+ * the length the entry claims, unchecked, reading far past its buffer (an
+ * ASan report; without ASan, garbage or a crash). Such a file is refused
+ * before FreeXL sees it. */
+static void test_directory_name_too_long(void **state)
+{
+	char tmp[] = "/tmp/test_xlsin_XXXXXX";
+	char *path = fixture("contacts.xls");
+	unsigned char *data;
+	size_t ss, at;
+	FILE *fp;
+	long n;
+	int fd = mkstemp(tmp);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)n);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	ss = (size_t)1 << (data[30] | data[31] << 8);
+	at = (data[48] | data[49] << 8 | (size_t)data[50] << 16 | (size_t)data[51] << 24) + 1;
+	at = at * ss + 128 + 64;	/* the second entry's name length */
+	assert_true(at + 2 <= (size_t)n);
+	data[at] = 0x00;
+	data[at + 1] = 0x2b;	/* 11008 bytes */
+	write_file(tmp, data, (size_t)n);
+	expect_error(tmp, NULL, ERR_FORMAT,
+		     "cannot read 't.xls': not a valid .xls workbook (corrupt directory entry)");
+	unlink(tmp);
+	free(data);
+	free(path);
+}
+
+/* Found by fuzz_xlsin: a 7 KB workbook on which FreeXL 1.0.6 dies of
+ * SIGSEGV inside freexl_open (so did `contactsync import`). A child
+ * process loads it first now, and the file is refused. */
+static void test_freexl_crash_refused(void **state)
+{
+	const char *top = getenv("CONTACTSYNC_TOP");
+	char *path;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/tests/fuzz/crashes/xlsin/freexl-segv", top ? top : ".") > 0);
+	expect_error(path, NULL, ERR_FORMAT,
+		     "cannot read 't.xls': not a valid .xls workbook (FreeXL crashed reading it)");
+	free(path);
+}
+
 static void test_missing_file(void **state)
 {
 	struct errinfo info;
@@ -326,6 +381,8 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_password_protected),
 		cmocka_unit_test(test_crafted),
+		cmocka_unit_test(test_directory_name_too_long),
+		cmocka_unit_test(test_freexl_crash_refused),
 		cmocka_unit_test(test_not_xls),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_missing_file),

@@ -1,0 +1,59 @@
+/*
+ * Fuzz target: the phone normaliser. The first byte picks the default
+ * region (among a few, "none" and one libphonenumber does not know), the
+ * rest is the number as a cell would hold it. A valid result must be
+ * E.164 that parses again, without a region, to itself.
+ */
+#include <string.h>
+
+#include "fuzz.h"
+#include "phone.h"
+
+static const char *const regions[] = {
+	NULL, "GB", "US", "DE", "FR", "BR", "IN", "JP", "AU", "it", "ZZ", "XK",
+};
+
+static void check_valid(const struct phone_result *pr)
+{
+	struct phone_result again;
+	size_t i, n = strlen(pr->e164);
+
+	if (pr->e164[0] != '+' || n < 3 || n > PHONE_E164_MAX)
+		fuzz_fail("a valid number is not E.164");
+	for (i = 1; i < n; i++)
+		if (pr->e164[i] < '0' || pr->e164[i] > '9')
+			fuzz_fail("a valid number is not E.164");
+	if (phone_parse(pr->e164, n, NULL, 0, &again) || again.reason != PHONE_OK ||
+	    strcmp(again.e164, pr->e164))
+		fuzz_fail("an E.164 result does not parse to itself");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct phone_result pr;
+	const char *region;
+	char canon[3];
+
+	if (!size || size > 4096)
+		return 0;
+	region = regions[data[0] % (sizeof(regions) / sizeof(regions[0]))];
+	if (phone_parse((const char *)data + 1, size - 1, region, PHONE_WANT_TYPE, &pr))
+		return 0;
+	(void)phone_reason_code(pr.reason);
+	if (pr.reason == PHONE_OK) {
+		check_valid(&pr);
+		(void)phone_type_name(pr.type);
+	} else if (pr.e164[0]) {
+		fuzz_fail("an invalid number has an E.164 form");
+	}
+	if (!memchr(pr.extension, '\0', sizeof(pr.extension)))
+		fuzz_fail("the extension is not NUL-terminated");
+	if (size < 8) {
+		char s[8];
+
+		memcpy(s, data + 1, size - 1);
+		s[size - 1] = '\0';
+		(void)phone_region_canon(s, canon);
+	}
+	return 0;
+}
