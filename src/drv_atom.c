@@ -133,21 +133,18 @@ static enum err books_find(const struct provider_session *s, json_t *res, const 
 	size_t i;
 
 	id[0] = '\0';
-	if (!books) {
+	if (!books)
 		return err_set(info, ERR_REMOTE,
 			       "profile '%s': listing address books: no list of books in the answer",
 			       s->profile->name);
-	}
 	json_array_foreach(books, i, b) {
 		struct str name = provider_json_str(b, "name", NULL);
 		char bid[64];
 
-		if (!provider_json_id(b, "id", bid, sizeof(bid))) {
-			json_decref(res);
+		if (!provider_json_id(b, "id", bid, sizeof(bid)))
 			return err_set(info, ERR_REMOTE,
 				       "profile '%s': listing address books: a book without an id: the answer is malformed",
 				       s->profile->name);
-		}
 		/* the profile may name the book or give its id */
 		if ((name.len == strlen(want) && !memcmp(name.ptr, want, name.len)) ||
 		    !strcmp(bid, want)) {
