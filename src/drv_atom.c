@@ -229,10 +229,28 @@ struct detail_req {
 	struct errinfo *first_error;
 	int tries;
 	char book[64];
-	char body[96];
+	char body[400];	/* {"id": the id, JSON-escaped (63 bytes, 6 each at most)} */
 };
 
 static enum err submit_detail(struct detail_req *d, struct errinfo *info);
+
+/* The detail request's body for a contact id as the listing gave it: a
+ * server's id is data, so it goes through the JSON encoder ('"' or '\\'
+ * in it must not break the request). */
+static enum err detail_body(struct detail_req *d, const char *id, struct errinfo *info)
+{
+	json_t *o = json_pack("{s:s}", "id", id);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	int n = text ? snprintf(d->body, sizeof(d->body), "%s", text) : -1;
+
+	json_decref(o);
+	free(text);
+	if (n < 0 || (size_t)n >= sizeof(d->body))
+		return err_set(info, o ? ERR_REMOTE : ERR_NOMEM,
+			       "profile '%s': reading the address book: a contact id that cannot be sent back",
+			       d->s->profile->name);
+	return ERR_OK;
+}
 
 static enum err emit_detail(struct detail_req *d, const struct http_response *r,
 			    struct errinfo *info)
@@ -440,8 +458,9 @@ static enum err book_contacts(struct provider_session *s, const struct pull_sink
 			d->failed = failed;
 			d->first_error = first;
 			snprintf(d->book, sizeof(d->book), "%s", book);
-			snprintf(d->body, sizeof(d->body), "{\"id\":\"%s\"}", rc.id);
-			e = submit_detail(d, info);
+			e = detail_body(d, rc.id, info);
+			if (!e)
+				e = submit_detail(d, info);
 			if (e) {
 				free(d);
 				break;

@@ -1784,6 +1784,42 @@ static void test_atom_no_desired_no_detail(void **state)
 
 /* Books as an object holding the array, chosen by id; --deep reads every
  * contact's detail. */
+/* A contact id holding '"' and '\' goes back in the detail request as
+ * that id, in valid JSON (it was pasted into the body as it was). */
+static void test_atom_detail_id_escaped(void **state)
+{
+	struct server *s = *state;
+	const struct canned routes[] = {
+		{ "POST", "/api/address-book/list", 0, 200,
+		  "{\"status\":\"success\",\"result\":[{\"id\":\"78\",\"name\":\"Customers\"}]}", { NULL },
+		  NULL },
+		{ "POST", "/api/address-book/detail", 0, 200,
+		  "{\"status\":\"success\",\"result\":{\"id\":78,\"contacts\":["
+		  "{\"id\":\"5\\\"0\\\\6\",\"first_name\":\"Cat\",\"phone_number\":\"+61412345678\"}]}}",
+		  { NULL }, NULL },
+		{ "POST", "/api/contact/detail", 0, 200,
+		  "{\"status\":\"success\",\"result\":{\"contact\":{\"id\":\"5\\\"0\\\\6\","
+		  "\"first_name\":\"Cat\",\"phone_number\":\"+61412345678\"}}}", { NULL }, NULL },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL },
+	};
+	struct secrets sec = { .key = KEY };
+	struct profile p;
+	struct sink sk = { 0 };
+	struct errinfo info;
+	char id[32];
+
+	serve(s, routes);
+	profile_init(&p, s, "atom");
+	p.address_book = "78";
+	assert_int_equal(pull_with(&provider_atom, &p, &sec, 1, NULL, NULL, &sk, &info), ERR_OK);
+	assert_int_equal(count_req(s, "POST", "/api/contact/detail"), 1);
+	assert_string_equal(s->recs[2].uri, "/api/contact/detail");
+	body_id(&s->recs[2], id, sizeof(id));
+	assert_string_equal(id, "5\"0\\6");
+	assert_int_equal(sk.n, 1);
+	sink_free(&sk);
+}
+
 static void test_atom_book_by_id_object_deep(void **state)
 {
 	struct server *s = *state;
@@ -2183,6 +2219,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atom_book_by_name_details_where_names_differ, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_no_desired_no_detail, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_book_by_id_object_deep, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_atom_detail_id_escaped, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_unknown_book, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_403, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_atom_500, server_start, server_stop),
