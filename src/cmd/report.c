@@ -120,13 +120,18 @@ int cmd_report(int argc, char **argv, struct app *app)
 		rc = app_fail(e, &info);
 		goto out;
 	}
-	if (log_enabled(LOG_INFO))
+	if (log_enabled(LOG_INFO)) {
 		printf("report of run %s ('%s', %s) in '%s': %llu changes, %llu failures, "
-		       "%llu skipped, %llu rejects, %llu duplicates\n",
+		       "%llu skipped, %llu rejects, %llu duplicates",
 		       field(rec, "id"), field(rec, "profile"), field(rec, "command"), o.output,
 		       (unsigned long long)stats.changes, (unsigned long long)stats.failures,
 		       (unsigned long long)stats.skipped, (unsigned long long)stats.rejects,
 		       (unsigned long long)stats.duplicates);
+		if (json_is_object(json_object_get(rec, "migrate")))
+			printf(", %llu unmapped values, %llu not migrated",
+			       (unsigned long long)stats.unmapped, (unsigned long long)stats.not_migrated);
+		putchar('\n');
+	}
 	if (stats.truncated) {
 		log_warn("'%s': %llu value%s cut to a cell's 32767 characters (the first at %s)",
 			 o.output, (unsigned long long)stats.truncated,

@@ -180,6 +180,7 @@ check_eq "sendblue -> atom: every contact as expected (custom_slots a,b,c -> cus
 
 # the report of the migration: its own facts on Summary, Unmapped and Not migrated
 check_rc "report of the migration" 0 cs --config cs.ini report at -o mig.xlsx
+check_grep "says how many values and contacts it lists" ", 6667 unmapped values, 0 not migrated$" out.txt
 check_eq "nine sheets, the migration's two last" "Summary Operations Changes Failures Skipped Rejects Duplicates Unmapped Not migrated" \
 	"$(unzip -p mig.xlsx xl/workbook.xml | grep -o '<sheet name="[^"]*"' | sed 's/<sheet name="//; s/"$//' | tr '\n' ' ' | sed 's/ $//')"
 if [ "$have_soffice" -eq 1 ]; then
