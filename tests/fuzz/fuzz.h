@@ -42,6 +42,15 @@ extern const struct pull_sink fuzz_sink;
 /* Checks a judged write: a known outcome, NUL-terminated id and message. */
 void fuzz_check_result(const struct write_result *w);
 
+/* Judges r as the answer to a `kind` write of +447400123456 through
+ * s's driver (an update or delete of remote contact 42 in book 17), and
+ * checks the result. */
+void fuzz_judge(struct provider_session *s, enum write_kind kind, const struct http_response *r);
+
+/* The spreadsheet readers' caps for the fuzz targets: one input cannot
+ * inflate to more than a few MB. */
+void fuzz_sheet_opts(struct sheet_opts *opts);
+
 /* Aborts with a message: a property the target checks does not hold. */
 void fuzz_fail(const char *what);
 

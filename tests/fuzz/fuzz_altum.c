@@ -4,27 +4,8 @@
  * is read (high bits): a listing page, or the answer to a create, an
  * update or a delete; the rest is the body.
  */
-#include <string.h>
 
 #include "fuzz.h"
-
-static void judge(struct provider_session *s, enum write_kind kind,
-		  const struct http_response *r)
-{
-	struct remote_contact remote;
-	struct write_op op;
-	struct write_result w;
-
-	memset(&remote, 0, sizeof(remote));
-	snprintf(remote.id, sizeof(remote.id), "42");
-	memset(&op, 0, sizeof(op));
-	op.kind = kind;
-	op.phone = "+447400123456";
-	op.remote = kind == WRITE_CREATE ? NULL : &remote;
-	memset(&w, 0, sizeof(w));
-	provider_altum.judge_write(s, &op, r, &w);
-	fuzz_check_result(&w);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,13 +21,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)altum_parse_page(s, &r, &fuzz_sink, &info);
 		break;
 	case 1:
-		judge(s, WRITE_CREATE, &r);
+		fuzz_judge(s, WRITE_CREATE, &r);
 		break;
 	case 2:
-		judge(s, WRITE_UPDATE, &r);
+		fuzz_judge(s, WRITE_UPDATE, &r);
 		break;
 	default:
-		judge(s, WRITE_DELETE, &r);
+		fuzz_judge(s, WRITE_DELETE, &r);
 		break;
 	}
 	http_response_free(&r);

@@ -9,25 +9,6 @@
 
 #include "fuzz.h"
 
-static void judge(struct provider_session *s, enum write_kind kind,
-		  const struct http_response *r)
-{
-	struct remote_contact remote;
-	struct write_op op;
-	struct write_result w;
-
-	memset(&remote, 0, sizeof(remote));
-	snprintf(remote.id, sizeof(remote.id), "42");
-	snprintf(remote.book, sizeof(remote.book), "17");
-	memset(&op, 0, sizeof(op));
-	op.kind = kind;
-	op.phone = "+447400123456";
-	op.remote = kind == WRITE_CREATE ? NULL : &remote;
-	memset(&w, 0, sizeof(w));
-	provider_atom.judge_write(s, &op, r, &w);
-	fuzz_check_result(&w);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct provider_session *s = fuzz_session(&provider_atom);
@@ -51,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)atom_parse_contact(s, &r, &fuzz_sink, &info);
 		break;
 	case 3:
-		judge(s, WRITE_CREATE, &r);
+		fuzz_judge(s, WRITE_CREATE, &r);
 		break;
 	default:
-		judge(s, WRITE_UPDATE, &r);
+		fuzz_judge(s, WRITE_UPDATE, &r);
 		break;
 	}
 	http_response_free(&r);

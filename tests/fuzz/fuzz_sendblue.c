@@ -28,22 +28,6 @@ static void bulk(struct provider_session *s, const struct http_response *r)
 		fuzz_check_result(&w[i]);
 }
 
-static void update(struct provider_session *s, const struct http_response *r)
-{
-	struct remote_contact remote;
-	struct write_op op;
-	struct write_result w;
-
-	memset(&remote, 0, sizeof(remote));
-	memset(&op, 0, sizeof(op));
-	op.kind = WRITE_UPDATE;
-	op.phone = phones[0];
-	op.remote = &remote;
-	memset(&w, 0, sizeof(w));
-	provider_sendblue.judge_write(s, &op, r, &w);
-	fuzz_check_result(&w);
-}
-
 static void lookup(struct provider_session *s, const struct http_response *r)
 {
 	struct remote_contact rc;
@@ -79,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bulk(s, &r);
 		break;
 	default:
-		update(s, &r);
+		fuzz_judge(s, WRITE_UPDATE, &r);
 		break;
 	}
 	http_response_free(&r);

@@ -24,10 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = fuzz_memfile(data, size, path, sizeof(path));
 	if (fd < 0)
 		return 0;
-	memset(&opts, 0, sizeof(opts));
-	opts.max_total = (uint64_t)8 << 20;
-	opts.max_row_bytes = (size_t)1 << 20;
-	opts.max_cells = 2000;
+	fuzz_sheet_opts(&opts);
 	if (!xlsxin_open(&r, path, "fuzz", &opts, &info)) {
 		const char *names[4];
 

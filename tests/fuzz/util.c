@@ -146,3 +146,29 @@ void fuzz_fail(const char *what)
 	fprintf(stderr, "fuzz: %s\n", what);
 	abort();
 }
+
+void fuzz_judge(struct provider_session *s, enum write_kind kind, const struct http_response *r)
+{
+	struct remote_contact remote;
+	struct write_op op;
+	struct write_result w;
+
+	memset(&remote, 0, sizeof(remote));
+	snprintf(remote.id, sizeof(remote.id), "42");
+	snprintf(remote.book, sizeof(remote.book), "17");
+	memset(&op, 0, sizeof(op));
+	op.kind = kind;
+	op.phone = "+447400123456";
+	op.remote = kind == WRITE_CREATE ? NULL : &remote;
+	memset(&w, 0, sizeof(w));
+	s->drv->judge_write(s, &op, r, &w);
+	fuzz_check_result(&w);
+}
+
+void fuzz_sheet_opts(struct sheet_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->max_total = (uint64_t)8 << 20;
+	opts->max_row_bytes = (size_t)1 << 20;
+	opts->max_cells = 2000;
+}
