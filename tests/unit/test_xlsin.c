@@ -221,6 +221,23 @@ static void test_crafted(void **state)
 	free(path);
 }
 
+/* The whole file at path (new), its size in *n. */
+static void *read_file(const char *path, long *n)
+{
+	FILE *fp = fopen(path, "rb");
+	void *data;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	*n = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)*n);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)*n, fp), (size_t)*n);
+	fclose(fp);
+	return data;
+}
+
 static void write_file(const char *path, const void *data, size_t n)
 {
 	FILE *fp = fopen(path, "wb");
@@ -254,22 +271,13 @@ static void test_truncated(void **state)
 	char tmp[] = "/tmp/test_xlsin_XXXXXX";
 	char *path = fixture("contacts.xls"), *data, *got;
 	struct result res;
-	FILE *fp;
 	long n, cut;
 	int fd = mkstemp(tmp);
 
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	fp = fopen(path, "rb");
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	data = malloc((size_t)n);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
+	data = read_file(path, &n);
 	for (cut = 0; cut < n; cut += 61) {
 		write_file(tmp, data, (size_t)cut);
 		got = dump_file(tmp, NULL, &res);
@@ -293,22 +301,13 @@ static void test_directory_name_too_long(void **state)
 	char *path = fixture("contacts.xls");
 	unsigned char *data;
 	size_t ss, at;
-	FILE *fp;
 	long n;
 	int fd = mkstemp(tmp);
 
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	fp = fopen(path, "rb");
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	data = malloc((size_t)n);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
+	data = read_file(path, &n);
 	ss = (size_t)1 << (data[30] | data[31] << 8);
 	at = (data[48] | data[49] << 8 | (size_t)data[50] << 16 | (size_t)data[51] << 24) + 1;
 	at = at * ss + 128 + 64;	/* the second entry's name length */
