@@ -92,6 +92,10 @@ const struct str *contact_custom(const struct contact *c, const char *key);
 const struct str *contact_custom_n(const struct contact *c, const char *key,
 				   size_t keylen);
 
+/* c's tags as one value, ';' between them, held in out (reset first):
+ * *s points into it (or at "" when there are none). ERR_NOMEM. */
+enum err contact_join_tags(const struct contact *c, struct buf *out, struct str *s);
+
 /* Appends the record encoding of c (sorted) to out. */
 enum err contact_encode(const struct contact *c, struct buf *out);
 /* Decodes a record; strings borrow from data. ERR_STORE_CORRUPT on bad

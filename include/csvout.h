@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "err.h"
+#include "outfile.h"
+
 struct csvout {
 	FILE *fp;
 	char delim;
@@ -22,5 +25,13 @@ void csvout_init(struct csvout *w, FILE *fp, char delim);
 void csvout_cell(struct csvout *w, const char *s, size_t len);
 void csvout_cellz(struct csvout *w, const char *s);
 void csvout_end_row(struct csvout *w);
+
+/*
+ * A CSV file of its own: opens f at path (outfile.h: it appears whole or
+ * not at all), points w at it with ',' and writes `header` (the first
+ * line, "\n" included). Errors as outfile_open's.
+ */
+enum err csvout_open(struct outfile *f, struct csvout *w, const char *path, const char *header,
+		     struct errinfo *info);
 
 #endif

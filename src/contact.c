@@ -356,3 +356,16 @@ const char *tri_str(enum tri t)
 {
 	return t == TRI_TRUE ? "true" : t == TRI_FALSE ? "false" : "";
 }
+
+enum err contact_join_tags(const struct contact *c, struct buf *out, struct str *s)
+{
+	size_t i;
+
+	buf_reset(out);
+	for (i = 0; i < c->ntags; i++)
+		if ((i && buf_addc(out, ';')) || buf_add(out, c->tags[i].ptr, c->tags[i].len))
+			return ERR_NOMEM;
+	s->ptr = buf_str(out);
+	s->len = out->len;
+	return ERR_OK;
+}

@@ -53,3 +53,15 @@ void csvout_end_row(struct csvout *w)
 	putc('\n', w->fp);
 	w->ncells = 0;
 }
+
+enum err csvout_open(struct outfile *f, struct csvout *w, const char *path, const char *header,
+		     struct errinfo *info)
+{
+	enum err e = outfile_open(f, path, info);
+
+	if (e)
+		return e;
+	csvout_init(w, f->fp, ',');
+	fputs(header, f->fp);
+	return ERR_OK;
+}

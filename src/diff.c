@@ -82,19 +82,6 @@ static enum err cmp_field(struct differ *d, const char *field, struct str before
 	return add_change(d, field, NULL, 0, before, after);
 }
 
-static enum err join_tags(const struct contact *c, struct buf *out, struct str *s)
-{
-	size_t i;
-
-	buf_reset(out);
-	for (i = 0; i < c->ntags; i++)
-		if ((i && buf_addc(out, ';')) || buf_add(out, c->tags[i].ptr, c->tags[i].len))
-			return ERR_NOMEM;
-	s->ptr = buf_str(out);
-	s->len = out->len;
-	return ERR_OK;
-}
-
 /* Changes from remote (NULL: none, a create) to the projected contact. */
 static enum err compare(struct differ *d, const struct contact *remote)
 {
@@ -119,9 +106,9 @@ static enum err compare(struct differ *d, const struct contact *remote)
 	if (!e && (caps & PROVIDER_CAP_COMPANY))
 		e = cmp_field(d, "company", r->company, c->company);
 	if (!e && (caps & PROVIDER_CAP_TAGS) && c->ntags) {
-		e = join_tags(r, &d->joined_before, &tb);
+		e = contact_join_tags(r, &d->joined_before, &tb);
 		if (!e)
-			e = join_tags(c, &d->joined_after, &ta);
+			e = contact_join_tags(c, &d->joined_after, &ta);
 		if (!e)
 			e = cmp_field(d, "tags", tb, ta);
 	}

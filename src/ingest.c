@@ -1044,16 +1044,9 @@ static enum err merge_into(struct ingest *in, struct store_gen *gen)
 static enum err open_side(struct ingest *in, const char *path, struct outfile *f,
 			  struct csvout *w, const char *header)
 {
-	enum err e;
-
 	if (!path)
 		return ERR_OK;	/* (a NULL path would make it standard output) */
-	e = outfile_open(f, path, in->info);
-	if (e)
-		return e;
-	csvout_init(w, f->fp, ',');
-	fputs(header, f->fp);
-	return ERR_OK;
+	return csvout_open(f, w, path, header, in->info);
 }
 
 static enum err open_rejects(struct ingest *in)

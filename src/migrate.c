@@ -78,18 +78,6 @@ static enum err check(struct conv *cv, const char *name, size_t namelen, struct 
 	return ERR_OK;
 }
 
-/* Tags as one value, ';' between them, into b; ptr NULL out of memory. */
-static struct str joined(const struct contact *c, struct buf *b)
-{
-	size_t i;
-
-	buf_reset(b);
-	for (i = 0; i < c->ntags; i++)
-		if ((i && buf_addc(b, ';')) || buf_add(b, c->tags[i].ptr, c->tags[i].len))
-			return (struct str){ NULL, 0 };
-	return b->len ? (struct str){ b->data, b->len } : (struct str){ "", 0 };
-}
-
 /* What of the contact B does not keep whole, into unmapped.csv. */
 static enum err losses(struct conv *cv)
 {
@@ -117,9 +105,7 @@ static enum err losses(struct conv *cv)
 	if (!e)
 		e = check(cv, "company", 7, c->company, p->company);
 	if (!e && c->ntags) {
-		a = joined(c, &cv->want);
-		b = joined(p, &cv->got);
-		if (!a.ptr || !b.ptr)
+		if (contact_join_tags(c, &cv->want, &a) || contact_join_tags(p, &cv->got, &b))
 			return err_set(cv->info, ERR_NOMEM, "out of memory");
 		e = check(cv, "tags", 4, a, b);
 	}
@@ -230,15 +216,9 @@ static enum err open_csv(struct outfile *f, struct csvout *w, const char *dir, c
 			 const char *header, struct errinfo *info)
 {
 	char path[4200];
-	enum err e;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	e = outfile_open(f, path, info);
-	if (e)
-		return e;
-	csvout_init(w, f->fp, ',');
-	fputs(header, f->fp);
-	return ERR_OK;
+	return csvout_open(f, w, path, header, info);
 }
 
 enum err migrate_convert(struct store *st, const struct profile *from,
