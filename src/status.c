@@ -1,10 +1,12 @@
 /* status: a profile's snapshot and journal as the store holds them. */
 #include "status.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app.h"
 #include "journal.h"
 #include "push.h"
 #include "snapshot.h"
@@ -75,4 +77,61 @@ uint64_t status_store_bytes(const struct store *st)
 
 	snprintf(path, sizeof(path), "%s/data.mdb", store_dir(st));
 	return stat(path, &sb) == 0 ? (uint64_t)sb.st_blocks * 512 : 0;
+}
+
+static const char *outcome(json_int_t status)
+{
+	switch (status) {
+	case EXIT_OK: return "ok";
+	case EXIT_PARTIAL: return "some rows or operations failed";
+	case EXIT_USAGE: return "usage or configuration error";
+	case EXIT_GUARD: return "stopped by a guard";
+	case EXIT_REMOTE: return "remote error";
+	case EXIT_STORE: return "store error";
+	case EXIT_BUDGET: return "stopped early";
+	default: return "failed";
+	}
+}
+
+static const char *text(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "?";
+}
+
+static json_int_t num(json_t *o, const char *a, const char *b, const char *c)
+{
+	json_t *v = json_object_get(json_object_get(json_object_get(o, a), b), c);
+
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+void status_print_run(FILE *fp, json_t *run)
+{
+	static const char *const ops[] = { "create", "update", "opt-out", "delete" };
+	json_t *push = json_object_get(run, "push");
+	const char *from = json_string_value(json_object_get(json_object_get(run, "migrate"), "from"));
+	json_int_t status = json_integer_value(json_object_get(run, "exit_status"));
+	json_int_t failed = 0;
+	size_t i;
+
+	fprintf(fp, "    %s  %-4s%s%s%s%s  %s  %llds  exit %lld (%s)", text(run, "id"),
+		text(run, "command"), from ? " from '" : "", from ? from : "", from ? "'" : "",
+		json_is_true(json_object_get(push, "dry_run")) ? " (dry run)" : "",
+		text(run, "start"), (long long)json_integer_value(json_object_get(run, "duration_s")),
+		(long long)status, outcome(status));
+	if (json_is_object(push)) {
+		fputs(":", fp);
+		for (i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
+			fprintf(fp, "%s %s %lld", i ? "," : "", ops[i],
+				(long long)num(push, "operations", ops[i], "done"));
+			json_int_t f = num(push, "operations", ops[i], "failed");
+
+			if (f > 0 && failed <= INT64_MAX - f)	/* a damaged record: no overflow */
+				failed += f;
+		}
+		fprintf(fp, "; failed %lld", (long long)failed);
+	}
+	fputc('\n', fp);
 }

@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -65,6 +66,7 @@
 
 #include "buf.h"
 #include "cellfmt.h"
+#include "cfb.h"
 
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
@@ -493,39 +495,242 @@ static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *
 }
 
 /*
- * FreeXL 1.0.6 converts the name of every entry in the first sector of
- * the compound file's directory from UTF-16 with the length the entry
- * gives, unchecked: a length past the 64 bytes of the name field made it
- * read up to 64 KB beyond its stack buffer (found by fuzz_xlsin). The
- * format caps that length at 64, so an entry claiming more is corrupt and
- * the file never reaches FreeXL. Anything else wrong with the header is
- * left for FreeXL to report.
+ * FreeXL 1.0.6 trusts the lengths it finds in the file. Found by
+ * fuzz_xlsin: a directory entry whose name claims more than its 64 bytes
+ * made it read up to 64 KB past a stack buffer (also when the directory's
+ * offset wraps in its 32-bit arithmetic), and string lengths reaching past
+ * their record made it copy up to 128 KB past its 8224-byte record buffer
+ * into the text of a cell (another part of the heap, imported as a
+ * contact's field). So FreeXL never sees the file given: cfb reads its
+ * workbook stream strictly, check_biff checks the records FreeXL reads
+ * strings from, and FreeXL reads a compound file cfb wrote around that
+ * stream (in memory), whose container holds nothing to misread.
  */
-static enum err check_directory(struct xlsin *r, const char *path, struct errinfo *info)
-{
-	unsigned char hdr[512], dir[4096];
-	unsigned long long ss, start;
-	size_t i;
-	FILE *fp = fopen(path, "rb");
-	int bad = 0;
+#define BIFF_BOF 0x0809
+#define BIFF_SST 0x00FC
+#define BIFF_CONTINUE 0x003C
+#define BIFF_FORMAT 0x041E
+#define BIFF_LABEL 0x0204
+#define BIFF_DIMENSION 0x0200
+#define BIFF8 0x0600
+#define BIFF_RECORD_MAX 8224	/* FreeXL's record buffer */
+#define SST_MAX 1048576		/* FreeXL refuses more strings */
 
-	if (!fp)
-		return ERR_OK;	/* load reports it */
-	if (fread(hdr, 1, sizeof(hdr), fp) == sizeof(hdr) &&
-	    !memcmp(hdr, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
-		/* where FreeXL reads it: its offset is 32-bit and wraps */
-		ss = get_le(hdr + 30, 2) == 12 ? 4096 : 512;
-		start = (uint32_t)((get_le(hdr + 48, 4) + 1) * ss);
-		if (!fseek(fp, (long)start, SEEK_SET) && fread(dir, 1, ss, fp) == ss)
-			for (i = 0; i < ss; i += 128)
-				if (get_le(dir + i + 64, 2) > 64)
-					bad = 1;
+/*
+ * Where the characters of a BIFF8 string start: after its option byte at
+ * p and the run count (option 0x08) and extension size (0x04) it
+ * announces, in that order; the bytes of runs and extension that follow
+ * the characters go to *extra. 0 when the header itself does not fit.
+ */
+static size_t string_start(const unsigned char *rec, size_t sz, size_t p, int *wide,
+			   size_t *extra)
+{
+	unsigned opt;
+	size_t runs = 0, ext = 0;
+
+	if (p + 1 > sz)
+		return 0;
+	opt = rec[p++];
+	*wide = opt & 1;
+	if (opt & 0x08) {
+		if (p + 2 > sz)
+			return 0;
+		runs = get_le(rec + p, 2);
+		p += 2;
 	}
-	fclose(fp);
-	if (bad)
-		return fail(r, info, ERR_FORMAT,
-			    "cannot read '%s': not a valid .xls workbook (corrupt directory entry)",
-			    r->name);
+	if (opt & 0x04) {
+		if (p + 4 > sz)
+			return 0;
+		ext = get_le(rec + p, 4);
+		p += 4;
+	}
+	*extra = runs * 4 + ext;
+	return p;
+}
+
+/* 1 if the BIFF8 string of FORMAT or LABEL (its length at lenpos, its
+ * option byte at optpos) ends inside the record. */
+static int string_fits(const unsigned char *rec, size_t sz, size_t lenpos, size_t optpos)
+{
+	size_t p, extra, len;
+	int wide;
+
+	if (lenpos + 2 > sz)
+		return 0;
+	len = get_le(rec + lenpos, 2);
+	p = string_start(rec, sz, optpos, &wide, &extra);
+	return p && p + len * (wide ? 2 : 1) <= sz;
+}
+
+/*
+ * The shared strings as FreeXL reads them: strings one after another from
+ * the SST record on, each one's header inside a record, the characters of
+ * the last one of a record allowed to go on in the next CONTINUE (after an
+ * option byte of their own) but not beyond it, runs and extension skipped
+ * where they end. Its state between records mirrors FreeXL's.
+ */
+struct sst {
+	int started;
+	size_t count, index;
+	size_t pend_len, pend_off;	/* a string cut at the end of a record */
+	size_t skip;			/* its runs and extension */
+	size_t next_skip;		/* what the last string took of the next record */
+};
+
+/* 0 when the record reads within itself. */
+static int sst_record(struct sst *s, const unsigned char *rec, size_t sz, int first)
+{
+	size_t p = 0;
+
+	if (first) {
+		if (s->started || sz < 8)
+			return -1;
+		s->started = 1;
+		s->count = get_le(rec + 4, 4);
+		if (s->count > SST_MAX)
+			return -1;
+		p = 8;
+	} else if (s->pend_len) {
+		if (sz < 1)
+			return -1;
+		p = 1 + (s->pend_len - s->pend_off) * ((rec[0] & 1) ? 2 : 1);
+		if (p > sz)
+			return -1;
+		s->pend_len = 0;
+		s->next_skip = 0;
+		s->index++;
+		p += s->skip;
+	}
+	for (; s->index < s->count; s->index++) {
+		size_t len, need, extra;
+		int wide;
+
+		if (p >= sz)
+			return 0;
+		p += s->next_skip;
+		if (p + 2 > sz)
+			return -1;
+		len = get_le(rec + p, 2);
+		p = string_start(rec, sz, p + 2, &wide, &extra);
+		if (!p)
+			return -1;
+		s->skip = extra;
+		s->next_skip = 0;
+		need = len * (wide ? 2 : 1);
+		if (need > sz - p) {
+			s->pend_len = len;
+			s->pend_off = wide ? (sz - p) / 2 : sz - p;
+			return 0;
+		}
+		p += need + extra;
+		s->next_skip = p > sz ? p - sz : 0;
+		if (s->next_skip > BIFF_RECORD_MAX)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Walks the workbook stream's records the way FreeXL frames them (it
+ * stops at a record of type 0 and size 0, one longer than its buffer, one
+ * cut by the end of the stream, a first record that is not a BOF of BIFF5
+ * or BIFF8) and refuses it when a string FreeXL would read from FORMAT
+ * (BIFF8), LABEL or the shared strings reaches past its record.
+ */
+static enum err check_biff(struct xlsin *r, const unsigned char *s, size_t len,
+			   struct errinfo *info)
+{
+	struct sst sst = { 0 };
+	unsigned long version = 0, prev = 0;
+	size_t pos = 0, dims = 0;
+	const char *why = "a text runs past its record";
+
+	while (pos + 4 <= len) {
+		unsigned long type = get_le(s + pos, 2);
+		size_t sz = get_le(s + pos + 2, 2), at = pos;
+		const unsigned char *rec = s + pos + 4;
+		int bad = 0;
+
+		if ((type == 0 && sz == 0) || sz > BIFF_RECORD_MAX || pos + 4 + sz > len)
+			break;
+		pos += 4 + sz;
+		if (!version) {
+			if (type != BIFF_BOF || sz < 2)
+				break;
+			version = get_le(rec, 2);
+			if (version != 0x0500 && version != BIFF8)
+				break;
+			prev = type;
+			continue;
+		}
+		if (type == BIFF_CONTINUE) {
+			if (prev == BIFF_SST)
+				bad = sst_record(&sst, rec, sz, 0);
+		} else {
+			prev = type;
+			if (type == BIFF_BOF)
+				dims = 0;
+			if (type == BIFF_DIMENSION) {
+				/* FreeXL sizes a sheet's cells by the last one and
+				 * frees them by it: a second one (or one too short,
+				 * read from the previous record's bytes) made it
+				 * free past the cells it had (SIGSEGV, fuzz_xlsin) */
+				bad = ++dims > 1 || sz < (version == BIFF8 ? 14u : 10u);
+				if (bad)
+					why = "a sheet with a wrong or second DIMENSION record";
+			} else if (type == BIFF_SST)
+				bad = sst_record(&sst, rec, sz, 1);
+			else if (type == BIFF_FORMAT && version == BIFF8)
+				bad = !string_fits(rec, sz, 2, 4);
+			else if (type == BIFF_LABEL && version == BIFF8)
+				bad = !string_fits(rec, sz, 6, 8);
+			else if (type == BIFF_LABEL)
+				bad = sz < 8 || 8 + get_le(rec + 6, 2) > sz;
+		}
+		if (bad)
+			return fail(r, info, ERR_FORMAT,
+				    "cannot read '%s': not a valid .xls workbook (%s at byte %zu of the workbook stream)",
+				    r->name, why, at);
+	}
+	return ERR_OK;
+}
+
+/*
+ * The workbook stream of path, checked, in a new compound file held in
+ * memory: its path (for FreeXL) in canon, its descriptor in *fd (close it
+ * once FreeXL has opened the path).
+ */
+static enum err canonical_copy(struct xlsin *r, const char *path, char *canon, size_t cap,
+			       int *fd, struct errinfo *info)
+{
+	static const char *const streams[] = { "Workbook", "Book", NULL };
+	unsigned char *data;
+	size_t len;
+	enum err e;
+
+	*fd = -1;
+	e = cfb_read_stream(path, r->name, streams, &data, &len, info);
+	if (e) {
+		r->failed = e;
+		return e;
+	}
+	e = check_biff(r, data, len, info);
+	if (!e) {
+		*fd = memfd_create("contactsync-xls", MFD_CLOEXEC);
+		if (*fd < 0)
+			e = fail(r, info, ERR_IO, "cannot read '%s': %s", r->name, strerror(errno));
+	}
+	if (!e)
+		e = cfb_write_stream(*fd, r->name, "Workbook", data, len, info);
+	free(data);
+	if (e) {
+		r->failed = e;
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return e;
+	}
+	snprintf(canon, cap, "/proc/self/fd/%d", *fd);
 	return ERR_OK;
 }
 
@@ -590,24 +795,23 @@ static enum err probe_load(struct xlsin *r, const char *path, struct errinfo *in
 static enum err load(struct xlsin *r, const char *path, struct errinfo *info)
 {
 	const void *xl = NULL;
-	FILE *probe;
+	char canon[64];
 	enum err e;
-	int rc;
+	int rc, fd;
 
-	/* FreeXL says "file not found" for every failure to open it. */
-	probe = fopen(path, "rb");
-	if (!probe)
-		return fail(r, info, ERR_IO, "cannot open '%s': %s", r->name,
-			    strerror(errno));
-	fclose(probe);
-	e = check_claims(r, path, info);
-	if (!e)
-		e = check_directory(r, path, info);
-	if (!e)
-		e = probe_load(r, path, info);
+	e = canonical_copy(r, path, canon, sizeof(canon), &fd, info);
 	if (e)
 		return e;
-	rc = freexl_open(path, &xl);
+	e = check_claims(r, canon, info);
+	if (!e)
+		e = probe_load(r, canon, info);
+	if (e) {
+		close(fd);
+		return e;
+	}
+	/* FreeXL opens the path itself and keeps the file until freexl_close */
+	rc = freexl_open(canon, &xl);
+	close(fd);
 	if (rc == FREEXL_OK && xl) {
 		r->xl = xl;
 		return ERR_OK;

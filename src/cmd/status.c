@@ -110,20 +110,6 @@ static int keep_run(void *ctx, const char *profile, json_t *rec)
 	return 0;
 }
 
-static const char *outcome(json_int_t status)
-{
-	switch (status) {
-	case EXIT_OK: return "ok";
-	case EXIT_PARTIAL: return "some rows or operations failed";
-	case EXIT_USAGE: return "usage or configuration error";
-	case EXIT_GUARD: return "stopped by a guard";
-	case EXIT_REMOTE: return "remote error";
-	case EXIT_STORE: return "store error";
-	case EXIT_BUDGET: return "stopped early";
-	default: return "failed";
-	}
-}
-
 static json_t *profile_json(struct store *st, const struct config *cfg, const char *name,
 			    unsigned keep, struct errinfo *info)
 {
@@ -207,44 +193,6 @@ static void print_age(FILE *fp, json_int_t s)
 		fprintf(fp, "%lld days", (long long)s / 86400);
 }
 
-static json_int_t num(json_t *o, const char *a, const char *b, const char *c)
-{
-	json_t *v = json_object_get(json_object_get(json_object_get(o, a), b), c);
-
-	return json_is_integer(v) ? json_integer_value(v) : 0;
-}
-
-static void print_run(FILE *fp, json_t *run)
-{
-	static const char *const ops[] = { "create", "update", "opt-out", "delete" };
-	json_t *push = json_object_get(run, "push");
-	json_t *from = json_object_get(json_object_get(run, "migrate"), "from");
-	json_int_t status = json_integer_value(json_object_get(run, "exit_status"));
-	size_t i;
-
-	fprintf(fp, "    %s  %-4s%s%s%s%s  %s  %llds  exit %lld (%s)",
-		json_string_value(json_object_get(run, "id")),
-		json_string_value(json_object_get(run, "command")),
-		json_is_string(from) ? " from '" : "", json_is_string(from) ? json_string_value(from) : "",
-		json_is_string(from) ? "'" : "",
-		json_is_true(json_object_get(push, "dry_run")) ? " (dry run)" : "",
-		json_string_value(json_object_get(run, "start")),
-		(long long)json_integer_value(json_object_get(run, "duration_s")), (long long)status,
-		outcome(status));
-	if (json_is_object(push)) {
-		json_int_t failed = 0;
-
-		fputs(":", fp);
-		for (i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
-			fprintf(fp, "%s %s %lld", i ? "," : "", ops[i],
-				(long long)num(push, "operations", ops[i], "done"));
-			failed += num(push, "operations", ops[i], "failed");
-		}
-		fprintf(fp, "; failed %lld", (long long)failed);
-	}
-	fputc('\n', fp);
-}
-
 static void print_text(FILE *fp, json_t *all)
 {
 	json_t *st = json_object_get(all, "store"), *d = json_object_get(st, "desired");
@@ -290,7 +238,7 @@ static void print_text(FILE *fp, json_t *all)
 		}
 		fprintf(fp, "  last runs:\n");
 		json_array_foreach(runs, j, r)
-			print_run(fp, r);
+			status_print_run(fp, r);
 	}
 }
 
