@@ -512,6 +512,8 @@ static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *
 #define BIFF_FORMAT 0x041E
 #define BIFF_LABEL 0x0204
 #define BIFF_DIMENSION 0x0200
+#define BIFF_BOUNDSHEET 0x0085
+#define BIFF_EOF 0x000A
 #define BIFF8 0x0600
 #define BIFF_RECORD_MAX 8224	/* FreeXL's record buffer */
 #define SST_MAX 1048576		/* FreeXL refuses more strings */
@@ -631,67 +633,148 @@ static int sst_record(struct sst *s, const unsigned char *rec, size_t sz, int fi
 }
 
 /*
+ * The sheets as FreeXL tracks them: one per BOUNDSHEET record, by the
+ * offset of its BOF; a BOF that follows an EOF makes the sheet whose
+ * offset it is at the active one (or none); a DIMENSION record sizes the
+ * active sheet's cells. FreeXL sizes a sheet's cells by its last DIMENSION
+ * and frees them by it, so a second one made it free past the cells it
+ * had (SIGSEGV, fuzz_xlsin); and at the end it sizes every sheet that had
+ * none as if it were the active one (leaking, and emptying the active
+ * one), which only the active sheet may therefore lack.
+ */
+struct sheets {
+	struct {
+		size_t off;
+		int sized;
+	} *v;
+	size_t n, cap;
+	long active;	/* -1: none */
+	int after_eof;
+};
+
+static int sheet_add(struct sheets *sh, size_t off)
+{
+	if (sh->n == sh->cap) {
+		size_t ncap = sh->cap ? sh->cap * 2 : 8;
+		void *p = realloc(sh->v, ncap * sizeof(*sh->v));
+
+		if (!p)
+			return -1;
+		sh->v = p;
+		sh->cap = ncap;
+	}
+	sh->v[sh->n].off = off;
+	sh->v[sh->n].sized = 0;
+	sh->n++;
+	return 0;
+}
+
+static void sheet_select(struct sheets *sh, size_t at)
+{
+	size_t i;
+
+	sh->active = -1;
+	for (i = 0; i < sh->n; i++)
+		if (sh->v[i].off == at) {
+			sh->active = (long)i;
+			return;
+		}
+}
+
+/* "" when the record is fine, else why it is not. */
+static const char *check_record(struct sheets *sh, struct sst *sst, unsigned long version,
+				unsigned long type, unsigned long prev, const unsigned char *rec,
+				size_t sz, size_t at)
+{
+	static const char *const text = "a text runs past its record";
+
+	switch (type) {
+	case BIFF_CONTINUE:
+		return prev == BIFF_SST && sst_record(sst, rec, sz, 0) ? text : "";
+	case BIFF_SST:
+		return sst_record(sst, rec, sz, 1) ? text : "";
+	case BIFF_FORMAT:
+		return version == BIFF8 && !string_fits(rec, sz, 2, 4) ? text : "";
+	case BIFF_LABEL:
+		if (version == BIFF8)
+			return string_fits(rec, sz, 6, 8) ? "" : text;
+		return sz < 8 || 8 + get_le(rec + 6, 2) > sz ? text : "";
+	case BIFF_BOUNDSHEET:
+		return sz >= 4 && sheet_add(sh, get_le(rec, 4)) ? "out of memory" : "";
+	case BIFF_EOF:
+		sh->after_eof = 1;
+		return "";
+	case BIFF_BOF:
+		if (sh->after_eof)
+			sheet_select(sh, at);
+		sh->after_eof = 0;
+		return "";
+	case BIFF_DIMENSION:
+		if (sh->active < 0)
+			return "";
+		if (sh->v[sh->active].sized || sz < (version == BIFF8 ? 14u : 10u))
+			return "a sheet with a wrong or second DIMENSION record";
+		sh->v[sh->active].sized = 1;
+		return "";
+	default:
+		return "";
+	}
+}
+
+/*
  * Walks the workbook stream's records the way FreeXL frames them (it
  * stops at a record of type 0 and size 0, one longer than its buffer, one
  * cut by the end of the stream, a first record that is not a BOF of BIFF5
- * or BIFF8) and refuses it when a string FreeXL would read from FORMAT
- * (BIFF8), LABEL or the shared strings reaches past its record.
+ * or BIFF8, a record after an EOF that is not a BOF) and refuses the
+ * workbook when a string FreeXL would read from FORMAT (BIFF8), LABEL or
+ * the shared strings reaches past its record, or when its sheets' sizes
+ * would confuse FreeXL (struct sheets).
  */
 static enum err check_biff(struct xlsin *r, const unsigned char *s, size_t len,
 			   struct errinfo *info)
 {
+	struct sheets sh = { NULL, 0, 0, -1, 0 };
 	struct sst sst = { 0 };
 	unsigned long version = 0, prev = 0;
-	size_t pos = 0, dims = 0;
-	const char *why = "a text runs past its record";
+	const char *why = "";
+	size_t pos = 0, at = 0, i;
 
-	while (pos + 4 <= len) {
+	while (!*why && pos + 4 <= len) {
 		unsigned long type = get_le(s + pos, 2);
-		size_t sz = get_le(s + pos + 2, 2), at = pos;
-		const unsigned char *rec = s + pos + 4;
-		int bad = 0;
+		size_t sz = get_le(s + pos + 2, 2);
 
+		at = pos;
 		if ((type == 0 && sz == 0) || sz > BIFF_RECORD_MAX || pos + 4 + sz > len)
 			break;
 		pos += 4 + sz;
 		if (!version) {
 			if (type != BIFF_BOF || sz < 2)
 				break;
-			version = get_le(rec, 2);
+			version = get_le(s + at + 4, 2);
 			if (version != 0x0500 && version != BIFF8)
 				break;
 			prev = type;
 			continue;
 		}
-		if (type == BIFF_CONTINUE) {
-			if (prev == BIFF_SST)
-				bad = sst_record(&sst, rec, sz, 0);
-		} else {
+		if (sh.after_eof && type != BIFF_BOF)
+			break;
+		why = check_record(&sh, &sst, version, type, prev, s + at + 4, sz, at);
+		if (type != BIFF_CONTINUE)
 			prev = type;
-			if (type == BIFF_BOF)
-				dims = 0;
-			if (type == BIFF_DIMENSION) {
-				/* FreeXL sizes a sheet's cells by the last one and
-				 * frees them by it: a second one (or one too short,
-				 * read from the previous record's bytes) made it
-				 * free past the cells it had (SIGSEGV, fuzz_xlsin) */
-				bad = ++dims > 1 || sz < (version == BIFF8 ? 14u : 10u);
-				if (bad)
-					why = "a sheet with a wrong or second DIMENSION record";
-			} else if (type == BIFF_SST)
-				bad = sst_record(&sst, rec, sz, 1);
-			else if (type == BIFF_FORMAT && version == BIFF8)
-				bad = !string_fits(rec, sz, 2, 4);
-			else if (type == BIFF_LABEL && version == BIFF8)
-				bad = !string_fits(rec, sz, 6, 8);
-			else if (type == BIFF_LABEL)
-				bad = sz < 8 || 8 + get_le(rec + 6, 2) > sz;
-		}
-		if (bad)
-			return fail(r, info, ERR_FORMAT,
-				    "cannot read '%s': not a valid .xls workbook (%s at byte %zu of the workbook stream)",
-				    r->name, why, at);
 	}
+	for (i = 0; !*why && i < sh.n; i++)
+		if (!sh.v[i].sized && (long)i != sh.active) {
+			why = "a sheet without its DIMENSION record";
+			at = sh.v[i].off;
+		}
+	free(sh.v);
+	if (!strcmp(why, "out of memory"))
+		return fail(r, info, ERR_NOMEM, "out of memory");
+	if (*why)
+		return fail(r, info, ERR_FORMAT,
+			    "cannot read '%s': not a valid .xls workbook (%s at byte %zu of the workbook stream)%s",
+			    r->name, why, at,
+			    strstr(why, "without") ? "; FreeXL cannot read it: save it as XLSX" : "");
 	return ERR_OK;
 }
 

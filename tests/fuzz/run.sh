@@ -34,11 +34,15 @@ one() { # name
 	echo "fuzz_$t: ${time}s, log in $out/logs/$t.log"
 	# tests/fuzz/fuzz_NAME.options: more flags (one -max_len= that lets the
 	# readers cross their 64 KiB chunks)
-	opts=$(cat "tests/fuzz/fuzz_$t.options" 2>/dev/null)
+	# (xlsin_freexl: xlsin's, with FreeXL instrumented)
+	seeds=${t%_freexl}
+	opts=$(cat "tests/fuzz/fuzz_$seeds.options" 2>/dev/null)
+	extra=
+	[ "$seeds" = "$t" ] || extra="tests/fuzz/crashes/$seeds"
 	# shellcheck disable=SC2086
 	"$out/fuzz/fuzz_$t" -max_total_time="$time" -rss_limit_mb=2048 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$out/crashes/$t/" $opts \
-		"$out/corpus/$t" "tests/fuzz/corpus/$t" >"$out/logs/$t.log" 2>&1
+		"$out/corpus/$t" "tests/fuzz/corpus/$seeds" $extra >"$out/logs/$t.log" 2>&1
 	rc=$?
 	tail -n 14 "$out/logs/$t.log" | grep -E '^(#|stat::|==|SUMMARY|Done)' | sed "s/^/  $t: /"
 	return $rc

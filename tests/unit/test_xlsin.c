@@ -346,6 +346,11 @@ static void test_freexl_crash_refused(void **state)
 	expect_crash_file("freexl-dimensions-leak",
 			  "cannot read 't.xls': not a valid .xls workbook (a sheet with a wrong or second "
 			  "DIMENSION record at byte 3449 of the workbook stream)");
+	/* Found by make fuzz-freexl: FreeXL sizes every sheet without one as
+	 * if it were the active sheet, leaking and emptying that one */
+	expect_crash_file("freexl-sheet-without-dimension-leak",
+			  "cannot read 't.xls': not a valid .xls workbook (a sheet without its DIMENSION "
+			  "record at byte 2057 of the workbook stream); FreeXL cannot read it: save it as XLSX");
 }
 
 /* Found by fuzz_xlsin: a FORMAT record whose text claims more characters
