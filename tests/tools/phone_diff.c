@@ -284,6 +284,9 @@ int main(int argc, char **argv)
 	unsigned long certain = 0, pcertain = 0;
 	char in[256], a[512], b[512];
 
+	/* CONTACTSYNC_PHONE_FASTPATH=0 is honoured: everything unsure then. */
+	int fast = phonefast_enabled();
+
 	rng = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x5eed5eed5eedull;
 	if (!rng)
 		rng = 1;
@@ -297,7 +300,7 @@ int main(int argc, char **argv)
 		enum err eon, eoff;
 		int sure;
 
-		phonefast_set_enabled(1);
+		phonefast_set_enabled(fast);
 		sure = phonefast_parse(in, strlen(in), region, flags, &fn, &fs);
 		ls = lpn_parse(in, strlen(in), region, flags, &ln);
 		cat[c].inputs++;
