@@ -37,6 +37,12 @@ int phonefast_parse(const char *input, size_t len, const char *region,
 		    unsigned flags, struct lpn_number *out,
 		    enum lpn_status *status);
 
+/*
+ * How many calls of the calling thread phonefast_parse answered and
+ * declined ("not sure") so far; for benchmarks and tests.
+ */
+void phonefast_counts(unsigned long *answered, unsigned long *declined);
+
 /* Turns the fast path on or off for the whole process (tests, benches). */
 void phonefast_set_enabled(int on);
 

@@ -58,6 +58,7 @@ static pthread_key_t md_key;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 static int md_key_ok;
 static _Thread_local pcre2_match_data *tl_md;
+static _Thread_local unsigned long tl_answered, tl_declined;
 
 static void md_free(void *p)
 {
@@ -638,17 +639,22 @@ static void clear(struct lpn_number *out)
 	out->extension[0] = '\0';
 }
 
-int phonefast_parse(const char *input, size_t len, const char *region,
-		    unsigned flags, struct lpn_number *out,
-		    enum lpn_status *status)
+void phonefast_counts(unsigned long *answered, unsigned long *declined)
+{
+	*answered = tl_answered;
+	*declined = tl_declined;
+}
+
+static int decide(const char *input, size_t len, const char *region,
+		  unsigned flags, struct lpn_number *out,
+		  enum lpn_status *status)
 {
 	char digits[PF_INPUT_MAX];
 	struct ctx c = { 0 };
 	size_t nd;
 	int plus, viable;
 
-	if (!input || len > PF_INPUT_MAX || pm_nregions > MAX_REGIONS ||
-	    !phonefast_enabled())
+	if (!input || len > PF_INPUT_MAX || pm_nregions > MAX_REGIONS)
 		return 0;
 	if (!scan(input, len, digits, &nd, &plus, &viable))
 		return 0;
@@ -665,4 +671,18 @@ int phonefast_parse(const char *input, size_t len, const char *region,
 		return 0;
 	}
 	return 1;
+}
+
+int phonefast_parse(const char *input, size_t len, const char *region,
+		    unsigned flags, struct lpn_number *out,
+		    enum lpn_status *status)
+{
+	if (!phonefast_enabled())
+		return 0;
+	if (decide(input, len, region, flags, out, status)) {
+		tl_answered++;
+		return 1;
+	}
+	tl_declined++;
+	return 0;
 }
