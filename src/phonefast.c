@@ -177,21 +177,6 @@ static size_t match_end(struct ctx *c)
 	return pcre2_get_ovector_pointer(c->md)[1];
 }
 
-/* Whether any capturing group of the last match captured something. */
-static int captured(struct ctx *c, const pcre2_code *re)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-	uint32_t groups = 0;
-
-	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
-	if (groups >= OVECTOR_PAIRS)
-		return 1;
-	for (uint32_t g = 1; g <= groups; g++)
-		if (ov[2 * g] != PCRE2_UNSET && ov[2 * g + 1] > ov[2 * g])
-			return 1;
-	return 0;
-}
-
 static int has_len(const signed char *lens, size_t n, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
@@ -269,17 +254,79 @@ static enum lpn_possible test_length(struct ctx *c, const struct pm_region *r,
 						     : LPN_POSSIBLE_INVALID_LENGTH;
 }
 
+/* Room for a national number after a transform rule added digits. */
+#define NAT_MAX (PF_INPUT_MAX + 32)
+
 /*
- * MaybeStripNationalPrefixAndCarrierCode on the digits [s, s + *n): moves
- * *s past the national prefix when the library would strip it. A transform
- * rule is applied by the library only when the prefix pattern captured
- * something; that case is left to it (unsure).
+ * The replacement of the national prefix by the transform rule (Replace
+ * with "$1"-style references; ICU's appendReplacement gives "" for a group
+ * that did not take part) followed by the rest of the number, into buf.
+ * 0 when the rule holds anything but digits and $N (unsure then).
+ */
+static int transform(struct ctx *c, const char *rule, const char *s, size_t n,
+		     char *buf, size_t *bn)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+	size_t end = ov[1], o = 0;
+
+	for (const char *p = rule; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (o >= NAT_MAX)
+				return 0;
+			buf[o++] = *p;
+			continue;
+		}
+		if (*p != '$' || p[1] < '1' || p[1] > '9' ||
+		    (size_t)(p[1] - '0') >= OVECTOR_PAIRS)
+			return 0;
+		size_t g = (size_t)(*++p - '0');
+		if (ov[2 * g] == PCRE2_UNSET)
+			continue;
+		if (o + (ov[2 * g + 1] - ov[2 * g]) > NAT_MAX)
+			return 0;
+		memcpy(buf + o, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+		o += ov[2 * g + 1] - ov[2 * g];
+	}
+	if (o + (n - end) > NAT_MAX)
+		return 0;
+	memcpy(buf + o, s + end, n - end);
+	*bn = o + (n - end);
+	return 1;
+}
+
+/*
+ * The group libphonenumber reads as "the captured part of the prefix":
+ * Consume(&carrier, &captured) needs two groups and reads the second,
+ * else Consume(&captured) reads the first; 0 when there is no group.
+ */
+static size_t captured_group(const pcre2_code *re)
+{
+	uint32_t groups = 0;
+
+	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+	return groups >= 2 ? 2 : groups;
+}
+
+static int group_nonempty(struct ctx *c, size_t g)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+
+	return g > 0 && g < OVECTOR_PAIRS && ov[2 * g] != PCRE2_UNSET &&
+	       ov[2 * g + 1] > ov[2 * g];
+}
+
+/*
+ * MaybeStripNationalPrefixAndCarrierCode on the digits [*s, *s + *n):
+ * moves *s past the national prefix when the library would strip it, or
+ * points it at buf (NAT_MAX bytes) holding the number the transform rule
+ * made of it.
  */
 static void strip_national_prefix(struct ctx *c, const struct pm_region *r,
-				  const struct rx *x, const char **s, size_t *n)
+				  const struct rx *x, const char **s, size_t *n,
+				  char *buf)
 {
 	int viable;
-	size_t end;
+	size_t end, bn;
 
 	if (*n == 0 || !x->npfp)
 		return;
@@ -287,8 +334,15 @@ static void strip_national_prefix(struct ctx *c, const struct pm_region *r,
 	if (!match(c, x->npfp, *s, *n))
 		return;
 	end = match_end(c);
-	if (r->transform[0] && captured(c, x->npfp)) {
-		c->unsure = 1;
+	if (r->transform[0] && group_nonempty(c, captured_group(x->npfp))) {
+		if (!transform(c, r->transform, *s, *n, buf, &bn)) {
+			c->unsure = 1;
+			return;
+		}
+		if (viable && !match(c, x->desc[PM_GENERAL], buf, bn))
+			return;
+		*s = buf;
+		*n = bn;
 		return;
 	}
 	if (viable && !match(c, x->desc[PM_GENERAL], *s + end, *n - end))
@@ -366,8 +420,9 @@ static size_t snprintf_cc(char *out, int cc)
 struct extracted {
 	enum lpn_status status;
 	int cc;			/* 0: none found */
-	const char *nat;	/* national digits, inside the caller's buffer */
+	const char *nat;	/* national digits: the caller's or buf */
 	size_t n;
+	char buf[NAT_MAX];	/* a national number a transform rule made */
 };
 
 /* ExtractCountryCode on digits of length >= 3. */
@@ -449,7 +504,7 @@ static void extract_country_code(struct ctx *c, int dm, const char *d,
 			return;
 		pot = d + cn;
 		pn = n - cn;
-		strip_national_prefix(c, r, x, &pot, &pn);
+		strip_national_prefix(c, r, x, &pot, &pn, e->buf);
 		if ((!match(c, x->desc[PM_GENERAL], d, n) &&
 		     match(c, x->desc[PM_GENERAL], pot, pn)) ||
 		    test_length(c, r, n) == LPN_POSSIBLE_TOO_LONG) {
@@ -581,6 +636,7 @@ static enum lpn_status parse(struct ctx *c, const char *digits, size_t nd,
 	const char *pot;
 	size_t pn;
 	enum lpn_possible p;
+	char buf[NAT_MAX];
 
 	/* CheckRegionForParsing. */
 	if (dm < 0 && !plus)
@@ -613,7 +669,7 @@ static enum lpn_status parse(struct ctx *c, const char *digits, size_t nd,
 		return LPN_FAILURE;
 	pot = e.nat;
 	pn = e.n;
-	strip_national_prefix(c, &pm_regions[mi], x, &pot, &pn);
+	strip_national_prefix(c, &pm_regions[mi], x, &pot, &pn, buf);
 	p = test_length(c, &pm_regions[mi], pn);
 	if (p != LPN_POSSIBLE_TOO_SHORT && p != LPN_IS_POSSIBLE_LOCAL_ONLY &&
 	    p != LPN_POSSIBLE_INVALID_LENGTH) {

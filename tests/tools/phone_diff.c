@@ -3,8 +3,9 @@
  * inputs (deterministic seed) across every region and non-geographical
  * entity libphonenumber knows, starting from the library's own example
  * numbers per type and mutating them: digits changed, inserted, deleted;
- * separators; national form with and without the trunk prefix; '+', 00 and
- * the region's own international prefix; spreadsheet digits; bare digit
+ * separators; national form with and without the trunk prefix; local
+ * numbers and carrier codes (transform rules); '+', 00 and the region's own
+ * international prefix; spreadsheet digits; bare digit
  * strings; other default regions, no default region; garbage characters.
  *
  * For every input it compares, field by field, phonefast_parse (when it is
@@ -48,6 +49,7 @@ static unsigned pick(unsigned n)
 	X(CAT_IDD, "IDD (00 / region's prefix)")              \
 	X(CAT_SHEET, "spreadsheet digits")                    \
 	X(CAT_CC_NO_PLUS, "cc without +")                     \
+	X(CAT_LOCAL, "local / carrier code forms")            \
 	X(CAT_BARE, "random digit strings")                   \
 	X(CAT_GARBAGE, "garbage characters")
 
@@ -227,6 +229,18 @@ static enum category make_input(char *in, const char **region)
 		if (pick(5) == 0 && r->national_prefix[0])
 			strcat(in, r->national_prefix);
 		separated(in, nsn);
+		break;
+	case CAT_LOCAL:
+		/* Subscriber numbers without their area code (NANPA's 7-digit
+		 * local numbers), or a carrier code after the trunk prefix
+		 * (Brazil's 0 XX): where transform rules apply. */
+		if (pick(2) && strlen(nsn) > 5) {
+			separated(in, nsn + 1 + pick(4));
+		} else {
+			snprintf(in, 32, "%s%u%u ", r->national_prefix[0] ? r->national_prefix : "0",
+				 pick(10), pick(10));
+			separated(in, nsn);
+		}
 		break;
 	case CAT_BARE: {
 		unsigned n = 1 + pick(19);

@@ -89,10 +89,19 @@ static const struct fast_case unsure_cases[] = {
 	{ "GB", "12+34", 0, NULL, NULL },
 	{ "GB", "\xef\xbc\x8b" "44 20 7946 0018", 0, NULL, NULL },
 	{ "GB", "020\t7946 0018", 0, NULL, NULL },
-	/* National prefix transform rules: a 7-digit NANPA local number,
-	 * a Brazilian carrier code. */
-	{ "AG", "464 1234", 0, NULL, NULL },
-	{ "BR", "021 11 98765 4321", 0, NULL, NULL },
+	{ "GB", "020 7946 0018#", 0, NULL, NULL },
+	{ "GB", "020 7946 0018;ext=1", 0, NULL, NULL },
+	{ "GB", "(020) 7946 0018 ~", 0, NULL, NULL },
+};
+
+/* National prefix transform rules: a 7-digit NANPA local number gets its
+ * area code, a Brazilian carrier code goes, Guernsey's 6-digit local number
+ * gets 1481. */
+static const struct fast_case transform_cases[] = {
+	{ "AG", "464 1234", 1, "+12684641234", "AG" },
+	{ "BR", "021 11 98765 4321", 1, "+5511987654321", "BR" },
+	{ "BR", "0 15 21 2345 6789", 1, "+552123456789", "BR" },
+	{ "GG", "256789", 1, "+441481256789", "GG" },
 };
 
 /* Certain verdicts that are not numbers, for the record. */
@@ -168,6 +177,12 @@ static void test_italian_zeros(void **state)
 {
 	(void)state;
 	CHECK_ALL(italian_cases);
+}
+
+static void test_transform_rules(void **state)
+{
+	(void)state;
+	CHECK_ALL(transform_cases);
 }
 
 static void test_unsure(void **state)
@@ -283,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_shared_codes),
 		cmocka_unit_test(test_italian_zeros),
 		cmocka_unit_test(test_non_geographical),
+		cmocka_unit_test(test_transform_rules),
 		cmocka_unit_test(test_unsure),
 		cmocka_unit_test(test_not_numbers),
 		cmocka_unit_test(test_disable),
