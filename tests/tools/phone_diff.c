@@ -67,7 +67,7 @@ static const char *const category_names[] = {
 };
 
 struct stats {
-	unsigned long inputs, certain;
+	unsigned long inputs, certain, valid;
 };
 
 /* An example national number of a random region and type. */
@@ -198,7 +198,7 @@ static enum category make_input(char *in, const char **region)
 		separated(in, nsn);
 		break;
 	case CAT_IDD: {
-		const struct pm_region *d = *region ? NULL : NULL;
+		const struct pm_region *d;
 		int rd = -1;
 
 		for (size_t i = 0; *region && i < pm_ngeo; i++)
@@ -294,8 +294,8 @@ static void phone_str(char *buf, size_t cap, enum err e, const struct phone_resu
 int main(int argc, char **argv)
 {
 	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
-	struct stats cat[CAT__COUNT] = { { 0, 0 } };
-	unsigned long certain = 0, pcertain = 0;
+	struct stats cat[CAT__COUNT] = { { 0, 0, 0 } };
+	unsigned long certain = 0;
 	char in[256], a[512], b[512];
 
 	/* CONTACTSYNC_PHONE_FASTPATH=0 is honoured: everything unsure then. */
@@ -318,6 +318,7 @@ int main(int argc, char **argv)
 		sure = phonefast_parse(in, strlen(in), region, flags, &fn, &fs);
 		ls = lpn_parse(in, strlen(in), region, flags, &ln);
 		cat[c].inputs++;
+		cat[c].valid += ls == LPN_OK && ln.valid;
 		if (sure) {
 			cat[c].certain++;
 			certain++;
@@ -340,13 +341,14 @@ int main(int argc, char **argv)
 			phone_str(b, sizeof(b), eoff, &poff);
 			show("phone_parse on/off", in, region, flags, a, b);
 		}
-		pcertain += (unsigned long)sure;
 	}
 	printf("inputs %lu\n", n);
 	printf("fast path certain %lu (%.1f%%)\n", certain, n ? 100.0 * (double)certain / (double)n : 0.0);
 	for (int c = 0; c < CAT__COUNT; c++)
-		printf("  %-28s %8lu inputs, %5.1f%% certain\n", category_names[c], cat[c].inputs,
-		       cat[c].inputs ? 100.0 * (double)cat[c].certain / (double)cat[c].inputs : 0.0);
+		printf("  %-28s %8lu inputs, %5.1f%% certain, %5.1f%% valid\n", category_names[c],
+		       cat[c].inputs,
+		       cat[c].inputs ? 100.0 * (double)cat[c].certain / (double)cat[c].inputs : 0.0,
+		       cat[c].inputs ? 100.0 * (double)cat[c].valid / (double)cat[c].inputs : 0.0);
 	printf("differences %lu\n", differences);
 	return differences ? 1 : 0;
 }
