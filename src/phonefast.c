@@ -402,7 +402,7 @@ static const struct rx *rx_ok(struct ctx *c, int i)
 }
 
 /* Writes cc in decimal (no NUL); returns the number of digits. */
-static size_t snprintf_cc(char *out, int cc)
+static size_t write_cc(char *out, int cc)
 {
 	char tmp[8];
 	size_t n = 0, k = 0;
@@ -496,7 +496,7 @@ static void extract_country_code(struct ctx *c, int dm, const char *d,
 	if (x) {
 		const struct pm_region *r = &pm_regions[dm];
 		char ccs[8];
-		size_t cn = snprintf_cc(ccs, r->cc);
+		size_t cn = write_cc(ccs, r->cc);
 		const char *pot;
 		size_t pn;
 
@@ -608,7 +608,7 @@ static void judge(struct ctx *c, int cc, const char *nsn, size_t n,
 		out->possible = test_length(c, &pm_regions[ri], n);
 		return;
 	}
-	if (1 + snprintf_cc(out->e164, cc) + n > LPN_E164_MAX) {
+	if (1 + write_cc(out->e164, cc) + n > LPN_E164_MAX) {
 		/* lpn's answer for a valid number past E.164's 15 digits. */
 		out->e164[0] = '\0';
 		out->possible = LPN_POSSIBLE_TOO_LONG;
@@ -616,7 +616,7 @@ static void judge(struct ctx *c, int cc, const char *nsn, size_t n,
 	}
 	out->valid = 1;
 	out->e164[0] = '+';
-	k = 1 + snprintf_cc(out->e164 + 1, cc);
+	k = 1 + write_cc(out->e164 + 1, cc);
 	memcpy(out->e164 + k, nsn, n);
 	out->e164[k + n] = '\0';
 	strcpy(out->region, pm_regions[ri].id);
