@@ -12,10 +12,10 @@ BIN ?= contactsync
 CC ?= cc
 CXX ?= c++
 
-PKGS = lmdb jansson libutf8proc inih libcurl minizip expat freexl xlsxwriter
+PKGS = lmdb jansson libutf8proc inih libcurl minizip expat freexl xlsxwriter libpcre2-8
 # Evaluated lazily: `make test` installs the packages before the first use.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -llmdb -ljansson -lutf8proc -linih -lcurl -lminizip -lz -lexpat -lfreexl -lxlsxwriter)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -llmdb -ljansson -lutf8proc -linih -lcurl -lminizip -lz -lexpat -lfreexl -lxlsxwriter -lpcre2-8)
 # No .pc files in Debian for these two: plain -l.
 PHONE_LIBS = -lphonenumber $(shell pkg-config --libs icu-uc icu-i18n protobuf 2>/dev/null)
 CSV_LIBS = -lcsv
@@ -32,7 +32,11 @@ LIBS_ALL = $(PKG_LIBS) $(PHONE_LIBS) $(CSV_LIBS) -lpthread -lm $(LIBS)
 LIB_C = $(filter-out src/main.c,$(wildcard src/*.c))
 CMD_C = $(wildcard src/cmd/*.c)
 LIB_CXX = $(wildcard src/*.cc)
-LIB_OBJ = $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+# libphonenumber's metadata as C tables for the fast path (phonemeta.h),
+# generated from the installed library, never committed.
+PHONEMETA_C = $(BUILD)/phonemeta.c
+PHONEMETA_GEN = $(BUILD)/gen/phonemeta_gen
+LIB_OBJ = $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/phonemeta.o
 CMD_OBJ = $(CMD_C:%.c=$(BUILD)/%.o) $(BUILD)/src/main.o
 LIBA = $(BUILD)/libcontactsync.a
 
@@ -68,6 +72,18 @@ $(BUILD)/.flags: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(CC) $(CXX) $(CFLAGS_ALL) $(CXXFLAGS_ALL) $(LDFLAGS_ALL)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+# The generator is a build tool: no sanitizer, the host compiler's defaults.
+$(PHONEMETA_GEN): src/gen/phonemeta_gen.cc include/phonemeta.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O1 $(WARN) -Iinclude -o $@ $< $(PHONE_LIBS)
+
+$(PHONEMETA_C): $(PHONEMETA_GEN)
+	$(PHONEMETA_GEN) > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/phonemeta.o: $(PHONEMETA_C) include/phonemeta.h $(BUILD)/.flags
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)

@@ -13,8 +13,14 @@
  *   - extensions (`x123`, `ext. 123`, `;ext=123`) split off into `extension`;
  *   - the reason codes of the CLI contract.
  *
+ * libphonenumber's answers for the common forms come from a native fast
+ * path (phonefast.h) that replays the library over its own metadata; the
+ * rest from the library. CONTACTSYNC_PHONE_FASTPATH=0 turns the fast path
+ * off; the answers do not change.
+ *
  * Thread-safe: no global mutable state besides libphonenumber's singleton,
- * which is itself thread-safe.
+ * which is itself thread-safe, and the fast path's compiled patterns
+ * (compiled once per region under a lock).
  */
 #ifndef CONTACTSYNC_PHONE_H
 #define CONTACTSYNC_PHONE_H

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
 build-essential g++ make pkg-config
-libcsv-dev libxlsxwriter-dev liblmdb-dev lmdb-utils
+libcsv-dev libpcre2-dev libxlsxwriter-dev liblmdb-dev lmdb-utils
 libcurl4-openssl-dev libjansson-dev
 libphonenumber-dev libicu-dev libprotobuf-dev libboost-dev
 libutf8proc-dev libinih-dev

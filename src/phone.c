@@ -1,7 +1,9 @@
 /*
  * phone: normalisation to E.164 on top of libphonenumber (lpn.h).
  *
- * Every validity decision is libphonenumber's; this file only prepares the
+ * Every validity decision is libphonenumber's (answered natively by
+ * phonefast.c for the common forms, with the library's exact answers, or by
+ * the library itself); this file only prepares the
  * input (trim, spreadsheet forms) and turns the verdict into the reason
  * codes of the CLI contract. It allocates nothing: inputs longer than
  * PHONE_INPUT_MAX are refused before libphonenumber sees them, and the
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "lpn.h"
+#include "phonefast.h"
 
 /*
  * No phone number with an extension comes near this; libphonenumber itself
@@ -334,8 +337,12 @@ static enum err verdict(const char *s, size_t len, const char *region,
 	struct lpn_number n;
 	enum lpn_status st;
 
-	st = lpn_parse(s, len, region,
-		       (flags & PHONE_WANT_TYPE) ? LPN_WANT_TYPE : 0, &n);
+	unsigned lflags = (flags & PHONE_WANT_TYPE) ? LPN_WANT_TYPE : 0;
+
+	/* The native fast path answers the common forms exactly as
+	 * libphonenumber would (phonefast.h); the rest goes to the library. */
+	if (!phonefast_parse(s, len, region, lflags, &n, &st))
+		st = lpn_parse(s, len, region, lflags, &n);
 	if (st == LPN_NOMEM)
 		return ERR_NOMEM;
 	if (st == LPN_FAILURE)

@@ -122,7 +122,9 @@ CS2="$CS --store other"
 "$PY" -c '
 print("phone,first_name")
 for i in range(50000): print("+4477%08d,N%d" % (i, i))' >big.csv
-pty import.tty "$CS2 import big.csv"
+# The line is drawn after 250 ms: the phone fast path would finish these
+# rows before that, so this import parses them with libphonenumber alone.
+CONTACTSYNC_PHONE_FASTPATH=0 pty import.tty "$CS2 import big.csv"
 has "import: a status line drawn over itself" import.tty "${CR}importing 'big.csv': "
 has "import: rows and the share of the file read" import.tty " rows ("
 has "import: erased before the report" import.tty "${CR}${ESC}[Krows read 50000 ="

@@ -2,16 +2,36 @@
  * Fuzz target: the phone normaliser. The first byte picks the default
  * region (among a few, "none" and one libphonenumber does not know), the
  * rest is the number as a cell would hold it. A valid result must be
- * E.164 that parses again, without a region, to itself.
+ * E.164 that parses again, without a region, to itself, and the native
+ * fast path (phonefast.h) must give the answer libphonenumber alone gives.
  */
 #include <string.h>
 
 #include "fuzz.h"
 #include "phone.h"
+#include "phonefast.h"
 
 static const char *const regions[] = {
 	NULL, "GB", "US", "DE", "FR", "BR", "IN", "JP", "AU", "it", "ZZ", "XK",
 };
+
+/* The same verdict with the fast path off: libphonenumber's own. */
+static void check_same_without_fastpath(const uint8_t *data, size_t size,
+					const char *region,
+					const struct phone_result *pr)
+{
+	struct phone_result slow;
+	int was = phonefast_enabled();
+	enum err e;
+
+	phonefast_set_enabled(0);
+	e = phone_parse((const char *)data + 1, size - 1, region, PHONE_WANT_TYPE, &slow);
+	phonefast_set_enabled(was);
+	if (e != ERR_OK || slow.reason != pr->reason || strcmp(slow.e164, pr->e164) ||
+	    strcmp(slow.region, pr->region) || strcmp(slow.extension, pr->extension) ||
+	    slow.type != pr->type)
+		fuzz_fail("the fast path and libphonenumber disagree");
+}
 
 static void check_valid(const struct phone_result *pr)
 {
@@ -40,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (phone_parse((const char *)data + 1, size - 1, region, PHONE_WANT_TYPE, &pr))
 		return 0;
 	(void)phone_reason_code(pr.reason);
+	check_same_without_fastpath(data, size, region, &pr);
 	if (pr.reason == PHONE_OK) {
 		check_valid(&pr);
 		(void)phone_type_name(pr.type);
