@@ -1,4 +1,4 @@
-# Store safety. SIGKILL at random moments of a 120,000-row import, of a
+# Store safety. SIGKILL at random moments of a 300,000-row import, of a
 # 30,000-contact pull and of a push: after each the store opens (export,
 # status, mdb_stat) and holds exactly the old or the new desired set or
 # snapshot (count and checksum of an export), never a mix, and the next
@@ -34,10 +34,17 @@ datasets() {
 	mdb_stat -a "$1" 2>/dev/null | grep -c "^Status of $2#"
 }
 
-# --- import: 120,000 rows, killed at random moments ------------------------------------
-"$TOOLS/gencontacts" 120000 >big.csv
+# --- import: 300,000 rows, killed at random moments ------------------------------------
+# The moments are drawn within the time a whole import takes here, measured
+# first: imports got much faster, and a kill after the end proves nothing.
+"$TOOLS/gencontacts" 300000 >big.csv
 printf 'phone,first_name\n+447911123456,Old\n+447911123457,State\n' >old.csv
+t0=$(date +%s.%N)
 "$BIN" --store new import --region GB big.csv >new.out 2>&1
+DUR=$("$PY" -c "print($(date +%s.%N) - $t0)")
+echo "# a whole import takes ${DUR} s"
+# of SHARE: that share of the import's time, in seconds
+of() { "$PY" -c "print(round($1 * $DUR, 3))"; }
 NEW=$(state new)
 cs import old.csv >/dev/null
 OLD=$(state store)
@@ -48,7 +55,7 @@ while [ $k -lt 6 ]; do
 	k=$((k + 1))
 	"$BIN" import --region GB big.csv >kill.out 2>&1 &
 	pid=$!
-	sleep "$(rnd $k 0.05 3.0)"
+	sleep "$(rnd $k "$(of 0.05)" "$(of 0.95)")"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	got=$(state store)
@@ -71,7 +78,7 @@ if [ $have_mdb_stat -eq 1 ]; then
 	# a killed import leaves its unfinished set behind; the next writer drops it
 	"$BIN" import --region GB big.csv >/dev/null 2>&1 &
 	pid=$!
-	sleep 1.5
+	sleep "$(of 0.5)"
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	check_rc "a killed import leaves at most one unfinished set" 0 test "$(datasets store desired)" -le 2
@@ -87,7 +94,7 @@ printf 'phone,first_name\n+447911123458,Extra\n' >extra.csv
 NEWAPP=$(state new)
 "$BIN" import --append --region GB big.csv >kill.out 2>&1 &
 pid=$!
-sleep "$(rnd 99 0.5 2.5)"
+sleep "$(rnd 99 "$(of 0.2)" "$(of 0.9)")"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 got=$(state store)
@@ -231,7 +238,7 @@ if [ "$n" = 2 ]; then ok "both contacts of the set at the provider, once each"; 
 n=$(curl -s "$SBOLD/_emulator/stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["creates_of_existing"])')
 if [ "$n" = 0 ]; then ok "no create sent twice"; else no "no create sent twice ($n)"; fi
 # import: the disk fills up while the new set is written
-expect "import of 120,000 rows into 8 MB: exit 5" 5 cs import --region GB big.csv
+expect "import of 300,000 rows into 8 MB: exit 5" 5 cs import --region GB big.csv
 says "import: says the disk is full" "no space left on device" f.err
 says "import: the set is unchanged" "the desired set is unchanged" f.err
 expect "export after the failed import" 0 cs export -o f1.csv
