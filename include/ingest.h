@@ -77,6 +77,11 @@ struct ingest_opts {
 	const char *duplicates_path;
 	int append;		/* merge into the current set instead of replacing it */
 	size_t sort_mem;	/* bytes for the sort arena, 0 = default */
+	/* Threads that clean and normalise rows while one reads them and
+	 * takes their results back in order (the output is the same whatever
+	 * the number): 0 = one per online CPU, 1 = none, rows are processed
+	 * as they are read. */
+	unsigned jobs;
 	unsigned long header_row;	/* 0 = the first non-empty row */
 	struct sheet_opts sheet;	/* spreadsheets: sheet and zip caps */
 	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */
