@@ -119,6 +119,15 @@ for name in mid first; do
 	for j in 2 4; do
 		same_as_one $name $j "$name"
 	done
+	# the counts of the failed import, as the run log has them
+	for j in 1 2; do
+		CONTACTSYNC_STORE="$T/st-$name-$j" cs --log-format json import --jobs $j --region GB $name.csv 2>&1 >/dev/null |
+			grep '"phase_end"' | sed 's/"time":"[^"]*",//; s/"duration_s":[0-9.e+-]*,//' >$name-$j.log
+	done
+	want=20000
+	[ $name = first ] && want=0
+	check_grep "$name: the run log counts the rows read before the failure" "\"rows_read\":$want," $name-1.log
+	check_same "$name --jobs 2: the run log's counts" $name-1.log $name-2.log
 done
 
 # Files with no rows, or none that parse.
