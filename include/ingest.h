@@ -11,6 +11,16 @@
  * one only when everything succeeded (store.h). With `append` the current
  * desired set takes part in the merge as the oldest input.
  *
+ * With opts.jobs > 1 the rows of a file are read in the calling thread,
+ * copied into batches and cleaned, mapped, normalised and encoded by
+ * worker threads (pipeline.h); the calling thread takes the batches back
+ * in input order and does everything else: counts, progress, the rejects
+ * and duplicates files, the sorter, the store. So the store, the side
+ * files, the counts, the messages and the error of a failed import are
+ * the same whatever the number of jobs; workers only touch their batch
+ * and their own scratch. Memory stays bounded: at most 2 * jobs + 3
+ * batches of at most 2048 rows (or a little over 1 MiB of cells).
+ *
  * Accounting invariant, checked before anything is published:
  *     rows_read = staged + merged + rejected
  * Blank rows are not rows (they are counted apart, as a spreadsheet would
