@@ -628,6 +628,13 @@ static enum err norm_json(struct norm *n, json_t *obj, const struct row *row,
  * The reader may be ahead: an error of its own (or the end of the file)
  * is acted on only after every row read before it was consumed, so an
  * earlier row's error wins and the counts are those of --jobs 1.
+ *
+ * What workers call is safe to call from several threads at once, each on
+ * its own data: text_clean and utf8proc (no state but constant tables),
+ * phone_parse and phone_region_canon (phone.h; libphonenumber's singleton
+ * is made before the workers start), contact_*, colmap_field_lookup
+ * (constant tables), and jansson's readers on the line's object, which
+ * one thread at a time holds (the reading thread makes it and drops it).
  */
 #define BATCH_ROWS 2048
 #define BATCH_BYTES ((size_t)1 << 20)	/* of cells: a batch is handed over past it */
