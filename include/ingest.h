@@ -11,6 +11,16 @@
  * one only when everything succeeded (store.h). With `append` the current
  * desired set takes part in the merge as the oldest input.
  *
+ * With opts.jobs > 1 the rows of a file are read in the calling thread,
+ * copied into batches and cleaned, mapped, normalised and encoded by
+ * worker threads (pipeline.h); the calling thread takes the batches back
+ * in input order and does everything else: counts, progress, the rejects
+ * and duplicates files, the sorter, the store. So the store, the side
+ * files, the counts, the messages and the error of a failed import are
+ * the same whatever the number of jobs; workers only touch their batch
+ * and their own scratch. Memory stays bounded: at most 2 * jobs + 3
+ * batches of at most 2048 rows (or a little over 1 MiB of cells).
+ *
  * Accounting invariant, checked before anything is published:
  *     rows_read = staged + merged + rejected
  * Blank rows are not rows (they are counted apart, as a spreadsheet would
@@ -77,6 +87,11 @@ struct ingest_opts {
 	const char *duplicates_path;
 	int append;		/* merge into the current set instead of replacing it */
 	size_t sort_mem;	/* bytes for the sort arena, 0 = default */
+	/* Threads that clean and normalise rows while one reads them and
+	 * takes their results back in order (the output is the same whatever
+	 * the number): 0 = one per online CPU, 1 = none, rows are processed
+	 * as they are read. */
+	unsigned jobs;
 	unsigned long header_row;	/* 0 = the first non-empty row */
 	struct sheet_opts sheet;	/* spreadsheets: sheet and zip caps */
 	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */

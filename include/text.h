@@ -5,6 +5,9 @@
  * trailing whitespace removed, inner runs of whitespace (ASCII and Unicode
  * space separators) collapsed to one space, and Unicode NFC through
  * utf8proc. Input must be valid UTF-8 (the readers guarantee it).
+ *
+ * Thread-safe: no state besides the caller's buffers (utf8proc's is
+ * constant tables), so import workers call it at once.
  */
 #ifndef CONTACTSYNC_TEXT_H
 #define CONTACTSYNC_TEXT_H

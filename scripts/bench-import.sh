@@ -1,8 +1,11 @@
 #!/bin/sh
 # Benchmark of `contactsync import`: generates ROWS realistic contacts
 # (default 1,000,000), measures what libphonenumber alone needs to parse,
-# validate and format their numbers, then imports the file and prints rows
-# per second, peak RSS and the ratio to the libphonenumber baseline.
+# validate and format their numbers, then imports the file with --jobs 1
+# (rows processed in the reading thread) and with the default number of
+# jobs (one worker per online CPU), and prints for each the wall time,
+# rows per second, peak RSS and the ratio to the libphonenumber baseline.
+# Both imports must give the same store (their CSV exports are compared).
 #   scripts/bench-import.sh [ROWS]
 set -eu
 rows=${1:-1000000}
@@ -22,14 +25,32 @@ base=$(build/tools/phone_baseline "$csv" GB)
 base_s=$(echo "$base" | sed 's/.*seconds //')
 echo "libphonenumber alone: $base"
 
-/usr/bin/time -v ./contactsync --store "$work/store" import --region GB \
-	--rejects "$work/rejects.csv" "$csv" >"$work/out.txt" 2>"$work/time.txt" || [ $? -eq 1 ]
+# run TAG LABEL [import options]: one import into a new store, its
+# figures; the store's export goes to export-TAG.csv
+run() {
+	tag=$1 label=$2
+	shift 2
+	rm -rf "$work/store"
+	/usr/bin/time -v ./contactsync --store "$work/store" import --region GB \
+		--rejects "$work/rejects.csv" "$@" "$csv" >"$work/out.txt" 2>"$work/time.txt" || [ $? -eq 1 ]
+	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+	cpu=$(sed -n 's/.*Percent of CPU this job got: //p' "$work/time.txt")
+	secs=$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+	store_mb=$(du -m "$work/store/data.mdb" | cut -f1)
+	./contactsync --store "$work/store" export -o "$work/export-$tag.csv"
+	awk -v l="$label" -v rows="$rows" -v s="$secs" -v rss="$rss" -v b="$base_s" -v st="$store_mb" -v cpu="$cpu" 'BEGIN {
+		printf "import %s: %.2f s wall, %.0f rows/s, CPU %s, peak RSS %.1f MB, store %d MB, %.2f x libphonenumber alone\n",
+			l, s, rows / s, cpu, rss / 1024, st, s / b
+	}'
+}
+
+run 1 "--jobs 1"
 cat "$work/out.txt"
-wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
-rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
-secs=$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-store_mb=$(du -m "$work/store/data.mdb" | cut -f1)
-awk -v rows="$rows" -v s="$secs" -v rss="$rss" -v b="$base_s" -v st="$store_mb" 'BEGIN {
-	printf "import: %.2f s wall, %.0f rows/s, peak RSS %.1f MB, store %d MB\n", s, rows / s, rss / 1024, st
-	printf "ratio import / libphonenumber alone: %.2f\n", s / b
-}'
+run default "--jobs $(nproc) (default)"
+if cmp -s "$work/export-1.csv" "$work/export-default.csv"; then
+	echo "stores of both imports: identical exports"
+else
+	echo "bench-import: the two imports' stores differ" >&2
+	exit 1
+fi

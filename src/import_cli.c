@@ -14,7 +14,7 @@
 
 enum {
 	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_DUPLICATES, O_APPEND,
-	O_SHEET, O_HEADER_ROW, O_ZIP_MAX_BYTES, O_ZIP_MAX_RATIO,
+	O_SHEET, O_HEADER_ROW, O_ZIP_MAX_BYTES, O_ZIP_MAX_RATIO, O_JOBS,
 	O__END
 };
 
@@ -40,6 +40,8 @@ const struct opt import_cli_options[] = {
 	  "                                 (suffixes K, M, G; default 4G)", O_ZIP_MAX_BYTES },
 	{ "zip-max-ratio", 0, "R", "XLSX/ODS: refuse parts that inflate more than R times\n"
 	  "                                 (default 1000)", O_ZIP_MAX_RATIO },
+	{ "jobs", 0, "N", "clean and normalise rows in N threads (default: one per CPU;\n"
+	  "                                 1: in the reading thread); the result is the same", O_JOBS },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -223,6 +225,14 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 		if (parse_count(arg, "--zip-max-ratio", 1, 1000000, &r, info))
 			return -1;
 		o->in.sheet.max_ratio = (unsigned)r;
+		return 0;
+	}
+	case O_JOBS: {
+		unsigned long n;
+
+		if (parse_count(arg, "--jobs", 1, 64, &n, info))
+			return -1;
+		o->in.jobs = (unsigned)n;
 		return 0;
 	}
 	}

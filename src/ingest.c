@@ -20,6 +20,7 @@
 #include "xlsin.h"
 #include "xlsxin.h"
 #include "phone.h"
+#include "pipeline.h"
 #include "row.h"
 #include "sorter.h"
 #include "text.h"
@@ -59,6 +60,58 @@ enum reject ingest_reject_from_code(const char *code)
 	return (enum reject)r;
 }
 
+/*
+ * The cleaned values of one input record, whatever its format. Spans are
+ * offsets into the norm's arena (which may move while it grows) and are
+ * resolved to strings only once the record is complete.
+ */
+struct span {
+	size_t off, len;
+};
+
+struct fields {
+	struct span std[FIELD__STD];
+	struct {
+		struct span key, val;
+	} *custom;
+	size_t ncustom, cap;
+};
+
+/*
+ * Scratch of the work on one row (cleaning, phone, record): one for the
+ * single-threaded path, one per worker thread. What a row becomes is left
+ * in it: the record in rec, keyed by c.phone. Everything here is the
+ * thread's own; the options are only read.
+ */
+struct norm {
+	const struct ingest_opts *o;
+	struct buf arena, clean, rec;
+	struct contact c;
+	struct fields f;
+};
+
+/* What norm_* say of a row that becomes a record. */
+#define NOT_REJECTED REJ__COUNT
+
+static void norm_init(struct norm *n, const struct ingest_opts *o)
+{
+	memset(n, 0, sizeof(*n));
+	n->o = o;
+	buf_init(&n->arena, 0);
+	buf_init(&n->clean, 0);
+	buf_init(&n->rec, 0);
+	contact_init(&n->c);
+}
+
+static void norm_free(struct norm *n)
+{
+	buf_free(&n->arena);
+	buf_free(&n->clean);
+	buf_free(&n->rec);
+	contact_free(&n->c);
+	free(n->f.custom);
+}
+
 struct ingest {
 	struct store *st;
 	const struct ingest_opts *o;
@@ -66,6 +119,7 @@ struct ingest {
 	struct errinfo *info;
 	struct sorter *sorter;
 	uint64_t seq;
+	unsigned jobs;		/* worker threads; 1: none */
 
 	struct outfile rej;	/* rejects file; fp NULL when none is asked */
 	struct csvout rejw;
@@ -75,9 +129,8 @@ struct ingest {
 	char **names;		/* source file table */
 	size_t nnames;
 
-	/* per-row scratch, reused */
-	struct buf arena, clean, rec;
-	struct contact c;
+	struct norm norm;	/* the single-threaded path's scratch */
+	struct buf rec;		/* merge scratch */
 
 	/* the file being read, for progress reports */
 	struct {
@@ -105,11 +158,23 @@ static void warn(struct ingest *in, const char *fmt, ...)
 	in->o->warn(in->o->warn_ctx, msg);
 }
 
-/* Tells the progress hook how far the import got, every so many rows. */
-static void tick(struct ingest *in)
+/* How far the reader of the file being read got, in bytes (0: not known). */
+static uint64_t read_pos(const struct ingest *in)
+{
+	off_t off;
+
+	if (in->cur.csv)
+		return csvin_offset(in->cur.csv);
+	if (in->cur.fp && (off = ftello(in->cur.fp)) > 0)
+		return (uint64_t)off;
+	return 0;
+}
+
+/* Tells the progress hook how far the import got, every so many rows;
+ * bytes: where the reader was when it read the row just counted. */
+static void tick_at(struct ingest *in, uint64_t bytes)
 {
 	struct ingest_progress p;
-	off_t off;
 
 	if (!in->o->progress || in->s->rows_read % INGEST_PROGRESS_ROWS)
 		return;
@@ -118,12 +183,14 @@ static void tick(struct ingest *in)
 	p.nfiles = in->cur.n;
 	p.rows = in->s->rows_read;
 	p.size = in->cur.size;
-	p.bytes = 0;
-	if (in->cur.csv)
-		p.bytes = csvin_offset(in->cur.csv);
-	else if (in->cur.fp && (off = ftello(in->cur.fp)) > 0)
-		p.bytes = (uint64_t)off;
+	p.bytes = bytes;
 	in->o->progress(in->o->warn_ctx, &p);
+}
+
+static void tick(struct ingest *in)
+{
+	if (in->o->progress && !(in->s->rows_read % INGEST_PROGRESS_ROWS))
+		tick_at(in, read_pos(in));
 }
 
 static void log_kind(struct ingest *in, const char *fname, enum filekind kind)
@@ -177,44 +244,29 @@ static int has_text(const char *s, size_t len)
 	return 0;
 }
 
-/*
- * The cleaned values of one input record, whatever its format. Spans are
- * offsets into in->arena (which may move while it grows) and are resolved
- * to strings only once the record is complete.
- */
-struct span {
-	size_t off, len;
-};
-
-struct fields {
-	struct span std[FIELD__STD];
-	struct {
-		struct span key, val;
-	} *custom;
-	size_t ncustom, cap;
-};
 
 /* Cleans s into the arena; *sp says where it went. */
-static enum err put_clean(struct ingest *in, const char *s, size_t len,
+static enum err put_clean(struct norm *n, const char *s, size_t len,
 			  struct span *sp)
 {
 	enum err e;
 
-	sp->off = in->arena.len;
+	sp->off = n->arena.len;
 	sp->len = 0;
 	if (!len)
 		return ERR_OK;
-	e = text_clean(s, len, &in->clean);
+	e = text_clean(s, len, &n->clean);
 	if (!e)
-		e = buf_add(&in->arena, in->clean.data, in->clean.len);
+		e = buf_add(&n->arena, n->clean.data, n->clean.len);
 	if (!e)
-		sp->len = in->clean.len;
+		sp->len = n->clean.len;
 	return e;
 }
 
-static enum err put_custom(struct ingest *in, struct fields *f, const char *k,
-			   size_t klen, const char *v, size_t vlen)
+static enum err put_custom(struct norm *n, const char *k, size_t klen,
+			   const char *v, size_t vlen)
 {
+	struct fields *f = &n->f;
 	enum err e;
 
 	if (f->ncustom == f->cap) {
@@ -226,48 +278,48 @@ static enum err put_custom(struct ingest *in, struct fields *f, const char *k,
 		f->custom = p;
 		f->cap = ncap;
 	}
-	e = put_clean(in, k, klen, &f->custom[f->ncustom].key);
+	e = put_clean(n, k, klen, &f->custom[f->ncustom].key);
 	if (!e)
-		e = put_clean(in, v, vlen, &f->custom[f->ncustom].val);
+		e = put_clean(n, v, vlen, &f->custom[f->ncustom].val);
 	if (!e && f->custom[f->ncustom].val.len && f->custom[f->ncustom].key.len)
 		f->ncustom++;
 	return e;
 }
 
-static void fields_reset(struct ingest *in, struct fields *f)
+static void fields_reset(struct norm *n)
 {
-	buf_reset(&in->arena);
-	memset(f->std, 0, sizeof(f->std));
-	f->ncustom = 0;
+	buf_reset(&n->arena);
+	memset(n->f.std, 0, sizeof(n->f.std));
+	n->f.ncustom = 0;
 }
 
-static struct str resolve(const struct ingest *in, struct span sp)
+static struct str resolve(const struct norm *n, struct span sp)
 {
 	struct str s = { "", 0 };
 
 	if (sp.len) {
-		s.ptr = in->arena.data + sp.off;
+		s.ptr = n->arena.data + sp.off;
 		s.len = sp.len;
 	}
 	return s;
 }
 
 /* A CSV row's mapped cells → fields. */
-static enum err fields_from_row(struct ingest *in, struct fields *f,
-				const struct colmap *m, const struct row *row)
+static enum err fields_from_row(struct norm *n, const struct colmap *m,
+				const struct row *row)
 {
-	size_t i, n = row->ncells < m->ncols ? row->ncells : m->ncols;
+	size_t i, nc = row->ncells < m->ncols ? row->ncells : m->ncols;
 	enum err e = ERR_OK;
 
-	fields_reset(in, f);
-	for (i = 0; i < n && !e; i++) {
+	fields_reset(n);
+	for (i = 0; i < nc && !e; i++) {
 		if (!row->lens[i])
 			continue;
 		if (m->field[i] == FIELD_CUSTOM)
-			e = put_custom(in, f, m->key[i], strlen(m->key[i]),
+			e = put_custom(n, m->key[i], strlen(m->key[i]),
 				       row->cells[i], row->lens[i]);
 		else
-			e = put_clean(in, row->cells[i], row->lens[i], &f->std[m->field[i]]);
+			e = put_clean(n, row->cells[i], row->lens[i], &n->f.std[m->field[i]]);
 	}
 	return e;
 }
@@ -295,13 +347,12 @@ static enum err add_tags(struct contact *c, struct str v)
 }
 
 /* Region for the record: its country field, else the default. */
-static int record_region(const struct ingest *in, const struct fields *f,
-			 char region[3], const char **reg)
+static int record_region(const struct norm *n, char region[3], const char **reg)
 {
-	struct str country = resolve(in, f->std[FIELD_COUNTRY]);
+	struct str country = resolve(n, n->f.std[FIELD_COUNTRY]);
 	char tmp[8];
 
-	*reg = in->o->region;
+	*reg = n->o->region;
 	if (!country.len)
 		return 0;
 	if (country.len >= sizeof(tmp))
@@ -315,15 +366,14 @@ static int record_region(const struct ingest *in, const struct fields *f,
 }
 
 /*
- * Fields → contact record in the sorter, or a reject (with the original
- * cells of `row`). Returns an error only for failures that stop the
- * import (memory, I/O).
+ * Fields → contact record in n->rec (keyed by n->c.phone, *why =
+ * NOT_REJECTED), or the reason to reject the row. Returns an error only
+ * for failures that stop the import (memory, the phone library).
  */
-static enum err build_contact(struct ingest *in, const struct fields *f,
-			      const struct row *row, uint32_t file_idx,
-			      const char *fname)
+static enum err build_contact(struct norm *n, const struct row *row, uint32_t file_idx,
+			      const char *fname, enum reject *why, struct errinfo *info)
 {
-	struct contact *c = &in->c;
+	struct contact *c = &n->c;
 	struct phone_result pr;
 	struct str phone, v;
 	char region[3] = "";
@@ -331,68 +381,107 @@ static enum err build_contact(struct ingest *in, const struct fields *f,
 	size_t i;
 	enum err e;
 
-	if (record_region(in, f, region, &reg))
-		return reject(in, fname, row, REJ_UNKNOWN_COUNTRY);
-	phone = resolve(in, f->std[FIELD_PHONE]);
+	*why = NOT_REJECTED;
+	if (record_region(n, region, &reg)) {
+		*why = REJ_UNKNOWN_COUNTRY;
+		return ERR_OK;
+	}
+	phone = resolve(n, n->f.std[FIELD_PHONE]);
 	e = phone_parse(phone.ptr, phone.len, reg, 0, &pr);
 	if (e)
-		return err_set(in->info, e, "'%s' row %lu: phone library failed", fname, row->rowno);
-	if (pr.reason != PHONE_OK)
-		return reject(in, fname, row, reject_for_phone(pr.reason));
-
+		return err_set(info, e, "'%s' row %lu: phone library failed", fname, row->rowno);
+	if (pr.reason != PHONE_OK) {
+		*why = reject_for_phone(pr.reason);
+		return ERR_OK;
+	}
 	contact_reset(c);
 	memcpy(c->phone, pr.e164, sizeof(c->phone));
 	c->raw_phone = phone;
-	v = resolve(in, f->std[FIELD_OPTED_OUT]);
-	if (text_parse_optout(v.ptr, v.len, &c->opted_out))
-		return reject(in, fname, row, REJ_BAD_OPT_OUT);
-	c->name = resolve(in, f->std[FIELD_NAME]);
-	c->first_name = resolve(in, f->std[FIELD_FIRST_NAME]);
-	c->last_name = resolve(in, f->std[FIELD_LAST_NAME]);
-	c->company = resolve(in, f->std[FIELD_COMPANY]);
+	v = resolve(n, n->f.std[FIELD_OPTED_OUT]);
+	if (text_parse_optout(v.ptr, v.len, &c->opted_out)) {
+		*why = REJ_BAD_OPT_OUT;
+		return ERR_OK;
+	}
+	c->name = resolve(n, n->f.std[FIELD_NAME]);
+	c->first_name = resolve(n, n->f.std[FIELD_FIRST_NAME]);
+	c->last_name = resolve(n, n->f.std[FIELD_LAST_NAME]);
+	c->company = resolve(n, n->f.std[FIELD_COMPANY]);
 	c->source_file = file_idx;
 	c->source_row = row->rowno;
-	e = add_tags(c, resolve(in, f->std[FIELD_TAGS]));
-	for (i = 0; !e && i < f->ncustom; i++) {
-		struct str k = resolve(in, f->custom[i].key);
+	e = add_tags(c, resolve(n, n->f.std[FIELD_TAGS]));
+	for (i = 0; !e && i < n->f.ncustom; i++) {
+		struct str k = resolve(n, n->f.custom[i].key);
 
-		v = resolve(in, f->custom[i].val);
+		v = resolve(n, n->f.custom[i].val);
 		e = contact_add_custom(c, k.ptr, k.len, v.ptr, v.len);
 	}
 	if (!e && pr.extension[0])
 		e = contact_add_custom(c, "phone_extension", 15, pr.extension,
 				       strlen(pr.extension));
 	if (e)
-		return err_set(in->info, e, "out of memory");
+		return err_set(info, e, "out of memory");
 	contact_sort(c);
-	buf_reset(&in->rec);
-	e = contact_encode(c, &in->rec);
+	buf_reset(&n->rec);
+	e = contact_encode(c, &n->rec);
 	if (e)
-		return err_set(in->info, e, "'%s' row %lu: record too large", fname, row->rowno);
-	return sorter_add(in->sorter, c->phone, strlen(c->phone), ++in->seq,
-			  in->rec.data, in->rec.len, in->info);
+		return err_set(info, e, "'%s' row %lu: record too large", fname, row->rowno);
+	return ERR_OK;
 }
 
-static enum err process_row(struct ingest *in, struct fields *f,
-			    const struct colmap *m, const struct row *row,
-			    uint32_t file_idx, const char *fname)
+/* A data row of a table → a record or a reject (see build_contact). */
+static enum err norm_row(struct norm *n, const struct colmap *m, const struct row *row,
+			 uint32_t file_idx, const char *fname, enum reject *why,
+			 struct errinfo *info)
 {
 	size_t i;
 	enum err e;
 
+	*why = NOT_REJECTED;
+	if (row->bad_cell) {
+		*why = REJ_BAD_ENCODING;
+		return ERR_OK;
+	}
+	for (i = m->ncols; i < row->ncells; i++)
+		if (has_text(row->cells[i], row->lens[i])) {
+			*why = REJ_TOO_MANY_CELLS;
+			return ERR_OK;
+		}
+	e = fields_from_row(n, m, row);
+	if (e == ERR_ENCODING) {
+		*why = REJ_BAD_ENCODING;
+		return ERR_OK;
+	}
+	if (e)
+		return err_set(info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
+	return build_contact(n, row, file_idx, fname, why, info);
+}
+
+/*
+ * What a row became → the import, in input order (the consumer's side:
+ * the rejects file, the sorter, the counts). key and rec are the record's
+ * when why is NOT_REJECTED.
+ */
+static enum err apply(struct ingest *in, const char *fname, const struct row *row,
+		      enum reject why, const char *key, const void *rec, size_t reclen)
+{
+	if (why != NOT_REJECTED)
+		return reject(in, fname, row, why);
+	return sorter_add(in->sorter, key, strlen(key), ++in->seq, rec, reclen, in->info);
+}
+
+static enum err process_row(struct ingest *in, const struct colmap *m,
+			    const struct row *row, uint32_t file_idx, const char *fname)
+{
+	struct norm *n = &in->norm;
+	enum reject why;
+	enum err e;
+
 	in->s->rows_read++;
 	tick(in);
-	if (row->bad_cell)
-		return reject(in, fname, row, REJ_BAD_ENCODING);
-	for (i = m->ncols; i < row->ncells; i++)
-		if (has_text(row->cells[i], row->lens[i]))
-			return reject(in, fname, row, REJ_TOO_MANY_CELLS);
-	e = fields_from_row(in, f, m, row);
-	if (e == ERR_ENCODING)
-		return reject(in, fname, row, REJ_BAD_ENCODING);
+	e = norm_row(n, m, row, file_idx, fname, &why, in->info);
 	if (e)
-		return err_set(in->info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
-	return build_contact(in, f, row, file_idx, fname);
+		return e;
+	return apply(in, fname, row, why, n->c.phone, n->rec.data, n->rec.len);
 }
 
 /* A JSON scalar as text: strings as they are, numbers and booleans
@@ -419,7 +508,7 @@ static int json_text(json_t *v, char *tmp, size_t cap, const char **s, size_t *l
 	return 0;
 }
 
-static enum err json_tags(struct ingest *in, struct fields *f, json_t *v)
+static enum err json_tags(struct norm *n, json_t *v)
 {
 	struct buf joined;
 	size_t i;
@@ -433,7 +522,7 @@ static enum err json_tags(struct ingest *in, struct fields *f, json_t *v)
 
 		if (json_text(v, tmp, sizeof(tmp), &s, &len))
 			return ERR_FORMAT;
-		return put_clean(in, s, len, &f->std[FIELD_TAGS]);
+		return put_clean(n, s, len, &n->f.std[FIELD_TAGS]);
 	}
 	buf_init(&joined, 0);
 	json_array_foreach(v, i, t) {
@@ -448,12 +537,12 @@ static enum err json_tags(struct ingest *in, struct fields *f, json_t *v)
 		}
 	}
 	if (!e)
-		e = put_clean(in, buf_str(&joined), joined.len, &f->std[FIELD_TAGS]);
+		e = put_clean(n, buf_str(&joined), joined.len, &n->f.std[FIELD_TAGS]);
 	buf_free(&joined);
 	return e;
 }
 
-static enum err json_custom(struct ingest *in, struct fields *f, json_t *obj)
+static enum err json_custom(struct norm *n, json_t *obj)
 {
 	const char *k, *s;
 	json_t *v;
@@ -466,7 +555,7 @@ static enum err json_custom(struct ingest *in, struct fields *f, json_t *obj)
 	json_object_foreach(obj, k, v) {
 		if (json_text(v, tmp, sizeof(tmp), &s, &len))
 			return ERR_FORMAT;
-		e = put_custom(in, f, k, strlen(k), s, len);
+		e = put_custom(n, k, strlen(k), s, len);
 		if (e)
 			return e;
 	}
@@ -475,7 +564,7 @@ static enum err json_custom(struct ingest *in, struct fields *f, json_t *obj)
 
 /* A JSON object (the export's shape) → fields. ERR_FORMAT when a value
  * has the wrong type. Keys that are not contact fields become custom. */
-static enum err fields_from_json(struct ingest *in, struct fields *f, json_t *obj)
+static enum err fields_from_json(struct norm *n, json_t *obj)
 {
 	const char *k, *s;
 	json_t *v;
@@ -483,34 +572,434 @@ static enum err fields_from_json(struct ingest *in, struct fields *f, json_t *ob
 	char tmp[64];
 	enum err e = ERR_OK;
 
-	fields_reset(in, f);
+	fields_reset(n);
 	json_object_foreach(obj, k, v) {
 		enum field fld = colmap_field_lookup(k);
 
 		if (!strcmp(k, "custom"))
-			e = json_custom(in, f, v);
+			e = json_custom(n, v);
 		else if (fld == FIELD_TAGS)
-			e = json_tags(in, f, v);
+			e = json_tags(n, v);
 		else if (json_text(v, tmp, sizeof(tmp), &s, &len))
 			e = ERR_FORMAT;
 		else if (fld == FIELD_CUSTOM)
-			e = put_custom(in, f, k, strlen(k), s, len);
+			e = put_custom(n, k, strlen(k), s, len);
 		else
-			e = put_clean(in, s, len, &f->std[fld]);
+			e = put_clean(n, s, len, &n->f.std[fld]);
 		if (e)
 			break;
 	}
 	return e;
 }
 
-static enum err ingest_json(struct ingest *in, FILE *fp, uint32_t idx,
-			    const char *fname, struct fields *f)
+/* A JSON line (obj NULL when it is not an object) → a record or a reject
+ * (see build_contact); row holds the line as its one cell. */
+static enum err norm_json(struct norm *n, json_t *obj, const struct row *row,
+			  uint32_t file_idx, const char *fname, enum reject *why,
+			  struct errinfo *info)
 {
+	enum err e;
+
+	*why = REJ_BAD_JSON;
+	if (!obj)
+		return ERR_OK;
+	e = fields_from_json(n, obj);
+	if (e == ERR_FORMAT || e == ERR_ENCODING)
+		return ERR_OK;
+	if (e)
+		return err_set(info, e, "out of memory");
+	return build_contact(n, row, file_idx, fname, why, info);
+}
+
+/*
+ * The parallel path (--jobs N, N > 1). The reading thread copies rows into
+ * batches and hands them to N workers (pipeline.h), which do what
+ * norm_row / norm_json do, each with its own struct norm, and leave what
+ * every row became in the batch. The reading thread takes the batches back
+ * in input order and does, row by row, what the single-threaded path does
+ * after the row work: the counts, the progress hook, the rejects file, the
+ * sorter (apply). So rejects, sequence numbers, counts and messages come
+ * out exactly as with --jobs 1. Workers touch nothing but their batch and
+ * their norm.
+ *
+ * A worker stops its batch at the first row whose work failed (memory, the
+ * phone library) and records the error; the consumer returns it when it
+ * reaches that row, after counting it, as the single-threaded path would.
+ * The reader may be ahead: an error of its own (or the end of the file)
+ * is acted on only after every row read before it was consumed, so an
+ * earlier row's error wins and the counts are those of --jobs 1.
+ *
+ * What workers call is safe to call from several threads at once, each on
+ * its own data: text_clean and utf8proc (no state but constant tables),
+ * phone_parse and phone_region_canon (phone.h; libphonenumber's singleton
+ * is made before the workers start), contact_*, colmap_field_lookup
+ * (constant tables), and jansson's readers on the line's object, which
+ * one thread at a time holds (the reading thread makes it and drops it).
+ */
+#define BATCH_ROWS 2048
+#define BATCH_BYTES ((size_t)1 << 20)	/* of cells: a batch is handed over past it */
+
+struct brow {
+	/* from the reader */
+	size_t cell0, ncells;	/* in the batch's cell tables */
+	unsigned long rowno, line;
+	size_t bad_cell;
+	uint64_t bytes;		/* where the reader was, when a progress tick is due */
+	json_t *obj;		/* JSON lines: the object (owned); NULL otherwise */
+	int blank;		/* a blank row: only counted */
+	/* from the worker */
+	enum reject why;
+	size_t rec_off, rec_len;	/* in recs */
+	char key[PHONE_E164_MAX + 1];
+};
+
+struct batch {
+	struct brow *rows;
+	size_t n, cap;
+	struct buf cells;	/* every cell's bytes, each NUL-terminated */
+	size_t *offs, *lens;
+	char **ptrs;		/* resolved when the batch is handed over */
+	size_t ncells, cells_cap;
+
+	struct buf recs;	/* the records */
+	size_t ndone;		/* rows worked; row ndone failed when err */
+	enum err err;
+	struct errinfo info;
+};
+
+struct par {
+	struct ingest *in;
+	const struct colmap *map;	/* NULL: JSON lines */
+	uint32_t idx;
+	const char *fname;
+	struct pipeline *pl;
+	struct norm *norms;	/* one per worker */
+	unsigned nworkers;
+	struct batch *batches;	/* nslots + 1: the one being filled, the rest */
+	struct batch **free_list;
+	size_t nbatches, nfree;
+	struct batch *cur;	/* being filled */
+	uint64_t rows_ahead;	/* rows_read once the reader's rows are consumed */
+	int failed;		/* consuming a row failed: nothing more is consumed */
+};
+
+static void batch_reset(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		json_decref(b->rows[i].obj);
+	b->n = 0;
+	b->ncells = 0;
+	buf_reset(&b->cells);
+	buf_reset(&b->recs);
+	b->ndone = 0;
+	b->err = ERR_OK;
+}
+
+static void batch_free(struct batch *b)
+{
+	batch_reset(b);
+	free(b->rows);
+	free(b->offs);
+	free(b->lens);
+	free(b->ptrs);
+	buf_free(&b->cells);
+	buf_free(&b->recs);
+}
+
+/* Row i of a handed-over batch, as a view (borrowed from the batch). */
+static void batch_row(const struct batch *b, size_t i, struct row *row)
+{
+	const struct brow *r = &b->rows[i];
+
+	memset(row, 0, sizeof(*row));
+	row->ncells = r->ncells;
+	row->cells = b->ptrs + r->cell0;
+	row->lens = b->lens + r->cell0;
+	row->rowno = r->rowno;
+	row->line = r->line;
+	row->bad_cell = r->bad_cell;
+}
+
+static enum err batch_grow(struct batch *b, size_t ncells)
+{
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 256;
+		struct brow *r = realloc(b->rows, ncap * sizeof(*r));
+
+		if (!r)
+			return ERR_NOMEM;
+		b->rows = r;
+		b->cap = ncap;
+	}
+	if (b->ncells + ncells > b->cells_cap) {
+		size_t ncap = b->cells_cap ? b->cells_cap : 1024;
+		size_t *o, *l;
+		char **p;
+
+		while (ncap < b->ncells + ncells)
+			ncap *= 2;
+		o = realloc(b->offs, ncap * sizeof(*o));
+		if (o)
+			b->offs = o;
+		l = realloc(b->lens, ncap * sizeof(*l));
+		if (l)
+			b->lens = l;
+		p = realloc(b->ptrs, ncap * sizeof(*p));
+		if (p)
+			b->ptrs = p;
+		if (!o || !l || !p)
+			return ERR_NOMEM;
+		b->cells_cap = ncap;
+	}
+	return ERR_OK;
+}
+
+/* Copies row (and steals obj) into the batch. */
+static enum err batch_add(struct batch *b, const struct row *row, json_t *obj, int blank)
+{
+	struct brow *r;
+	size_t i;
+	enum err e;
+
+	e = batch_grow(b, blank ? 0 : row->ncells);
+	if (e) {
+		json_decref(obj);
+		return e;
+	}
+	r = &b->rows[b->n++];
+	memset(r, 0, sizeof(*r));
+	r->obj = obj;
+	r->blank = blank;
+	r->rowno = row->rowno;
+	r->line = row->line;
+	r->bad_cell = row->bad_cell;
+	r->cell0 = b->ncells;
+	if (blank)
+		return ERR_OK;
+	for (i = 0; i < row->ncells; i++) {
+		b->offs[b->ncells] = b->cells.len;
+		b->lens[b->ncells] = row->lens[i];
+		e = buf_add(&b->cells, row->cells[i], row->lens[i] + 1);	/* and its NUL */
+		if (e) {	/* the batch without this row, as it was */
+			b->ncells = r->cell0;
+			json_decref(obj);
+			b->n--;
+			return e;
+		}
+		b->ncells++;
+		r->ncells++;
+	}
+	return ERR_OK;
+}
+
+/* The workers' side: the rows of one batch. */
+static void par_work(void *ctx, unsigned worker, void *item)
+{
+	struct par *par = ctx;
+	struct norm *n = &par->norms[worker];
+	struct batch *b = item;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct brow *r = &b->rows[i];
+		struct row row;
+		enum err e;
+
+		if (r->blank)
+			continue;
+		batch_row(b, i, &row);
+		if (par->map)
+			e = norm_row(n, par->map, &row, par->idx, par->fname, &r->why, &b->info);
+		else
+			e = norm_json(n, r->obj, &row, par->idx, par->fname, &r->why, &b->info);
+		if (!e && r->why == NOT_REJECTED) {
+			memcpy(r->key, n->c.phone, sizeof(r->key));
+			r->rec_off = b->recs.len;
+			r->rec_len = n->rec.len;
+			e = buf_add(&b->recs, n->rec.data, n->rec.len);
+			if (e)
+				e = err_set(&b->info, e, "out of memory");
+		}
+		if (e) {
+			b->err = e;
+			break;
+		}
+	}
+	b->ndone = i;
+}
+
+/* The consumer's side: a worked batch, row by row, in order. */
+static enum err par_consume(struct par *par, struct batch *b)
+{
+	struct ingest *in = par->in;
+	size_t i;
+	enum err e;
+
+	for (i = 0; i < b->n; i++) {
+		const struct brow *r = &b->rows[i];
+		struct row row;
+
+		if (r->blank) {
+			in->s->blank++;
+			continue;
+		}
+		in->s->rows_read++;
+		tick_at(in, r->bytes);
+		if (i == b->ndone && b->err) {
+			*in->info = b->info;
+			return b->err;
+		}
+		batch_row(b, i, &row);
+		e = apply(in, par->fname, &row, r->why, r->key, b->recs.data + r->rec_off,
+			  r->rec_len);
+		if (e)
+			return e;
+	}
+	return ERR_OK;
+}
+
+/* Takes the oldest batch back and consumes it. */
+static enum err par_take(struct par *par)
+{
+	struct batch *b = pipeline_next(par->pl);
+	enum err e;
+
+	e = par_consume(par, b);
+	batch_reset(b);
+	par->free_list[par->nfree++] = b;
+	if (e)
+		par->failed = 1;
+	return e;
+}
+
+/* Hands the batch being filled to the workers (making room first). */
+static enum err par_flush(struct par *par)
+{
+	struct batch *b = par->cur;
+	size_t i;
+	enum err e;
+
+	if (!b->n)
+		return ERR_OK;
+	while (pipeline_full(par->pl))
+		if ((e = par_take(par)))
+			return e;
+	for (i = 0; i < b->ncells; i++)
+		b->ptrs[i] = b->cells.data + b->offs[i];
+	pipeline_submit(par->pl, b);
+	par->cur = par->free_list[--par->nfree];
+	return ERR_OK;
+}
+
+static void par_free(struct par *par)
+{
+	size_t i;
+
+	if (!par)
+		return;
+	pipeline_free(par->pl);	/* joins the workers before their data goes */
+	for (i = 0; i < par->nbatches; i++)
+		batch_free(&par->batches[i]);
+	for (i = 0; par->norms && i < par->nworkers; i++)
+		norm_free(&par->norms[i]);
+	free(par->norms);
+	free(par->batches);
+	free(par->free_list);
+	free(par);
+}
+
+/* Starts the workers for one file's rows (map NULL: JSON lines). */
+static enum err par_new(struct ingest *in, struct par **out, const struct colmap *map,
+			uint32_t idx, const char *fname)
+{
+	size_t nslots = 2 * (size_t)in->jobs + 2, i;
+	struct par *par = calloc(1, sizeof(*par));
+	enum err e;
+
+	*out = NULL;
+	if (!par)
+		return err_set(in->info, ERR_NOMEM, "out of memory");
+	par->in = in;
+	par->map = map;
+	par->idx = idx;
+	par->fname = fname;
+	par->rows_ahead = in->s->rows_read;
+	par->nworkers = in->jobs;
+	par->nbatches = nslots + 1;
+	par->norms = calloc(par->nworkers, sizeof(*par->norms));
+	par->batches = calloc(par->nbatches, sizeof(*par->batches));
+	par->free_list = calloc(par->nbatches, sizeof(*par->free_list));
+	if (!par->norms || !par->batches || !par->free_list) {
+		par_free(par);
+		return err_set(in->info, ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < par->nworkers; i++)
+		norm_init(&par->norms[i], in->o);
+	for (i = 0; i < par->nbatches; i++) {
+		buf_init(&par->batches[i].cells, 0);
+		buf_init(&par->batches[i].recs, 0);
+		par->free_list[par->nfree++] = &par->batches[i];
+	}
+	par->cur = par->free_list[--par->nfree];
+	/* libphonenumber's singleton is made here, before any worker asks */
+	(void)phone_region_supported("GB");
+	e = pipeline_new(&par->pl, par->nworkers, nslots, par_work, par, in->info);
+	if (e) {
+		par_free(par);
+		return e;
+	}
+	*out = par;
+	return ERR_OK;
+}
+
+/* The reader's side: one row read (blank: a blank row after the header;
+ * obj: a JSON line's object, stolen). */
+static enum err par_add(struct par *par, const struct row *row, json_t *obj, int blank)
+{
+	struct ingest *in = par->in;
+	struct batch *b = par->cur;
+	enum err e;
+
+	e = batch_add(b, row, obj, blank);
+	if (e)
+		return err_set(in->info, e, "out of memory");
+	if (!blank && !(++par->rows_ahead % INGEST_PROGRESS_ROWS))
+		b->rows[b->n - 1].bytes = read_pos(in);
+	if (b->n >= BATCH_ROWS || b->cells.len >= BATCH_BYTES)
+		return par_flush(par);
+	return ERR_OK;
+}
+
+/*
+ * The reader stopped with e (ERR_NOT_FOUND at the end of the file): what
+ * was read before is consumed first, unless consuming already failed; an
+ * error there is an earlier row's and wins. Stops the workers.
+ */
+static enum err par_end(struct par *par, enum err e)
+{
+	enum err ce = ERR_OK;
+
+	if (!par->failed)
+		ce = par_flush(par);
+	while (!ce && !par->failed && pipeline_inflight(par->pl))
+		ce = par_take(par);
+	par_free(par);
+	return ce ? ce : e;
+}
+
+static enum err ingest_json(struct ingest *in, FILE *fp, uint32_t idx,
+			    const char *fname)
+{
+	struct norm *n = &in->norm;
 	struct jsonin *r;
 	struct jsonin_line line;
 	struct row row;
+	struct par *par = NULL;
 	char *cell;
 	size_t celllen;
+	enum reject why;
 	enum err e;
 
 	e = jsonin_open(&r, fp, fname, in->info);
@@ -520,27 +1009,25 @@ static enum err ingest_json(struct ingest *in, FILE *fp, uint32_t idx,
 	row.ncells = 1;
 	row.cells = &cell;
 	row.lens = &celllen;
-	while (!(e = jsonin_next(r, &line, in->info))) {
+	if (in->jobs > 1)
+		e = par_new(in, &par, NULL, idx, fname);
+	while (!e && !(e = jsonin_next(r, &line, in->info))) {
 		cell = (char *)line.raw;
 		celllen = line.rawlen;
 		row.rowno = row.line = line.lineno;
+		if (par) {
+			e = par_add(par, &row, line.obj, 0);
+			continue;
+		}
 		in->s->rows_read++;
 		tick(in);
-		if (!line.obj) {
-			e = reject(in, fname, &row, REJ_BAD_JSON);
-		} else {
-			e = fields_from_json(in, f, line.obj);
-			if (e == ERR_FORMAT || e == ERR_ENCODING)
-				e = reject(in, fname, &row, REJ_BAD_JSON);
-			else if (!e)
-				e = build_contact(in, f, &row, idx, fname);
-			else
-				e = err_set(in->info, e, "out of memory");
-			json_decref(line.obj);
-		}
-		if (e)
-			break;
+		e = norm_json(n, line.obj, &row, idx, fname, &why, in->info);
+		json_decref(line.obj);
+		if (!e)
+			e = apply(in, fname, &row, why, n->c.phone, n->rec.data, n->rec.len);
 	}
+	if (par)
+		e = par_end(par, e);
 	jsonin_close(r);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
@@ -586,11 +1073,12 @@ static enum err xls_next(void *r, struct row *row, struct errinfo *info)
 
 /* The header is the first non-blank row at or after --header-row. */
 static enum err ingest_rows(struct ingest *in, const struct source *src,
-			    uint32_t idx, const char *fname, struct fields *f)
+			    uint32_t idx, const char *fname)
 {
 	unsigned long want = in->o->header_row;
 	struct colmap map;
 	struct row row;
+	struct par *par = NULL;
 	int have_map = 0;
 	size_t i;
 	enum err e;
@@ -601,6 +1089,14 @@ static enum err ingest_rows(struct ingest *in, const struct source *src,
 			in->s->above_header++;
 			continue;
 		}
+		if (have_map && in->jobs > 1) {
+			if (!par && (e = par_new(in, &par, &map, idx, fname)))
+				break;
+			e = par_add(par, &row, NULL, row_is_blank(&row));
+			if (e)
+				break;
+			continue;
+		}
 		if (row_is_blank(&row)) {
 			if (have_map)
 				in->s->blank++;
@@ -609,7 +1105,7 @@ static enum err ingest_rows(struct ingest *in, const struct source *src,
 			continue;
 		}
 		if (have_map) {
-			e = process_row(in, f, &map, &row, idx, fname);
+			e = process_row(in, &map, &row, idx, fname);
 			if (e)
 				break;
 			continue;
@@ -626,6 +1122,8 @@ static enum err ingest_rows(struct ingest *in, const struct source *src,
 		for (i = 0; i < map.nwarnings; i++)
 			warn(in, "%s", map.warnings[i]);
 	}
+	if (par)
+		e = par_end(par, e);	/* before the map goes: the workers read it */
 	if (e == ERR_NOT_FOUND || (!e && !have_map && want)) {
 		e = ERR_OK;
 		if (!have_map && want)
@@ -640,7 +1138,7 @@ static enum err ingest_rows(struct ingest *in, const struct source *src,
 }
 
 static enum err ingest_csv(struct ingest *in, const char *path, uint32_t idx,
-			   const char *fname, struct fields *f)
+			   const char *fname)
 {
 	struct csvin_opts co = { in->o->delimiter, in->o->encoding, 0, 0 };
 	struct source src = { NULL, csv_next };
@@ -652,7 +1150,7 @@ static enum err ingest_csv(struct ingest *in, const char *path, uint32_t idx,
 		return e;
 	src.r = r;
 	in->cur.csv = r;
-	e = ingest_rows(in, &src, idx, fname, f);
+	e = ingest_rows(in, &src, idx, fname);
 	in->cur.csv = NULL;
 	if (!e && csvin_stats(r)->cp1252_cells)
 		warn(in, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
@@ -689,8 +1187,7 @@ static void warn_other_sheets(struct ingest *in, enum filekind kind, void *r,
 
 /* XLSX, ODS and XLS share the sheet options and the row loop. */
 static enum err ingest_sheet(struct ingest *in, enum filekind kind,
-			     const char *path, uint32_t idx, const char *fname,
-			     struct fields *f)
+			     const char *path, uint32_t idx, const char *fname)
 {
 	const struct sheet_opts *so = &in->o->sheet;
 	struct source src = { NULL, NULL };
@@ -734,7 +1231,7 @@ static enum err ingest_sheet(struct ingest *in, enum filekind kind,
 	}
 	if (in->o->debug)
 		in->o->debug(in->o->warn_ctx, fname, sheet);
-	e = ingest_rows(in, &src, idx, fname, f);
+	e = ingest_rows(in, &src, idx, fname);
 	if (!e && !so->sheet)
 		warn_other_sheets(in, kind, src.r, fname, sheet);
 	if (kind == FILEKIND_XLSX)
@@ -747,8 +1244,7 @@ static enum err ingest_sheet(struct ingest *in, enum filekind kind,
 }
 
 static enum err ingest_json_file(struct ingest *in, const char *path,
-				 uint32_t idx, const char *fname,
-				 struct fields *f)
+				 uint32_t idx, const char *fname)
 {
 	FILE *fp = fopen(path, "rb");
 	enum err e;
@@ -756,7 +1252,7 @@ static enum err ingest_json_file(struct ingest *in, const char *path,
 	if (!fp)
 		return err_set(in->info, ERR_IO, "cannot open '%s': %s", fname, strerror(errno));
 	in->cur.fp = fp;
-	e = ingest_json(in, fp, idx, fname, f);
+	e = ingest_json(in, fp, idx, fname);
 	in->cur.fp = NULL;
 	if (!e && ferror(fp))
 		e = err_set(in->info, ERR_IO, "cannot read '%s'", fname);
@@ -811,12 +1307,10 @@ static enum err ingest_one(struct ingest *in, const char *path)
 {
 	const char *fname = strcmp(path, "-") ? path : "stdin";
 	uint32_t idx = (uint32_t)in->nnames;
-	struct fields f;
 	enum filekind kind;
 	char *spooled = NULL;
 	enum err e;
 
-	memset(&f, 0, sizeof(f));
 	e = add_name(in, fname);
 	if (e)
 		return err_set(in->info, e, "out of memory");
@@ -845,13 +1339,13 @@ static enum err ingest_one(struct ingest *in, const char *path)
 		log_kind(in, fname, kind);
 		switch (kind) {
 		case FILEKIND_JSON:
-			e = ingest_json_file(in, path, idx, fname, &f);
+			e = ingest_json_file(in, path, idx, fname);
 			break;
 		case FILEKIND_CSV:
-			e = ingest_csv(in, path, idx, fname, &f);
+			e = ingest_csv(in, path, idx, fname);
 			break;
 		default:
-			e = ingest_sheet(in, kind, path, idx, fname, &f);
+			e = ingest_sheet(in, kind, path, idx, fname);
 			break;
 		}
 	}
@@ -859,7 +1353,6 @@ static enum err ingest_one(struct ingest *in, const char *path)
 		unlink(spooled);
 		free(spooled);
 	}
-	free(f.custom);
 	return e;
 }
 
@@ -1070,10 +1563,8 @@ static void cleanup(struct ingest *in)
 	for (i = 0; i < in->nnames; i++)
 		free(in->names[i]);
 	free(in->names);
-	buf_free(&in->arena);
-	buf_free(&in->clean);
+	norm_free(&in->norm);
 	buf_free(&in->rec);
-	contact_free(&in->c);
 }
 
 static enum err publish(struct ingest *in, struct store_gen **genp)
@@ -1119,10 +1610,9 @@ enum err ingest_files(struct store *st, const char *const *files,
 	in.o = opts;
 	in.s = stats;
 	in.info = info;
-	buf_init(&in.arena, 0);
-	buf_init(&in.clean, 0);
+	in.jobs = opts->jobs ? opts->jobs : pipeline_cpus();
+	norm_init(&in.norm, opts);
 	buf_init(&in.rec, 0);
-	contact_init(&in.c);
 	e = sorter_new(&in.sorter, opts->sort_mem ? opts->sort_mem : DEFAULT_SORT_MEM,
 		       store_dir(st), info);
 	if (!e)

@@ -20,10 +20,22 @@ struct run {
 	int live;		/* cur holds an entry */
 };
 
+/*
+ * An entry of the arena for sorting: its offset, and the first 16 bytes
+ * of its key, zero-padded, as two big-endian integers. Comparing those
+ * orders two keys as entry_cmp does unless they tie (one key is a prefix
+ * of the other padded with NULs, or they share 16 bytes); only ties read
+ * the arena. E.164 keys fit: sorting a run rarely leaves the slots.
+ */
+struct slot {
+	uint64_t k0, k1;
+	size_t off;
+};
+
 struct sorter {
 	char *arena;
 	size_t arena_len, arena_cap;
-	size_t *offs;
+	struct slot *offs;	/* the arena's entries, sorted before a spill */
 	size_t noffs, offs_cap;
 	char *tmpdir;
 	struct run *runs;
@@ -57,20 +69,138 @@ static size_t entry_size(const char *p)
 	return ENTRY_HDR + kl + vl;
 }
 
-static const char *g_arena;	/* qsort has no context argument in C11 */
-
-static int off_cmp(const void *a, const void *b)
+static uint64_t be64(const unsigned char *p, size_t n)
 {
-	return entry_cmp(g_arena + *(const size_t *)a, g_arena + *(const size_t *)b);
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | (i < n ? p[i] : 0);
+	return v;
+}
+
+static void slot_set(struct slot *sl, const char *key, size_t keylen, size_t off)
+{
+	const unsigned char *k = (const unsigned char *)key;
+
+	sl->k0 = be64(k, keylen);
+	sl->k1 = keylen > 8 ? be64(k + 8, keylen - 8) : 0;
+	sl->off = off;
+}
+
+static inline int slot_less(const struct slot *a, const struct slot *b, const char *arena)
+{
+	int r;
+
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
+	r = entry_cmp(arena + a->off, arena + b->off);
+	return r ? r < 0 : a->off < b->off;	/* as a stable sort would */
+}
+
+static void slot_swap(struct slot *a, struct slot *b)
+{
+	struct slot t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void insertion_sort(struct slot *a, size_t n, const char *arena)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct slot t = a[i];
+
+		for (j = i; j > 0 && slot_less(&t, &a[j - 1], arena); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static void sift_down(struct slot *a, size_t root, size_t n, const char *arena)
+{
+	for (;;) {
+		size_t c = 2 * root + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && slot_less(&a[c], &a[c + 1], arena))
+			c++;
+		if (!slot_less(&a[root], &a[c], arena))
+			return;
+		slot_swap(&a[root], &a[c]);
+		root = c;
+	}
+}
+
+static void heap_sort(struct slot *a, size_t n, const char *arena)
+{
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(a, i, n, arena);
+	for (i = n; i-- > 1;) {
+		slot_swap(&a[0], &a[i]);
+		sift_down(a, 0, i, arena);
+	}
+}
+
+/* Introsort: quicksort with the median of three, insertion sort for short
+ * ranges, heapsort when the recursion goes too deep (no quadratic case).
+ * The comparison is inlined, which qsort's callback cannot be. */
+static void intro_sort(struct slot *a, size_t n, const char *arena, unsigned depth)
+{
+	while (n > 16) {
+		size_t i, j, mid = n / 2;
+
+		if (!depth--) {
+			heap_sort(a, n, arena);
+			return;
+		}
+		if (slot_less(&a[mid], &a[0], arena))
+			slot_swap(&a[mid], &a[0]);
+		if (slot_less(&a[n - 1], &a[0], arena))
+			slot_swap(&a[n - 1], &a[0]);
+		if (slot_less(&a[n - 1], &a[mid], arena))
+			slot_swap(&a[n - 1], &a[mid]);
+		slot_swap(&a[mid], &a[n - 2]);	/* the pivot, out of the way */
+		i = 0;
+		j = n - 2;
+		for (;;) {
+			while (slot_less(&a[++i], &a[n - 2], arena))
+				;
+			while (slot_less(&a[n - 2], &a[--j], arena))
+				;
+			if (i >= j)
+				break;
+			slot_swap(&a[i], &a[j]);
+		}
+		slot_swap(&a[i], &a[n - 2]);
+		/* recurse into the smaller side, loop on the larger */
+		if (i < n - 1 - i) {
+			intro_sort(a, i, arena, depth);
+			a += i + 1;
+			n -= i + 1;
+		} else {
+			intro_sort(a + i + 1, n - i - 1, arena, depth);
+			n = i;
+		}
+	}
+	insertion_sort(a, n, arena);
 }
 
 static void sort_arena(struct sorter *s)
 {
-	if (!s->noffs)
-		return;	/* offs may still be NULL, which qsort must not get */
-	g_arena = s->arena;
-	qsort(s->offs, s->noffs, sizeof(*s->offs), off_cmp);
-	g_arena = NULL;
+	unsigned depth = 0;
+	size_t n;
+
+	for (n = s->noffs; n; n >>= 1)
+		depth += 2;
+	intro_sort(s->offs, s->noffs, s->arena, depth);
 }
 
 enum err sorter_new(struct sorter **out, size_t mem_bytes, const char *tmpdir,
@@ -94,12 +224,45 @@ enum err sorter_new(struct sorter **out, size_t mem_bytes, const char *tmpdir,
 	return ERR_OK;
 }
 
+/*
+ * The arena's entries in sorted order to fp, gathered in a stage buffer
+ * first: one fwrite per RUN_BUF bytes rather than one per entry (stdio's
+ * per-call cost was most of a spill). Errors show in ferror(fp).
+ */
+static void write_run(const struct sorter *s, FILE *fp)
+{
+	char *stage = malloc(RUN_BUF);
+	size_t i, used = 0;
+
+	for (i = 0; i < s->noffs; i++) {
+		const char *p = s->arena + s->offs[i].off;
+		size_t len = entry_size(p);
+
+		if (!stage) {
+			fwrite_unlocked(p, 1, len, fp);
+			continue;
+		}
+		if (used + len > RUN_BUF) {
+			fwrite_unlocked(stage, 1, used, fp);
+			used = 0;
+		}
+		if (len > RUN_BUF) {
+			fwrite_unlocked(p, 1, len, fp);
+			continue;
+		}
+		memcpy(stage + used, p, len);
+		used += len;
+	}
+	if (used)
+		fwrite_unlocked(stage, 1, used, fp);
+	free(stage);
+}
+
 static enum err spill(struct sorter *s, struct errinfo *info)
 {
 	char path[4096];
 	struct run *r;
 	FILE *fp;
-	size_t i;
 	int fd;
 
 	sort_arena(s);
@@ -115,11 +278,7 @@ static enum err spill(struct sorter *s, struct errinfo *info)
 		return err_set(info, ERR_NOMEM, "out of memory");
 	}
 	setvbuf(fp, NULL, _IOFBF, RUN_BUF);
-	for (i = 0; i < s->noffs; i++) {
-		const char *p = s->arena + s->offs[i];
-
-		fwrite(p, 1, entry_size(p), fp);
-	}
+	write_run(s, fp);
 	if (fflush(fp) || ferror(fp)) {
 		int err = errno;
 
@@ -160,7 +319,7 @@ enum err sorter_add(struct sorter *s, const char *key, size_t keylen,
 		return e;
 	if (s->noffs == s->offs_cap) {
 		size_t ncap = s->offs_cap ? s->offs_cap * 2 : 4096;
-		size_t *n = realloc(s->offs, ncap * sizeof(*n));
+		struct slot *n = realloc(s->offs, ncap * sizeof(*n));
 
 		if (!n)
 			return err_set(info, ERR_NOMEM, "out of memory");
@@ -173,7 +332,7 @@ enum err sorter_add(struct sorter *s, const char *key, size_t keylen,
 	memcpy(p + 1 + keylen, &seq, 8);
 	memcpy(p + 1 + keylen + 8, &vl, 4);
 	memcpy(p + ENTRY_HDR + keylen, val, vallen);
-	s->offs[s->noffs++] = s->arena_len;
+	slot_set(&s->offs[s->noffs++], key, keylen, s->arena_len);
 	s->arena_len += need;
 	return ERR_OK;
 }
@@ -187,7 +346,7 @@ static enum err run_advance(struct sorter *s, struct run *r, struct errinfo *inf
 
 	buf_reset(&r->cur);
 	r->live = 0;
-	if (fread(&kl, 1, 1, r->fp) != 1) {
+	if (fread_unlocked(&kl, 1, 1, r->fp) != 1) {
 		if (ferror(r->fp))
 			return err_set(info, ERR_IO, "cannot read a temporary file in '%s'", s->tmpdir);
 		return ERR_OK;
@@ -196,14 +355,14 @@ static enum err run_advance(struct sorter *s, struct run *r, struct errinfo *inf
 	if (e)
 		return err_set(info, e, "out of memory");
 	r->cur.data[0] = (char)kl;
-	if (fread(r->cur.data + 1, 1, (size_t)kl + 12, r->fp) != (size_t)kl + 12)
+	if (fread_unlocked(r->cur.data + 1, 1, (size_t)kl + 12, r->fp) != (size_t)kl + 12)
 		return err_set(info, ERR_IO, "temporary file in '%s' is truncated", s->tmpdir);
 	r->cur.len = 1 + (size_t)kl + 12;
 	memcpy(&vl, r->cur.data + 1 + kl + 8, 4);
 	e = buf_reserve(&r->cur, vl);
 	if (e)
 		return err_set(info, e, "out of memory");
-	if (fread(r->cur.data + r->cur.len, 1, vl, r->fp) != vl)
+	if (fread_unlocked(r->cur.data + r->cur.len, 1, vl, r->fp) != vl)
 		return err_set(info, ERR_IO, "temporary file in '%s' is truncated", s->tmpdir);
 	r->cur.len += vl;
 	r->live = 1;
@@ -262,7 +421,7 @@ enum err sorter_next(struct sorter *s, struct sorter_entry *e,
 		}
 	}
 	if (s->mem_pos < s->noffs)
-		best = s->arena + s->offs[s->mem_pos];
+		best = s->arena + s->offs[s->mem_pos].off;
 	for (i = 0; i < s->nruns; i++) {
 		const char *p = s->runs[i].cur.data;
 

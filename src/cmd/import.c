@@ -9,7 +9,7 @@
 static const struct opts_spec spec = {
 	.usage = "contactsync import [--region CC] [--map FIELD=COLUMN]... [--delimiter C] [--encoding NAME]\n"
 		 "       [--sheet NAME|N] [--header-row N] [--zip-max-bytes N] [--zip-max-ratio R]\n"
-		 "       [--rejects FILE] [--duplicates FILE] [--append] FILE...",
+		 "       [--rejects FILE] [--duplicates FILE] [--append] [--jobs N] FILE...",
 	.summary = "Reads contact files (CSV, XLSX, ODS, XLS, or JSON lines as 'export --format\n"
 		   "json' writes; '-' is standard input) into the desired set.\n"
 		   "Without --append the files replace the desired set; the previous set stays\n"
