@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -19,6 +20,9 @@
 #define BATCH_BYTES ((size_t)4 << 20)
 #define MAX_DBS 512
 #define NAME_MAX_LEN 200
+/* A cursor that has walked this many bytes of records lets go of the
+ * map's pages (see release_map). */
+#define RELEASE_BYTES ((size_t)4 << 20)
 
 struct store {
 	MDB_env *env;
@@ -41,6 +45,8 @@ struct store_cursor {
 	MDB_cursor *cur;
 	int first;
 	int pending;	/* positioned on a record next() has not returned */
+	size_t walked;	/* record bytes since the map was last released */
+	uintptr_t lo, hi;	/* the lowest and highest record address since then */
 };
 
 struct store_gen {
@@ -522,6 +528,45 @@ enum err store_cursor_open_at(struct store_read *rd, const char *dataset, const 
 	return cursor_make(rd, rc, dbi, from, fromlen, out, info);
 }
 
+/*
+ * Every page a walk reads stays mapped in the process, so a walk over a
+ * million records would count the whole dataset in its resident set. The
+ * map is read-only and shared (no MDB_WRITEMAP): dropping the process's
+ * mappings loses nothing, the kernel keeps the pages in its cache, and a
+ * record still borrowed (or the tree's branch pages) faults back in from
+ * there at the same address. So a long walk's memory stays flat. The span
+ * dropped is the one between the lowest and the highest record walked
+ * since the last time, all of it inside the map (LMDB does not say where
+ * the map starts).
+ */
+static void release_map(struct store_cursor *cur)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t lo, hi;
+
+	if (pg > 0 && cur->hi > cur->lo) {
+		lo = cur->lo & ~((uintptr_t)pg - 1);
+		hi = cur->hi & ~((uintptr_t)pg - 1);
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	cur->walked = 0;
+	cur->lo = UINTPTR_MAX;
+	cur->hi = 0;
+}
+
+static void walked(struct store_cursor *cur, const MDB_val *k, const MDB_val *v)
+{
+	uintptr_t a = (uintptr_t)k->mv_data, b = (uintptr_t)v->mv_data;
+
+	if (!cur->walked)
+		cur->lo = UINTPTR_MAX;
+	cur->walked += k->mv_size + v->mv_size;
+	cur->lo = a < cur->lo ? a : cur->lo;
+	cur->lo = b < cur->lo ? b : cur->lo;
+	cur->hi = a > cur->hi ? a : cur->hi;
+	cur->hi = b > cur->hi ? b : cur->hi;
+}
+
 enum err store_cursor_next(struct store_cursor *cur, const void **key,
 			   size_t *keylen, const void **val, size_t *vallen,
 			   struct errinfo *info)
@@ -531,6 +576,8 @@ enum err store_cursor_next(struct store_cursor *cur, const void **key,
 
 	if (!cur->cur)
 		return ERR_NOT_FOUND;
+	if (cur->walked >= RELEASE_BYTES)
+		release_map(cur);
 	rc = mdb_cursor_get(cur->cur, &k, &v,
 			    cur->pending ? MDB_GET_CURRENT : cur->first ? MDB_FIRST : MDB_NEXT);
 	cur->first = 0;
@@ -543,6 +590,7 @@ enum err store_cursor_next(struct store_cursor *cur, const void **key,
 	*keylen = k.mv_size;
 	*val = v.mv_data;
 	*vallen = v.mv_size;
+	walked(cur, &k, &v);
 	return ERR_OK;
 }
 
