@@ -5,7 +5,9 @@
  * A pull spends most of its time in libphonenumber (phone.h), one number
  * after the other, while the listing's next page waits. Here numbers are
  * queued with a payload in batches; a full batch goes to a worker thread
- * and the caller fills the next one. The verdicts come back to the caller,
+ * and the caller fills the next one; a caller that has filled it before
+ * the worker is through parses the rest of the worker's batch alongside
+ * it instead of waiting. The verdicts come back to the caller,
  * on the caller's thread and in the order the numbers were queued, through
  * the `done` callback: so whatever `done` does (sorting, warnings) sees
  * exactly what a single-threaded loop would.

@@ -22,6 +22,8 @@ struct batch {
 	struct slot *slots;
 	size_t n;
 	struct buf data;
+	size_t next;		/* the next slot to claim (lock held) */
+	size_t finished;	/* slots parsed (lock held) */
 };
 
 struct phonebatch {
@@ -40,18 +42,44 @@ struct phonebatch {
 	pthread_cond_t cv;
 	struct batch *work;	/* handed to the worker; NULL once parsed */
 	int quit;
+	int inited;	/* mu and cv */
 };
 
-static void parse_batch(const char *region, struct batch *b)
+/*
+ * Parses slots of b until none is left to claim. The worker and the
+ * caller (when it would otherwise wait) both claim slots, one at a time
+ * and under the lock, and only while b is the batch handed over (a
+ * worker late to a batch the caller has finished and filled again claims
+ * nothing of it); whoever finishes the last slot marks the batch done.
+ */
+static void parse_some(struct phonebatch *pb, struct batch *b)
 {
-	size_t i;
+	const char *region = pb->region[0] ? pb->region : NULL;
 
-	for (i = 0; i < b->n; i++) {
-		struct slot *s = &b->slots[i];
+	for (;;) {
+		struct slot *s;
 
-		s->e = phone_parse(b->data.data + s->raw, s->rawlen, region[0] ? region : NULL, 0,
-				   &s->pr);
+		pthread_mutex_lock(&pb->mu);
+		if (pb->work != b || b->next >= b->n) {
+			pthread_mutex_unlock(&pb->mu);
+			return;
+		}
+		s = &b->slots[b->next++];
+		pthread_mutex_unlock(&pb->mu);
+		s->e = phone_parse(b->data.data + s->raw, s->rawlen, region, 0, &s->pr);
+		pthread_mutex_lock(&pb->mu);
+		if (++b->finished == b->n) {
+			pb->work = NULL;
+			pthread_cond_broadcast(&pb->cv);
+		}
+		pthread_mutex_unlock(&pb->mu);
 	}
+}
+
+/* Whether the worker has slots to claim. Lock held. */
+static int claimable(const struct phonebatch *pb)
+{
+	return pb->work && pb->work->next < pb->work->n;
 }
 
 static void *worker(void *arg)
@@ -62,23 +90,29 @@ static void *worker(void *arg)
 	for (;;) {
 		struct batch *b;
 
-		while (!pb->work && !pb->quit)
+		while (!claimable(pb) && !pb->quit)
 			pthread_cond_wait(&pb->cv, &pb->mu);
-		if (!pb->work)
+		if (!claimable(pb))
 			break;
 		b = pb->work;
 		pthread_mutex_unlock(&pb->mu);
-		parse_batch(pb->region, b);
+		parse_some(pb, b);
 		pthread_mutex_lock(&pb->mu);
-		pb->work = NULL;
-		pthread_cond_broadcast(&pb->cv);
 	}
 	pthread_mutex_unlock(&pb->mu);
 	return NULL;
 }
 
+/* Helps with the batch the worker has, then waits until it is done. */
 static void wait_idle(struct phonebatch *pb)
 {
+	struct batch *b;
+
+	pthread_mutex_lock(&pb->mu);
+	b = pb->work;
+	pthread_mutex_unlock(&pb->mu);
+	if (b)
+		parse_some(pb, b);
 	pthread_mutex_lock(&pb->mu);
 	while (pb->work)
 		pthread_cond_wait(&pb->cv, &pb->mu);
@@ -88,6 +122,8 @@ static void wait_idle(struct phonebatch *pb)
 static void clear(struct batch *b)
 {
 	b->n = 0;
+	b->next = 0;
+	b->finished = 0;
 	buf_reset(&b->data);
 }
 
@@ -114,6 +150,7 @@ enum err phonebatch_new(struct phonebatch **out, const char *region, size_t batc
 	}
 	pthread_mutex_init(&pb->mu, NULL);
 	pthread_cond_init(&pb->cv, NULL);
+	pb->inited = 1;
 	/* without a worker, batches are parsed on the caller's thread */
 	pb->started = !pthread_create(&pb->thread, NULL, worker, pb);
 	*out = pb;
@@ -154,14 +191,13 @@ static enum err hand_over(struct phonebatch *pb, struct errinfo *info)
 		clear(full);
 		return e;
 	}
-	if (!pb->started) {
-		parse_batch(pb->region, full);
-	} else {
-		pthread_mutex_lock(&pb->mu);
-		pb->work = full;
-		pthread_cond_broadcast(&pb->cv);
-		pthread_mutex_unlock(&pb->mu);
-	}
+	pthread_mutex_lock(&pb->mu);
+	full->next = full->finished = 0;
+	pb->work = full;
+	pthread_cond_broadcast(&pb->cv);
+	pthread_mutex_unlock(&pb->mu);
+	if (!pb->started)
+		parse_some(pb, full);	/* no worker: parsed here and now */
 	pb->parsed_waiting = 1;
 	pb->filling = !pb->filling;
 	return ERR_OK;
@@ -229,6 +265,8 @@ void phonebatch_free(struct phonebatch *pb)
 		pthread_cond_broadcast(&pb->cv);
 		pthread_mutex_unlock(&pb->mu);
 		pthread_join(pb->thread, NULL);
+	}
+	if (pb->inited) {
 		pthread_mutex_destroy(&pb->mu);
 		pthread_cond_destroy(&pb->cv);
 	}

@@ -81,6 +81,16 @@ static void test_order_small_batches(void **state)
 	run(1, 50);
 }
 
+/* Tiny batches, many hand-overs: the worker and the caller race for
+ * slots thousands of times, and nothing may be lost or repeated. */
+static void test_many_handovers(void **state)
+{
+	(void)state;
+	run(1, 20000);
+	run(2, 20000);
+	run(5, 20000);
+}
+
 static void test_order_default_batch(void **state)
 {
 	(void)state;
@@ -150,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_small_batches),
 		cmocka_unit_test(test_order_default_batch),
+		cmocka_unit_test(test_many_handovers),
 		cmocka_unit_test(test_reset_drops),
 		cmocka_unit_test(test_callback_error_stops),
 	};
