@@ -79,6 +79,7 @@ address_book = Book 1' ;;
 		cpu1=$(emu_cpu)
 		wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
 		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+		cpu=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$work/time.txt" | awk '{ s += $1 } END { print s }')
 		secs=$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 		# the log's phase_end line (standard error, with time's report)
 		pulled=$(sed -n 's/.*"event":"phase_end".*"contacts":\([0-9]*\).*/\1/p' "$work/time.txt")
@@ -92,10 +93,11 @@ address_book = Book 1' ;;
 			exit 1
 		fi
 		awk -v p="$provider" -v n="$n" -v s="$secs" -v rss="$rss" -v req="$requests" \
-			-v ereq="$emu_requests" -v cpu="$(echo "$cpu0 $cpu1" | awk '{ print $2 - $1 }')" -v run="$run" 'BEGIN {
-			printf "  run %d: %.2f s wall, %.0f contacts/s, %d requests (emulator saw %d), peak RSS %.1f MB, emulator CPU %.2f s; snapshot holds %d\n",
-				run, s, n / s, req, ereq, rss / 1024, cpu, n
+			-v ereq="$emu_requests" -v ecpu="$(echo "$cpu0 $cpu1" | awk '{ print $2 - $1 }')" -v run="$run" \
+			-v cpu="$cpu" 'BEGIN {
+			printf "  run %d: %.2f s wall (CPU %.1f s), %.0f contacts/s, %d requests (emulator saw %d), peak RSS %.1f MB, emulator CPU %.2f s; snapshot holds %d\n",
+				run, s, cpu, n / s, req, ereq, rss / 1024, ecpu, n
 		}'
-		echo "RESULT op=pull-$provider size=$n wall=$secs rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') rows=$n requests=$requests"
+		echo "RESULT op=pull-$provider size=$n wall=$secs cpu=$cpu rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') rows=$n requests=$requests"
 	done
 done
