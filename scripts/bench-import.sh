@@ -3,6 +3,8 @@
 # (default 1,000,000), measures what libphonenumber alone needs to parse,
 # validate and format their numbers, then imports the file and prints rows
 # per second, peak RSS and the ratio to the libphonenumber baseline.
+# Ends with RESULT lines (baseline-libphonenumber, import) for
+# scripts/bench-all.sh.
 #   scripts/bench-import.sh [ROWS]
 set -eu
 rows=${1:-1000000}
@@ -33,3 +35,5 @@ awk -v rows="$rows" -v s="$secs" -v rss="$rss" -v b="$base_s" -v st="$store_mb" 
 	printf "import: %.2f s wall, %.0f rows/s, peak RSS %.1f MB, store %d MB\n", s, rows / s, rss / 1024, st
 	printf "ratio import / libphonenumber alone: %.2f\n", s / b
 }'
+echo "RESULT op=baseline-libphonenumber size=$rows wall=$base_s rows=$rows"
+echo "RESULT op=import size=$rows wall=$secs rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') rows=$rows"
