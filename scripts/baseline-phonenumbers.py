@@ -13,6 +13,7 @@ Prints one line: rows, valid, unique, seconds, then a RESULT line.
     scripts/baseline-phonenumbers.py FILE [DEFAULT_REGION]
 """
 import csv
+import resource
 import sys
 import time
 
@@ -50,7 +51,9 @@ def main():
             seen.add(phonenumbers.format_number(num, e164))
     secs = time.monotonic() - t0
     print("rows %d valid %d unique %d seconds %.3f" % (rows, valid, len(seen), secs))
-    print("RESULT op=baseline-python-phonenumbers size=%d wall=%.3f rows=%d" % (rows, secs, rows))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print("RESULT op=baseline-python-phonenumbers size=%d wall=%.3f rss_mb=%.1f rows=%d"
+          % (rows, secs, rss_mb, rows))
 
 
 if __name__ == "__main__":

@@ -222,6 +222,8 @@ awk -v n="$n" -v b="$default_batch" -v rate="$rate" -v rn="$rate_n" -v rp="$rate
 		100 * req / (burst + allowed * s), req, burst + allowed * s, rate, burst, s
 	printf "  429s: %d, time waiting for the rate limit: %.1f s, peak RSS %.1f MB\n", e429, wait, rss
 }'
+main_result="RESULT op=push-sendblue-create-rate-$rate size=$n wall=$2 rss_mb=$6 rows=$n requests=$1"
+echo "$main_result"
 echo
 
 printf 'batch-size sweep, no rate limit (requests/s bounded by latency and concurrency):\n'
