@@ -47,6 +47,11 @@ enum err phonebatch_new(struct phonebatch **out, const char *region, size_t batc
  * verdicts to done first. ERR_NOMEM, ERR_PHONE, or done's error. */
 enum err phonebatch_add(struct phonebatch *pb, const char *raw, size_t rawlen,
 			const void *payload, size_t paylen, struct errinfo *info);
+/* The same for a number whose verdict the caller knows already (pr is
+ * copied): it keeps its place in the order and is not parsed again. */
+enum err phonebatch_add_known(struct phonebatch *pb, const char *raw, size_t rawlen,
+			      const void *payload, size_t paylen, const struct phone_result *pr,
+			      struct errinfo *info);
 /* Every number queued so far through done. */
 enum err phonebatch_finish(struct phonebatch *pb, struct errinfo *info);
 /* Drops everything queued and not yet done. */

@@ -14,6 +14,7 @@
 
 struct slot {
 	size_t raw, rawlen, payload, paylen;	/* offsets into the batch's data */
+	int known;		/* the verdict came with the number */
 	struct phone_result pr;
 	enum err e;
 };
@@ -66,7 +67,8 @@ static void parse_some(struct phonebatch *pb, struct batch *b)
 		}
 		s = &b->slots[b->next++];
 		pthread_mutex_unlock(&pb->mu);
-		s->e = phone_parse(b->data.data + s->raw, s->rawlen, region, 0, &s->pr);
+		if (!s->known)
+			s->e = phone_parse(b->data.data + s->raw, s->rawlen, region, 0, &s->pr);
 		pthread_mutex_lock(&pb->mu);
 		if (++b->finished == b->n) {
 			pb->work = NULL;
@@ -206,6 +208,13 @@ static enum err hand_over(struct phonebatch *pb, struct errinfo *info)
 enum err phonebatch_add(struct phonebatch *pb, const char *raw, size_t rawlen,
 			const void *payload, size_t paylen, struct errinfo *info)
 {
+	return phonebatch_add_known(pb, raw, rawlen, payload, paylen, NULL, info);
+}
+
+enum err phonebatch_add_known(struct phonebatch *pb, const char *raw, size_t rawlen,
+			      const void *payload, size_t paylen, const struct phone_result *pr,
+			      struct errinfo *info)
+{
 	struct batch *b = &pb->b[pb->filling];
 	struct slot *s;
 	enum err e;
@@ -217,6 +226,10 @@ enum err phonebatch_add(struct phonebatch *pb, const char *raw, size_t rawlen,
 		b = &pb->b[pb->filling];
 	}
 	s = &b->slots[b->n];
+	s->known = pr != NULL;
+	s->e = ERR_OK;
+	if (pr)
+		s->pr = *pr;
 	s->raw = b->data.len;
 	s->rawlen = rawlen;
 	e = buf_add(&b->data, raw, rawlen);

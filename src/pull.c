@@ -25,6 +25,8 @@ struct pull {
 	const struct pull_opts *o;
 	struct sorter *sorter;
 	struct phonebatch *numbers;	/* normalised on a second thread */
+	char snapshot[256];		/* the profile's snapshot dataset */
+	unsigned long long known;	/* numbers the store knew valid: not parsed */
 	uint64_t seq;
 	unsigned long long listed, invalid, duplicates;
 	struct buf rec;
@@ -169,6 +171,29 @@ out:
 }
 
 /*
+ * Whether raw is a number the store already holds as valid E.164: a key
+ * of the desired set, or of the profile's last snapshot not marked
+ * invalid. Those keys are phone_parse's own output, and an E.164 number
+ * with its '+' reads the same in every region, so libphonenumber would
+ * only say again what it said then. A pull after the first, or a sync's
+ * pull after its import, so skips most of its parsing.
+ */
+static int known_valid(struct pull *pl, const char *raw, size_t rawlen)
+{
+	const void *v;
+	size_t vl;
+
+	if (!pl->rd || rawlen < 2 || rawlen > PHONE_E164_MAX || raw[0] != '+')
+		return 0;
+	if (!store_get(pl->rd, pl->o->desired ? pl->o->desired : "desired", raw, rawlen, &v, &vl,
+		       NULL))
+		return 1;
+	return !store_get(pl->rd, pl->snapshot, raw, rawlen, &v, &vl, NULL) && vl >= 2 &&
+	       ((const unsigned char *)v)[0] == SNAPSHOT_VERSION &&
+	       !(((const unsigned char *)v)[1] & 1);
+}
+
+/*
  * A listed contact, cleaned and encoded, goes with its raw number to the
  * phone batch (phonebatch.h): libphonenumber is most of a pull's time, so
  * it runs on a second thread while the listing goes on. The payload is the
@@ -201,6 +226,16 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 		e = snapshot_encode(&rc, &pl->rec);
 	if (e)
 		return err_set(info, e, "remote contact too large");
+	if (known_valid(pl, in->c.raw_phone.ptr, in->c.raw_phone.len)) {
+		struct phone_result pr;
+
+		memset(&pr, 0, sizeof(pr));
+		pr.reason = PHONE_OK;
+		memcpy(pr.e164, in->c.raw_phone.ptr, in->c.raw_phone.len);
+		pl->known++;
+		return phonebatch_add_known(pl->numbers, in->c.raw_phone.ptr, in->c.raw_phone.len,
+					    pl->rec.data, pl->rec.len, &pr, info);
+	}
 	return phonebatch_add(pl->numbers, in->c.raw_phone.ptr, in->c.raw_phone.len,
 			      pl->rec.data, pl->rec.len, info);
 }
@@ -380,6 +415,7 @@ enum err pull_profile(struct store *st, const struct profile *p, const struct pr
 	pl.st = st;
 	pl.p = p;
 	pl.o = o;
+	snapshot_dataset(p->name, pl.snapshot, sizeof(pl.snapshot));
 	buf_init(&pl.rec, 0);
 	buf_init(&pl.clean, 0);
 	buf_init(&pl.tmp, 0);

@@ -155,12 +155,74 @@ static void test_callback_error_stops(void **state)
 	phonebatch_free(pb);
 }
 
+/* A verdict given with the number is delivered as given, in its place. */
+struct got {
+	size_t n;
+	char payload[100][8];
+	char e164[100][PHONE_E164_MAX + 1];
+	enum phone_reason reason[100];
+};
+
+static enum err record(void *ctx, struct phonebatch_item *it, struct errinfo *info)
+{
+	struct got *g = ctx;
+
+	(void)info;
+	if (g->n < 100) {
+		snprintf(g->payload[g->n], sizeof(g->payload[0]), "%s", it->payload);
+		snprintf(g->e164[g->n], sizeof(g->e164[0]), "%s", it->pr.e164);
+		g->reason[g->n] = it->pr.reason;
+	}
+	g->n++;
+	return ERR_OK;
+}
+
+static void test_known_not_parsed(void **state)
+{
+	struct errinfo info = { 0 };
+	static struct got g;
+	struct phonebatch *pb;
+	struct phone_result pr;
+	char pay[8];
+	size_t i;
+
+	(void)state;
+	memset(&pr, 0, sizeof(pr));
+	pr.reason = PHONE_OK;
+	snprintf(pr.e164, sizeof(pr.e164), "+15550000000");
+	assert_int_equal(phonebatch_new(&pb, "GB", 4, record, &g, &info), ERR_OK);
+	for (i = 0; i < 30; i++) {
+		snprintf(pay, sizeof(pay), "%zu", i);
+		/* "nonsense" would not parse: the odd ones come with a verdict */
+		if (i % 2)
+			assert_int_equal(phonebatch_add_known(pb, "nonsense", 8, pay, strlen(pay) + 1, &pr,
+							      &info), ERR_OK);
+		else
+			assert_int_equal(phonebatch_add(pb, "nonsense", 8, pay, strlen(pay) + 1, &info),
+					 ERR_OK);
+	}
+	assert_int_equal(phonebatch_finish(pb, &info), ERR_OK);
+	assert_int_equal(g.n, 30);
+	for (i = 0; i < 30; i++) {
+		snprintf(pay, sizeof(pay), "%zu", i);
+		assert_string_equal(g.payload[i], pay);
+		if (i % 2) {
+			assert_int_equal(g.reason[i], PHONE_OK);
+			assert_string_equal(g.e164[i], "+15550000000");
+		} else {
+			assert_int_not_equal(g.reason[i], PHONE_OK);
+		}
+	}
+	phonebatch_free(pb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_small_batches),
 		cmocka_unit_test(test_order_default_batch),
 		cmocka_unit_test(test_many_handovers),
+		cmocka_unit_test(test_known_not_parsed),
 		cmocka_unit_test(test_reset_drops),
 		cmocka_unit_test(test_callback_error_stops),
 	};
