@@ -33,9 +33,16 @@ struct store {
 	int has_meta;
 };
 
+/* What a reader mapped since it last let go of the map (walk_release). */
+struct walk {
+	size_t bytes;		/* record bytes read (a page per lookup) */
+	uintptr_t lo, hi;	/* the lowest and highest record address */
+};
+
 struct store_read {
 	struct store *st;
 	MDB_txn *txn;
+	struct walk walk;	/* lookups (dbi_get) */
 	const char **files;
 	size_t nfiles;
 	char *files_blob;
@@ -45,8 +52,7 @@ struct store_cursor {
 	MDB_cursor *cur;
 	int first;
 	int pending;	/* positioned on a record next() has not returned */
-	size_t walked;	/* record bytes since the map was last released */
-	uintptr_t lo, hi;	/* the lowest and highest record address since then */
+	struct walk walk;
 };
 
 struct store_gen {
@@ -380,6 +386,46 @@ int store_has(struct store_read *rd, const char *dataset)
 }
 
 /* A record of dbi (rc: how opening it went), borrowed from the read. */
+/*
+ * Every page a walk reads stays mapped in the process, so a walk over a
+ * million records (or a million lookups) would count the whole dataset in
+ * its resident set. The map is read-only and shared (no MDB_WRITEMAP):
+ * dropping the process's mappings loses nothing, the kernel keeps the
+ * pages in its cache, and a record still borrowed (or the tree's branch
+ * pages) faults back in from there at the same address. So a long walk's
+ * memory stays flat. The span dropped is the one between the lowest and
+ * the highest record returned since the last time, all of it inside the
+ * map (LMDB does not say where the map starts).
+ */
+static void walk_release(struct walk *w)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t lo, hi;
+
+	if (pg > 0 && w->hi > w->lo) {
+		lo = w->lo & ~((uintptr_t)pg - 1);
+		hi = w->hi & ~((uintptr_t)pg - 1);
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	w->bytes = 0;
+}
+
+/* Notes a record returned at p; weight: the bytes its reading mapped. */
+static void walk_note(struct walk *w, const void *p, size_t weight)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (w->bytes >= RELEASE_BYTES)
+		walk_release(w);
+	if (!w->bytes) {
+		w->lo = a;
+		w->hi = a;
+	}
+	w->bytes += weight;
+	w->lo = a < w->lo ? a : w->lo;
+	w->hi = a > w->hi ? a : w->hi;
+}
+
 static enum err dbi_get(struct store_read *rd, int rc, MDB_dbi dbi, const void *key,
 			size_t keylen, const void **val, size_t *vallen, struct errinfo *info)
 {
@@ -393,6 +439,7 @@ static enum err dbi_get(struct store_read *rd, int rc, MDB_dbi dbi, const void *
 		return lmdb_err(rd->st, rc, info, "cannot read a record");
 	*val = v.mv_data;
 	*vallen = v.mv_size;
+	walk_note(&rd->walk, v.mv_data, 4096);
 	return ERR_OK;
 }
 
@@ -528,45 +575,6 @@ enum err store_cursor_open_at(struct store_read *rd, const char *dataset, const 
 	return cursor_make(rd, rc, dbi, from, fromlen, out, info);
 }
 
-/*
- * Every page a walk reads stays mapped in the process, so a walk over a
- * million records would count the whole dataset in its resident set. The
- * map is read-only and shared (no MDB_WRITEMAP): dropping the process's
- * mappings loses nothing, the kernel keeps the pages in its cache, and a
- * record still borrowed (or the tree's branch pages) faults back in from
- * there at the same address. So a long walk's memory stays flat. The span
- * dropped is the one between the lowest and the highest record walked
- * since the last time, all of it inside the map (LMDB does not say where
- * the map starts).
- */
-static void release_map(struct store_cursor *cur)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t lo, hi;
-
-	if (pg > 0 && cur->hi > cur->lo) {
-		lo = cur->lo & ~((uintptr_t)pg - 1);
-		hi = cur->hi & ~((uintptr_t)pg - 1);
-		madvise((void *)lo, hi - lo, MADV_DONTNEED);
-	}
-	cur->walked = 0;
-	cur->lo = UINTPTR_MAX;
-	cur->hi = 0;
-}
-
-static void walked(struct store_cursor *cur, const MDB_val *k, const MDB_val *v)
-{
-	uintptr_t a = (uintptr_t)k->mv_data, b = (uintptr_t)v->mv_data;
-
-	if (!cur->walked)
-		cur->lo = UINTPTR_MAX;
-	cur->walked += k->mv_size + v->mv_size;
-	cur->lo = a < cur->lo ? a : cur->lo;
-	cur->lo = b < cur->lo ? b : cur->lo;
-	cur->hi = a > cur->hi ? a : cur->hi;
-	cur->hi = b > cur->hi ? b : cur->hi;
-}
-
 enum err store_cursor_next(struct store_cursor *cur, const void **key,
 			   size_t *keylen, const void **val, size_t *vallen,
 			   struct errinfo *info)
@@ -576,8 +584,6 @@ enum err store_cursor_next(struct store_cursor *cur, const void **key,
 
 	if (!cur->cur)
 		return ERR_NOT_FOUND;
-	if (cur->walked >= RELEASE_BYTES)
-		release_map(cur);
 	rc = mdb_cursor_get(cur->cur, &k, &v,
 			    cur->pending ? MDB_GET_CURRENT : cur->first ? MDB_FIRST : MDB_NEXT);
 	cur->first = 0;
@@ -590,7 +596,8 @@ enum err store_cursor_next(struct store_cursor *cur, const void **key,
 	*keylen = k.mv_size;
 	*val = v.mv_data;
 	*vallen = v.mv_size;
-	walked(cur, &k, &v);
+	walk_note(&cur->walk, k.mv_data, 0);
+	walk_note(&cur->walk, v.mv_data, k.mv_size + v.mv_size);
 	return ERR_OK;
 }
 
