@@ -26,7 +26,6 @@ struct pull {
 	struct sorter *sorter;
 	struct phonebatch *numbers;	/* normalised on a second thread */
 	char snapshot[256];		/* the profile's snapshot dataset */
-	unsigned long long known;	/* numbers the store knew valid: not parsed */
 	uint64_t seq;
 	unsigned long long listed, invalid, duplicates;
 	struct buf rec;
@@ -232,7 +231,6 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 		memset(&pr, 0, sizeof(pr));
 		pr.reason = PHONE_OK;
 		memcpy(pr.e164, in->c.raw_phone.ptr, in->c.raw_phone.len);
-		pl->known++;
 		return phonebatch_add_known(pl->numbers, in->c.raw_phone.ptr, in->c.raw_phone.len,
 					    pl->rec.data, pl->rec.len, &pr, info);
 	}
