@@ -29,8 +29,12 @@ if [ "${1:-}" = requests ]; then
 	mode=requests
 	shift
 fi
-n=${1:-100000}
-[ "$mode" = main ] || n=${1:-1000}
+if [ "$mode" = main ]; then
+	n=${1:-100000}
+else
+	n=${1:-1000}
+	[ $# -eq 0 ] || shift	# the rest: providers
+fi
 latency=${LATENCY:-20}
 rate=${RATE:-50/s}
 batches=${BATCHES-10 25 50 100 250 500 1000}
@@ -152,8 +156,6 @@ req_run() {
 }
 
 if [ "$mode" = requests ]; then
-	[ $# -le 1 ] || shift
-	[ $# -gt 1 ] || [ "${1:-}" != "$n" ] || shift
 	[ $# -gt 0 ] || set -- altum atom sendblue
 	for f in create update; do
 		awk -v n="$n" -v f="$f" 'BEGIN {
