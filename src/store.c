@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +38,10 @@ struct store {
 struct walk {
 	size_t bytes;		/* record bytes read (a page per lookup) */
 	uintptr_t lo, hi;	/* the lowest and highest record address */
+	uintptr_t map_lo, map_hi;	/* the whole map, when known (map_bounds) */
 };
+
+static void map_bounds(struct store *st, struct walk *w);
 
 struct store_read {
 	struct store *st;
@@ -354,6 +358,7 @@ enum err store_read_begin(struct store *st, struct store_read **out,
 		free(rd);
 		return lmdb_err(st, rc, info, "cannot begin read transaction");
 	}
+	map_bounds(st, &rd->walk);
 	*out = rd;
 	return ERR_OK;
 }
@@ -393,18 +398,51 @@ int store_has(struct store_read *rd, const char *dataset)
  * dropping the process's mappings loses nothing, the kernel keeps the
  * pages in its cache, and a record still borrowed (or the tree's branch
  * pages) faults back in from there at the same address. So a long walk's
- * memory stays flat. The span dropped is the one between the lowest and
- * the highest record returned since the last time, all of it inside the
- * map (LMDB does not say where the map starts).
+ * memory stays flat.
+ *
+ * What is dropped is the whole map, found in /proc/self/maps when the
+ * read begins (LMDB does not say where it put it); without it, the span
+ * between the lowest and the highest record returned, which is inside the
+ * map but misses the neighbours the kernel maps around each fault.
  */
+static void map_bounds(struct store *st, struct walk *w)
+{
+	struct stat sb;
+	char line[512];
+	FILE *fp;
+	int fd;
+
+	w->map_lo = w->map_hi = 0;
+	if (mdb_env_get_fd(st->env, &fd) || fstat(fd, &sb) || !(fp = fopen("/proc/self/maps", "r")))
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned long lo, hi, off, ino;
+		unsigned maj, min;
+		char perm[8];
+
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perm, &off, &maj, &min,
+			   &ino) == 7 && ino == (unsigned long)sb.st_ino && maj == major(sb.st_dev) &&
+		    min == minor(sb.st_dev) && off == 0 && perm[3] == 's' && perm[1] == '-') {
+			w->map_lo = lo;
+			w->map_hi = hi;
+			break;
+		}
+	}
+	fclose(fp);
+}
+
 static void walk_release(struct walk *w)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t lo, hi;
+	uintptr_t lo = w->lo, hi = w->hi;
 
-	if (pg > 0 && w->hi > w->lo) {
-		lo = w->lo & ~((uintptr_t)pg - 1);
-		hi = w->hi & ~((uintptr_t)pg - 1);
+	if (w->map_hi > w->map_lo && lo >= w->map_lo && hi < w->map_hi) {
+		lo = w->map_lo;
+		hi = w->map_hi;
+	}
+	if (pg > 0 && hi > lo) {
+		lo &= ~((uintptr_t)pg - 1);
+		hi &= ~((uintptr_t)pg - 1);
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 	}
 	w->bytes = 0;
@@ -536,6 +574,8 @@ static enum err cursor_make(struct store_read *rd, int rc, MDB_dbi dbi, const vo
 	if (!cur)
 		return err_set(info, ERR_NOMEM, "out of memory");
 	cur->first = 1;
+	cur->walk.map_lo = rd->walk.map_lo;
+	cur->walk.map_hi = rd->walk.map_hi;
 	if (!rc)
 		rc = mdb_cursor_open(rd->txn, dbi, &cur->cur);
 	if (!rc && from && fromlen) {
