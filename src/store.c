@@ -38,10 +38,9 @@ struct store {
 struct walk {
 	size_t bytes;		/* record bytes read (a page per lookup) */
 	uintptr_t lo, hi;	/* the lowest and highest record address */
-	uintptr_t map_lo, map_hi;	/* the whole map, when known (map_bounds) */
+	struct store *st;	/* whose map it is */
 };
 
-static void map_bounds(struct store *st, struct walk *w);
 
 struct store_read {
 	struct store *st;
@@ -358,7 +357,7 @@ enum err store_read_begin(struct store *st, struct store_read **out,
 		free(rd);
 		return lmdb_err(st, rc, info, "cannot begin read transaction");
 	}
-	map_bounds(st, &rd->walk);
+	rd->walk.st = st;
 	*out = rd;
 	return ERR_OK;
 }
@@ -400,20 +399,23 @@ int store_has(struct store_read *rd, const char *dataset)
  * pages) faults back in from there at the same address. So a long walk's
  * memory stays flat.
  *
- * What is dropped is the whole map, found in /proc/self/maps when the
- * read begins (LMDB does not say where it put it); without it, the span
- * between the lowest and the highest record returned, which is inside the
- * map but misses the neighbours the kernel maps around each fault.
+ * What is dropped is the whole map, as /proc/self/maps shows it at that
+ * moment (LMDB does not say where it put it, and a grown map moves), and
+ * only while it is a read-only shared mapping of the store's file holding
+ * the records walked; without it, the span between the lowest and the
+ * highest record returned, which is inside the map but misses the
+ * neighbours the kernel maps around each fault.
  */
-static void map_bounds(struct store *st, struct walk *w)
+static void map_bounds(struct store *st, uintptr_t *map_lo, uintptr_t *map_hi)
 {
 	struct stat sb;
 	char line[512];
 	FILE *fp;
 	int fd;
 
-	w->map_lo = w->map_hi = 0;
-	if (mdb_env_get_fd(st->env, &fd) || fstat(fd, &sb) || !(fp = fopen("/proc/self/maps", "r")))
+	*map_lo = *map_hi = 0;
+	if (!st || mdb_env_get_fd(st->env, &fd) || fstat(fd, &sb) ||
+	    !(fp = fopen("/proc/self/maps", "r")))
 		return;
 	while (fgets(line, sizeof(line), fp)) {
 		unsigned long lo, hi, off, ino;
@@ -423,8 +425,8 @@ static void map_bounds(struct store *st, struct walk *w)
 		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perm, &off, &maj, &min,
 			   &ino) == 7 && ino == (unsigned long)sb.st_ino && maj == major(sb.st_dev) &&
 		    min == minor(sb.st_dev) && off == 0 && perm[3] == 's' && perm[1] == '-') {
-			w->map_lo = lo;
-			w->map_hi = hi;
+			*map_lo = lo;
+			*map_hi = hi;
 			break;
 		}
 	}
@@ -434,11 +436,12 @@ static void map_bounds(struct store *st, struct walk *w)
 static void walk_release(struct walk *w)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t lo = w->lo, hi = w->hi;
+	uintptr_t lo = w->lo, hi = w->hi, map_lo, map_hi;
 
-	if (w->map_hi > w->map_lo && lo >= w->map_lo && hi < w->map_hi) {
-		lo = w->map_lo;
-		hi = w->map_hi;
+	map_bounds(w->st, &map_lo, &map_hi);
+	if (map_hi > map_lo && lo >= map_lo && hi < map_hi) {
+		lo = map_lo;
+		hi = map_hi;
 	}
 	if (pg > 0 && hi > lo) {
 		lo &= ~((uintptr_t)pg - 1);
@@ -574,8 +577,7 @@ static enum err cursor_make(struct store_read *rd, int rc, MDB_dbi dbi, const vo
 	if (!cur)
 		return err_set(info, ERR_NOMEM, "out of memory");
 	cur->first = 1;
-	cur->walk.map_lo = rd->walk.map_lo;
-	cur->walk.map_hi = rd->walk.map_hi;
+	cur->walk.st = rd->st;
 	if (!rc)
 		rc = mdb_cursor_open(rd->txn, dbi, &cur->cur);
 	if (!rc && from && fromlen) {
