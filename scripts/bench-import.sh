@@ -6,6 +6,8 @@
 # jobs (one worker per online CPU), and prints for each the wall time,
 # rows per second, peak RSS and the ratio to the libphonenumber baseline.
 # Both imports must give the same store (their CSV exports are compared).
+# Ends with RESULT lines (baseline-libphonenumber, import-jobs1, import)
+# for scripts/bench-all.sh.
 #   scripts/bench-import.sh [ROWS]
 set -eu
 rows=${1:-1000000}
@@ -43,7 +45,13 @@ run() {
 		printf "import %s: %.2f s wall, %.0f rows/s, CPU %s, peak RSS %.1f MB, store %d MB, %.2f x libphonenumber alone\n",
 			l, s, rows / s, cpu, rss / 1024, st, s / b
 	}'
+	op=import
+	[ "$tag" = default ] || op=import-jobs$tag
+	results="${results}RESULT op=$op size=$rows wall=$secs rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') rows=$rows cpu=$cpu
+"
 }
+results="RESULT op=baseline-libphonenumber size=$rows wall=$base_s rows=$rows
+"
 
 run 1 "--jobs 1"
 cat "$work/out.txt"
@@ -54,3 +62,4 @@ else
 	echo "bench-import: the two imports' stores differ" >&2
 	exit 1
 fi
+printf %s "$results"

@@ -14,8 +14,27 @@
 # Every run starts from an empty account and is checked: the account must
 # hold exactly CONTACTS contacts and no number may have been created twice.
 #   scripts/bench-push.sh [CONTACTS]
+#
+# `scripts/bench-push.sh requests [CONTACTS] [PROVIDER...]` instead counts
+# what each kind of change costs in requests, from the emulator's counters,
+# for each provider (default altum atom sendblue; CONTACTS default 1,000,
+# no latency, no rate limit): CONTACTS creates, CONTACTS updates (the first
+# name of each), a run with nothing to change (must send 0 writes),
+# sendblue's opt-outs (--on-missing optout; altum and atom have none) and
+# deletes (--mode mirror --force, the list down to one contact). Prints
+# write requests and all requests per changed contact, and RESULT lines.
 set -eu
-n=${1:-100000}
+mode=main
+if [ "${1:-}" = requests ]; then
+	mode=requests
+	shift
+fi
+if [ "$mode" = main ]; then
+	n=${1:-100000}
+else
+	n=${1:-1000}
+	[ $# -eq 0 ] || shift	# the rest: providers
+fi
 latency=${LATENCY:-20}
 rate=${RATE:-50/s}
 batches=${BATCHES-10 25 50 100 250 500 1000}
@@ -91,6 +110,97 @@ print(summary["requests"], summary["wall_s"], summary["status_429"], summary["re
 PY
 }
 
+# ---- requests per changed contact ---------------------------------------
+# requests_stats: "writes requests" the emulator counted since its stats
+# were reset (writes: every endpoint but the readings).
+requests_stats() {
+	curl -s -f "$url/_emulator/stats" | "$py" -c '
+import json, sys
+s = json.load(sys.stdin)["endpoints"]
+reads = ("GET ", "POST /api/address-book/list", "POST /api/address-book/detail", "POST /api/contact/detail")
+print(sum(v["total"] for k, v in s.items() if not k.startswith(reads)), sum(v["total"] for v in s.values()))'
+}
+
+# req_run PROVIDER OP CHANGED LIST [PUSH OPTIONS...]: imports LIST, pulls,
+# pushes, prints the counts and a RESULT line.
+req_run() {
+	p=$1 op=$2 changed=$3 list=$4
+	shift 4
+	"$cs" --store "$work/rstore" import --region GB "$work/$list" >/dev/null
+	BENCH_KEY=test-key BENCH_KEY_ID=test-key-id BENCH_SECRET=test-secret \
+		"$cs" --store "$work/rstore" --config "$work/req.ini" -q pull bench
+	curl -s -f -X POST "$url/_emulator/stats/reset" >/dev/null
+	t0=$(date +%s.%N)
+	rc=0
+	BENCH_KEY=test-key BENCH_KEY_ID=test-key-id BENCH_SECRET=test-secret \
+		"$cs" --store "$work/rstore" --config "$work/req.ini" push bench --results "$work/res" \
+		"$@" >"$work/push.out" 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	if [ $rc -ne 0 ]; then
+		echo "bench-push: $p $op: push exited $rc" >&2
+		tail -n 20 "$work/push.out" >&2
+		exit 1
+	fi
+	set -- $(requests_stats)
+	if [ "$op" = none ] && [ "$1" -ne 0 ]; then
+		echo "bench-push: $p: a run with nothing to change sent $1 writes" >&2
+		exit 1
+	fi
+	awk -v p="$p" -v op="$op" -v c="$changed" -v w="$1" -v r="$2" -v t0="$t0" -v t1="$t1" \
+		-v results="$work/results" 'BEGIN {
+		printf "%-9s %-8s %8d %8d %9d %14s %14s %8.2f\n", p, op, c, w, r,
+			c ? sprintf("%.4f", w / c) : "-", c ? sprintf("%.4f", r / c) : "-", t1 - t0
+		printf "RESULT op=push-%s-%s size=%d wall=%.3f writes=%d requests=%d writes_per_contact=%s rows=%d\n",
+			p, op, c, t1 - t0, w, r, c ? sprintf("%.4f", w / c) : "0", c >>results
+	}'
+}
+
+if [ "$mode" = requests ]; then
+	[ $# -gt 0 ] || set -- altum atom sendblue
+	for f in create update; do
+		awk -v n="$n" -v f="$f" 'BEGIN {
+			print "phone,first_name,last_name,email"
+			for (i = 0; i < n; i++)
+				printf "+44771%07d,%s%d,Last%d,p%d@example.com\n", i, (f == "create" ? "First" : "Renamed"), i, i, i
+		}' >"$work/$f.csv"
+	done
+	head -n 2 "$work/update.csv" >"$work/one.csv"
+	echo "bench-push requests: $n contacts per run, no latency, no rate limit ($(nproc) cores)"
+	printf '%-9s %-8s %8s %8s %9s %14s %14s %8s\n' provider op changed writes requests \
+		writes/contact requests/contact wall_s
+	for p in "$@"; do
+		case $p in
+		sendblue) auth='api_key_id_env = BENCH_KEY_ID
+api_secret_env = BENCH_SECRET' ;;
+		atom) auth='api_key_env = BENCH_KEY
+address_book = Bench' ;;
+		*) auth='api_key_env = BENCH_KEY' ;;
+		esac
+		[ -z "$emu_pid" ] || { kill $emu_pid; wait $emu_pid 2>/dev/null || true; }
+		rm -f "$work/emu.out"
+		build/contactsync-emulator --dialect "$p" --port 0 --rate 0 >"$work/emu.out" 2>"$work/emu.err" &
+		emu_pid=$!
+		i=0
+		while [ $i -lt 200 ] && ! grep -q '^listening on ' "$work/emu.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+		url=http://$(sed -n 's/^listening on //p' "$work/emu.out")
+		[ "$p" != atom ] || curl -s -f -X POST -H 'Authorization: Bearer test-key' \
+			-H 'Content-Type: application/json' -d '{"name":"Bench"}' "$url/api/address-book/new" >/dev/null
+		printf '[profile bench]\nprovider = %s\nbase_url = %s\n%s\nrate = 0\nregion = GB\n' \
+			"$p" "$url" "$auth" >"$work/req.ini"
+		rm -rf "$work/rstore"
+		req_run "$p" create "$n" create.csv
+		req_run "$p" update "$n" update.csv
+		req_run "$p" none 0 update.csv
+		req_run "$p" delete $((n - 1)) one.csv --mode mirror --force
+		# an opted-out contact is never deleted (it is the record of the
+		# STOP): sendblue's opt-outs are measured on the contacts made again
+		[ "$p" != sendblue ] || req_run "$p" create-again $((n - 1)) update.csv
+		[ "$p" != sendblue ] || req_run "$p" opt-out $((n - 1)) one.csv --on-missing optout --force
+	done
+	cat "$work/results"
+	exit 0
+fi
+
 default_batch=$("$cs" push --help | sed -n 's/.*--batch-size N.*(default \([0-9]*\)).*/\1/p')
 echo "bench-push: $n creates, Sendblue emulator with ${latency} ms latency, $(nproc) cores"
 echo
@@ -114,6 +224,8 @@ awk -v n="$n" -v b="$default_batch" -v rate="$rate" -v rn="$rate_n" -v rp="$rate
 		100 * req / (burst + allowed * s), req, burst + allowed * s, rate, burst, s
 	printf "  429s: %d, time waiting for the rate limit: %.1f s, peak RSS %.1f MB\n", e429, wait, rss
 }'
+main_result="RESULT op=push-sendblue-create-rate-$rate size=$n wall=$2 rss_mb=$6 rows=$n requests=$1"
+echo "$main_result"
 echo
 
 printf 'batch-size sweep, no rate limit (requests/s bounded by latency and concurrency):\n'

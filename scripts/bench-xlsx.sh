@@ -48,6 +48,11 @@ table=$(rows_fmt step "wall s" "peak RSS MB" notes)
 step import_csv 1 "$cs" --store "$work/s1" import --region GB "$csv"
 table="$table
 $(rows_fmt "import CSV" "$secs" "$rss_mb" "$status; $(grep '^desired set' "$work/import_csv.out" || true)")"
+results=""
+result() { # OP: a RESULT line for the step just run, when it went well
+	[ "$status" != ok ] || results="$results
+RESULT op=$1 size=$rows wall=$secs rss_mb=$rss_mb rows=$rows"
+}
 
 step export_xlsx 1 "$cs" --store "$work/s1" export --format xlsx -o "$xlsx"
 export_ok=$status
@@ -59,6 +64,7 @@ if [ -f "$xlsx" ]; then
 fi
 table="$table
 $(rows_fmt "export XLSX" "$secs" "$rss_mb" "$note")"
+result export-xlsx
 export_secs=$secs export_rss=$rss_mb
 
 same="not compared"
@@ -90,6 +96,7 @@ if [ "$export_ok" = ok ]; then
 	fi
 	table="$table
 $(rows_fmt "import XLSX" "$secs" "$rss_mb" "$note")"
+	result import-xlsx
 else
 	table="$table
 $(rows_fmt "import XLSX" - - "not run: no workbook")"
@@ -101,3 +108,4 @@ awk -v s="$export_secs" -v r="$export_rss" 'BEGIN {
 	printf "export targets: %.2f s (< 15 s: %s), %.1f MB (< 200 MB: %s)\n",
 		s, s < 15 ? "met" : "MISSED", r, r < 200 ? "met" : "MISSED"
 }'
+[ -z "$results" ] || echo "$results" | sed '/^$/d'

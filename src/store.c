@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +21,9 @@
 #define BATCH_BYTES ((size_t)4 << 20)
 #define MAX_DBS 512
 #define NAME_MAX_LEN 200
+/* A cursor that has walked this many bytes of records lets go of the
+ * map's pages (see release_map). */
+#define RELEASE_BYTES ((size_t)4 << 20)
 
 struct store {
 	MDB_env *env;
@@ -29,9 +34,18 @@ struct store {
 	int has_meta;
 };
 
+/* What a reader mapped since it last let go of the map (walk_release). */
+struct walk {
+	size_t bytes;		/* record bytes read (a page per lookup) */
+	uintptr_t lo, hi;	/* the lowest and highest record address */
+	struct store *st;	/* whose map it is */
+};
+
+
 struct store_read {
 	struct store *st;
 	MDB_txn *txn;
+	struct walk walk;	/* lookups (dbi_get) */
 	const char **files;
 	size_t nfiles;
 	char *files_blob;
@@ -41,6 +55,7 @@ struct store_cursor {
 	MDB_cursor *cur;
 	int first;
 	int pending;	/* positioned on a record next() has not returned */
+	struct walk walk;
 };
 
 struct store_gen {
@@ -342,6 +357,7 @@ enum err store_read_begin(struct store *st, struct store_read **out,
 		free(rd);
 		return lmdb_err(st, rc, info, "cannot begin read transaction");
 	}
+	rd->walk.st = st;
 	*out = rd;
 	return ERR_OK;
 }
@@ -374,6 +390,83 @@ int store_has(struct store_read *rd, const char *dataset)
 }
 
 /* A record of dbi (rc: how opening it went), borrowed from the read. */
+/*
+ * Every page a walk reads stays mapped in the process, so a walk over a
+ * million records (or a million lookups) would count the whole dataset in
+ * its resident set. The map is read-only and shared (no MDB_WRITEMAP):
+ * dropping the process's mappings loses nothing, the kernel keeps the
+ * pages in its cache, and a record still borrowed (or the tree's branch
+ * pages) faults back in from there at the same address. So a long walk's
+ * memory stays flat.
+ *
+ * What is dropped is the whole map, as /proc/self/maps shows it at that
+ * moment (LMDB does not say where it put it, and a grown map moves), and
+ * only while it is a read-only shared mapping of the store's file holding
+ * the records walked; without it, the span between the lowest and the
+ * highest record returned, which is inside the map but misses the
+ * neighbours the kernel maps around each fault.
+ */
+static void map_bounds(struct store *st, uintptr_t *map_lo, uintptr_t *map_hi)
+{
+	struct stat sb;
+	char line[512];
+	FILE *fp;
+	int fd;
+
+	*map_lo = *map_hi = 0;
+	if (!st || mdb_env_get_fd(st->env, &fd) || fstat(fd, &sb) ||
+	    !(fp = fopen("/proc/self/maps", "r")))
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		unsigned long lo, hi, off, ino;
+		unsigned maj, min;
+		char perm[8];
+
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perm, &off, &maj, &min,
+			   &ino) == 7 && ino == (unsigned long)sb.st_ino && maj == major(sb.st_dev) &&
+		    min == minor(sb.st_dev) && off == 0 && perm[3] == 's' && perm[1] == '-') {
+			*map_lo = lo;
+			*map_hi = hi;
+			break;
+		}
+	}
+	fclose(fp);
+}
+
+static void walk_release(struct walk *w)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t lo = w->lo, hi = w->hi, map_lo, map_hi;
+
+	map_bounds(w->st, &map_lo, &map_hi);
+	if (map_hi > map_lo && lo >= map_lo && hi < map_hi) {
+		lo = map_lo;
+		hi = map_hi;
+	}
+	if (pg > 0 && hi > lo) {
+		lo &= ~((uintptr_t)pg - 1);
+		hi &= ~((uintptr_t)pg - 1);
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	w->bytes = 0;
+}
+
+/* Notes a record returned at p; weight: the bytes its reading mapped. */
+static void walk_note(struct walk *w, const void *p, size_t weight)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (w->bytes >= RELEASE_BYTES)
+		walk_release(w);
+	if (!w->bytes) {
+		w->lo = a;
+		w->hi = a;
+	}
+	w->bytes += weight;
+	w->lo = a < w->lo ? a : w->lo;
+	w->hi = a > w->hi ? a : w->hi;
+}
+
 static enum err dbi_get(struct store_read *rd, int rc, MDB_dbi dbi, const void *key,
 			size_t keylen, const void **val, size_t *vallen, struct errinfo *info)
 {
@@ -387,6 +480,7 @@ static enum err dbi_get(struct store_read *rd, int rc, MDB_dbi dbi, const void *
 		return lmdb_err(rd->st, rc, info, "cannot read a record");
 	*val = v.mv_data;
 	*vallen = v.mv_size;
+	walk_note(&rd->walk, v.mv_data, 4096);
 	return ERR_OK;
 }
 
@@ -483,6 +577,7 @@ static enum err cursor_make(struct store_read *rd, int rc, MDB_dbi dbi, const vo
 	if (!cur)
 		return err_set(info, ERR_NOMEM, "out of memory");
 	cur->first = 1;
+	cur->walk.st = rd->st;
 	if (!rc)
 		rc = mdb_cursor_open(rd->txn, dbi, &cur->cur);
 	if (!rc && from && fromlen) {
@@ -543,6 +638,8 @@ enum err store_cursor_next(struct store_cursor *cur, const void **key,
 	*keylen = k.mv_size;
 	*val = v.mv_data;
 	*vallen = v.mv_size;
+	walk_note(&cur->walk, k.mv_data, 0);
+	walk_note(&cur->walk, v.mv_data, k.mv_size + v.mv_size);
 	return ERR_OK;
 }
 

@@ -287,6 +287,29 @@ check_eq "reset" 200 "$(code -X POST "$U/_emulator/reset")"
 dump
 check_eq "reset empties the store" "[]" "$(cat dump.txt)"
 
+# ---- generate: N contacts made in place, for benchmarks ---------------------
+for d in sendblue altum atom; do
+	start "gen-$d" --dialect "$d"
+	check_eq "$d generate: 5 contacts" 200 \
+		"$(code -X POST -d '{"count":5,"first_phone":"+447710000098"}' "$U/_emulator/generate")"
+	check_grep "$d generate: loaded and counted" '"loaded":5,"count":5' body.txt
+	dump
+	check_eq "$d generate: five contacts in the dump" 5 "$(count_in '"id":' dump.txt)"
+	check_eq "$d generate: numbers count up, across a carry" 1 "$(count_in '7710000102"' dump.txt)"
+	case $d in
+	altum) check_grep "$d generate: one name" '"name":"First4 Last4"' dump.txt ;;
+	*) check_grep "$d generate: first and last names" '"first_name":"First4","last_name":"Last4"' dump.txt ;;
+	esac
+	check_grep "$d generate: the email custom field" 'p4@example.com' dump.txt
+	check_eq "$d generate: a number already there refuses the whole call" 400 \
+		"$(code -X POST -d '{"count":3,"first_phone":"+447710000096"}' "$U/_emulator/generate")"
+	check_grep "$d generate: names the contact" 'contact 3 (+447710000098): duplicate phone' body.txt
+	dump
+	check_eq "$d generate: nothing of the refused call kept" 5 "$(count_in '"id":' dump.txt)"
+	check_eq "$d generate: a bad body is 400" 400 \
+		"$(code -X POST -d '{"count":"x"}' "$U/_emulator/generate")"
+done
+
 # SIGTERM ends it cleanly.
 kill "$pid"
 wait "$pid"

@@ -161,6 +161,12 @@ check_grep "and counted" "1 remote numbers are not valid and were kept as they a
 cs export --from remote:alw -o alw.csv
 check_grep "kept under its raw value" "^+0412345678,Bad Number," alw.csv
 check_grep "the valid one too" "^+447911000001,Good," alw.csv
+# Numbers the last snapshot holds as valid are not parsed again; one it
+# holds as invalid is no shortcut.
+check_rc "pull it again" 0 cs --config cs.ini pull alw
+check_grep "the invalid number is reported again" "has the number '+0412345678', which is not valid" err.txt
+cs export --from remote:alw -o alw2.csv
+check_same "the same snapshot the second time" alw.csv alw2.csv
 
 # Remote values are cleaned like the list's: stray spaces and decomposed
 # accents at the provider are not changes.

@@ -403,6 +403,101 @@ out:
 	json_decref(arr);
 }
 
+/*
+ * POST /_emulator/generate {"count":N, "first_phone":"+447700000000"}:
+ * N contacts made here, for tests that need an account of a million
+ * (loading a million through JSON takes seconds and a gigabyte). Contact
+ * i (from 0) has the number first_phone + i, "First<i>" and "Last<i>"
+ * (altum: "First<i> Last<i>"), the custom field email "p<i>@example.com"
+ * (atom: custom_1) and, for sendblue, the tag "gen"; times are three per
+ * second ending a day ago, as the JSON load's. All or nothing.
+ */
+#define GENERATE_MAX 20000000ULL
+
+static bool gen_one(struct emu *e, const char *phone, uint64_t i, int64_t created,
+		    const char **msg)
+{
+	struct contact *c;
+	char first[32], last[32], mail[48];
+	char *norm = load_phone(e, phone);
+	bool ok;
+
+	*msg = "invalid phone";
+	if (!norm)
+		return false;
+	*msg = "duplicate phone";
+	if (mstore_by_phone(&e->store, norm)) {
+		free(norm);
+		return false;
+	}
+	*msg = "out of memory";
+	c = mstore_add(&e->store, norm, 0, created);
+	free(norm);
+	if (!c)
+		return false;
+	snprintf(first, sizeof(first), "First%" PRIu64, i);
+	snprintf(last, sizeof(last), "Last%" PRIu64, i);
+	snprintf(mail, sizeof(mail), "p%" PRIu64 "@example.com", i);
+	if (e->dialect == D_ALTUM) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s %s", first, last);
+		return mstore_set(&c->f[F_FIRST], name) && mstore_setvar(c, "email", mail);
+	}
+	ok = mstore_set(&c->f[F_FIRST], first) && mstore_set(&c->f[F_LAST], last);
+	if (e->dialect == D_ATOM) {
+		if (ok && !mstore_book(&e->store, 1))
+			ok = mstore_book_add(&e->store, 1, "Book 1") != NULL;
+		c->book = 1;
+		return ok && mstore_set(&c->f[F_C1], mail);
+	}
+	if (ok) {
+		char *tags[1] = { "gen" };
+
+		ok = mstore_settags(c, tags, 1);
+	}
+	return ok && mstore_setvar(c, "email", mail);
+}
+
+static void generate(struct emu *e, struct req *q, struct reply *r)
+{
+	json_t *j = req_json(q);
+	json_t *cnt = j ? json_object_get(j, "count") : NULL;
+	const char *first = j ? jstr(j, "first_phone") : NULL;
+	uint64_t n, i, base = 0, ndig;
+	size_t before = e->store.by_id.n;
+	const char *msg = "";
+	char phone[40];
+	int64_t t0;
+
+	if (!json_is_integer(cnt) || json_integer_value(cnt) < 0 ||
+	    (uint64_t)json_integer_value(cnt) > GENERATE_MAX || !first || first[0] != '+' ||
+	    strlen(first) > 16 || !emu_parse_u64(first + 1, &base)) {
+		admin_error(r, 400, "body must be {\"count\": N, \"first_phone\": \"+DIGITS\"}");
+		goto out;
+	}
+	n = (uint64_t)json_integer_value(cnt);
+	ndig = strlen(first + 1);
+	t0 = (int64_t)time(NULL) - 86400 - (int64_t)(n / 3) - 1;
+	for (i = 0; i < n; i++) {
+		snprintf(phone, sizeof(phone), "+%0*" PRIu64, (int)ndig, base + i);
+		if (gen_one(e, phone, i, t0 + (int64_t)(i / 3), &msg))
+			continue;
+		r->status = 400;
+		out_printf(&r->body, "{\"error\":\"contact %" PRIu64 " (%s): %s\"}\n", i + 1, phone, msg);
+		/* All or nothing: this call's contacts are the vector's tail
+		 * (the one that failed half-made among them). */
+		for (i = before; i < e->store.by_id.n; i++)
+			if (!e->store.by_id.v[i]->dead)
+				mstore_del(&e->store, e->store.by_id.v[i]);
+		goto out;
+	}
+	out_printf(&r->body, "{\"loaded\":%" PRIu64 ",\"count\":%zu}\n", n,
+		   mstore_count(&e->store));
+out:
+	json_decref(j);
+}
+
 static void set_opt_out(struct emu *e, struct req *q, struct reply *r)
 {
 	json_t *j = req_json(q);
@@ -437,6 +532,8 @@ void admin_handle(struct emu *e, struct req *q, struct reply *r)
 		dump_contacts(e, &r->body);
 	} else if (strcmp(p, "/contacts") == 0 && post) {
 		load_contacts(e, q, r);
+	} else if (strcmp(p, "/generate") == 0 && post) {
+		generate(e, q, r);
 	} else if (strcmp(p, "/books") == 0 && get) {
 		dump_books(e, &r->body);
 	} else if (strcmp(p, "/opt-out") == 0 && post) {
