@@ -5,11 +5,10 @@
  * The driver lists the account; every remote contact gets the same
  * cleaning as the list's values (trimmed, whitespace collapsed, NFC), so a
  * stray space at the provider does not look like a change on every run,
- * and its number is normalised with the profile's region, on a second
- * thread while the listing goes on (phonebatch.h; a number the store
- * already holds as valid E.164, in the desired set or the last snapshot,
- * is not parsed again). A number that is not valid is kept under its raw
- * value, never dropped. Records go through
+ * and its number is normalised with the profile's region (a number the
+ * store already holds as valid E.164, in the desired set or the last
+ * snapshot, is not parsed again). A number that is not valid is kept
+ * under its raw value, never dropped. Records go through
  * an external sort (sorter.h) keyed by number, so memory stays bounded;
  * where a number repeats, the first listed wins. The new snapshot replaces
  * the previous one only when the whole listing arrived: a failed pull

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "phone.h"
-#include "phonebatch.h"
 #include "ratestate.h"
 #include "snapshot.h"
 #include "sorter.h"
@@ -24,7 +23,6 @@ struct pull {
 	const struct profile *p;
 	const struct pull_opts *o;
 	struct sorter *sorter;
-	struct phonebatch *numbers;	/* normalised on a second thread */
 	char snapshot[256];		/* the profile's snapshot dataset */
 	uint64_t seq;
 	unsigned long long listed, invalid, duplicates;
@@ -193,17 +191,45 @@ static int known_valid(struct pull *pl, const char *raw, size_t rawlen)
 }
 
 /*
- * A listed contact, cleaned and encoded, goes with its raw number to the
- * phone batch (phonebatch.h): libphonenumber is most of a pull's time, so
- * it runs on a second thread while the listing goes on. The payload is the
- * contact's id, a NUL, then its snapshot record as if the number were
- * valid; on_number sets the record's flag when it is not.
+ * A listed contact's number in the snapshot's order: the record is queued
+ * under the normalised number (the profile's region reads national ones);
+ * an invalid one keeps its raw value. rec is the contact's snapshot record
+ * as if the number were valid; its flag is set here when it is not.
  */
+static enum err add_record(struct pull *pl, const char *id, const struct str *raw,
+			   const struct phone_result *pr, char *rec, size_t reclen,
+			   struct errinfo *info)
+{
+	const char *key;
+	size_t keylen;
+
+	if (pr->reason == PHONE_OK) {
+		key = pr->e164;
+		keylen = strlen(key);
+	} else {
+		rec[1] |= 1;	/* snapshot.h: the phone is not valid E.164 */
+		key = raw->ptr;
+		keylen = raw->len;
+		if (keylen > SORTER_KEY_MAX)
+			keylen = SORTER_KEY_MAX;
+		if (pl->invalid++ < REPORT_INVALID)
+			say(pl, pl->o->warn,
+			    "profile '%s': remote contact %s has the number '%.*s', which is not valid (%s): kept as it is",
+			    pl->p->name, id[0] ? id : "(no id)", (int)keylen, key,
+			    phone_reason_code(pr->reason));
+	}
+	pl->listed++;
+	return sorter_add(pl->sorter, key, keylen, ++pl->seq, rec, reclen, info);
+}
+
+/* A listed contact: cleaned, encoded, its number normalised (unless the
+ * store holds it as valid already: known_valid). */
 static enum err on_contact(void *ctx, const struct remote_contact *in,
 			   struct errinfo *info)
 {
 	struct pull *pl = ctx;
 	struct remote_contact rc = *in;
+	struct phone_result pr;
 	enum err e;
 
 	/* every provider requires a number: a contact without one is a
@@ -220,54 +246,20 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 	rc.phone_invalid = 0;
 	rc.c.phone[0] = '\0';
 	buf_reset(&pl->rec);
-	e = buf_add(&pl->rec, rc.id, strlen(rc.id) + 1);
-	if (!e)
-		e = snapshot_encode(&rc, &pl->rec);
+	e = snapshot_encode(&rc, &pl->rec);
 	if (e)
 		return err_set(info, e, "remote contact too large");
 	if (known_valid(pl, in->c.raw_phone.ptr, in->c.raw_phone.len)) {
-		struct phone_result pr;
-
 		memset(&pr, 0, sizeof(pr));
 		pr.reason = PHONE_OK;
 		memcpy(pr.e164, in->c.raw_phone.ptr, in->c.raw_phone.len);
-		return phonebatch_add_known(pl->numbers, in->c.raw_phone.ptr, in->c.raw_phone.len,
-					    pl->rec.data, pl->rec.len, &pr, info);
-	}
-	return phonebatch_add(pl->numbers, in->c.raw_phone.ptr, in->c.raw_phone.len,
-			      pl->rec.data, pl->rec.len, info);
-}
-
-/* A number's verdict (in listing order): the record is queued under the
- * normalised number (the profile's region reads national ones); an
- * invalid one keeps its raw value. */
-static enum err on_number(void *ctx, struct phonebatch_item *it, struct errinfo *info)
-{
-	struct pull *pl = ctx;
-	const char *id = it->payload;
-	size_t idlen = strlen(id);
-	char *rec = it->payload + idlen + 1;
-	size_t reclen = it->paylen - idlen - 1;
-	const char *key;
-	size_t keylen;
-
-	if (it->pr.reason == PHONE_OK) {
-		key = it->pr.e164;
-		keylen = strlen(key);
 	} else {
-		rec[1] |= 1;	/* snapshot.h: the phone is not valid E.164 */
-		key = it->raw;
-		keylen = it->rawlen;
-		if (keylen > SORTER_KEY_MAX)
-			keylen = SORTER_KEY_MAX;
-		if (pl->invalid++ < REPORT_INVALID)
-			say(pl, pl->o->warn,
-			    "profile '%s': remote contact %s has the number '%.*s', which is not valid (%s): kept as it is",
-			    pl->p->name, id[0] ? id : "(no id)", (int)keylen, key,
-			    phone_reason_code(it->pr.reason));
+		e = phone_parse(in->c.raw_phone.ptr, in->c.raw_phone.len,
+				pl->p->region[0] ? pl->p->region : NULL, 0, &pr);
+		if (e)
+			return err_set(info, e, "cannot normalise a phone number");
 	}
-	pl->listed++;
-	return sorter_add(pl->sorter, key, keylen, ++pl->seq, rec, reclen, info);
+	return add_record(pl, in->id, &in->c.raw_phone, &pr, pl->rec.data, pl->rec.len, info);
 }
 
 static void on_progress(void *ctx, unsigned long long done, unsigned long long total)
@@ -338,7 +330,6 @@ static enum err restart(struct pull *pl, struct errinfo *info)
 	pl->sorter = NULL;
 	pl->seq = 0;
 	pl->listed = pl->invalid = pl->duplicates = 0;
-	phonebatch_reset(pl->numbers);
 	return sorter_new(&pl->sorter, SORT_MEM, store_dir(pl->st), info);
 }
 
@@ -367,8 +358,6 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 		e = store_read_begin(pl->st, &pl->rd, info);
 		if (!e)
 			e = drv->pull(&s, &sink, info);
-		if (!e)
-			e = phonebatch_finish(pl->numbers, info);
 		store_read_end(pl->rd);	/* before the snapshot is written: the map may grow */
 		pl->rd = NULL;
 		if (e != ERR_CHANGED || tries == PULL_TRIES)
@@ -421,11 +410,7 @@ enum err pull_profile(struct store *st, const struct profile *p, const struct pr
 	contact_init(&pl.desired);
 	e = sorter_new(&pl.sorter, SORT_MEM, store_dir(st), info);
 	if (!e)
-		e = phonebatch_new(&pl.numbers, p->region[0] ? p->region : NULL, 0, on_number, &pl,
-				   info);
-	if (!e)
 		e = run(&pl, drv, &stats->http, info);
-	phonebatch_free(pl.numbers);
 	sorter_free(pl.sorter);
 	buf_free(&pl.rec);
 	buf_free(&pl.clean);
