@@ -53,7 +53,7 @@ run() {
 results="RESULT op=baseline-libphonenumber size=$rows wall=$base_s rows=$rows
 "
 
-run 1 "--jobs 1"
+run 1 "--jobs 1" --jobs 1
 cat "$work/out.txt"
 run default "--jobs $(nproc) (default)"
 if cmp -s "$work/export-1.csv" "$work/export-default.csv"; then
