@@ -11,31 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "gencsv.h"
 #include "lpn.h"
-
-/* Splits a gencontacts line: fields with quotes never hold the phone or
- * the country, so a simple scan that honours quotes is enough. */
-static int field(const char *line, int want, char *out, size_t cap)
-{
-	int col = 0, q = 0;
-	size_t n = 0;
-
-	for (; *line && *line != '\n'; line++) {
-		if (*line == '"') {
-			q = !q;
-			continue;
-		}
-		if (*line == ',' && !q) {
-			if (col++ == want)
-				break;
-			continue;
-		}
-		if (col == want && n + 1 < cap)
-			out[n++] = *line;
-	}
-	out[n] = '\0';
-	return (int)n;
-}
 
 int main(int argc, char **argv)
 {
@@ -54,9 +31,9 @@ int main(int argc, char **argv)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (fgets(line, sizeof(line), fp)) {
-		int n = field(line, 0, phone, sizeof(phone));
+		int n = gencsv_field(line, 0, phone, sizeof(phone));
 
-		field(line, 7, country, sizeof(country));
+		gencsv_field(line, 7, country, sizeof(country));
 		if (lpn_parse(phone, (size_t)n, country[0] ? country : argv[2], 0, &num) == LPN_OK &&
 		    num.valid)
 			valid++;

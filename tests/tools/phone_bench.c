@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gencsv.h"
 #include "lpn.h"
 #include "phone.h"
 #include "phonefast.h"
@@ -25,28 +26,6 @@ struct row {
 	char phone[64];
 	char region[8];
 };
-
-/* As phone_baseline: fields with quotes never hold the phone or country. */
-static void field(const char *line, int want, char *out, size_t cap)
-{
-	int col = 0, q = 0;
-	size_t n = 0;
-
-	for (; *line && *line != '\n'; line++) {
-		if (*line == '"') {
-			q = !q;
-			continue;
-		}
-		if (*line == ',' && !q) {
-			if (col++ == want)
-				break;
-			continue;
-		}
-		if (col == want && n + 1 < cap)
-			out[n++] = *line;
-	}
-	out[n] = '\0';
-}
 
 static double now(void)
 {
@@ -78,8 +57,8 @@ int main(int argc, char **argv)
 			if (!rows)
 				return 1;
 		}
-		field(line, 0, rows[nrows].phone, sizeof(rows[nrows].phone));
-		field(line, 7, rows[nrows].region, sizeof(rows[nrows].region));
+		gencsv_field(line, 0, rows[nrows].phone, sizeof(rows[nrows].phone));
+		gencsv_field(line, 7, rows[nrows].region, sizeof(rows[nrows].region));
 		if (!rows[nrows].region[0])
 			snprintf(rows[nrows].region, sizeof(rows[nrows].region), "%s", argv[2]);
 		nrows++;
