@@ -23,27 +23,31 @@ static char dir[64];
 static char results[96], rejects[128], dups[128], book[128];
 static FILE *devnull;
 
-static void put_file(const char *name, const char *text)
-{
-	char path[192];
-	FILE *fp;
+/* The results folder: each file the report reads, valid and small. */
+static const struct {
+	const char *name, *text;
+} files[] = {
+	{ "changes.csv", "operation,phone,id,field,before,after\n"
+			 "update,+447400123456,42,first_name,Al,Alan\n"
+			 "delete,+447400123457,43,,,\n" },
+	{ "errors.csv", "operation,phone,source_file,source_row,http_status,message,attempts\n"
+			"create,+447400123458,a.csv,3,422,invalid,1\n" },
+	{ "skipped.csv", "operation,phone,source_file,source_row,reason\n" },
+	{ "rejects.csv", "file,row,reason,cells\na.csv,9,too_short,123\n" },
+	{ "duplicates.csv", "phone,file,row,merged_into_file,merged_into_row\n" },
+	{ "unmapped.csv", "phone,field,value,kept\n+447400123456,tags,vip,\n" },
+	{ "not_migrated.csv", "phone,reason\n" },
+};
 
-	snprintf(path, sizeof(path), "%s/%s", results, name);
-	fp = fopen(path, "w");
-	if (!fp || fputs(text, fp) < 0 || fclose(fp))
-		fuzz_fail("cannot write the target's results folder");
-}
+#define NFILES (sizeof(files) / sizeof(files[0]))
 
 static void cleanup(void)
 {
-	static const char *const files[] = { "changes.csv", "errors.csv", "skipped.csv",
-					     "rejects.csv", "duplicates.csv", "unmapped.csv",
-					     "not_migrated.csv" };
 	char path[192];
 	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", results, files[i]);
+	for (i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "%s/%s", results, files[i].name);
 		unlink(path);
 	}
 	unlink(book);
@@ -53,6 +57,10 @@ static void cleanup(void)
 
 static void setup(void)
 {
+	char path[192];
+	FILE *fp;
+	size_t i;
+
 	strcpy(dir, "/tmp/fuzz-runrec-XXXXXX");
 	if (!mkdtemp(dir))
 		fuzz_fail("cannot make the target's folder");
@@ -65,16 +73,12 @@ static void setup(void)
 	atexit(cleanup);
 	/* the report's warnings (a missing file ...) are expected here */
 	log_setup(LOG_TEXT, -1);
-	put_file("changes.csv", "operation,phone,id,field,before,after\n"
-				"update,+447400123456,42,first_name,Al,Alan\n"
-				"delete,+447400123457,43,,,\n");
-	put_file("errors.csv", "operation,phone,source_file,source_row,http_status,message,attempts\n"
-			       "create,+447400123458,a.csv,3,422,invalid,1\n");
-	put_file("skipped.csv", "operation,phone,source_file,source_row,reason\n");
-	put_file("rejects.csv", "file,row,reason,cells\na.csv,9,too_short,123\n");
-	put_file("duplicates.csv", "phone,file,row,merged_into_file,merged_into_row\n");
-	put_file("unmapped.csv", "phone,field,value,kept\n+447400123456,tags,vip,\n");
-	put_file("not_migrated.csv", "phone,reason\n");
+	for (i = 0; i < NFILES; i++) {
+		snprintf(path, sizeof(path), "%s/%s", results, files[i].name);
+		fp = fopen(path, "w");
+		if (!fp || fputs(files[i].text, fp) < 0 || fclose(fp))
+			fuzz_fail("cannot write the target's results folder");
+	}
 	devnull = fopen("/dev/null", "w");
 	if (!devnull)
 		fuzz_fail("cannot open /dev/null");
