@@ -24,21 +24,29 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 OPT ?= -O2 -g
 SAN ?=
 WARN = -Wall -Wextra -Werror
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(OPT) $(SAN) $(WARN) -Iinclude $(CXXFLAGS)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(OPT) $(SAN) $(WARN) -Iinclude -Isrc $(CXXFLAGS)
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 LIBS_ALL = $(PKG_LIBS) $(PHONE_LIBS) $(CSV_LIBS) -lpthread -lm $(LIBS)
 
-LIB_C = $(filter-out src/main.c,$(wildcard src/*.c))
-CMD_C = $(wildcard src/cmd/*.c)
+# The layers (README, Source layout): the library (src/*.c and the families
+# in src/read/, src/provider/) and the tool (src/cmd/: main, the commands,
+# options, logs) that turns argv into library calls.
+LIB_C = $(wildcard src/*.c src/read/*.c src/provider/*.c)
+CMD_C = $(filter-out src/cmd/main.c,$(wildcard src/cmd/*.c))
 LIB_CXX = $(wildcard src/*.cc)
 # libphonenumber's metadata as C tables for the fast path (phonemeta.h),
 # generated from the installed library, never committed.
 PHONEMETA_C = $(BUILD)/phonemeta.c
 PHONEMETA_GEN = $(BUILD)/gen/phonemeta_gen
 LIB_OBJ = $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/phonemeta.o
-CMD_OBJ = $(CMD_C:%.c=$(BUILD)/%.o) $(BUILD)/src/main.o
+CMD_OBJ = $(CMD_C:%.c=$(BUILD)/%.o)
 LIBA = $(BUILD)/libcontactsync.a
+TOOLA = $(BUILD)/libcontactsync-tool.a
+# What tests, tools and the emulator link: the tool's modules (options,
+# logs) and the library (and the tool again while push, ratestate and
+# report still call log_*: issue 15 removes that).
+LINKA = $(TOOLA) $(LIBA) $(TOOLA)
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -56,14 +64,18 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_ALL = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAY_BIN = $(FUZZ_ALL:%=$(BUILD)/fuzz/replay_%)
 FUZZ_BIN = $(FUZZ_ALL:%=$(BUILD)/fuzz/fuzz_%)
-FUZZ_DEPS = tests/fuzz/fuzz.h tests/fuzz/util.c $(wildcard include/*.h)
+FUZZ_DEPS = tests/fuzz/fuzz.h tests/fuzz/util.c $(wildcard include/*.h src/*/*.h)
 
 all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(EMU_BIN) $(REPLAY_BIN)
 
-$(BIN): $(CMD_OBJ) $(LIBA)
-	$(CXX) $(LDFLAGS_ALL) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS_ALL)
+$(BIN): $(BUILD)/src/cmd/main.o $(LINKA)
+	$(CXX) $(LDFLAGS_ALL) -o $@ $(BUILD)/src/cmd/main.o $(LINKA) $(LIBS_ALL)
 
 $(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(TOOLA): $(CMD_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -93,40 +105,40 @@ $(BUILD)/%.o: %.cc $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(BUILD)/.flags
+$(BUILD)/tests/%: tests/unit/%.c $(LINKA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(CMOCKA_LIBS) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LINKA) $(CMOCKA_LIBS) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
 
-$(BUILD)/tools/%: tests/tools/%.c $(LIBA) $(BUILD)/.flags
+$(BUILD)/tools/%: tests/tools/%.c $(LINKA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIBA) $(LIBS_ALL) -lstdc++
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LINKA) $(LIBS_ALL) -lstdc++
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(LIBA) $(BUILD)/.flags
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(LINKA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/fuzz -o $@ $< tests/fuzz/replay.c tests/fuzz/util.c \
-		$(LIBA) $(LIBS_ALL) -lstdc++
+		$(LINKA) $(LIBS_ALL) -lstdc++
 
 # Only in the libFuzzer build (FUZZ_VARS): SAN has -fsanitize=fuzzer-no-link.
 # Linked by the C++ driver, which brings UBSan's C++ runtime (lpn.cc).
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(LIBA) $(BUILD)/.flags
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(LINKA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/fuzz -c -o $@.o $<
 	$(CC) $(CFLAGS_ALL) -Itests/fuzz -c -o $@-util.o tests/fuzz/util.c
-	$(CXX) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $@.o $@-util.o $(LIBA) $(LIBS_ALL)
+	$(CXX) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $@.o $@-util.o $(LINKA) $(LIBS_ALL)
 
 # fuzz_xlsin linked with FreeXL itself built from Debian's source under the
 # same sanitizers (tests/fuzz/freexl.sh): the child process that loads a
 # workbook dying of a FreeXL error the checks let through is a finding.
-$(BUILD)/fuzz/fuzz_xlsin_freexl: tests/fuzz/fuzz_xlsin.c tests/fuzz/freexl.sh $(FUZZ_DEPS) $(LIBA) $(BUILD)/.flags
+$(BUILD)/fuzz/fuzz_xlsin_freexl: tests/fuzz/fuzz_xlsin.c tests/fuzz/freexl.sh $(FUZZ_DEPS) $(LINKA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	CC=$(CC) CFLAGS='$(OPT) $(SAN)' sh tests/fuzz/freexl.sh $(BUILD)/freexl
 	$(CC) $(CFLAGS_ALL) -DFUZZ_FREEXL -Itests/fuzz -c -o $@.o $<
 	$(CC) $(CFLAGS_ALL) -Itests/fuzz -c -o $@-util.o tests/fuzz/util.c
 	$(CXX) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $@.o $@-util.o $(BUILD)/freexl/freexl.o \
-		$(LIBA) $(LIBS_ALL)
+		$(LINKA) $(LIBS_ALL)
 
-$(BUILD)/contactsync-emulator: $(EMU_OBJ) $(LIBA)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(EMU_OBJ) $(LIBA) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
+$(BUILD)/contactsync-emulator: $(EMU_OBJ) $(LINKA)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(EMU_OBJ) $(LINKA) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
 
 deps:
 	@sh scripts/install-deps.sh

@@ -12,7 +12,7 @@
 
 #include "guard.h"
 #include "journal.h"
-#include "log.h"
+#include "cmd/log.h"
 #include "pull.h"
 #include "ratestate.h"
 #include "results.h"

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "http.h"
-#include "log.h"
+#include "cmd/log.h"
 
 #define TABLE "state"
 

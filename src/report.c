@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "csvin.h"
 #include "ingest.h"
-#include "log.h"
+#include "cmd/log.h"
 #include "outfile.h"
 #include "xlsxout.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "app.h"
+#include "cmd/app.h"
 #include "journal.h"
 #include "push.h"
 #include "snapshot.h"

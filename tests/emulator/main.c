@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "opts.h"
+#include "cmd/opts.h"
 
 /* Request bodies: API bodies are small, admin loads carry 1M contacts. */
 #define API_BODY_MAX ((size_t)64 << 20)

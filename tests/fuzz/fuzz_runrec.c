@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "log.h"
+#include "cmd/log.h"
 #include "report.h"
 #include "status.h"
 

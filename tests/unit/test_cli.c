@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "err.h"
-#include "opts.h"
+#include "cmd/opts.h"
 
 static void test_every_error_has_a_message(void **state)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "cmd/log.h"
 
 /* Standard error goes to a temporary file while a test runs. */
 struct capture {
