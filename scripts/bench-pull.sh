@@ -29,18 +29,12 @@ make -s all >/dev/null
 [ -x /usr/bin/time ] || { echo "bench-pull: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cs-bench-pull.XXXXXX")
-emu_pid=
-trap '[ -z "$emu_pid" ] || kill $emu_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+. "$top/scripts/emulator.sh"
+trap 'emu_stop; rm -rf "$work"' EXIT INT TERM
 cs="$top/contactsync"
 
 start_emulator() { # DIALECT: a fresh emulator without rate limit; sets url
-	[ -z "$emu_pid" ] || { kill $emu_pid; wait $emu_pid 2>/dev/null || true; }
-	rm -f "$work/emu.out"
-	build/contactsync-emulator --dialect "$1" --port 0 --rate 0 >"$work/emu.out" 2>"$work/emu.err" &
-	emu_pid=$!
-	i=0
-	while [ $i -lt 200 ] && ! grep -q '^listening on ' "$work/emu.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-	url=http://$(sed -n 's/^listening on //p' "$work/emu.out")
+	emu_start --dialect "$1" --rate 0
 }
 
 emu_cpu() { # the emulator's CPU seconds so far (user + system)

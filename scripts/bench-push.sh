@@ -47,8 +47,8 @@ py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cs-bench-push.XXXXXX")
-emu_pid=
-trap '[ -z "$emu_pid" ] || kill $emu_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+. "$top/scripts/emulator.sh"
+trap 'emu_stop; rm -rf "$work"' EXIT INT TERM
 cs="$top/contactsync"
 
 # CONTACTS distinct, valid UK mobile numbers with names and two custom fields.
@@ -60,14 +60,7 @@ awk -v n="$n" 'BEGIN {
 "$cs" --store "$work/store" import --region GB "$work/contacts.csv" >/dev/null
 
 start_emulator() { # ARGS...: a fresh sendblue emulator; sets url
-	[ -z "$emu_pid" ] || { kill $emu_pid; wait $emu_pid 2>/dev/null || true; }
-	rm -f "$work/emu.out"
-	build/contactsync-emulator --dialect sendblue --port 0 --latency "$latency" "$@" \
-		>"$work/emu.out" 2>"$work/emu.err" &
-	emu_pid=$!
-	i=0
-	while [ $i -lt 200 ] && ! grep -q '^listening on ' "$work/emu.out"; do sleep 0.05; i=$((i + 1)); done
-	url=http://$(sed -n 's/^listening on //p' "$work/emu.out")
+	emu_start --dialect sendblue --latency "$latency" "$@"
 }
 
 # push_run BATCH RATE-LINE: pull the empty account, push everything; prints
@@ -176,13 +169,7 @@ api_secret_env = BENCH_SECRET' ;;
 address_book = Bench' ;;
 		*) auth='api_key_env = BENCH_KEY' ;;
 		esac
-		[ -z "$emu_pid" ] || { kill $emu_pid; wait $emu_pid 2>/dev/null || true; }
-		rm -f "$work/emu.out"
-		build/contactsync-emulator --dialect "$p" --port 0 --rate 0 >"$work/emu.out" 2>"$work/emu.err" &
-		emu_pid=$!
-		i=0
-		while [ $i -lt 200 ] && ! grep -q '^listening on ' "$work/emu.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-		url=http://$(sed -n 's/^listening on //p' "$work/emu.out")
+		emu_start --dialect "$p" --rate 0
 		[ "$p" != atom ] || curl -s -f -X POST -H 'Authorization: Bearer test-key' \
 			-H 'Content-Type: application/json' -d '{"name":"Bench"}' "$url/api/address-book/new" >/dev/null
 		printf '[profile bench]\nprovider = %s\nbase_url = %s\n%s\nrate = 0\nregion = GB\n' \

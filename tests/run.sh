@@ -48,6 +48,10 @@ run() { # name command...
 	fi
 }
 
+# The source tree's layer rule (README, Source layout): includes point down,
+# no module cycle, no log_* in the library, no provider named in the core.
+run layers python3 tests/src/layers.py
+
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	case "$t" in *.d|*.o) continue ;; esac

@@ -1,5 +1,7 @@
 # Emulator helpers for the e2e tests that talk to providers (sourced after
-# lib.sh): start NAME ARGS… sets U, load URL FILE, profile NAME PROVIDER URL EXTRA.
+# lib.sh): start NAME ARGS… sets U and pid, load URL FILE, profile NAME
+# PROVIDER URL EXTRA. Every emulator started, and every pid added to PIDS,
+# is killed when the script ends, and waited for, before its folder goes.
 EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
 EMU=${EMU:-$TOP/build/contactsync-emulator}
 PY=/usr/bin/python3
@@ -7,15 +9,17 @@ PY=/usr/bin/python3
 PIDS=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
 
-start() { # NAME ARGS...: starts an emulator, sets U to its base URL
+start() { # NAME ARGS...: starts an emulator, sets U to its base URL and pid
 	name=$1
 	shift
 	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
-	PIDS="$PIDS $!"
+	pid=$!
+	PIDS="$PIDS $pid"
 	i=0
 	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
 	U=http://$(sed -n 's/^listening on //p' "$name.out")

@@ -3,38 +3,15 @@
 # injection, and sendblue's '+' / %2B paths. Needs curl.
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
-EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
-EMU=${EMU:-$TOP/build/contactsync-emulator}
-pids=""
-# Always stop every emulator started here, even when a check fails.
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-# start NAME ARGS...: starts an emulator, sets U (base URL) and pid.
-start() {
-	name=$1
-	shift
-	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	while [ $i -lt 50 ] && ! grep -q '^listening on ' "$name.out"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	U=http://$(sed -n 's/^listening on //p' "$name.out")
-}
+. "${CONTACTSYNC_TOP:-.}/tests/e2e/emu.sh"
 
 # code ARGS...: curl's status code; body in body.txt, headers in hdr.txt.
 code() { curl -s -m 5 -D hdr.txt -o body.txt -w '%{http_code}' "$@"; }
 dump() { curl -s "$U/_emulator/contacts" >dump.txt; }
 count_in() { grep -o "$1" "$2" | wc -l | tr -d ' '; }
 
-# load N FIRST_PHONE_SUFFIX [EXTRA_JSON]: loads N contacts through the admin.
-load() {
+# load_n N FIRST_PHONE_SUFFIX [EXTRA_JSON]: loads N contacts through the admin.
+load_n() {
 	awk -v n="$1" -v base="$2" -v extra="${3:-}" 'BEGIN {
 		printf "["
 		for (i = 0; i < n; i++)
@@ -87,7 +64,7 @@ check_eq "altum: deleted contact is 404" 404 "$(code -H "$A" "$U/api/contacts/2"
 dump
 check_eq "altum: dump after delete" 1 "$(count_in '"phone":' dump.txt)"
 
-check_eq "altum: admin load 2600" 200 "$(load 2600 1000)"
+check_eq "altum: admin load 2600" 200 "$(load_n 2600 1000)"
 code -H "$A" "$U/api/contacts?results_per_page=1000&page=3" >/dev/null
 check_eq "altum: page 3 of 1000 has 601" 601 "$(count_in '"user_id"' body.txt)"
 check_grep "altum: page echoed as a string" '"page":"3"' body.txt
@@ -104,7 +81,7 @@ check_grep "altum: page past the end is empty" '^{"data":\[\],' body.txt
 
 # Quirk: with --quirks some updates answer 500, yet every one was saved.
 start altumq --dialect altum --rate 0 --quirks --seed 3
-load 1 0 >/dev/null
+load_n 1 0 >/dev/null
 n500=0
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	c=$(code -H "$A" -F "name=N$i" "$U/api/contacts/1")
@@ -155,7 +132,7 @@ check_eq "atom: unknown book is 404" 404 "$(code -H "$A" -H "$J" -d '{"group_id"
 check_eq "atom: GET is not a route" 404 "$(code -H "$A" "$U/api/contact/detail")"
 check_eq "atom: delete" 200 "$(code -H "$A" -H "$J" -d '{"id":1}' "$U/api/contact/delete")"
 check_eq "atom: deleted is 404" 404 "$(code -H "$A" -H "$J" -d '{"id":1}' "$U/api/contact/detail")"
-check_eq "atom: load 300 into book 7" 200 "$(load 300 0 ',"book":7')"
+check_eq "atom: load 300 into book 7" 200 "$(load_n 300 0 ',"book":7')"
 code -H "$A" -H "$J" -d '{"id":7}' "$U/api/address-book/detail" >/dev/null
 check_eq "atom: book detail lists all 300" 300 "$(count_in '"phone_number"' body.txt)"
 check_eq "atom: list has 3 books" 3 "$(code -H "$A" -H "$J" -d '{}' "$U/api/address-book/list" >/dev/null; count_in '"name"' body.txt)"
@@ -208,7 +185,7 @@ check_grep "sendblue: delete answers status" '"status":"OK"' body.txt
 dump
 check_eq "sendblue: dump empty after deletes" 0 "$(count_in '"phone":' dump.txt)"
 
-check_eq "sendblue: load 12000" 200 "$(load 12000 0)"
+check_eq "sendblue: load 12000" 200 "$(load_n 12000 0)"
 code -H "$S1" -H "$S2" "$U/api/v2/contacts/count" >/dev/null
 check_grep "sendblue: count" '^{"count":12000}$' body.txt
 check_eq "sendblue: offset 10001 is 400" 400 "$(code -H "$S1" -H "$S2" "$U/api/v2/contacts?offset=10001")"

@@ -1,30 +1,12 @@
 # sync: help, usage errors, the per-profile lock (held by another process:
 # exit 5 naming its pid; left by a dead one: taken over), and the import and
-# pull steps. The push engine is not in this branch yet, so nothing here
-# depends on what the push does or how it ends.
+# pull steps. What the push does is t_push.sh's: the checks here hold
+# whatever it does (check_not_rc).
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
-EMU=${CONTACTSYNC_EMULATOR:-${TOOLS:+$(dirname "$TOOLS")/contactsync-emulator}}
-EMU=${EMU:-$TOP/build/contactsync-emulator}
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	wait
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "${CONTACTSYNC_TOP:-.}/tests/e2e/emu.sh"
 
-start() { # NAME ARGS...: starts an emulator, sets U to its base URL
-	name=$1
-	shift
-	"$EMU" --port 0 "$@" >"$name.out" 2>"$name.err" &
-	PIDS="$PIDS $!"
-	i=0
-	while [ $i -lt 100 ] && ! grep -q '^listening on ' "$name.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-	U=http://$(sed -n 's/^listening on //p' "$name.out")
-}
-
-profile() { # NAME URL
+sb_profile() { # NAME URL
 	printf '[profile %s]\nprovider = sendblue\nbase_url = %s\nregion = GB\napi_key_id_env = SB_ID\napi_secret_env = SB_SECRET\n' \
 		"$1" "$2" >>cs.ini
 }
@@ -54,11 +36,11 @@ export SB_ID=kid SB_SECRET=sbsecret
 : >cs.ini
 start sb --dialect sendblue --key-id kid --secret sbsecret
 SB=$U
-profile sb "$SB"
-profile other "$SB"
-profile 'x/y z' "$SB"
+sb_profile sb "$SB"
+sb_profile other "$SB"
+sb_profile 'x/y z' "$SB"
 start slow --dialect sendblue --key-id kid --secret sbsecret --latency 1500
-profile slow "$U"
+sb_profile slow "$U"
 printf '[{"phone":"+447911000001","first_name":"Remote"}]' >account.json
 curl -s -f -X POST --data-binary @account.json "$SB/_emulator/contacts" >/dev/null
 printf 'phone,first_name\n+447911000001,Ann\n+447911000002,Bob\n' >list.csv
@@ -163,7 +145,7 @@ wait "$bg"
 check_grep "the first one went on" "pulled 0 contacts from 'slow'" bg.out
 # --- results name each contact's source file -------------------------------
 start two --dialect sendblue --key-id kid --secret sbsecret
-profile two "$U"
+sb_profile two "$U"
 check_rc "sync of a CSV and a workbook (the sample rejects rows)" 1 \
 	cs --config cs.ini sync --region GB --results two-res two "$TOP/samples/contacts.csv" "$TOP/samples/contacts.xlsx"
 check_grep "a CSV row named by its file and row" '^create,+33612345678,[0-9]*,[^,]*/samples/contacts\.csv,8,1,$' two-res/success.csv
