@@ -31,6 +31,7 @@
 #include "config.h"
 #include "contact.h"
 #include "provider.h"
+#include "provider/testing.h"
 
 #define PROFILE "tprof"
 #define KEY "KEY-s3cr3t-4ltum"
