@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "profile.h"
 #include "contact.h"
 #include "buf.h"
 #include "err.h"
@@ -103,7 +103,7 @@ struct provider_session {
  * client's retries. An atom opt-out with optout_action = skip is refused
  * (ERR_USAGE): the engine is not to send one.
  */
-struct plan_change;	/* diff.h; read by the drivers through provider/driver.h */
+struct plan_change;	/* change.h; read by the drivers through provider/driver.h */
 
 enum write_kind { WRITE_CREATE, WRITE_UPDATE, WRITE_DELETE, WRITE_OPT_OUT };
 

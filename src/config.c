@@ -143,7 +143,7 @@ static int set_slots(struct parse *p, struct profile *pr, const char *value)
 			*--end = '\0';
 		if (!*tok)
 			continue;
-		if (pr->nslots == CONFIG_MAX_SLOTS) {
+		if (pr->nslots == PROFILE_MAX_SLOTS) {
 			char words[128];
 
 			free(copy);

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const slot_names[CONFIG_MAX_SLOTS] = {
+static const char *const slot_names[PROFILE_MAX_SLOTS] = {
 	"custom_1", "custom_2", "custom_3", "custom_4"
 };
 
@@ -345,7 +345,7 @@ static enum err emit_detail(struct detail_req *d, const struct http_response *r,
 	/* a slot the profile names is that field; an unnamed one keeps its
 	 * own name ("custom_4"), so an export or a migration carries its
 	 * value (diff compares only the desired set's fields) */
-	for (i = 0; !e && i < CONFIG_MAX_SLOTS; i++) {
+	for (i = 0; !e && i < PROFILE_MAX_SLOTS; i++) {
 		const char *key = i < d->s->profile->nslots ? d->s->profile->custom_slots[i]
 							      : slot_names[i];	/* (borrowed) */
 		struct str v = provider_json_str(c, slot_names[i], NULL);

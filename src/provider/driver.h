@@ -77,8 +77,8 @@ enum err provider_json_body(json_t *o, struct buf *body);
 json_t *provider_json_strn(struct str s);
 
 /*
- * An update's changes (write_op.changes: diff's struct plan_change, read
- * only in provider.c, so no driver needs diff.h): whether op's changes
+ * An update's changes (write_op.changes, change.h's struct plan_change,
+ * read only in provider.c): whether op's changes
  * include field ("name" …), the custom field key (matched the way diff
  * names it, long keys cut alike), or any custom.
  */

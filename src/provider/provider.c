@@ -6,7 +6,7 @@
 #include "provider.h"
 #include "provider/driver.h"
 
-#include "diff.h"	/* struct plan_change, for the change helpers */
+#include "change.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -91,7 +91,7 @@ void provider_slots_words(char *out, size_t cap)
 	char who[256];
 	size_t n = names(PROVIDER_CAP_CUSTOM_SLOTS, 0, who, sizeof(who));
 
-	snprintf(out, cap, "%s %s only %d slots", who, n == 1 ? "has" : "have", CONFIG_MAX_SLOTS);
+	snprintf(out, cap, "%s %s only %d slots", who, n == 1 ? "has" : "have", PROFILE_MAX_SLOTS);
 }
 
 /* The credentials: a key, or for drivers that take them the key id and
