@@ -31,16 +31,16 @@
 #include "http.h"
 #include <jansson.h>
 
-#define PROVIDER_CAP_BULK_CREATE	(1u << 1)	/* build_bulk takes creates */
-#define PROVIDER_CAP_BULK_DELETE	(1u << 2)	/* build_bulk takes deletes */
-#define PROVIDER_CAP_OPT_OUT		(1u << 3)	/* can set opt-out */
-#define PROVIDER_CAP_CUSTOM_SLOTS	(1u << 6)	/* numbered slots (profile custom_slots) */
-#define PROVIDER_CAP_TAGS		(1u << 7)
-#define PROVIDER_CAP_COMPANY		(1u << 8)
-#define PROVIDER_CAP_SPLIT_NAME		(1u << 9)	/* first and last name */
-#define PROVIDER_CAP_FULL_NAME		(1u << 10)	/* one name field */
+#define PROVIDER_CAP_BULK_CREATE	(1u << 0)	/* build_bulk takes creates */
+#define PROVIDER_CAP_BULK_DELETE	(1u << 1)	/* build_bulk takes deletes */
+#define PROVIDER_CAP_OPT_OUT		(1u << 2)	/* can set opt-out */
+#define PROVIDER_CAP_CUSTOM_SLOTS	(1u << 3)	/* numbered slots (profile custom_slots) */
+#define PROVIDER_CAP_TAGS		(1u << 4)
+#define PROVIDER_CAP_COMPANY		(1u << 5)
+#define PROVIDER_CAP_SPLIT_NAME		(1u << 6)	/* first and last name */
+#define PROVIDER_CAP_FULL_NAME		(1u << 7)	/* one name field */
 
-/* Profile keys (config.h) a provider takes beyond the common ones; the
+/* Profile keys (profile.h) a provider takes beyond the common ones; the
  * configuration refuses them for the others. */
 #define PROVIDER_KEY_ID_SECRET		(1u << 0)	/* api_key_id_env + api_secret_env */
 #define PROVIDER_KEY_SUPPRESS_BOOK	(1u << 1)	/* optout_action = suppress_book, suppress_book */
