@@ -105,9 +105,16 @@ $(BUILD)/%.o: %.cc $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LINKA) $(BUILD)/.flags
+# The unit tests' fake HTTP server (tests/unit/fakehttp.h), linked into each.
+FAKEHTTP_OBJ = $(BUILD)/tests/fakehttp.o
+
+$(FAKEHTTP_OBJ): tests/unit/fakehttp.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LINKA) $(CMOCKA_LIBS) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(FAKEHTTP_OBJ) $(LINKA) $(BUILD)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(FAKEHTTP_OBJ) $(LINKA) $(CMOCKA_LIBS) $(EMU_LIBS) $(LIBS_ALL) -lstdc++
 
 $(BUILD)/tools/%: tests/tools/%.c $(LINKA) $(BUILD)/.flags
 	@mkdir -p $(dir $@)

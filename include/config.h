@@ -43,36 +43,7 @@
 #include <stddef.h>
 
 #include "err.h"
-
-#define CONFIG_MAX_SLOTS 4
-
-/* What opting out means for a provider that has no opt-out (altum, atom). */
-enum optout_action {
-	OPTOUT_ACTION_SKIP,		/* default: leave the contact, warn */
-	OPTOUT_ACTION_DELETE,		/* remove the contact */
-	OPTOUT_ACTION_SUPPRESS_BOOK,	/* atom: move it to the `suppress_book` book */
-};
-
-struct profile {
-	char *name;
-	char *provider;
-	char *base_url;
-	char *api_key_env;
-	char *api_key_id_env;
-	char *api_secret_env;
-	char *api_key_file;
-	char *address_book;
-	char *custom_slots[CONFIG_MAX_SLOTS];	/* custom_1..4 field keys */
-	size_t nslots;
-	char *rate;			/* NULL = the provider's default */
-	unsigned concurrency;		/* 0 = the provider's default */
-	char region[3];			/* "" = none */
-	int insecure;
-	long timeout_ms;		/* per request, retries included; 0 = default */
-	enum optout_action optout_action;
-	char *suppress_book;		/* atom: name or id of the suppression book */
-	unsigned line;			/* where the section starts */
-};
+#include "profile.h"
 
 struct config {
 	char *path;			/* the file read, or NULL when none exists */
@@ -93,13 +64,8 @@ void config_free(struct config *c);
 const struct profile *config_profile(const struct config *c, const char *name,
 				     struct errinfo *info);
 
-/* Secrets of a profile, read from the environment or the key file. */
-struct secrets {
-	char *key;		/* altum, atom; sendblue Bearer accounts */
-	char *key_id;		/* sendblue */
-	char *secret;		/* sendblue */
-};
-
+/* Secrets of a profile (profile.h), read from the environment or the key
+ * file. */
 /* ERR_CONFIG naming the variable or file (never a value) when missing. */
 enum err config_secrets(const struct profile *p, struct secrets *s,
 			struct errinfo *info);

@@ -29,6 +29,7 @@
 
 #include <stdint.h>
 
+#include "change.h"
 #include "config.h"
 #include "contact.h"
 #include "err.h"
@@ -57,12 +58,6 @@ enum plan_op {
 	PLAN_OP_LIST(PLAN_ENUM_)
 #undef PLAN_ENUM_
 	PLAN__COUNT
-};
-
-struct plan_change {
-	char field[80];		/* "first_name", "tags", "custom:Email" … */
-	struct str before;	/* remote value ("" when none) */
-	struct str after;	/* desired value */
 };
 
 struct plan_entry {

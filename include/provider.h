@@ -10,33 +10,40 @@
  * atom no tags, custom fields beyond atom's four slots …) never shows up
  * as a change, and no run ever "updates" it again and again.
  *
- * Operations that a provider lacks are NULL; the capability bits say what
- * the core may plan.
+ * This header is the engine's view of the family (what diff, pull, push
+ * and migrate call); the drivers' toolkit is provider/driver.h, and the
+ * entry points only tests and fuzzers call are in provider/testing.h.
+ * The one list of providers is the table in provider.c.
+ *
+ * Operations that a provider lacks are NULL (no `pull`: it cannot list;
+ * no `build_write`: it cannot be written to); the capability bits are
+ * facts of its data model that the core plans with, nothing else.
  */
 #ifndef CONTACTSYNC_PROVIDER_H
 #define CONTACTSYNC_PROVIDER_H
 
 #include <stddef.h>
 
-#include "config.h"
+#include "profile.h"
 #include "contact.h"
 #include "buf.h"
 #include "err.h"
 #include "http.h"
 #include <jansson.h>
 
-#define PROVIDER_CAP_LIST		(1u << 0)	/* full listing */
-#define PROVIDER_CAP_BULK_CREATE	(1u << 1)
-#define PROVIDER_CAP_BULK_DELETE	(1u << 2)
-#define PROVIDER_CAP_OPT_OUT		(1u << 3)	/* can set opt-out */
-#define PROVIDER_CAP_PARTIAL_UPDATE	(1u << 4)	/* fields not sent are kept */
-#define PROVIDER_CAP_CUSTOM_FIELDS	(1u << 5)	/* named custom fields */
-#define PROVIDER_CAP_CUSTOM_SLOTS	(1u << 6)	/* numbered slots (profile custom_slots) */
-#define PROVIDER_CAP_TAGS		(1u << 7)
-#define PROVIDER_CAP_COMPANY		(1u << 8)
-#define PROVIDER_CAP_SPLIT_NAME		(1u << 9)	/* first and last name */
-#define PROVIDER_CAP_FULL_NAME		(1u << 10)	/* one name field */
-#define PROVIDER_CAP_CUSTOM_MERGE	(1u << 11)	/* custom fields merge: omitted keys stay */
+#define PROVIDER_CAP_BULK_CREATE	(1u << 0)	/* build_bulk takes creates */
+#define PROVIDER_CAP_BULK_DELETE	(1u << 1)	/* build_bulk takes deletes */
+#define PROVIDER_CAP_OPT_OUT		(1u << 2)	/* can set opt-out */
+#define PROVIDER_CAP_CUSTOM_SLOTS	(1u << 3)	/* numbered slots (profile custom_slots) */
+#define PROVIDER_CAP_TAGS		(1u << 4)
+#define PROVIDER_CAP_COMPANY		(1u << 5)
+#define PROVIDER_CAP_SPLIT_NAME		(1u << 6)	/* first and last name */
+#define PROVIDER_CAP_FULL_NAME		(1u << 7)	/* one name field */
+
+/* Profile keys (profile.h) a provider takes beyond the common ones; the
+ * configuration refuses them for the others. */
+#define PROVIDER_KEY_ID_SECRET		(1u << 0)	/* api_key_id_env + api_secret_env */
+#define PROVIDER_KEY_SUPPRESS_BOOK	(1u << 1)	/* optout_action = suppress_book, suppress_book */
 
 /* A remote contact as a listing gives it. */
 struct remote_contact {
@@ -61,22 +68,23 @@ struct pull_sink {
 /*
  * A driver's connection to one account: the profile, an HTTP client set
  * up from it (base URL, auth headers, rate, concurrency, TLS), and what a
- * listing may consult. Opened by provider_session_open.
+ * listing may consult. Opened by provider_session_open; the caller may
+ * set deep and desired before the listing.
  */
 struct provider_session {
 	const struct provider *drv;
 	const struct profile *profile;
 	struct http_client *http;
-	int deep;		/* atom: read every contact's detail */
+	/* A listing reads every contact in full, even where the list alone
+	   tells enough (providers whose list gives only part of a contact
+	   read the rest one request at a time: `pull --deep`). */
+	int deep;
 	/* The desired contact for an E.164 number, or NULL (may be unset). */
 	const struct contact *(*desired)(void *ctx, const char *e164);
 	void *desired_ctx;
-	/* atom: the address book's id, once a listing or `prepare` found it */
-	char book_id[64];
-	/* atom: the id of the book opted-out contacts move to, resolved (and
-	   created when missing) by `prepare` when the profile's optout_action
-	   is suppress_book; "" otherwise */
-	char suppress_book_id[64];
+	/* The driver's own state (its open hook's, freed by its close hook);
+	   the core never looks into it. */
+	void *priv;
 };
 
 /*
@@ -95,7 +103,7 @@ struct provider_session {
  * client's retries. An atom opt-out with optout_action = skip is refused
  * (ERR_USAGE): the engine is not to send one.
  */
-struct plan_change;	/* diff.h */
+struct plan_change;	/* change.h; read by the drivers through provider/driver.h */
 
 enum write_kind { WRITE_CREATE, WRITE_UPDATE, WRITE_DELETE, WRITE_OPT_OUT };
 
@@ -128,10 +136,27 @@ const char *provider_write_outcome_name(enum write_outcome o);
 
 struct provider {
 	const char *name;
-	unsigned caps;
+	unsigned caps;			/* PROVIDER_CAP_* */
+	unsigned profile_keys;		/* PROVIDER_KEY_* */
 	const char *default_base_url;	/* NULL when every account has its own */
 	const char *default_rate;	/* "60/60s" … */
 	unsigned default_concurrency;
+
+	/*
+	 * The provider's own rules on a profile, checked after the common
+	 * ones of provider_check_profile (base_url) and before the rest:
+	 * ERR_CONFIG with info saying what is wrong in words that follow
+	 * "profile 'NAME' " ("needs address_book (…)"); NULL when none.
+	 */
+	enum err (*check_profile)(const struct profile *p, struct errinfo *info);
+
+	/*
+	 * Sets up the driver's state in s->priv once the session's HTTP
+	 * client is ready (provider_session_open calls it); close frees it.
+	 * NULL for drivers that keep none.
+	 */
+	enum err (*open)(struct provider_session *s, struct errinfo *info);
+	void (*close)(struct provider_session *s);
 
 	/*
 	 * Projects a canonical contact onto what this provider stores: out
@@ -150,16 +175,16 @@ struct provider {
 	size_t (*auth)(const struct secrets *sec, struct http_header out[2],
 		       char *buf, size_t cap);
 
-	/* Lists every remote contact into sink; NULL without CAP_LIST. */
+	/* Lists every remote contact into sink; NULL when it cannot list. */
 	enum err (*pull)(struct provider_session *s, const struct pull_sink *sink,
 			 struct errinfo *info);
 
 	/*
 	 * Resolves what build_write needs from the account before the first
-	 * write (atom: the address book id into s->book_id and, for
-	 * optout_action = suppress_book, the suppression book's id into
-	 * s->suppress_book_id, creating that book when missing: so prepare
-	 * itself may write); NULL when nothing is needed.
+	 * write, into the driver's state (atom: the address book's id and,
+	 * for optout_action = suppress_book, the suppression book's id,
+	 * creating that book when missing: so prepare itself may write);
+	 * NULL when nothing is needed.
 	 */
 	enum err (*prepare)(struct provider_session *s, struct errinfo *info);
 
@@ -206,6 +231,7 @@ struct provider {
 /*
  * Opens a session for profile p with driver drv and the profile's
  * secrets; notify (may be NULL) hears about rate-limit waits and retries.
+ * provider_session_close undoes it (harmless after a failed open too).
  */
 enum err provider_session_open(struct provider_session *s, const struct provider *drv,
 			       const struct profile *p, const struct secrets *sec,
@@ -215,28 +241,6 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 void provider_session_close(struct provider_session *s);
 
 /*
- * Judges a response: ERR_OK for 2xx; otherwise ERR_AUTH for 401/403,
- * ERR_REMOTE for other statuses and failures (ERR_NETWORK, ERR_TIMEOUT
- * kept), with a message naming the profile and `what` (e.g. "listing
- * page 3") and the server's (redacted) message.
- */
-enum err provider_check(const struct provider_session *s, const char *what,
-			const struct http_response *r, struct errinfo *info);
-
-/* Percent-encodes s for a URL query or path segment into out. */
-enum err provider_urlencode(const char *s, struct buf *out);
-
-/* JSON helpers for tolerant parsing (servers send ids as numbers or
- * strings, old builds camelCase keys). Results are borrowed from o. */
-struct str provider_json_str(json_t *o, const char *key, const char *alt);
-/* An id (number or string) into out; 0 when absent or not an id. */
-int provider_json_id(json_t *o, const char *key, char *out, size_t cap);
-/* A flag that may be a boolean, 0/1, or "true"/"false"/"1"/"0" (servers
- * that send strings for everything); 0 when absent or anything else. */
-int provider_json_bool(json_t *o, const char *key, const char *alt);
-/* A count that may be a number or a numeric string; -1 when absent. */
-long long provider_json_count(json_t *o, const char *key);
-/*
  * Listing reads are idempotent: they get more attempts than writes, and a
  * body cut short or not JSON (which the HTTP layer cannot judge) is
  * fetched again, up to PROVIDER_READ_TRIES times.
@@ -244,56 +248,38 @@ long long provider_json_count(json_t *o, const char *key);
 #define PROVIDER_READ_ATTEMPTS 8
 #define PROVIDER_READ_TRIES 4
 
-/* http_do + provider_check + provider_json, with those retries. */
-enum err provider_fetch_json(const struct provider_session *s,
-			     struct http_request *req, const char *what,
-			     json_t **out, struct errinfo *info);
-
-/* Parses a 2xx body as JSON, or says which request gave bad JSON. */
-enum err provider_json(const struct provider_session *s, const char *what,
-		       const struct http_response *r, json_t **out,
-		       struct errinfo *info);
-
-/* Helpers for drivers' writes. */
-
-/*
- * The outcome every dialect shares, from the status alone: 2xx OK; 409
- * EXISTS for a create, else FAILED; 408/429/5xx RETRY, except a create
- * answered 5xx or 303 See Other (VERIFY: it may have been applied); other
- * statuses FAILED (redirects are never followed: 301/302/307/308 say the
- * request was not carried out here).
- * A transport failure is RETRY, or VERIFY for a create once the request
- * may have reached the server. x-should-retry overrides RETRY/FAILED.
- * The message is the server's own words (redacted); out->id is left "".
- */
-void provider_judge_status(const struct provider_session *s, int create,
-			   const struct http_response *r, struct write_result *out);
-
-/* Appends "key=value" (with '&' unless first) to a form body, the value
- * percent-encoded ('+' as %2B, space as %20). */
-enum err provider_form_add(struct buf *body, const char *key, struct str val);
-/* Percent-encodes len bytes of s into out (unreserved characters kept). */
-enum err provider_urlencode_n(const char *s, size_t len, struct buf *out);
-/* o as compact JSON into body (emptied first); steals nothing. */
-enum err provider_json_body(json_t *o, struct buf *body);
-/* A JSON string from a struct str (new reference; NULL on bad UTF-8). */
-json_t *provider_json_strn(struct str s);
-/* The key of a "custom:KEY" change field, or NULL for other fields. */
-const char *provider_change_custom_key(const char *field);
-/* Whether op's changes include field ("name" …), the custom field key
- * (matched the way diff names it, long keys cut alike), or any custom. */
-int provider_changes(const struct write_op *op, const char *field);
-int provider_changes_custom(const struct write_op *op, struct str key);
-int provider_changes_any_custom(const struct write_op *op);
-
 /* The driver named by a profile's `provider` key, or NULL. */
 const struct provider *provider_find(const char *name);
 
-/* Helpers for drivers' projections. */
+/* What a command needs of the profile's driver (provider_for). */
+enum provider_need {
+	PROVIDER_NEED_ANY,	/* only that it exists */
+	PROVIDER_NEED_PULL,	/* it can list contacts */
+	PROVIDER_NEED_WRITE,	/* it can be written to */
+};
 
-/* Starts a projection: out emptied, then identity, raw phone, opt-out
- * and source copied from in (what every provider keeps). */
-void provider_project_start(const struct contact *in, struct contact *out);
+/*
+ * The driver of profile p (borrowed, static), or NULL with info (ERR_CONFIG
+ * naming the profile) when there is none or it lacks what need asks.
+ */
+const struct provider *provider_for(const struct profile *p, enum provider_need need,
+				    struct errinfo *info);
+
+/*
+ * The configuration's questions to the table. provider_names: every
+ * provider's name, "altum, atom or sendblue", into out.
+ * provider_check_profile: what is wrong with profile p for its provider
+ * (p->provider set), worded to follow "profile 'NAME' " in info:
+ * base_url, the driver's own rules, the keys only some drivers take
+ * (custom_slots, suppress_book), the credentials.
+ */
+void provider_names(char *out, size_t cap);
+enum err provider_check_profile(const struct profile *p, struct errinfo *info);
+/* Says which providers can have custom_slots and how many ("atom has
+ * only 4 slots") into out, for the configuration's message. */
+void provider_slots_words(char *out, size_t cap);
+
+/* Name helpers that projections and conversions share. */
 
 /* "First Last" from the parts when name is empty (into scratch). */
 enum err provider_full_name(const struct contact *in, struct str *out,
@@ -302,36 +288,5 @@ enum err provider_full_name(const struct contact *in, struct str *out,
  * space when both are empty ("Mary Ann Smith" → "Mary Ann", "Smith"). */
 void provider_split_name(const struct contact *in, struct str *first,
 			 struct str *last);
-/* s cut to at most max characters (UTF-8 code points), never mid-character. */
-struct str provider_cut(struct str s, size_t max);
-
-extern const struct provider provider_altum;
-extern const struct provider provider_atom;
-extern const struct provider provider_sendblue;
-
-/*
- * The listings' parsers: the half of a listing request that reads the
- * answer (r: status and body, as http_do gives it), sending nothing. Each
- * judges r like the listing does (provider_check, then the JSON), then
- * hands every contact to sink; the pulls call them, and tests/fuzz calls
- * them on arbitrary bodies. s needs a profile and an http client (for
- * redaction); atom's book reading must have s->deep 0 and no s->desired,
- * else it would queue detail requests on s->http.
- */
-/* altum: one page of GET /api/contacts (the first: its meta is read). */
-enum err altum_parse_page(struct provider_session *s, const struct http_response *r,
-			  const struct pull_sink *sink, struct errinfo *info);
-/* atom: the address book list, the id of the book `want` names or
- * numbers into id ("" when none); the book's contacts (partial, in book
- * s->book_id); one contact's detail. */
-enum err atom_parse_books(const struct provider_session *s, const struct http_response *r,
-			  const char *want, char *id, size_t cap, struct errinfo *info);
-enum err atom_parse_book(struct provider_session *s, const struct http_response *r,
-			 const struct pull_sink *sink, struct errinfo *info);
-enum err atom_parse_contact(struct provider_session *s, const struct http_response *r,
-			    const struct pull_sink *sink, struct errinfo *info);
-/* sendblue: one page of GET /api/v2/contacts. */
-enum err sendblue_parse_page(struct provider_session *s, const struct http_response *r,
-			     const struct pull_sink *sink, struct errinfo *info);
 
 #endif

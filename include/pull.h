@@ -42,7 +42,7 @@ struct pull_progress {
 };
 
 struct pull_opts {
-	int deep;	/* atom: read every contact's detail */
+	int deep;	/* read every contact in full (provider_session.deep) */
 	const char *desired;	/* the desired set a listing may consult (atom:
 				   which details are worth a request); NULL:
 				   "desired" */

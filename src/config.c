@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "phone.h"
+#include "provider.h"
 
 #define SECRET_MAX 4096
 
@@ -25,8 +26,6 @@ struct parse {
 	struct errinfo *info;
 	int failed;
 };
-
-static const char *const providers[] = { "altum", "atom", "sendblue", NULL };
 
 /* Indexed by enum optout_action. */
 static const char *const optout_actions[] = {
@@ -144,9 +143,12 @@ static int set_slots(struct parse *p, struct profile *pr, const char *value)
 			*--end = '\0';
 		if (!*tok)
 			continue;
-		if (pr->nslots == CONFIG_MAX_SLOTS) {
+		if (pr->nslots == PROFILE_MAX_SLOTS) {
+			char words[128];
+
 			free(copy);
-			return fail(p, "custom_slots: atom has only %s slots ('%s')", "4", value);
+			provider_slots_words(words, sizeof(words));
+			return fail(p, "custom_slots: %s ('%s')", words, value);
 		}
 		pr->custom_slots[pr->nslots] = strdup(tok);
 		if (!pr->custom_slots[pr->nslots++]) {
@@ -197,12 +199,12 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 	unsigned long n;
 
 	if (!strcmp(name, "provider")) {
-		size_t i;
+		char all[128];
 
-		for (i = 0; providers[i]; i++)
-			if (!strcmp(value, providers[i]))
-				return set_str(&pr->provider, value);
-		return fail(p, "unknown provider '%s' (altum, atom or sendblue)%s", value, "");
+		if (provider_find(value))
+			return set_str(&pr->provider, value);
+		provider_names(all, sizeof(all));
+		return fail(p, "unknown provider '%s' (%s)", value, all);
 	}
 	if (!strcmp(name, "base_url")) {
 		if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
@@ -286,19 +288,14 @@ static int handler(void *user, const char *section, const char *name,
 }
 
 /*
- * What is wrong with the opt-out keys, or NULL. sendblue records opt-outs
- * itself, so its optout_action is accepted and ignored; suppress_book
- * without the action that uses it is refused like custom_slots outside
- * atom, so a forgotten line never silently changes what opting out does.
+ * What is wrong with the opt-out keys, or NULL, once the provider took
+ * them (provider_check_profile): suppress_book without the action that
+ * uses it is refused, so a forgotten line never silently changes what
+ * opting out does. (A provider that records opt-outs itself accepts
+ * optout_action and ignores it.)
  */
 static const char *check_optout(const struct profile *pr)
 {
-	int atom = !strcmp(pr->provider, "atom");
-
-	if (pr->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK && !atom)
-		return "has optout_action = suppress_book, which only atom can do";
-	if (pr->suppress_book && !atom)
-		return "has suppress_book, which only atom uses";
 	if (pr->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK && !pr->suppress_book)
 		return "has optout_action = suppress_book but no suppress_book (the book opted-out contacts move to)";
 	if (pr->suppress_book && pr->optout_action != OPTOUT_ACTION_SUPPRESS_BOOK)
@@ -308,24 +305,18 @@ static const char *check_optout(const struct profile *pr)
 	return NULL;
 }
 
+/* The provider's rules first (provider.h: base_url, its own keys, the
+ * credentials), then the opt-out keys' own consistency. */
 static enum err check_profile(const char *path, const struct profile *pr,
 			      struct errinfo *info)
 {
+	struct errinfo sub;
 	const char *why = NULL;
 
 	if (!pr->provider)
 		why = "has no provider";
-	else if (!pr->base_url && strcmp(pr->provider, "sendblue"))
-		why = "has no base_url";
-	else if (!strcmp(pr->provider, "atom") && !pr->address_book)
-		why = "needs address_book (atom keeps contacts in address books)";
-	else if (pr->nslots && strcmp(pr->provider, "atom"))
-		why = "has custom_slots, which only atom uses";
-	else if (!strcmp(pr->provider, "sendblue") && !pr->api_key_file && !pr->api_key_env &&
-		 !(pr->api_key_id_env && pr->api_secret_env))
-		why = "needs api_key_id_env and api_secret_env (or api_key_env, or api_key_file)";
-	else if (strcmp(pr->provider, "sendblue") && !pr->api_key_env && !pr->api_key_file)
-		why = "needs api_key_env (or api_key_file)";
+	else if (provider_check_profile(pr, &sub))
+		why = sub.msg;
 	else
 		why = check_optout(pr);
 	if (why)

@@ -65,9 +65,7 @@ static enum err check_driver(const struct profile *p, const struct provider *drv
 
 const struct provider *pull_driver(const struct profile *p, struct errinfo *info)
 {
-	const struct provider *drv = provider_find(p->provider);
-
-	return check_driver(p, drv, info) ? NULL : drv;
+	return provider_for(p, PROVIDER_NEED_PULL, info);
 }
 
 static const struct contact *desired_lookup(void *ctx, const char *e164)

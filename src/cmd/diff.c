@@ -270,10 +270,9 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	p = config_profile(&app->config, argv[0], &info);
 	if (!p)
 		return app_fail(ERR_CONFIG, &info);
-	drv = provider_find(p->provider);
+	drv = provider_for(p, PROVIDER_NEED_ANY, &info);
 	if (!drv)
-		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': unknown provider '%s'",
-					p->name, p->provider), &info);
+		return app_fail(ERR_CONFIG, &info);
 	e = outfile_open(&out, o.output, &info);
 	if (e)
 		return app_fail(e, &info);

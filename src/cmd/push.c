@@ -93,10 +93,9 @@ int cmd_push(int argc, char **argv, struct app *app)
 	p = config_profile(&app->config, argv[0], &info);
 	if (!p)
 		return app_fail(ERR_CONFIG, &info);
-	drv = provider_find(p->provider);
-	if (!drv || !drv->build_write)
-		return app_fail(err_set(&info, ERR_CONFIG, "profile '%s': provider '%s' cannot be written to",
-					p->name, p->provider), &info);
+	drv = provider_for(p, PROVIDER_NEED_WRITE, &info);
+	if (!drv)
+		return app_fail(ERR_CONFIG, &info);
 	run.start = runlog_id(id, sizeof(id));
 	run.id = o.run_id = id;
 	run.profile = p->name;

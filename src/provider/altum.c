@@ -1,5 +1,5 @@
 /*
- * drv_altum: AltumCode 66text (lopbe.com, smsflow.su, …), see
+ * altum: AltumCode 66text (lopbe.com, smsflow.su, …), see
  * shared/api/PROVIDERS.md §1.
  *
  * What altum stores of a contact: one `name` (cut at 256 characters by
@@ -8,8 +8,8 @@
  * an inbound STOP only), so it can be read but never planned. No bulk
  * endpoints.
  */
-#include "diff.h"
-#include "provider.h"
+#include "provider/driver.h"
+#include "provider/testing.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -534,8 +534,7 @@ static void altum_judge_write(const struct provider_session *s, const struct wri
 
 const struct provider provider_altum = {
 	.name = "altum",
-	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_PARTIAL_UPDATE |
-		PROVIDER_CAP_CUSTOM_FIELDS | PROVIDER_CAP_FULL_NAME,
+	.caps = PROVIDER_CAP_FULL_NAME,
 	.default_base_url = NULL,
 	.default_rate = "60/60s",
 	.default_concurrency = 1,

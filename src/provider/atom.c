@@ -1,5 +1,5 @@
 /*
- * drv_atom: Atom Telecom, see shared/api/PROVIDERS.md §2.
+ * atom: Atom Telecom, see shared/api/PROVIDERS.md §2.
  *
  * What atom stores of a contact: first and last name, company, the phone
  * and four numbered custom slots, which the profile's `custom_slots` names
@@ -13,18 +13,76 @@
  * Books are looked up by listing them; creating one is never repeated
  * blindly (a repeat could make two), the listing is consulted first.
  */
-#include "diff.h"
 #include "phone.h"
-#include "provider.h"
+#include "provider/driver.h"
+#include "provider/testing.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const slot_names[CONFIG_MAX_SLOTS] = {
+static const char *const slot_names[PROFILE_MAX_SLOTS] = {
 	"custom_1", "custom_2", "custom_3", "custom_4"
 };
+
+/* A session's own state (s->priv), from atom_open to atom_close. */
+struct atom_state {
+	/* the address book's id, once a listing or `prepare` found it */
+	char book_id[64];
+	/* the id of the book opted-out contacts move to, resolved (and
+	   created when missing) by `prepare` when the profile's optout_action
+	   is suppress_book; "" otherwise */
+	char suppress_book_id[64];
+};
+
+static struct atom_state *state(const struct provider_session *s)
+{
+	return s->priv;
+}
+
+static enum err atom_open(struct provider_session *s, struct errinfo *info)
+{
+	s->priv = calloc(1, sizeof(struct atom_state));
+	if (!s->priv)
+		return err_set(info, ERR_NOMEM, "profile '%s': %s", s->profile->name,
+			       err_str(ERR_NOMEM));
+	return ERR_OK;
+}
+
+static void atom_close(struct provider_session *s)
+{
+	free(s->priv);
+}
+
+const char *atom_book_id(const struct provider_session *s)
+{
+	return state(s)->book_id;
+}
+
+const char *atom_suppress_book_id(const struct provider_session *s)
+{
+	return state(s)->suppress_book_id;
+}
+
+void atom_set_books(struct provider_session *s, const char *book, const char *suppress)
+{
+	struct atom_state *st = state(s);
+
+	if (book)
+		snprintf(st->book_id, sizeof(st->book_id), "%s", book);
+	if (suppress)
+		snprintf(st->suppress_book_id, sizeof(st->suppress_book_id), "%s", suppress);
+}
+
+/* atom keeps every contact in an address book: the profile names it. */
+static enum err atom_check_profile(const struct profile *p, struct errinfo *info)
+{
+	if (!p->address_book)
+		return err_set(info, ERR_CONFIG,
+			       "needs address_book (atom keeps contacts in address books)");
+	return ERR_OK;
+}
 
 static enum err atom_project(const struct profile *p, const struct contact *in,
 			     struct contact *out, struct buf *scratch)
@@ -287,7 +345,7 @@ static enum err emit_detail(struct detail_req *d, const struct http_response *r,
 	/* a slot the profile names is that field; an unnamed one keeps its
 	 * own name ("custom_4"), so an export or a migration carries its
 	 * value (diff compares only the desired set's fields) */
-	for (i = 0; !e && i < CONFIG_MAX_SLOTS; i++) {
+	for (i = 0; !e && i < PROFILE_MAX_SLOTS; i++) {
 		const char *key = i < d->s->profile->nslots ? d->s->profile->custom_slots[i]
 							      : slot_names[i];	/* (borrowed) */
 		struct str v = provider_json_str(c, slot_names[i], NULL);
@@ -315,7 +373,7 @@ enum err atom_parse_contact(struct provider_session *s, const struct http_respon
 	d.sink = sink;
 	d.failed = &failed;
 	d.first_error = &first;
-	snprintf(d.book, sizeof(d.book), "%s", s->book_id);
+	snprintf(d.book, sizeof(d.book), "%s", state(s)->book_id);
 	return emit_detail(&d, r, info);
 }
 
@@ -368,7 +426,7 @@ static enum err atom_pull(struct provider_session *s, const struct pull_sink *si
 	e = find_book(s, book, sizeof(book), info);
 	if (e)
 		return e;
-	snprintf(s->book_id, sizeof(s->book_id), "%s", book);	/* for writes */
+	atom_set_books(s, book, NULL);	/* for writes */
 	body = json_pack("{s:s}", "id", book);
 	e = atom_call(s, "/api/address-book/detail", body, "reading the address book", &res, info);
 	json_decref(body);
@@ -404,7 +462,7 @@ enum err atom_parse_book(struct provider_session *s, const struct http_response 
 	enum err e = atom_answer(s, r, "reading the address book", &res, info);
 
 	if (!e)
-		e = book_contacts(s, sink, res, s->book_id, &failed, &first, info);
+		e = book_contacts(s, sink, res, state(s)->book_id, &failed, &first, info);
 	json_decref(res);
 	return e;
 }
@@ -535,14 +593,14 @@ static enum err create_book(struct provider_session *s, const char *name, char *
  * whose answer was lost is found instead of made twice. */
 #define SUPPRESS_CREATES 3
 
-/* The suppression book's id into s->suppress_book_id, creating the book
+/* The suppression book's id into the session's state, creating the book
  * when the account lacks it. */
 static enum err find_suppress_book(struct provider_session *s, struct errinfo *info)
 {
 	const char *want = s->profile->suppress_book, *pname = s->profile->name;
 	struct errinfo created = { ERR_OK, "" };
-	char *id = s->suppress_book_id;
-	size_t cap = sizeof(s->suppress_book_id);
+	char *id = state(s)->suppress_book_id;
+	size_t cap = sizeof(state(s)->suppress_book_id);
 	int tries, again;
 	enum err e;
 
@@ -567,7 +625,7 @@ static enum err find_suppress_book(struct provider_session *s, struct errinfo *i
 		e = created.code;
 		break;
 	}
-	if (!e && !strcmp(id, s->book_id))
+	if (!e && !strcmp(id, state(s)->book_id))
 		e = err_set(info, ERR_CONFIG, "profile '%s': suppress_book '%s' is the address book itself",
 			    pname, want);
 	if (e)
@@ -577,12 +635,13 @@ static enum err find_suppress_book(struct provider_session *s, struct errinfo *i
 
 static enum err atom_prepare(struct provider_session *s, struct errinfo *info)
 {
+	struct atom_state *st = state(s);
 	enum err e = ERR_OK;
 
-	if (!s->book_id[0])
-		e = find_book(s, s->book_id, sizeof(s->book_id), info);
+	if (!st->book_id[0])
+		e = find_book(s, st->book_id, sizeof(st->book_id), info);
 	if (!e && s->profile->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK &&
-	    !s->suppress_book_id[0])
+	    !st->suppress_book_id[0])
 		e = find_suppress_book(s, info);
 	return e;
 }
@@ -635,7 +694,7 @@ static enum err atom_write_json(const struct provider_session *s, const struct w
 	switch (op->kind) {
 	case WRITE_CREATE:
 		*path = "/api/contact/new";
-		bad |= json_object_set_new(o, "group_id", json_string(s->book_id));
+		bad |= json_object_set_new(o, "group_id", json_string(state(s)->book_id));
 		bad |= json_object_set_new(o, "phone_number", json_string(op->phone));
 		break;
 	case WRITE_UPDATE:
@@ -646,7 +705,7 @@ static enum err atom_write_json(const struct provider_session *s, const struct w
 		*path = moves_out(s, op) ? "/api/contact/edit" : "/api/contact/delete";
 		bad |= json_object_set_new(o, "id", json_string(op->remote->id));
 		if (moves_out(s, op))
-			bad |= json_object_set_new(o, "group_id", json_string(s->suppress_book_id));
+			bad |= json_object_set_new(o, "group_id", json_string(state(s)->suppress_book_id));
 		return bad ? ERR_NOMEM : ERR_OK;
 	}
 	if (!changed || provider_changes(op, "first_name"))
@@ -670,14 +729,14 @@ static enum err atom_build_write(const struct provider_session *s, const struct 
 	memset(req, 0, sizeof(*req));
 	buf_reset(path);
 	buf_reset(body);
-	if (op->kind == WRITE_CREATE && !s->book_id[0])
+	if (op->kind == WRITE_CREATE && !state(s)->book_id[0])
 		return err_set(info, ERR_USAGE,
 			       "profile '%s': the address book is not resolved yet (prepare first)", pname);
 	if (op->kind == WRITE_OPT_OUT && s->profile->optout_action == OPTOUT_ACTION_SKIP)
 		return err_set(info, ERR_USAGE,
 			       "profile '%s': optout_action is skip: the opt-out of '%s' is not sent", pname,
 			       op->phone);
-	if (moves_out(s, op) && !s->suppress_book_id[0])
+	if (moves_out(s, op) && !state(s)->suppress_book_id[0])
 		return err_set(info, ERR_USAGE,
 			       "profile '%s': the suppression book is not resolved yet (prepare first)", pname);
 	if (op->kind != WRITE_CREATE && (!op->remote || !op->remote->id[0]))
@@ -745,11 +804,14 @@ static void atom_judge_write(const struct provider_session *s, const struct writ
 
 const struct provider provider_atom = {
 	.name = "atom",
-	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_PARTIAL_UPDATE | PROVIDER_CAP_CUSTOM_SLOTS |
-		PROVIDER_CAP_COMPANY | PROVIDER_CAP_SPLIT_NAME,
+	.caps = PROVIDER_CAP_CUSTOM_SLOTS | PROVIDER_CAP_COMPANY | PROVIDER_CAP_SPLIT_NAME,
+	.profile_keys = PROVIDER_KEY_SUPPRESS_BOOK,
 	.default_base_url = NULL,
 	.default_rate = "10/s",
 	.default_concurrency = 4,
+	.check_profile = atom_check_profile,
+	.open = atom_open,
+	.close = atom_close,
 	.project = atom_project,
 	.auth = atom_auth,
 	.pull = atom_pull,

@@ -1,13 +1,23 @@
-/* provider: the driver table and helpers shared by drivers (see provider.h). */
+/*
+ * provider: the driver table (the one list of providers), the questions
+ * the configuration and the commands ask it, sessions, and the drivers'
+ * shared helpers (provider.h, provider/driver.h).
+ */
 #include "provider.h"
+#include "provider/driver.h"
 
-#include "diff.h"
+#include "change.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The providers, one row each (and the driver's file, NAME.c). */
+extern const struct provider provider_altum;
+extern const struct provider provider_atom;
+extern const struct provider provider_sendblue;
 
 static const struct provider *const drivers[] = {
 	&provider_altum,
@@ -24,6 +34,125 @@ const struct provider *provider_find(const char *name)
 		if (!strcmp(drivers[i]->name, name))
 			return drivers[i];
 	return NULL;
+}
+
+const struct provider *provider_for(const struct profile *p, enum provider_need need,
+				    struct errinfo *info)
+{
+	const struct provider *drv = provider_find(p->provider);
+
+	if (need == PROVIDER_NEED_PULL && (!drv || !drv->pull)) {
+		err_set(info, ERR_CONFIG, "profile '%s': provider '%s' cannot list contacts", p->name,
+			p->provider);
+		return NULL;
+	}
+	if (need == PROVIDER_NEED_WRITE && (!drv || !drv->build_write)) {
+		err_set(info, ERR_CONFIG, "profile '%s': provider '%s' cannot be written to", p->name,
+			p->provider);
+		return NULL;
+	}
+	if (!drv)
+		err_set(info, ERR_CONFIG, "profile '%s': unknown provider '%s'", p->name, p->provider);
+	return drv;
+}
+
+/*
+ * The names of the drivers whose caps hold all of caps_all and whose
+ * profile_keys all of keys_all, as "a, b or c", into out; how many.
+ */
+static size_t names(unsigned caps_all, unsigned keys_all, char *out, size_t cap)
+{
+	size_t i, n = 0, total = 0, len = 0;
+
+	for (i = 0; drivers[i]; i++)
+		total += (drivers[i]->caps & caps_all) == caps_all &&
+			 (drivers[i]->profile_keys & keys_all) == keys_all;
+	out[0] = '\0';
+	for (i = 0; drivers[i]; i++) {
+		if ((drivers[i]->caps & caps_all) != caps_all ||
+		    (drivers[i]->profile_keys & keys_all) != keys_all)
+			continue;
+		n++;
+		len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s",
+					n == 1 ? "" : n == total ? " or " : ", ", drivers[i]->name);
+		if (len >= cap)
+			len = cap - 1;
+	}
+	return n;
+}
+
+void provider_names(char *out, size_t cap)
+{
+	names(0, 0, out, cap);
+}
+
+void provider_slots_words(char *out, size_t cap)
+{
+	char who[256];
+	size_t n = names(PROVIDER_CAP_CUSTOM_SLOTS, 0, who, sizeof(who));
+
+	snprintf(out, cap, "%s %s only %d slots", who, n == 1 ? "has" : "have", PROFILE_MAX_SLOTS);
+}
+
+/* The credentials: a key, or for drivers that take them the key id and
+ * secret pair. */
+static enum err check_keys(const struct provider *drv, const struct profile *p,
+			   struct errinfo *info)
+{
+	if (p->api_key_env || p->api_key_file)
+		return ERR_OK;
+	if (!(drv->profile_keys & PROVIDER_KEY_ID_SECRET))
+		return err_set(info, ERR_CONFIG, "needs api_key_env (or api_key_file)");
+	if (p->api_key_id_env && p->api_secret_env)
+		return ERR_OK;
+	return err_set(info, ERR_CONFIG,
+		       "needs api_key_id_env and api_secret_env (or api_key_env, or api_key_file)");
+}
+
+/* The keys only some drivers take, in the order the configuration has
+ * always checked them. */
+static enum err check_keys_taken(const struct provider *drv, const struct profile *p,
+				 struct errinfo *info)
+{
+	char who[256];
+
+	if (p->nslots && !(drv->caps & PROVIDER_CAP_CUSTOM_SLOTS)) {
+		names(PROVIDER_CAP_CUSTOM_SLOTS, 0, who, sizeof(who));
+		return err_set(info, ERR_CONFIG, "has custom_slots, which only %s uses", who);
+	}
+	return check_keys(drv, p, info);
+}
+
+static enum err check_optout_keys(const struct provider *drv, const struct profile *p,
+				  struct errinfo *info)
+{
+	char who[256];
+
+	if (drv->profile_keys & PROVIDER_KEY_SUPPRESS_BOOK)
+		return ERR_OK;
+	names(0, PROVIDER_KEY_SUPPRESS_BOOK, who, sizeof(who));
+	if (p->optout_action == OPTOUT_ACTION_SUPPRESS_BOOK)
+		return err_set(info, ERR_CONFIG, "has optout_action = suppress_book, which only %s can do",
+			       who);
+	if (p->suppress_book)
+		return err_set(info, ERR_CONFIG, "has suppress_book, which only %s uses", who);
+	return ERR_OK;
+}
+
+enum err provider_check_profile(const struct profile *p, struct errinfo *info)
+{
+	const struct provider *drv = provider_find(p->provider);
+	enum err e;
+
+	if (!drv)	/* the configuration refuses those as it reads them */
+		return err_set(info, ERR_CONFIG, "has an unknown provider '%s'", p->provider);
+	if (!p->base_url && !drv->default_base_url)
+		return err_set(info, ERR_CONFIG, "has no base_url");
+	if (drv->check_profile && (e = drv->check_profile(p, info)))
+		return e;
+	if ((e = check_keys_taken(drv, p, info)))
+		return e;
+	return check_optout_keys(drv, p, info);
 }
 
 void provider_project_start(const struct contact *in, struct contact *out)
@@ -143,6 +272,11 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 	cfg.notify_ctx = notify_ctx;
 	e = http_new(&s->http, &cfg, info);
 	explicit_bzero(authbuf, sizeof(authbuf));
+	if (!e && drv->open && (e = drv->open(s, info))) {
+		http_free(s->http);
+		s->http = NULL;
+		return e;
+	}
 	if (e && info) {
 		/* the message already names the URL problem; add the profile
 		 * (from a copy: vsnprintf may not read the buffer it writes) */
@@ -156,6 +290,9 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 
 void provider_session_close(struct provider_session *s)
 {
+	if (s->drv && s->drv->close)
+		s->drv->close(s);
+	s->priv = NULL;
 	http_free(s->http);
 	s->http = NULL;
 }
@@ -440,7 +577,8 @@ json_t *provider_json_strn(struct str s)
 	return json_stringn(s.len ? s.ptr : "", s.len);
 }
 
-const char *provider_change_custom_key(const char *field)
+/* The key of a "custom:KEY" change field, or NULL for other fields. */
+static const char *change_custom_key(const char *field)
 {
 	return strncmp(field, "custom:", 7) ? NULL : field + 7;
 }
@@ -474,7 +612,7 @@ int provider_changes_any_custom(const struct write_op *op)
 	size_t i;
 
 	for (i = 0; i < op->nchanges; i++)
-		if (provider_change_custom_key(op->changes[i].field))
+		if (change_custom_key(op->changes[i].field))
 			return 1;
 	return 0;
 }

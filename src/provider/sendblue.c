@@ -1,13 +1,13 @@
 /*
- * drv_sendblue: Sendblue API v2, see shared/api/PROVIDERS.md §3.
+ * sendblue: Sendblue API v2, see shared/api/PROVIDERS.md §3.
  *
  * What sendblue stores of a contact: first and last name, company, tags
  * (replaced as a whole on update), custom variables (merged on update: a
  * key can not be removed by leaving it out) and the opt-out flag. Bulk
  * create and bulk delete exist.
  */
-#include "diff.h"
-#include "provider.h"
+#include "provider/driver.h"
+#include "provider/testing.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -624,10 +624,9 @@ static enum err sendblue_judge_lookup(const struct provider_session *s,
 
 const struct provider provider_sendblue = {
 	.name = "sendblue",
-	.caps = PROVIDER_CAP_LIST | PROVIDER_CAP_BULK_CREATE | PROVIDER_CAP_BULK_DELETE | PROVIDER_CAP_OPT_OUT |
-		PROVIDER_CAP_PARTIAL_UPDATE | PROVIDER_CAP_CUSTOM_FIELDS |
-		PROVIDER_CAP_CUSTOM_MERGE | PROVIDER_CAP_TAGS | PROVIDER_CAP_COMPANY |
-		PROVIDER_CAP_SPLIT_NAME,
+	.caps = PROVIDER_CAP_BULK_CREATE | PROVIDER_CAP_BULK_DELETE | PROVIDER_CAP_OPT_OUT |
+		PROVIDER_CAP_TAGS | PROVIDER_CAP_COMPANY | PROVIDER_CAP_SPLIT_NAME,
+	.profile_keys = PROVIDER_KEY_ID_SECRET,
 	.default_base_url = "https://api.sendblue.co",
 	.default_rate = NULL,
 	.default_concurrency = 4,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "provider/testing.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "provider/testing.h"
 
 static const char *const phones[] = { "+447400123456", "+15551234567", "+447400123456" };
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "provider/testing.h"
 
 int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t cap)
 {
@@ -69,7 +70,8 @@ struct provider_session *fuzz_session(const struct provider *drv)
 	memcpy(p.region, "GB", 3);
 	if (provider_session_open(&sessions[i], drv, &p, &sec, NULL, NULL, &info))
 		fuzz_fail(info.msg);
-	snprintf(sessions[i].book_id, sizeof(sessions[i].book_id), "17");
+	if (drv == &provider_atom)
+		atom_set_books(&sessions[i], "17", NULL);
 	opened[i] = drv;
 	return &sessions[i];
 }

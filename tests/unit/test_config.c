@@ -83,6 +83,62 @@ static void test_errors_name_the_line(void **state)
 		     "profile 'a' is defined twice");
 }
 
+/* The whole message after "'PATH' line N: " (the path is a temporary file). */
+static void expect_exact(const char *text, const char *want)
+{
+	struct config c;
+	struct errinfo info = { 0 };
+	char *path = write_tmp(text, 0600);
+	const char *after;
+
+	assert_int_equal(config_load(&c, path, &info), ERR_CONFIG);
+	after = strstr(info.msg, "' line ");
+	if (!after || !(after = strstr(after, ": ")) || strcmp(after + 2, want))
+		fail_msg("wanted '%s' in '%s'", want, info.msg);
+	unlink(path);
+	free(path);
+}
+
+/*
+ * The rules each provider sets on a profile (provider_check_profile and
+ * the drivers' check_profile hooks, asked by config.c), word for word and
+ * in the order they were always checked: the first broken rule is the one
+ * reported.
+ */
+static void test_provider_rules(void **state)
+{
+	(void)state;
+	expect_exact("[profile a]\nprovider = twilio\n",
+		     "unknown provider 'twilio' (altum, atom or sendblue)");
+	expect_exact("[profile a]\nprovider = atom\ncustom_slots = a,b,c,d,e\n",
+		     "custom_slots: atom has only 4 slots ('a,b,c,d,e')");
+	expect_exact("[profile a]\nbase_url = https://x\n", "profile 'a' has no provider");
+	expect_exact("[profile a]\nprovider = altum\ncustom_slots = a\n", "profile 'a' has no base_url");
+	expect_exact("[profile a]\nprovider = atom\nbase_url = https://x\ncustom_slots = a\n",
+		     "profile 'a' needs address_book (atom keeps contacts in address books)");
+	expect_exact("[profile a]\nprovider = altum\nbase_url = https://x\ncustom_slots = a\n",
+		     "profile 'a' has custom_slots, which only atom uses");
+	expect_exact("[profile a]\nprovider = sendblue\ncustom_slots = a\n",
+		     "profile 'a' has custom_slots, which only atom uses");
+	expect_exact("[profile a]\nprovider = sendblue\napi_key_id_env = K\n",
+		     "profile 'a' needs api_key_id_env and api_secret_env (or api_key_env, or api_key_file)");
+	expect_exact("[profile a]\nprovider = altum\nbase_url = https://x\napi_key_id_env = K\n"
+		     "api_secret_env = S\noptout_action = suppress_book\n",
+		     "profile 'a' needs api_key_env (or api_key_file)");
+	expect_exact("[profile a]\nprovider = atom\nbase_url = https://x\naddress_book = B\n"
+		     "suppress_book = Out\n",
+		     "profile 'a' needs api_key_env (or api_key_file)");
+	expect_exact("[profile a]\nprovider = sendblue\napi_key_env = K\noptout_action = suppress_book\n"
+		     "suppress_book = Out\n",
+		     "profile 'a' has optout_action = suppress_book, which only atom can do");
+	expect_exact("[profile a]\nprovider = altum\nbase_url = https://x\napi_key_file = /k\n"
+		     "suppress_book = Out\n",
+		     "profile 'a' has suppress_book, which only atom uses");
+	expect_exact("[profile a]\nprovider = atom\nbase_url = https://x\naddress_book = B\napi_key_env = K\n"
+		     "optout_action = suppress_book\n",
+		     "profile 'a' has optout_action = suppress_book but no suppress_book (the book opted-out contacts move to)");
+}
+
 /* A key pasted where a variable's name belongs is refused without being
  * repeated in the message; so is a password in a base_url of the wrong scheme. */
 static void expect_hidden(const char *text, const char *want, const char *secret)
@@ -247,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_provider_rules),
 		cmocka_unit_test(test_secrets_not_repeated),
 		cmocka_unit_test(test_optout_action),
 		cmocka_unit_test(test_optout_action_errors),

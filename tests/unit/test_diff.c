@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "provider/testing.h"
 #include "snapshot.h"
 
 #define S(x) ((struct str){ x, sizeof(x) - 1 })

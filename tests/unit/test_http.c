@@ -1,8 +1,9 @@
 /*
- * Unit tests of the HTTP client against a scripted libmicrohttpd server on
- * 127.0.0.1 (port chosen by the kernel), started fresh for every test. The
- * server counts hits per path, connections and requests in flight, so the
- * tests check what the server saw, not how fast anything went.
+ * Unit tests of the HTTP client against the unit tests' fake HTTP server
+ * (fakehttp.h) on 127.0.0.1, started fresh for every test, with this
+ * file's scripted answers (route). The server counts hits per path,
+ * connections and requests in flight, so the tests check what the server
+ * saw, not how fast anything went.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,82 +23,43 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <microhttpd.h>
 
 #include "http.h"
 
-#define HUGE_BODY ((uint64_t)100 << 20)
-#define NPATHS 32
+#include "fakehttp.h"
 
-struct server {
-	struct MHD_Daemon *d;
-	unsigned short port;
-	char base[64];
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct { char path[64]; int hits; } paths[NPATHS];
-	int connections;
+#define HUGE_BODY ((uint64_t)100 << 20)
+
+/* What this file's answers keep besides the requests (s->ctx, under s->mu). */
+struct extra {
 	int inflight, max_inflight, conc_target;
 	uint64_t huge_sent;
-	int stopping;
 };
 
-struct reqstate {
-	size_t body_len;
-};
-
-static int hit(struct server *s, const char *path)
+static struct extra *extra(struct fakehttp *s)
 {
-	int i, n = 0;
-
-	pthread_mutex_lock(&s->mu);
-	for (i = 0; i < NPATHS; i++) {
-		if (!s->paths[i].path[0])
-			snprintf(s->paths[i].path, sizeof(s->paths[i].path), "%s", path);
-		if (strcmp(s->paths[i].path, path) == 0) {
-			n = ++s->paths[i].hits;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&s->mu);
-	return n;
-}
-
-static int hits(struct server *s, const char *path)
-{
-	int i, n = 0;
-
-	pthread_mutex_lock(&s->mu);
-	for (i = 0; i < NPATHS; i++)
-		if (strcmp(s->paths[i].path, path) == 0)
-			n = s->paths[i].hits;
-	pthread_mutex_unlock(&s->mu);
-	return n;
+	return s->ctx;
 }
 
 /* name, value, name, value, ..., NULL */
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
 			     const char *body, ...)
 {
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-	const char *name;
+	const char *hdrs[9];
+	size_t n = 0;
 	va_list ap;
 
-	r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-					    MHD_RESPMEM_MUST_COPY);
 	va_start(ap, body);
-	while ((name = va_arg(ap, const char *)))
-		MHD_add_response_header(r, name, va_arg(ap, const char *));
+	while (n < 8 && (hdrs[n] = va_arg(ap, const char *)))
+		n++;
 	va_end(ap);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	hdrs[n] = NULL;
+	return fakehttp_reply(c, status, body, hdrs);
 }
 
 static ssize_t huge_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	struct server *s = cls;
+	struct fakehttp *s = cls;
 
 	if (pos >= HUGE_BODY)
 		return MHD_CONTENT_READER_END_OF_STREAM;
@@ -105,7 +67,7 @@ static ssize_t huge_reader(void *cls, uint64_t pos, char *buf, size_t max)
 		max = (size_t)(HUGE_BODY - pos);
 	memset(buf, 'x', max);
 	pthread_mutex_lock(&s->mu);
-	s->huge_sent += max;
+	extra(s)->huge_sent += max;
 	pthread_mutex_unlock(&s->mu);
 	return (ssize_t)max;
 }
@@ -134,32 +96,33 @@ static enum MHD_Result reply_reader(struct MHD_Connection *c, uint64_t size,
 
 /* Holds each request until `conc_target` are in flight at once (or 3 s
  * pass), so the peak the server sees is exactly what the client allows. */
-static void barrier(struct server *s)
+static void barrier(struct fakehttp *s)
 {
 	struct timespec deadline;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 3;
 	pthread_mutex_lock(&s->mu);
-	s->inflight++;
-	if (s->inflight > s->max_inflight)
-		s->max_inflight = s->inflight;
+	extra(s)->inflight++;
+	if (extra(s)->inflight > extra(s)->max_inflight)
+		extra(s)->max_inflight = extra(s)->inflight;
 	pthread_cond_broadcast(&s->cv);
-	while (s->max_inflight < s->conc_target && !s->stopping)
+	while (extra(s)->max_inflight < extra(s)->conc_target && !s->stopping)
 		if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline))
 			break;
 	pthread_mutex_unlock(&s->mu);
 	usleep(5000);	/* stay in flight a little: later ones overlap too */
 	pthread_mutex_lock(&s->mu);
-	s->inflight--;
+	extra(s)->inflight--;
 	pthread_mutex_unlock(&s->mu);
 }
 
-static enum MHD_Result route(struct server *s, struct MHD_Connection *c,
-			     const char *url, const char *method,
-			     struct reqstate *rs)
+/* The scripted answers, by path; n: the how-manieth request for it. */
+static enum MHD_Result route(struct fakehttp *s, struct MHD_Connection *c,
+			     const struct fakehttp_rec *r)
 {
-	int n = hit(s, url);
+	const char *url = r->path, *method = r->method;
+	int n = r->hit;
 	char tmp[512];
 
 	if (strcmp(url, "/json") == 0)
@@ -217,100 +180,32 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c,
 		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 
-		snprintf(tmp, sizeof(tmp), "%s %zu %s %s", method, rs->body_len,
+		snprintf(tmp, sizeof(tmp), "%s %zu %s %s", method, r->body_len,
 			 ct ? ct : "-", auth ? auth : "-");
 		return reply(c, 200, tmp, NULL);
 	}
 	return reply(c, 404, "unknown path", NULL);
 }
 
-static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
-			       const char *method, const char *version,
-			       const char *upload, size_t *upload_size, void **con_cls)
-{
-	struct reqstate *rs = *con_cls;
-
-	(void)version;
-	(void)upload;
-	if (!rs) {
-		rs = calloc(1, sizeof(*rs));
-		*con_cls = rs;
-		return rs ? MHD_YES : MHD_NO;
-	}
-	if (*upload_size) {
-		rs->body_len += *upload_size;
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	return route(cls, c, url, method, rs);
-}
-
-static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
-		      enum MHD_RequestTerminationCode toe)
-{
-	(void)cls;
-	(void)c;
-	(void)toe;
-	free(*con_cls);
-	*con_cls = NULL;
-}
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
-			  enum MHD_ConnectionNotificationCode toe)
-{
-	struct server *s = cls;
-
-	(void)c;
-	(void)socket_ctx;
-	if (toe != MHD_CONNECTION_NOTIFY_STARTED)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->connections++;
-	pthread_mutex_unlock(&s->mu);
-}
-
 static int server_start(void **state)
 {
-	struct server *s = calloc(1, sizeof(*s));
-	struct sockaddr_in addr;
-	const union MHD_DaemonInfo *info;
+	struct fakehttp *s;
 
-	assert_non_null(s);
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = 0;
-	s->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-				MHD_USE_INTERNAL_POLLING_THREAD,
-				0, NULL, NULL, handler, s,
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-				MHD_OPTION_END);
-	assert_non_null(s->d);
-	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	assert_non_null(info);
-	s->port = info->port;
-	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", s->port);
-	*state = s;
+	fakehttp_setup(state);
+	s = *state;
+	s->ctx = calloc(1, sizeof(struct extra));
+	assert_non_null(s->ctx);
+	s->answer = route;
 	return 0;
 }
 
 static int server_stop(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
+	struct extra *x = s->ctx;
 
-	pthread_mutex_lock(&s->mu);
-	s->stopping = 1;
-	pthread_cond_broadcast(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	MHD_stop_daemon(s->d);
-	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->mu);
-	free(s);
+	fakehttp_teardown(state);
+	free(x);
 	return 0;
 }
 
@@ -345,7 +240,7 @@ static void assert_wait_notice(const struct notes *nt)
 	assert_string_equal(rest, "for the rate limit");
 }
 
-static struct http_client *client_for(struct server *s, struct http_config *cfg,
+static struct http_client *client_for(struct fakehttp *s, struct http_config *cfg,
 				      struct notes *nt)
 {
 	struct http_client *c = NULL;
@@ -376,7 +271,7 @@ static void get(struct http_client *c, const char *path, struct http_response *r
 
 static void test_json_200(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -403,7 +298,7 @@ static void test_json_200(void **state)
 
 static void test_404_not_retried(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -411,7 +306,7 @@ static void test_404_not_retried(void **state)
 	get(c, "/404", &r, ERR_OK);
 	assert_int_equal(r.status, 404);
 	assert_int_equal(r.attempts, 1);
-	assert_int_equal(hits(s, "/404"), 1);
+	assert_int_equal(fakehttp_hits(s, "/404"), 1);
 	assert_non_null(strstr(r.message, "answered 404"));
 	assert_string_equal(buf_str(&r.body), "{\"error\":\"no such thing\"}");
 	assert_int_equal(http_stats(c).responses_4xx, 1);
@@ -421,7 +316,7 @@ static void test_404_not_retried(void **state)
 
 static void test_500_then_200(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct notes nt = { 0 };
 	struct http_client *c = client_for(s, &cfg, &nt);
@@ -432,7 +327,7 @@ static void test_500_then_200(void **state)
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.attempts, 2);
 	assert_string_equal(buf_str(&r.body), "fine");
-	assert_int_equal(hits(s, "/flaky"), 2);
+	assert_int_equal(fakehttp_hits(s, "/flaky"), 2);
 	st = http_stats(c);
 	assert_int_equal(st.requests, 2);
 	assert_int_equal(st.retries, 1);
@@ -449,7 +344,7 @@ static void test_500_then_200(void **state)
 
 static void test_429_retry_after_seconds(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct notes nt = { 0 };
 	struct http_client *c = client_for(s, &cfg, &nt);
@@ -470,7 +365,7 @@ static void test_429_retry_after_seconds(void **state)
 
 static void test_429_retry_after_ms_wins(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	/* Were Retry-After: 30 used, 30 s > max_wait: no retry, attempts 1. */
 	struct http_config cfg = { .max_wait_ms = 10000 };
 	struct http_client *c = client_for(s, &cfg, NULL);
@@ -479,14 +374,14 @@ static void test_429_retry_after_ms_wins(void **state)
 	get(c, "/rams", &r, ERR_OK);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.attempts, 2);
-	assert_int_equal(hits(s, "/rams"), 2);
+	assert_int_equal(fakehttp_hits(s, "/rams"), 2);
 	http_response_free(&r);
 	http_free(c);
 }
 
 static void test_429_wait_too_long(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	/* /ra1 answers 429 with 1 s; a 500 ms ceiling refuses to wait. */
 	struct http_config cfg = { .max_wait_ms = 500 };
 	struct http_client *c = client_for(s, &cfg, NULL);
@@ -503,7 +398,7 @@ static void test_429_wait_too_long(void **state)
 
 static void test_429_ratelimit_reset(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .max_wait_ms = 5000 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -518,7 +413,7 @@ static void test_429_ratelimit_reset(void **state)
 
 static void test_retry_after_http_date(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_request req = { .path = "/date503", .max_attempts = 1 };
@@ -539,7 +434,7 @@ static void test_retry_after_http_date(void **state)
 
 static void test_should_retry_false(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -548,14 +443,14 @@ static void test_should_retry_false(void **state)
 	assert_int_equal(r.status, 503);
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(r.should_retry, 0);
-	assert_int_equal(hits(s, "/noretry"), 1);
+	assert_int_equal(fakehttp_hits(s, "/noretry"), 1);
 	http_response_free(&r);
 	http_free(c);
 }
 
 static void test_should_retry_true_on_4xx(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -569,7 +464,7 @@ static void test_should_retry_true_on_4xx(void **state)
 
 static void test_huge_body(void **state, const char *path)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .max_body = 1 << 20 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -583,7 +478,7 @@ static void test_huge_body(void **state, const char *path)
 	http_free(c);
 	/* The client hung up early: the server never produced 100 MB. */
 	pthread_mutex_lock(&s->mu);
-	assert_true(s->huge_sent < HUGE_BODY / 2);
+	assert_true(extra(s)->huge_sent < HUGE_BODY / 2);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -599,14 +494,14 @@ static void test_huge_chunked(void **state)
 
 static void test_drop_mid_body(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .max_attempts = 2 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
 
 	get(c, "/drop", &r, ERR_NETWORK);
 	assert_int_equal(r.attempts, 2);
-	assert_int_equal(hits(s, "/drop"), 2);
+	assert_int_equal(fakehttp_hits(s, "/drop"), 2);
 	assert_non_null(strstr(r.message, "cannot GET"));
 	assert_non_null(strstr(r.message, "(after 2 attempts)"));
 	assert_int_equal(http_stats(c).transport_errors, 2);
@@ -616,7 +511,7 @@ static void test_drop_mid_body(void **state)
 
 static void test_redirect_not_followed(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -624,7 +519,7 @@ static void test_redirect_not_followed(void **state)
 	get(c, "/redirect", &r, ERR_OK);
 	assert_int_equal(r.status, 302);
 	assert_int_equal(r.attempts, 1);
-	assert_int_equal(hits(s, "/json"), 0);
+	assert_int_equal(fakehttp_hits(s, "/json"), 0);
 	assert_non_null(strstr(r.message, "refused (redirects are never followed)"));
 	assert_int_equal(http_stats(c).responses_3xx, 1);
 	http_response_free(&r);
@@ -633,7 +528,7 @@ static void test_redirect_not_followed(void **state)
 
 static void test_timeout(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .total_timeout_ms = 200, .max_attempts = 1 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -657,7 +552,7 @@ static long long mono_ms(void)
  * costs deadline_ms, not total_timeout_ms times max_attempts. */
 static void test_deadline_cuts_attempt(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .total_timeout_ms = 5000, .deadline_ms = 300,
 				   .max_attempts = 4 };
 	struct http_client *c = client_for(s, &cfg, NULL);
@@ -676,7 +571,7 @@ static void test_deadline_cuts_attempt(void **state)
 /* Retries stop when the next one could not start before the deadline. */
 static void test_deadline_stops_retries(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .total_timeout_ms = 200, .deadline_ms = 1000,
 				   .max_attempts = 10 };
 	struct http_client *c = client_for(s, &cfg, NULL);
@@ -706,7 +601,7 @@ static void count_done(void *udata, struct http_response *resp)
 
 static void test_concurrency_and_reuse(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .concurrency = 4 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_request req = { .path = "/conc" };
@@ -714,15 +609,15 @@ static void test_concurrency_and_reuse(void **state)
 	struct tally t = { 0 };
 	int i;
 
-	s->conc_target = 4;
+	extra(s)->conc_target = 4;
 	for (i = 0; i < 20; i++)
 		assert_int_equal(http_submit(c, &req, count_done, &t, &info), ERR_OK);
 	assert_int_equal(http_run(c, &info), ERR_OK);
 	assert_int_equal(t.done, 20);
 	assert_int_equal(t.ok, 20);
-	assert_int_equal(hits(s, "/conc"), 20);
+	assert_int_equal(fakehttp_hits(s, "/conc"), 20);
 	pthread_mutex_lock(&s->mu);
-	assert_int_equal(s->max_inflight, 4);	/* reached, never passed */
+	assert_int_equal(extra(s)->max_inflight, 4);	/* reached, never passed */
 	assert_true(s->connections <= 4);	/* kept alive and reused */
 	pthread_mutex_unlock(&s->mu);
 	http_free(c);
@@ -730,7 +625,7 @@ static void test_concurrency_and_reuse(void **state)
 
 static void test_keepalive_sequential(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .concurrency = 1 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_response r;
@@ -765,7 +660,7 @@ static void chain_done(void *udata, struct http_response *resp)
 
 static void test_submit_from_callback(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct chain ch = { client_for(s, &cfg, NULL), 4, 0 };
 	struct http_request req = { .path = "/json" };
@@ -775,7 +670,7 @@ static void test_submit_from_callback(void **state)
 	assert_int_equal(http_submit(ch.c, &req, chain_done, &ch, &info), ERR_OK);
 	assert_int_equal(http_run(ch.c, &info), ERR_OK);
 	assert_int_equal(ch.done, 5);
-	assert_int_equal(hits(s, "/json"), 5);
+	assert_int_equal(fakehttp_hits(s, "/json"), 5);
 	/* http_do is refused from inside the loop only. */
 	get(ch.c, "/json", &r, ERR_OK);
 	http_response_free(&r);
@@ -784,7 +679,7 @@ static void test_submit_from_callback(void **state)
 
 static void test_remaining_zero_waits(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct notes nt = { 0 };
 	struct http_client *c = client_for(s, &cfg, &nt);
@@ -807,7 +702,7 @@ static void test_remaining_zero_waits(void **state)
  * not send faster, it may well be slower). */
 static void test_rate_paces_requests(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { .rate = "10/s,burst=1", .concurrency = 4 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	struct http_request req = { .path = "/json" };
@@ -827,7 +722,7 @@ static void test_rate_paces_requests(void **state)
 
 static void test_post_and_headers(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_header h[] = { { "Authorization", "Bearer tok-123" } };
 	struct http_config cfg = { .headers = h, .nheaders = 1 };
 	struct http_client *c = client_for(s, &cfg, NULL);
@@ -853,7 +748,7 @@ static void test_post_and_headers(void **state)
 
 static void test_bad_requests(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	struct http_config cfg = { 0 };
 	struct http_client *c = client_for(s, &cfg, NULL);
 	static const char *const bad[] = {
@@ -969,7 +864,7 @@ static void assert_clean(const char *msg)
 
 static void test_secrets_never_shown(void **state)
 {
-	struct server *s = *state;
+	struct fakehttp *s = *state;
 	const char *secrets[] = { "urlkey/XYZ" };
 	struct http_header h[] = {
 		{ "Authorization", "Bearer tok-SECRET-123" }, { "Accept", "application/json" },

@@ -1,0 +1,49 @@
+/*
+ * profile: one provider profile, as the configuration (config.h) reads it
+ * and the providers (provider.h) use it, and its secrets. A header of its
+ * own so that the providers need not know the configuration, which asks
+ * the provider table about each profile it reads.
+ */
+#ifndef CONTACTSYNC_PROFILE_H
+#define CONTACTSYNC_PROFILE_H
+
+#include <stddef.h>
+
+#define PROFILE_MAX_SLOTS 4
+
+/* What opting out means for a provider that has no opt-out (altum, atom). */
+enum optout_action {
+	OPTOUT_ACTION_SKIP,		/* default: leave the contact, warn */
+	OPTOUT_ACTION_DELETE,		/* remove the contact */
+	OPTOUT_ACTION_SUPPRESS_BOOK,	/* atom: move it to the `suppress_book` book */
+};
+
+struct profile {
+	char *name;
+	char *provider;
+	char *base_url;
+	char *api_key_env;
+	char *api_key_id_env;
+	char *api_secret_env;
+	char *api_key_file;
+	char *address_book;
+	char *custom_slots[PROFILE_MAX_SLOTS];	/* custom_1..4 field keys */
+	size_t nslots;
+	char *rate;			/* NULL = the provider's default */
+	unsigned concurrency;		/* 0 = the provider's default */
+	char region[3];			/* "" = none */
+	int insecure;
+	long timeout_ms;		/* per request, retries included; 0 = default */
+	enum optout_action optout_action;
+	char *suppress_book;		/* atom: name or id of the suppression book */
+	unsigned line;			/* where the section starts */
+};
+
+/* A profile's secrets (config_secrets reads them; wiped when freed). */
+struct secrets {
+	char *key;		/* altum, atom; sendblue Bearer accounts */
+	char *key_id;		/* sendblue */
+	char *secret;		/* sendblue */
+};
+
+#endif
