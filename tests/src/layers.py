@@ -22,10 +22,12 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 # The library's modules by layer; a module is a header's or source's base
 # name. The families' members and the tool are placed by their folder.
 BASE = """buf err str text phone phonefast phonemeta lpn sorter outfile lockfile
-csvout xlsxout pipeline ratelimit http store keys rec contact config
+csvout xlsxout pipeline ratelimit http store rec contact profile change
 exitcode duration""".split()
 # The families' headers for the core (row: what every reader gives).
 FAMILY = "reader provider row".split()
+# A family's folder and the module its toolkit headers belong to.
+FAMILY_HOME = {"read": "reader", "provider": "provider"}
 LAYER_NAMES = ["base", "family", "engine", "tool"]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
@@ -53,7 +55,13 @@ def module(path):
     is the command, not the engine's push)."""
     base = os.path.splitext(os.path.basename(path))[0]
     parts = path.split(os.sep)
-    return "cmd/" + base if parts[:2] == ["src", "cmd"] else base
+    if parts[:2] == ["src", "cmd"]:
+        return "cmd/" + base
+    if (len(parts) == 3 and parts[0] == "src" and path.endswith(".h")
+            and parts[1] in FAMILY_HOME
+            and not os.path.exists(os.path.join(TOP, path[:-2] + ".c"))):
+        return FAMILY_HOME[parts[1]]  # a family's toolkit: part of it
+    return base
 
 
 HOME = {}  # module -> the folder of src/ its source is in (None: src/ itself)
