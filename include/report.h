@@ -110,7 +110,4 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 enum err report_save(json_t *rec, const char *path, struct report_stats *stats,
 		     struct errinfo *info);
 
-/* "some rows or operations failed" for exit status 1 … (never NULL). */
-const char *report_exit_words(long long status);
-
 #endif

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "csvin.h"
+#include "exitcode.h"
 #include "ingest.h"
 #include "cmd/log.h"
 #include "outfile.h"
@@ -110,20 +111,6 @@ struct report {
 	struct buf scratch;
 	struct errinfo *info;
 };
-
-const char *report_exit_words(long long status)
-{
-	switch (status) {
-	case 0: return "done";
-	case 1: return "some rows or operations failed";
-	case 2: return "usage or configuration error, or a bad file";
-	case 3: return "a guard stopped the push before any write";
-	case 4: return "the remote service failed";
-	case 5: return "store error";
-	case 6: return "stopped early: run again to continue";
-	default: return "failed";
-	}
-}
 
 /* ---- finding the files ------------------------------------------------- */
 
@@ -429,7 +416,7 @@ static enum err summary_rows(struct report *r)
 		e = number_row(r, "duration (s)", json_object_get(rec, "duration_s"));
 	v = json_object_get(rec, "exit_status");
 	snprintf(text, sizeof(text), "%lld: %s", (long long)json_integer_value(v),
-		 report_exit_words(json_integer_value(v)));
+		 exitcode_words(json_integer_value(v)));
 	if (!e)
 		e = text_row(r, "exit status", json_is_integer(v) ? text : NULL);
 	if (!e)

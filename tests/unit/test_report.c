@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "report.h"
 #include "unzip.h"
 
@@ -487,8 +488,8 @@ static void test_bad_record(void **state)
 
 	assert_int_equal(report_write(rec, f->xlsx, NULL, NULL, NULL, &info), ERR_FORMAT);
 	json_decref(rec);
-	assert_string_equal(report_exit_words(6), "stopped early: run again to continue");
-	assert_string_equal(report_exit_words(42), "failed");
+	assert_string_equal(exitcode_words(6), "stopped early: run again to continue");
+	assert_string_equal(exitcode_words(42), "failed");
 }
 
 int main(void)
