@@ -16,7 +16,7 @@
 
 void migrate_dataset(const char *from, char *out, size_t cap)
 {
-	snprintf(out, cap, "migrate:%s", from);
+	snprintf(out, cap, STORE_MIGRATE_PREFIX "%s", from);
 }
 
 struct conv {
