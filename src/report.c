@@ -11,7 +11,6 @@
 #include "csvin.h"
 #include "exitcode.h"
 #include "ingest.h"
-#include "cmd/log.h"
 #include "outfile.h"
 #include "xlsxout.h"
 
@@ -103,6 +102,7 @@ static const struct column unmapped_cols[] = {
 static const struct column not_migrated_cols[] = { { "phone", 0, TEXT }, { "reason", 1, TEXT } };
 
 struct report {
+	const struct report_opts *o;	/* NULL: the defaults */
 	json_t *rec;
 	const char *name;
 	struct xlsxout *w;
@@ -113,6 +113,11 @@ struct report {
 };
 
 /* ---- finding the files ------------------------------------------------- */
+
+static const char *str_field(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
 
 static enum err set_absent(struct report *r, struct source *s, int missing, const char *fmt,
 			   const char *arg)
@@ -127,8 +132,8 @@ static enum err set_absent(struct report *r, struct source *s, int missing, cons
 		return err_set(r->info, ERR_NOMEM, "out of memory");
 	if (missing) {
 		r->stats->missing++;
-		log_warn("report of run '%s': %s: sheet '%s' left empty",
-			 json_string_value(json_object_get(r->rec, "id")), why, s->def->sheet);
+		if (r->o && r->o->missing)
+			r->o->missing(r->o->ctx, str_field(r->rec, "id"), why, s->def->sheet);
 	}
 	return ERR_OK;
 }
@@ -172,11 +177,6 @@ static enum err check_present(struct report *r, struct source *s, const char *di
 	if (dir && stat(dir, &sb))
 		return set_absent(r, s, 1, "the results folder '%s' is missing (deleted?)", dir);
 	return set_absent(r, s, 1, "'%s' is missing (deleted?)", s->path);
-}
-
-static const char *str_field(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
 }
 
 /* How a run without the step says so ("the import did not run" …). */
@@ -960,6 +960,7 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 	if (!json_is_object(rec) || !str_field(rec, "id"))
 		return err_set(info, ERR_FORMAT, "the run record is not an object with an id");
 	memset(&r, 0, sizeof(r));
+	r.o = o;
 	r.rec = rec;
 	r.name = name ? name : path;
 	r.stats = stats;
@@ -976,14 +977,16 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 	return e;
 }
 
-enum err report_save(json_t *rec, const char *path, struct report_stats *stats,
-		     struct errinfo *info)
+enum err report_save(json_t *rec, const char *path, const struct report_opts *opts,
+		     struct report_stats *stats, struct errinfo *info)
 {
-	struct report_opts o = { NULL, 0 };
+	struct report_opts o = { NULL, 0, NULL, NULL };
 	struct outfile out;
 	char *dir;
 	enum err e;
 
+	if (opts)
+		o = *opts;
 	dir = outfile_dir(path);
 	if (!dir)
 		return err_set(info, ERR_NOMEM, "out of memory");

@@ -54,4 +54,10 @@ int cmd_status(int argc, char **argv, struct app *app);
 int cmd_migrate(int argc, char **argv, struct app *app);
 int cmd_report(int argc, char **argv, struct app *app);
 
+struct report_opts;
+
+/* report.h's options as the commands that write a report (report, sync
+ * --report) set them: a missing results file is a warning. */
+extern const struct report_opts report_cli_opts;
+
 #endif

@@ -202,7 +202,7 @@ static int report(json_t *rec, const char *path, int rc)
 	struct errinfo info = { ERR_OK, "" };
 	enum err e;
 
-	e = rec ? report_save(rec, path, NULL, &info)
+	e = rec ? report_save(rec, path, &report_cli_opts, NULL, &info)
 		: err_set(&info, ERR_NOMEM, "out of memory");
 	if (!e)
 		return rc;
