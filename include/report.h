@@ -3,7 +3,9 @@
  * people who read Excel rather than CSV folders.
  *
  * Sheets, in this order (libxlsxwriter's constant_memory mode writes each
- * sheet strictly top to bottom, so nothing is ever revisited):
+ * sheet strictly top to bottom, so nothing is ever revisited); after the
+ * first two, one per results file that has a sheet, as results.h's table
+ * declares them (name, sheet, header):
  *
  *   Summary     "item", "value": profile, provider, command, run id, start,
  *               end, duration, exit status in words, dry run, the import's
