@@ -3,7 +3,9 @@
  * people who read Excel rather than CSV folders.
  *
  * Sheets, in this order (libxlsxwriter's constant_memory mode writes each
- * sheet strictly top to bottom, so nothing is ever revisited):
+ * sheet strictly top to bottom, so nothing is ever revisited); after the
+ * first two, one per results file that has a sheet, as results.h's table
+ * declares them (name, sheet, header):
  *
  *   Summary     "item", "value": profile, provider, command, run id, start,
  *               end, duration, exit status in words, dry run, the import's
@@ -56,7 +58,7 @@
  * record); the import's rejects and duplicates files where the record's
  * import says. A file or folder that is missing (cleaned up, or a run that
  * stopped before the push) leaves its sheet with the header only, is
- * logged as a warning and named on the Summary sheet: never a silent empty
+ * told to the caller's missing hook and named on the Summary sheet: never a silent empty
  * sheet. A file that is there but malformed (a wrong header, a row with
  * the wrong number of cells, a number column that is not a number) is an
  * error naming the file and the row. Memory does not grow with rows: each
@@ -77,13 +79,18 @@ struct report_opts {
 				 * system's temporary directory) */
 	uint32_t max_rows;	/* rows per sheet, header included; 0 =
 				 * Excel's (tests use less) */
+	/* Called for each detail file that should have been there and was
+	 * not, as its sheet is left empty: the run's id, why ("'…/errors.csv'
+	 * is missing (deleted?)"), the sheet's name. NULL: not told. */
+	void (*missing)(void *ctx, const char *run, const char *why, const char *sheet);
+	void *ctx;
 };
 
 struct report_stats {
 	uint64_t changes, failures, skipped, rejects, duplicates;	/* rows */
 	uint64_t unmapped, not_migrated;	/* a migrate's rows */
 	unsigned missing;	/* detail files that should have been there
-				 * and were not (each warned about) */
+				 * and were not (each told to o->missing) */
 	uint64_t truncated;	/* cells cut to Excel's 32,767 characters */
 	char first_truncated[160];	/* "'Rejects'!E7", or "" */
 };
@@ -104,13 +111,11 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 
 /*
  * report_write into a temporary file beside path (libxlsxwriter's
- * temporary files too), renamed over path when complete; on failure an
- * existing file at path is left as it was.
+ * temporary files too, whatever o->tmpdir says), renamed over path when
+ * complete; on failure an existing file at path is left as it was. o may
+ * be NULL.
  */
-enum err report_save(json_t *rec, const char *path, struct report_stats *stats,
-		     struct errinfo *info);
-
-/* "some rows or operations failed" for exit status 1 … (never NULL). */
-const char *report_exit_words(long long status);
+enum err report_save(json_t *rec, const char *path, const struct report_opts *o,
+		     struct report_stats *stats, struct errinfo *info);
 
 #endif

@@ -1,6 +1,9 @@
 /*
- * results: the files a push leaves for people to inspect a run.
+ * results: the files a run leaves for people to inspect it, declared once
+ * (results_files: name, the report's sheet, columns, who writes it), and
+ * the writer of a push's five.
  *
+ * A push's, in its results folder:
  *   success.csv   operation, phone, id, source_file, source_row, attempts, note
  *   errors.csv    operation, phone, source_file, source_row, http_status,
  *                 message, attempts
@@ -11,6 +14,13 @@
  *   changes.csv   operation, phone, id, field, before, after: a row per
  *                 field each done operation changed (a delete: one row
  *                 without a field)
+ * An import's, where --rejects and --duplicates say (ingest.h):
+ *   rejects.csv     file, row, reason, cells (the row's own cells, as many
+ *                   as it had)
+ *   duplicates.csv  phone, file, row, merged_into_file, merged_into_row
+ * A migrate's, in its results folder (migrate.h):
+ *   unmapped.csv      phone, field, value, kept
+ *   not_migrated.csv  phone, reason
  *
  * Rows are appended as the run goes (a killed run leaves what it did so
  * far); messages are the HTTP layer's, already redacted.
@@ -18,10 +28,53 @@
 #ifndef CONTACTSYNC_RESULTS_H
 #define CONTACTSYNC_RESULTS_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "csvout.h"
 #include "err.h"
+#include "outfile.h"
 #include "provider.h"
+
+/* In the order of the report's sheets (report.h); the two without one last. */
+enum results_file {
+	RESULTS_CHANGES, RESULTS_ERRORS, RESULTS_SKIPPED, RESULTS_REJECTS,
+	RESULTS_DUPLICATES, RESULTS_UNMAPPED, RESULTS_NOT_MIGRATED,
+	RESULTS_SUCCESS, RESULTS_BEFORE,
+	RESULTS__COUNT
+};
+
+/* Which run writes a file, and so where it is. */
+enum results_by {
+	RESULTS_BY_PUSH,	/* the push, in its results folder */
+	RESULTS_BY_IMPORT,	/* the import, at a path of its own */
+	RESULTS_BY_MIGRATE,	/* the migrate's conversion, in its results folder */
+};
+
+struct results_def {
+	const char *name;		/* "errors.csv" */
+	const char *sheet;		/* the report's sheet; NULL: none */
+	enum results_by by;
+	const char *const *columns;	/* the header row; NULL: not CSV */
+	size_t ncolumns;
+	int open_ended;			/* the last column takes zero or more
+					 * cells (rejects' cells) */
+};
+
+/* Indexed by enum results_file. */
+extern const struct results_def results_files[RESULTS__COUNT];
+
+/* Writes the file's header row ("operation,phone,...\n"; nothing for a
+ * file that is not CSV). */
+void results_write_header(FILE *fp, enum results_file which);
+
+/*
+ * csvout_open for a results file at path with its header row: the
+ * outfile (replacing path atomically once committed) and w pointed at it.
+ */
+enum err results_open_csv(struct outfile *f, struct csvout *w, const char *path,
+			  enum results_file which, struct errinfo *info);
 
 struct results;
 

@@ -22,9 +22,10 @@
  *
  *   <table>              a table changed in place (no '#' in the name):
  *                          "journal:<profile>" (push.h), "state",
- *                          "optouts:<profile>"
+ *                          "optouts:<profile>", "runs" (runlog.h)
  *
- * Datasets ("desired", "remote:<profile>", "migrate:<profile>") are replaced atomically: a new generation is
+ * Datasets ("desired", "remote:<profile>", "migrate:<profile>",
+ * "plan:<profile>") are replaced atomically: a new generation is
  * written in as many transactions as it takes, then one small transaction
  * points "gen:<dataset>" at it and drops the old one. A crash in the middle
  * leaves the old generation live and an orphan that the next writer drops,
@@ -38,6 +39,27 @@
  */
 #ifndef CONTACTSYNC_STORE_H
 #define CONTACTSYNC_STORE_H
+
+/*
+ * The names of the datasets and tables above, and of the keys of "state",
+ * written once. A per-profile name is its prefix followed by the profile's
+ * name: STORE_REMOTE_PREFIX "crm" is "remote:crm".
+ */
+#define STORE_DESIRED "desired"		/* dataset: the desired set (import) */
+#define STORE_REMOTE_PREFIX "remote:"	/* dataset: a profile's snapshot (pull) */
+#define STORE_MIGRATE_PREFIX "migrate:"	/* dataset: a migrate's source converted
+					 * for its destination (migrate.h) */
+#define STORE_PLAN_PREFIX "plan:"	/* dataset: a profile's last plan (journal.h) */
+#define STORE_JOURNAL_PREFIX "journal:"	/* table: the plan's operations (push.h) */
+#define STORE_OPTOUTS_PREFIX "optouts:"	/* table: opt-outs the provider cannot
+					 * record, remembered */
+#define STORE_RUNS "runs"		/* table: a record per run (runlog.h) */
+#define STORE_STATE "state"		/* table: small values per profile, keys: */
+#define STORE_SYNCED_PREFIX "synced:"	/*   the desired set's size at the last
+					 *   push that went through in full */
+#define STORE_JOURNAL_SNAPSHOT_PREFIX "journal-snapshot:"	/*   the snapshot the
+								 * journal was planned on */
+#define STORE_RATELIMIT_PREFIX "ratelimit:"	/*   the rate limiter's tokens */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "phone.h"
 #include "provider.h"
 
@@ -98,29 +99,13 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-/* "90s", "500ms", "5m", "1h" or bare seconds; -1 when not a duration,
- * and at most a day: a longer request timeout is a typo. */
+/* A duration (duration.h: "90s", "500ms", "1h30m", bare seconds); -1 when
+ * not one, and at most a day: a longer request timeout is a typo. */
 static long parse_duration_ms(const char *v)
 {
-	char *end;
-	double n, unit = 1000.0;
+	long long ms = duration_ms(v);
 
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	errno = 0;
-	n = strtod(v, &end);
-	if (errno)
-		return -1;
-	if (!strcmp(end, "ms"))
-		unit = 1.0;
-	else if (!strcmp(end, "m"))
-		unit = 60000.0;
-	else if (!strcmp(end, "h"))
-		unit = 3600000.0;
-	else if (*end && strcmp(end, "s"))
-		return -1;
-	n *= unit;
-	return n >= 1.0 && n <= 86400000.0 ? (long)n : -1;
+	return ms >= 1 && ms <= 86400000LL ? (long)ms : -1;
 }
 
 static int set_slots(struct parse *p, struct profile *pr, const char *value)

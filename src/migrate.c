@@ -8,6 +8,7 @@
 #include "csvout.h"
 #include "outfile.h"
 #include "push.h"
+#include "results.h"
 #include "snapshot.h"
 #include "sorter.h"
 
@@ -16,7 +17,7 @@
 
 void migrate_dataset(const char *from, char *out, size_t cap)
 {
-	snprintf(out, cap, "migrate:%s", from);
+	snprintf(out, cap, STORE_MIGRATE_PREFIX "%s", from);
 }
 
 struct conv {
@@ -212,13 +213,13 @@ static enum err write_dataset(struct store *st, struct sorter *so, const char *d
 	return store_gen_commit(gen, info);
 }
 
-static enum err open_csv(struct outfile *f, struct csvout *w, const char *dir, const char *name,
-			 const char *header, struct errinfo *info)
+static enum err open_csv(struct outfile *f, struct csvout *w, const char *dir,
+			 enum results_file which, struct errinfo *info)
 {
 	char path[4200];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return csvout_open(f, w, path, header, info);
+	snprintf(path, sizeof(path), "%s/%s", dir, results_files[which].name);
+	return results_open_csv(f, w, path, which, info);
 }
 
 enum err migrate_convert(struct store *st, const struct profile *from,
@@ -243,9 +244,9 @@ enum err migrate_convert(struct store *st, const struct profile *from,
 	buf_init(&cv.rec, 0);
 	migrate_dataset(from->name, dataset, sizeof(dataset));
 	snapshot_dataset(from->name, remote, sizeof(remote));
-	e = open_csv(&cv.unmapped, &cv.uw, dir, "unmapped.csv", "phone,field,value,kept\n", info);
+	e = open_csv(&cv.unmapped, &cv.uw, dir, RESULTS_UNMAPPED, info);
 	if (!e)
-		e = open_csv(&cv.missed, &cv.mw, dir, "not_migrated.csv", "phone,reason\n", info);
+		e = open_csv(&cv.missed, &cv.mw, dir, RESULTS_NOT_MIGRATED, info);
 	if (!e)
 		e = sorter_new(&cv.sorter, SORT_MEM, store_dir(st), info);
 	if (!e)

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,10 @@
 
 #include "buf.h"
 #include "csvin.h"
+#include "exitcode.h"
 #include "ingest.h"
-#include "cmd/log.h"
 #include "outfile.h"
+#include "results.h"
 #include "xlsxout.h"
 
 /* Changes: operation, phone, id, fields, then a pair per field. */
@@ -22,53 +24,15 @@
  * operation (a hostile file must not pin 16 MiB per field). */
 #define KEEP_VALUE_BYTES ((size_t)1 << 20)
 
-enum source_id {
-	SRC_CHANGES, SRC_ERRORS, SRC_SKIPPED, SRC_REJECTS, SRC_DUPLICATES,
-	SRC_UNMAPPED, SRC_NOT_MIGRATED,	/* a migrate's (migrate.h) */
-	SRC__COUNT
-};
-
-/* The file behind a detail sheet, as results.c and ingest.c write it. */
-struct source_def {
-	const char *sheet;
-	const char *file;		/* its name in the results folder */
-	const char *const *header;	/* what its first row must be */
-	size_t nheader;
-	size_t ncells;			/* cells of a row (rejects: at least) */
-	unsigned cells_out;		/* non-empty cells a row gives at most */
-};
-
-static const char *const changes_header[] = { "operation", "phone", "id", "field", "before",
-					      "after" };
-static const char *const errors_header[] = { "operation", "phone", "source_file", "source_row",
-					     "http_status", "message", "attempts" };
-static const char *const skipped_header[] = { "operation", "phone", "source_file", "source_row",
-					      "reason" };
-static const char *const rejects_header[] = { "file", "row", "reason", "cells" };
-static const char *const duplicates_header[] = { "phone", "file", "row", "merged_into_file",
-						 "merged_into_row" };
-static const char *const unmapped_header[] = { "phone", "field", "value", "kept" };
-static const char *const not_migrated_header[] = { "phone", "reason" };
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct source_def sources[SRC__COUNT] = {
-	[SRC_CHANGES] = { "Changes", "changes.csv", changes_header, N(changes_header), 6, 6 },
-	[SRC_ERRORS] = { "Failures", "errors.csv", errors_header, N(errors_header), 7, 7 },
-	[SRC_SKIPPED] = { "Skipped", "skipped.csv", skipped_header, N(skipped_header), 5, 5 },
-	[SRC_REJECTS] = { "Rejects", "rejects.csv", rejects_header, N(rejects_header), 3, 5 },
-	[SRC_DUPLICATES] = { "Duplicates", "duplicates.csv", duplicates_header,
-			     N(duplicates_header), 5, 5 },
-	[SRC_UNMAPPED] = { "Unmapped", "unmapped.csv", unmapped_header, N(unmapped_header), 4, 4 },
-	[SRC_NOT_MIGRATED] = { "Not migrated", "not_migrated.csv", not_migrated_header,
-			       N(not_migrated_header), 2, 2 },
-};
-
+/* A results file (results.h) as this run has it. */
 struct source {
-	const struct source_def *def;
+	const struct results_def *def;
 	char *path;		/* NULL: nothing to read */
 	char *absent;		/* why not, for the Summary (NULL when path) */
-	int unused;		/* not a sheet of this run (a migrate's, of another run) */
+	int unused;		/* no sheet in this run: a migrate's, of another run,
+			 * or a file that has none (success.csv) */
 	uint64_t bytes, lines;	/* for the size estimate */
 };
 
@@ -101,31 +65,56 @@ static const struct column unmapped_cols[] = {
 };
 static const struct column not_migrated_cols[] = { { "phone", 0, TEXT }, { "reason", 1, TEXT } };
 
+struct report;
+
+/*
+ * How each results file with a sheet (results_files) becomes it: the
+ * sheets are written, and named on the Summary, in the table's order.
+ */
+struct sheet_def {
+	enum err (*write)(struct report *r, enum results_file f);
+	const struct column *cols;	/* plain_table's columns */
+	size_t ncols;
+	size_t rows;			/* plain_table's count: offsetof in
+					 * struct report_stats */
+	unsigned cells_out;		/* non-empty cells a row gives at most */
+	const char *record_key;		/* an import's file: the key of its path
+					 * in the record's "import" */
+};
+
+static enum err changes(struct report *r, enum results_file f);
+static enum err plain_table(struct report *r, enum results_file f);
+static enum err rejects(struct report *r, enum results_file f);
+
+#define PLAIN(cols, count) plain_table, cols, N(cols), offsetof(struct report_stats, count), N(cols)
+
+static const struct sheet_def sheets[RESULTS__COUNT] = {
+	[RESULTS_CHANGES] = { changes, NULL, 0, 0, 6, NULL },
+	[RESULTS_ERRORS] = { PLAIN(failures_cols, failures), NULL },
+	[RESULTS_SKIPPED] = { PLAIN(skipped_cols, skipped), NULL },
+	[RESULTS_REJECTS] = { rejects, NULL, 0, 0, N(rejects_titles), "rejects" },
+	[RESULTS_DUPLICATES] = { PLAIN(duplicates_cols, duplicates), "duplicates" },
+	[RESULTS_UNMAPPED] = { PLAIN(unmapped_cols, unmapped), NULL },
+	[RESULTS_NOT_MIGRATED] = { PLAIN(not_migrated_cols, not_migrated), NULL },
+};
+
 struct report {
+	const struct report_opts *o;	/* NULL: the defaults */
 	json_t *rec;
 	const char *name;
 	struct xlsxout *w;
-	struct source src[SRC__COUNT];
+	struct source src[RESULTS__COUNT];
 	struct report_stats *stats;
 	struct buf scratch;
 	struct errinfo *info;
 };
 
-const char *report_exit_words(long long status)
-{
-	switch (status) {
-	case 0: return "done";
-	case 1: return "some rows or operations failed";
-	case 2: return "usage or configuration error, or a bad file";
-	case 3: return "a guard stopped the push before any write";
-	case 4: return "the remote service failed";
-	case 5: return "store error";
-	case 6: return "stopped early: run again to continue";
-	default: return "failed";
-	}
-}
-
 /* ---- finding the files ------------------------------------------------- */
+
+static const char *str_field(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
 
 static enum err set_absent(struct report *r, struct source *s, int missing, const char *fmt,
 			   const char *arg)
@@ -140,8 +129,8 @@ static enum err set_absent(struct report *r, struct source *s, int missing, cons
 		return err_set(r->info, ERR_NOMEM, "out of memory");
 	if (missing) {
 		r->stats->missing++;
-		log_warn("report of run '%s': %s: sheet '%s' left empty",
-			 json_string_value(json_object_get(r->rec, "id")), why, s->def->sheet);
+		if (r->o && r->o->missing)
+			r->o->missing(r->o->ctx, str_field(r->rec, "id"), why, s->def->sheet);
 	}
 	return ERR_OK;
 }
@@ -187,11 +176,6 @@ static enum err check_present(struct report *r, struct source *s, const char *di
 	return set_absent(r, s, 1, "'%s' is missing (deleted?)", s->path);
 }
 
-static const char *str_field(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* How a run without the step says so ("the import did not run" …). */
 static const char *step_absent(json_t *rec, const char *step)
 {
@@ -205,63 +189,76 @@ static const char *step_absent(json_t *rec, const char *step)
 	return "the push did not run";
 }
 
-static enum err resolve(struct report *r)
+/* A file of the run's results folder: its path, or why there is none. */
+static enum err in_folder(struct report *r, struct source *s, const char *dir)
+{
+	if (!dir)
+		return set_absent(r, s, 1, "%s", "the run has no results folder");
+	if (asprintf(&s->path, "%s/%s", dir, s->def->name) < 0) {
+		s->path = NULL;
+		return err_set(r->info, ERR_NOMEM, "out of memory");
+	}
+	return check_present(r, s, dir);
+}
+
+static enum err resolve_migrate(struct report *r, struct source *s, const char *dir)
+{
+	json_t *mig = json_object_get(r->rec, "migrate");
+
+	if (!json_is_object(mig)) {
+		s->unused = 1;
+		return ERR_OK;
+	}
+	if (!json_is_integer(json_object_get(mig, "carried")))
+		return set_absent(r, s, 0, "%s", "the migration stopped before its conversion");
+	return in_folder(r, s, dir);
+}
+
+static enum err resolve_import(struct report *r, struct source *s, const char *key)
+{
+	json_t *imp = json_object_get(r->rec, "import");
+	const char *path = str_field(imp, key);
+
+	if (!json_is_object(imp))
+		return set_absent(r, s, 0, "%s", step_absent(r->rec, "import"));
+	if (!path)
+		return set_absent(r, s, 0, "the import wrote no %s file", key);
+	if (!(s->path = strdup(path)))
+		return err_set(r->info, ERR_NOMEM, "out of memory");
+	return check_present(r, s, NULL);
+}
+
+static enum err resolve_push(struct report *r, struct source *s, const char *dir)
 {
 	json_t *push = json_object_get(r->rec, "push");
-	json_t *imp = json_object_get(r->rec, "import");
+
+	if (!json_is_object(push))
+		return set_absent(r, s, 1, "%s", step_absent(r->rec, "push"));
+	if (json_is_true(json_object_get(push, "dry_run")))
+		return set_absent(r, s, 0, "%s", "a dry run changes nothing");
+	return in_folder(r, s, dir);
+}
+
+static enum err resolve(struct report *r)
+{
 	const char *dir = str_field(r->rec, "results");
-	const char *path;
 	struct source *s;
 	int i;
 	enum err e = ERR_OK;
 
 	if (!dir)
-		dir = str_field(push, "results");
-	for (i = 0; i < SRC__COUNT && !e; i++) {
+		dir = str_field(json_object_get(r->rec, "push"), "results");
+	for (i = 0; i < RESULTS__COUNT && !e; i++) {
 		s = &r->src[i];
-		s->def = &sources[i];
-		if (i == SRC_UNMAPPED || i == SRC_NOT_MIGRATED) {
-			json_t *mig = json_object_get(r->rec, "migrate");
-
-			if (!json_is_object(mig))
-				s->unused = 1;
-			else if (!json_is_integer(json_object_get(mig, "carried")))
-				e = set_absent(r, s, 0, "%s", "the migration stopped before its conversion");
-			else if (!dir)
-				e = set_absent(r, s, 1, "%s", "the run has no results folder");
-			else if (asprintf(&s->path, "%s/%s", dir, s->def->file) < 0) {
-				s->path = NULL;
-				e = err_set(r->info, ERR_NOMEM, "out of memory");
-			} else {
-				e = check_present(r, s, dir);
-			}
-			continue;
-		}
-		if (i == SRC_REJECTS || i == SRC_DUPLICATES) {
-			path = str_field(imp, i == SRC_REJECTS ? "rejects" : "duplicates");
-			if (!json_is_object(imp))
-				e = set_absent(r, s, 0, "%s", step_absent(r->rec, "import"));
-			else if (!path)
-				e = set_absent(r, s, 0, "the import wrote no %s file",
-					       i == SRC_REJECTS ? "rejects" : "duplicates");
-			else if (!(s->path = strdup(path)))
-				e = err_set(r->info, ERR_NOMEM, "out of memory");
-			else
-				e = check_present(r, s, NULL);
-			continue;
-		}
-		if (!json_is_object(push))
-			e = set_absent(r, s, 1, "%s", step_absent(r->rec, "push"));
-		else if (json_is_true(json_object_get(push, "dry_run")))
-			e = set_absent(r, s, 0, "%s", "a dry run changes nothing");
-		else if (!dir)
-			e = set_absent(r, s, 1, "%s", "the run has no results folder");
-		else if (asprintf(&s->path, "%s/%s", dir, s->def->file) < 0) {
-			s->path = NULL;
-			e = err_set(r->info, ERR_NOMEM, "out of memory");
-		} else {
-			e = check_present(r, s, dir);
-		}
+		s->def = &results_files[i];
+		if (!s->def->sheet)
+			s->unused = 1;
+		else if (s->def->by == RESULTS_BY_MIGRATE)
+			e = resolve_migrate(r, s, dir);
+		else if (s->def->by == RESULTS_BY_IMPORT)
+			e = resolve_import(r, s, sheets[i].record_key);
+		else
+			e = resolve_push(r, s, dir);
 	}
 	return e;
 }
@@ -271,7 +268,7 @@ static enum err resolve(struct report *r)
 static enum err open_source(struct report *r, const struct source *s, struct csvin **in)
 {
 	static const struct csvin_opts co = { ',', "utf-8", 0, 0 };
-	const struct source_def *d = s->def;
+	const struct results_def *d = s->def;
 	struct row row;
 	size_t i;
 	enum err e;
@@ -282,10 +279,10 @@ static enum err open_source(struct report *r, const struct source *s, struct csv
 	e = csvin_next(*in, &row, r->info);
 	if (e == ERR_NOT_FOUND)
 		e = err_set(r->info, ERR_FORMAT, "'%s' is empty: no header row", s->path);
-	for (i = 0; !e && i < d->nheader; i++)
-		if (row.ncells != d->nheader || strcmp(row.cells[i], d->header[i]))
+	for (i = 0; !e && i < d->ncolumns; i++)
+		if (row.ncells != d->ncolumns || strcmp(row.cells[i], d->columns[i]))
 			e = err_set(r->info, ERR_FORMAT, "'%s' row 1: not the header of %s "
-				    "(expected '%s', …)", s->path, d->file, d->header[0]);
+				    "(expected '%s', …)", s->path, d->name, d->columns[0]);
 	if (e) {
 		csvin_close(*in);
 		*in = NULL;
@@ -297,6 +294,7 @@ static enum err open_source(struct report *r, const struct source *s, struct csv
 static enum err next_row(struct report *r, const struct source *s, struct csvin *in,
 			 struct row *row)
 {
+	size_t ncells;
 	enum err e;
 
 	do
@@ -304,11 +302,12 @@ static enum err next_row(struct report *r, const struct source *s, struct csvin 
 	while (!e && row_is_blank(row));
 	if (e)
 		return e;
-	if (s->def == &sources[SRC_REJECTS] ? row->ncells < s->def->ncells
-					     : row->ncells != s->def->ncells)
+	/* an open-ended last column may have no cell at all */
+	ncells = s->def->ncolumns - (s->def->open_ended ? 1 : 0);
+	if (s->def->open_ended ? row->ncells < ncells : row->ncells != ncells)
 		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %zu cells, %s%zu expected",
 			       s->path, row->rowno, row->ncells,
-			       s->def == &sources[SRC_REJECTS] ? "at least " : "", s->def->ncells);
+			       s->def->open_ended ? "at least " : "", ncells);
 	return ERR_OK;
 }
 
@@ -326,7 +325,7 @@ static enum err number_cell(struct report *r, const struct source *s, const stru
 		;
 	if (i < len || len > 15)
 		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %s '%.40s' is not a number",
-			       s->path, row->rowno, s->def->header[col], c);
+			       s->path, row->rowno, s->def->columns[col], c);
 	return xlsxout_number(r->w, strtod(c, NULL), r->info);
 }
 
@@ -429,7 +428,7 @@ static enum err summary_rows(struct report *r)
 		e = number_row(r, "duration (s)", json_object_get(rec, "duration_s"));
 	v = json_object_get(rec, "exit_status");
 	snprintf(text, sizeof(text), "%lld: %s", (long long)json_integer_value(v),
-		 report_exit_words(json_integer_value(v)));
+		 exitcode_words(json_integer_value(v)));
 	if (!e)
 		e = text_row(r, "exit status", json_is_integer(v) ? text : NULL);
 	if (!e)
@@ -451,7 +450,7 @@ static enum err summary_rows(struct report *r)
 	if (!e)
 		e = text_row(r, "results folder", str_field(rec, "results") ? str_field(rec, "results")
 									: "none");
-	for (i = 0; !e && i < SRC__COUNT; i++) {
+	for (i = 0; !e && i < RESULTS__COUNT; i++) {
 		if (!r->src[i].absent)
 			continue;
 		snprintf(text, sizeof(text), "%s sheet", r->src[i].def->sheet);
@@ -770,9 +769,9 @@ static void free_header_names(const char **h, size_t n)
 	free(h);
 }
 
-static enum err changes(struct report *r)
+static enum err changes(struct report *r, enum results_file f)
 {
-	const struct source *s = &r->src[SRC_CHANGES];
+	const struct source *s = &r->src[f];
 	struct fields fs = { 0 };
 	struct group g;
 	struct csvin *in = NULL;
@@ -809,10 +808,12 @@ out:
 
 /* ---- Failures, Skipped, Duplicates, Rejects -------------------------------- */
 
-static enum err plain_table(struct report *r, enum source_id id, const struct column *cols,
-			    size_t ncols, uint64_t *rows)
+static enum err plain_table(struct report *r, enum results_file f)
 {
-	const struct source *s = &r->src[id];
+	const struct source *s = &r->src[f];
+	const struct column *cols = sheets[f].cols;
+	size_t ncols = sheets[f].ncols;
+	uint64_t *rows = (uint64_t *)((char *)r->stats + sheets[f].rows);
 	const char *titles[8];
 	struct csvin *in = NULL;
 	struct row row;
@@ -865,9 +866,9 @@ static enum err join_csv(struct report *r, const struct row *row, size_t from)
 			   row->rowno, err_str(e)) : ERR_OK;
 }
 
-static enum err rejects(struct report *r)
+static enum err rejects(struct report *r, enum results_file f)
 {
-	const struct source *s = &r->src[SRC_REJECTS];
+	const struct source *s = &r->src[f];
 	struct csvin *in = NULL;
 	struct row row;
 	enum err e;
@@ -904,10 +905,10 @@ static int needs_zip64(const struct report *r)
 	uint64_t bytes = 0, cells = 0;
 	int i;
 
-	for (i = 0; i < SRC__COUNT; i++)
+	for (i = 0; i < RESULTS__COUNT; i++)
 		if (r->src[i].path) {
 			bytes += r->src[i].bytes;
-			cells += r->src[i].lines * r->src[i].def->cells_out;
+			cells += r->src[i].lines * sheets[i].cells_out;
 		}
 	return xlsxout_needs_zip64(bytes, cells);
 }
@@ -917,6 +918,7 @@ static enum err write_book(struct report *r, const char *path, const struct repo
 	static const char *const summary_header[] = { "item", "value" };
 	struct xlsxout_opts xo = { "Summary", NULL, 0, 0, 0 };
 	struct xlsxout_stats xs;
+	int f;
 	enum err e;
 
 	xo.tmpdir = o ? o->tmpdir : NULL;
@@ -930,23 +932,9 @@ static enum err write_book(struct report *r, const char *path, const struct repo
 		e = summary_rows(r);
 	if (!e)
 		e = operations(r);
-	if (!e)
-		e = changes(r);
-	if (!e)
-		e = plain_table(r, SRC_ERRORS, failures_cols, N(failures_cols), &r->stats->failures);
-	if (!e)
-		e = plain_table(r, SRC_SKIPPED, skipped_cols, N(skipped_cols), &r->stats->skipped);
-	if (!e)
-		e = rejects(r);
-	if (!e)
-		e = plain_table(r, SRC_DUPLICATES, duplicates_cols, N(duplicates_cols),
-				&r->stats->duplicates);
-	if (!e && !r->src[SRC_UNMAPPED].unused)
-		e = plain_table(r, SRC_UNMAPPED, unmapped_cols, N(unmapped_cols),
-				&r->stats->unmapped);
-	if (!e && !r->src[SRC_NOT_MIGRATED].unused)
-		e = plain_table(r, SRC_NOT_MIGRATED, not_migrated_cols, N(not_migrated_cols),
-				&r->stats->not_migrated);
+	for (f = 0; !e && f < RESULTS__COUNT; f++)
+		if (!r->src[f].unused)
+			e = sheets[f].write(r, (enum results_file)f);
 	if (e) {
 		xlsxout_abort(r->w);
 		return e;
@@ -973,6 +961,7 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 	if (!json_is_object(rec) || !str_field(rec, "id"))
 		return err_set(info, ERR_FORMAT, "the run record is not an object with an id");
 	memset(&r, 0, sizeof(r));
+	r.o = o;
 	r.rec = rec;
 	r.name = name ? name : path;
 	r.stats = stats;
@@ -981,7 +970,7 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 	e = resolve(&r);
 	if (!e)
 		e = write_book(&r, path, o);
-	for (i = 0; i < SRC__COUNT; i++) {
+	for (i = 0; i < RESULTS__COUNT; i++) {
 		free(r.src[i].path);
 		free(r.src[i].absent);
 	}
@@ -989,14 +978,16 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 	return e;
 }
 
-enum err report_save(json_t *rec, const char *path, struct report_stats *stats,
-		     struct errinfo *info)
+enum err report_save(json_t *rec, const char *path, const struct report_opts *opts,
+		     struct report_stats *stats, struct errinfo *info)
 {
-	struct report_opts o = { NULL, 0 };
+	struct report_opts o = { NULL, 0, NULL, NULL };
 	struct outfile out;
 	char *dir;
 	enum err e;
 
+	if (opts)
+		o = *opts;
 	dir = outfile_dir(path);
 	if (!dir)
 		return err_set(info, ERR_NOMEM, "out of memory");

@@ -1,4 +1,4 @@
-/* results: success.csv, errors.csv, skipped.csv, before.jsonl and changes.csv of a push. */
+/* results: the results files' table, and a push's five files (see results.h). */
 #include "results.h"
 
 #include <errno.h>
@@ -13,24 +13,65 @@
 #include "csvout.h"
 #include "jsonin.h"
 
-enum { R_SUCCESS, R_ERRORS, R_SKIPPED, R_BEFORE, R_CHANGES, R__COUNT };
+/* A header row as an array and its length, for one row of the table. */
+#define COLUMNS(...) (const char *const[]){ __VA_ARGS__ }, \
+	sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
 
-static const char *const names[R__COUNT] = {
-	"success.csv", "errors.csv", "skipped.csv", "before.jsonl", "changes.csv",
+const struct results_def results_files[RESULTS__COUNT] = {
+	[RESULTS_SUCCESS] = { "success.csv", NULL, RESULTS_BY_PUSH,
+		COLUMNS("operation", "phone", "id", "source_file", "source_row", "attempts",
+			"note"), 0 },
+	[RESULTS_ERRORS] = { "errors.csv", "Failures", RESULTS_BY_PUSH,
+		COLUMNS("operation", "phone", "source_file", "source_row", "http_status",
+			"message", "attempts"), 0 },
+	[RESULTS_SKIPPED] = { "skipped.csv", "Skipped", RESULTS_BY_PUSH,
+		COLUMNS("operation", "phone", "source_file", "source_row", "reason"), 0 },
+	[RESULTS_BEFORE] = { "before.jsonl", NULL, RESULTS_BY_PUSH, NULL, 0, 0 },
+	[RESULTS_CHANGES] = { "changes.csv", "Changes", RESULTS_BY_PUSH,
+		COLUMNS("operation", "phone", "id", "field", "before", "after"), 0 },
+	[RESULTS_REJECTS] = { "rejects.csv", "Rejects", RESULTS_BY_IMPORT,
+		COLUMNS("file", "row", "reason", "cells"), 1 },
+	[RESULTS_DUPLICATES] = { "duplicates.csv", "Duplicates", RESULTS_BY_IMPORT,
+		COLUMNS("phone", "file", "row", "merged_into_file", "merged_into_row"), 0 },
+	[RESULTS_UNMAPPED] = { "unmapped.csv", "Unmapped", RESULTS_BY_MIGRATE,
+		COLUMNS("phone", "field", "value", "kept"), 0 },
+	[RESULTS_NOT_MIGRATED] = { "not_migrated.csv", "Not migrated", RESULTS_BY_MIGRATE,
+		COLUMNS("phone", "reason"), 0 },
 };
 
-static const char *const headers[R__COUNT] = {
-	"operation,phone,id,source_file,source_row,attempts,note\n",
-	"operation,phone,source_file,source_row,http_status,message,attempts\n",
-	"operation,phone,source_file,source_row,reason\n",
-	"",
-	"operation,phone,id,field,before,after\n",
+void results_write_header(FILE *fp, enum results_file which)
+{
+	const struct results_def *d = &results_files[which];
+	size_t i;
+
+	for (i = 0; i < d->ncolumns; i++)
+		fprintf(fp, "%s%s", i ? "," : "", d->columns[i]);
+	if (d->ncolumns)
+		fputc('\n', fp);
+}
+
+enum err results_open_csv(struct outfile *f, struct csvout *w, const char *path,
+			  enum results_file which, struct errinfo *info)
+{
+	enum err e = csvout_open(f, w, path, "", info);
+
+	if (!e)
+		results_write_header(f->fp, which);
+	return e;
+}
+
+/* A push's files, in the order they are created and closed (the first
+ * that fails is the one an error names). */
+static const enum results_file push_files[] = {
+	RESULTS_SUCCESS, RESULTS_ERRORS, RESULTS_SKIPPED, RESULTS_BEFORE, RESULTS_CHANGES,
 };
+
+#define NPUSH (sizeof(push_files) / sizeof(push_files[0]))
 
 struct results {
 	char *dir;
-	FILE *fp[R__COUNT];
-	struct csvout csv[R__COUNT];
+	FILE *fp[RESULTS__COUNT];	/* a push's files; NULL for the others */
+	struct csvout csv[RESULTS__COUNT];
 };
 
 static int mkdirs(const char *dir)
@@ -66,7 +107,8 @@ enum err results_open(struct results **out, const char *dir, struct errinfo *inf
 {
 	struct results *r = calloc(1, sizeof(*r));
 	char path[4200];
-	int i, rc;
+	size_t i;
+	int rc;
 
 	*out = NULL;
 	if (!r || !(r->dir = strdup(dir))) {
@@ -77,16 +119,18 @@ enum err results_open(struct results **out, const char *dir, struct errinfo *inf
 		results_close(r, NULL);
 		return ERR_IO;
 	}
-	for (i = 0; i < R__COUNT; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		r->fp[i] = fopen(path, "w");
-		if (!r->fp[i]) {
+	for (i = 0; i < NPUSH; i++) {
+		enum results_file f = push_files[i];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, results_files[f].name);
+		r->fp[f] = fopen(path, "w");
+		if (!r->fp[f]) {
 			rc = errno;
 			results_close(r, NULL);
 			return err_set(info, ERR_IO, "cannot create '%s': %s", path, strerror(rc));
 		}
-		fputs(headers[i], r->fp[i]);
-		csvout_init(&r->csv[i], r->fp[i], ',');
+		results_write_header(r->fp[f], f);
+		csvout_init(&r->csv[f], r->fp[f], ',');
 	}
 	*out = r;
 	return ERR_OK;
@@ -112,7 +156,7 @@ static void src_cells(struct csvout *w, struct results_src src)
 void results_success(struct results *r, const char *op, const char *phone, const char *id,
 		     struct results_src src, unsigned long attempts, const char *note)
 {
-	struct csvout *w = &r->csv[R_SUCCESS];
+	struct csvout *w = &r->csv[RESULTS_SUCCESS];
 
 	csvout_cellz(w, op);
 	csvout_cellz(w, phone);
@@ -126,7 +170,7 @@ void results_success(struct results *r, const char *op, const char *phone, const
 void results_change(struct results *r, const char *op, const char *phone, const char *id,
 		    const char *field, struct str before, struct str after)
 {
-	struct csvout *w = &r->csv[R_CHANGES];
+	struct csvout *w = &r->csv[RESULTS_CHANGES];
 
 	csvout_cellz(w, op);
 	csvout_cellz(w, phone);
@@ -141,7 +185,7 @@ void results_error(struct results *r, const char *op, const char *phone,
 		   struct results_src src, long status, const char *message,
 		   unsigned long attempts)
 {
-	struct csvout *w = &r->csv[R_ERRORS];
+	struct csvout *w = &r->csv[RESULTS_ERRORS];
 
 	csvout_cellz(w, op);
 	csvout_cellz(w, phone);
@@ -158,7 +202,7 @@ void results_error(struct results *r, const char *op, const char *phone,
 void results_skipped(struct results *r, const char *op, const char *phone,
 		     struct results_src src, const char *reason)
 {
-	struct csvout *w = &r->csv[R_SKIPPED];
+	struct csvout *w = &r->csv[RESULTS_SKIPPED];
 
 	csvout_cellz(w, op);
 	csvout_cellz(w, phone);
@@ -186,36 +230,38 @@ void results_before(struct results *r, const char *op, const struct remote_conta
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (line)
-		fprintf(r->fp[R_BEFORE], "%s\n", line);
+		fprintf(r->fp[RESULTS_BEFORE], "%s\n", line);
 	free(line);
 }
 
 /* A full disk is exit 5 like a full store (the folder is in the store by
  * default); other write errors are plain I/O errors. */
-static enum err write_failed(const struct results *r, int i, int err,
+static enum err write_failed(const struct results *r, enum results_file f, int err,
 			     struct errinfo *info)
 {
 	return err_set(info, err == ENOSPC || err == EDQUOT ? ERR_STORE_FULL : ERR_IO,
-		       "cannot write '%s/%s': %s", r->dir, names[i], strerror(err));
+		       "cannot write '%s/%s': %s", r->dir, results_files[f].name, strerror(err));
 }
 
 enum err results_close(struct results *r, struct errinfo *info)
 {
 	enum err e = ERR_OK;
-	int i;
+	size_t i;
 
 	if (!r)
 		return ERR_OK;
-	for (i = 0; i < R__COUNT; i++) {
-		if (!r->fp[i])
+	for (i = 0; i < NPUSH; i++) {
+		enum results_file f = push_files[i];
+
+		if (!r->fp[f])
 			continue;
 		/* errno as the failed write left it: ferror() may report one
 		 * of long ago, whose errno is the only word on why */
-		if ((fflush(r->fp[i]) || ferror(r->fp[i]) || fsync(fileno(r->fp[i]))) && !e)
-			e = write_failed(r, i, errno ? errno : EIO, info);
+		if ((fflush(r->fp[f]) || ferror(r->fp[f]) || fsync(fileno(r->fp[f]))) && !e)
+			e = write_failed(r, f, errno ? errno : EIO, info);
 		errno = 0;
-		if (fclose(r->fp[i]) && !e)
-			e = write_failed(r, i, errno ? errno : EIO, info);
+		if (fclose(r->fp[f]) && !e)
+			e = write_failed(r, f, errno ? errno : EIO, info);
 	}
 	free(r->dir);
 	free(r);

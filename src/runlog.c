@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define TABLE "runs"
+#define TABLE STORE_RUNS
 #define KEY_MAX 512
 
 static size_t make_key(char *key, const char *profile, const char *id)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd/app.h"
+#include "exitcode.h"
 #include "journal.h"
 #include "push.h"
 #include "snapshot.h"
@@ -79,20 +79,6 @@ uint64_t status_store_bytes(const struct store *st)
 	return stat(path, &sb) == 0 ? (uint64_t)sb.st_blocks * 512 : 0;
 }
 
-static const char *outcome(json_int_t status)
-{
-	switch (status) {
-	case EXIT_OK: return "ok";
-	case EXIT_PARTIAL: return "some rows or operations failed";
-	case EXIT_USAGE: return "usage or configuration error";
-	case EXIT_GUARD: return "stopped by a guard";
-	case EXIT_REMOTE: return "remote error";
-	case EXIT_STORE: return "store error";
-	case EXIT_BUDGET: return "stopped early";
-	default: return "failed";
-	}
-}
-
 static const char *text(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -120,7 +106,7 @@ void status_print_run(FILE *fp, json_t *run)
 		text(run, "command"), from ? " from '" : "", from ? from : "", from ? "'" : "",
 		json_is_true(json_object_get(push, "dry_run")) ? " (dry run)" : "",
 		text(run, "start"), (long long)json_integer_value(json_object_get(run, "duration_s")),
-		(long long)status, outcome(status));
+		(long long)status, exitcode_brief(status));
 	if (json_is_object(push)) {
 		fputs(":", fp);
 		for (i = 0; i < sizeof(ops) / sizeof(*ops); i++) {

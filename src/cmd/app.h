@@ -1,5 +1,6 @@
 /*
- * app: what `main` sets up once for every command, and the exit codes.
+ * app: what `main` sets up once for every command (the exit codes are
+ * exitcode.h's table).
  *
  * Commands (src/cmd/) receive a struct app with the store already opened
  * as their table row asks; they never open LMDB themselves. Only main and
@@ -10,19 +11,9 @@
 
 #include "config.h"
 #include "err.h"
+#include "exitcode.h"	/* enum exit_code */
 #include "opts.h"
 #include "store.h"
-
-/* Exit codes: the contract with cron jobs and scripts. Never renumber. */
-enum exit_code {
-	EXIT_OK = 0,		/* success */
-	EXIT_PARTIAL = 1,	/* finished, but some rows or operations failed */
-	EXIT_USAGE = 2,		/* usage or configuration error */
-	EXIT_GUARD = 3,		/* a safety guard stopped the run before any write */
-	EXIT_REMOTE = 4,	/* a remote service error stopped the run */
-	EXIT_STORE = 5,		/* local store error: locked, corrupt, full, unwritable */
-	EXIT_BUDGET = 6,	/* stopped early (budget, signal): run again */
-};
 
 struct command;
 
@@ -62,5 +53,11 @@ int cmd_sync(int argc, char **argv, struct app *app);
 int cmd_status(int argc, char **argv, struct app *app);
 int cmd_migrate(int argc, char **argv, struct app *app);
 int cmd_report(int argc, char **argv, struct app *app);
+
+struct report_opts;
+
+/* report.h's options as the commands that write a report (report, sync
+ * --report) set them: a missing results file is a warning. */
+extern const struct report_opts report_cli_opts;
 
 #endif

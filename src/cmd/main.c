@@ -54,15 +54,7 @@ static const struct opt global_opts[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static const char exit_help[] =
-	"exit codes:\n"
-	"  0  success\n"
-	"  1  finished, but some rows or operations failed\n"
-	"  2  usage or configuration error\n"
-	"  3  a safety guard stopped the run before any write\n"
-	"  4  a remote service error stopped the run\n"
-	"  5  local store error (locked, corrupt, full, unwritable)\n"
-	"  6  stopped early (time budget, SIGINT or SIGTERM), run again to continue\n";
+static const char exit_help[] = "exit codes:\n" EXITCODE_HELP;
 
 static const struct opts_spec global_spec = {
 	.usage = "contactsync [--store DIR] [--config FILE] [--log-format text|json] [--no-progress] [-q|-v] COMMAND [ARGS]",

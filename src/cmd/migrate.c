@@ -46,9 +46,9 @@ static const char summary[] =
 	"A migration that stops is continued by running the same command again.";
 
 static const char footer[] =
-	"exit status: 0 done; 1 some contacts or values could not be carried over\n"
+	"exit status: 0 " EXIT_WORDS_OK "; 1 some contacts or values could not be carried over\n"
 	"  (not_migrated.csv, unmapped.csv) or operations failed (errors.csv); 2 usage\n"
-	"  or configuration; 3 a guard stopped the push before any write; 4 a pull or\n"
+	"  or configuration; 3 " EXIT_WORDS_GUARD "; 4 a pull or\n"
 	"  the push failed at the service; 5 store error, or a sync or migrate of\n"
 	"  either profile is running; 6 the push stopped early (time budget, SIGINT or\n"
 	"  SIGTERM): run the same command again to continue.\n";

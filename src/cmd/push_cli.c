@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration.h"
 #include "http.h"
 #include "log.h"
 
@@ -43,49 +44,7 @@ const struct opt push_cli_options[] = {
 
 long long push_cli_duration_ms(const char *s)
 {
-	long long total = 0;
-	const char *p = s;
-
-	if (!*p)
-		return -1;
-	while (*p) {
-		char *end;
-		double v;
-		long long unit;
-
-		if (*p == '-' || *p == '+')
-			return -1;
-		errno = 0;
-		v = strtod(p, &end);
-		if (errno || end == p || v < 0)
-			return -1;
-		switch (*end) {
-		case 'd': unit = 86400000LL; end++; break;
-		case 'h': unit = 3600000LL; end++; break;
-		case 'm':
-			if (end[1] == 's') {
-				unit = 1;
-				end += 2;
-			} else {
-				unit = 60000LL;
-				end++;
-			}
-			break;
-		case 's': unit = 1000LL; end++; break;
-		case '\0':
-			if (p != s)
-				return -1;	/* "1h30" is ambiguous */
-			unit = 1000LL;
-			break;
-		default:
-			return -1;
-		}
-		if (v * (double)unit > 9e15)
-			return -1;
-		total += (long long)(v * (double)unit);
-		p = end;
-	}
-	return total;
+	return duration_ms(s);
 }
 
 static int number(const char *arg, const char *opt, double min, double max, double *out,

@@ -92,6 +92,14 @@ static enum err find_run(struct store *st, const char *profile, const char *id, 
 	return e;
 }
 
+static void missing(void *ctx, const char *run, const char *why, const char *sheet)
+{
+	(void)ctx;
+	log_warn("report of run '%s': %s: sheet '%s' left empty", run, why, sheet);
+}
+
+const struct report_opts report_cli_opts = { .missing = missing };
+
 int cmd_report(int argc, char **argv, struct app *app)
 {
 	struct report_cli o = { NULL, NULL };
@@ -115,7 +123,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 	e = find_run(app->store, npos ? argv[0] : NULL, o.run, &rec, &info);
 	if (e)
 		return app_fail(e, &info);
-	e = report_save(rec, o.output, &stats, &info);
+	e = report_save(rec, o.output, &report_cli_opts, &stats, &info);
 	if (e) {
 		rc = app_fail(e, &info);
 		goto out;

@@ -163,9 +163,9 @@ static json_t *store_json(struct store *st, struct errinfo *info)
 		json_decref(d);
 		return NULL;
 	}
-	if (store_has(rd, "desired"))
-		e = store_count(rd, "desired", &n, info);
-	t = store_gen_time(rd, "desired");
+	if (store_has(rd, STORE_DESIRED))
+		e = store_count(rd, STORE_DESIRED, &n, info);
+	t = store_gen_time(rd, STORE_DESIRED);
 	store_read_end(rd);
 	if (e) {
 		json_decref(o);

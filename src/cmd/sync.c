@@ -39,8 +39,8 @@ static const char summary[] =
 	"pushed.";
 
 static const char footer[] =
-	"exit status: 0 done; 1 rows rejected or operations failed; 2 usage,\n"
-	"  configuration or a bad file; 3 a guard stopped the push before any write;\n"
+	"exit status: 0 " EXIT_WORDS_OK "; 1 rows rejected or operations failed; 2 usage,\n"
+	"  configuration or a bad file; 3 " EXIT_WORDS_GUARD ";\n"
 	"  4 the pull or the push failed at the service; 5 store error, or another\n"
 	"  sync of PROFILE is running; 6 the push stopped early (time budget,\n"
 	"  SIGINT or SIGTERM): run again to continue. A --report that cannot be\n"
@@ -202,7 +202,7 @@ static int report(json_t *rec, const char *path, int rc)
 	struct errinfo info = { ERR_OK, "" };
 	enum err e;
 
-	e = rec ? report_save(rec, path, NULL, &info)
+	e = rec ? report_save(rec, path, &report_cli_opts, NULL, &info)
 		: err_set(&info, ERR_NOMEM, "out of memory");
 	if (!e)
 		return rc;

@@ -15,39 +15,38 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "cmd/log.h"
 #include "report.h"
+#include "results.h"
 #include "status.h"
 
 static char dir[64];
 static char results[96], rejects[128], dups[128], book[128];
 static FILE *devnull;
 
-/* The results folder: each file the report reads, valid and small. */
-static const struct {
-	const char *name, *text;
-} files[] = {
-	{ "changes.csv", "operation,phone,id,field,before,after\n"
-			 "update,+447400123456,42,first_name,Al,Alan\n"
-			 "delete,+447400123457,43,,,\n" },
-	{ "errors.csv", "operation,phone,source_file,source_row,http_status,message,attempts\n"
-			"create,+447400123458,a.csv,3,422,invalid,1\n" },
-	{ "skipped.csv", "operation,phone,source_file,source_row,reason\n" },
-	{ "rejects.csv", "file,row,reason,cells\na.csv,9,too_short,123\n" },
-	{ "duplicates.csv", "phone,file,row,merged_into_file,merged_into_row\n" },
-	{ "unmapped.csv", "phone,field,value,kept\n+447400123456,tags,vip,\n" },
-	{ "not_migrated.csv", "phone,reason\n" },
+/* The results folder: each file the report reads (results.h's files with
+ * a sheet), its header and these rows, valid and small. */
+static const char *const rows[RESULTS__COUNT] = {
+	[RESULTS_CHANGES] = "update,+447400123456,42,first_name,Al,Alan\n"
+			    "delete,+447400123457,43,,,\n",
+	[RESULTS_ERRORS] = "create,+447400123458,a.csv,3,422,invalid,1\n",
+	[RESULTS_REJECTS] = "a.csv,9,too_short,123\n",
+	[RESULTS_UNMAPPED] = "+447400123456,tags,vip,\n",
 };
 
-#define NFILES (sizeof(files) / sizeof(files[0]))
+static int is_read(size_t f)
+{
+	return results_files[f].sheet != NULL;
+}
 
 static void cleanup(void)
 {
 	char path[192];
 	size_t i;
 
-	for (i = 0; i < NFILES; i++) {
-		snprintf(path, sizeof(path), "%s/%s", results, files[i].name);
+	for (i = 0; i < RESULTS__COUNT; i++) {
+		if (!is_read(i))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", results, results_files[i].name);
 		unlink(path);
 	}
 	unlink(book);
@@ -65,18 +64,20 @@ static void setup(void)
 	if (!mkdtemp(dir))
 		fuzz_fail("cannot make the target's folder");
 	snprintf(results, sizeof(results), "%s/results", dir);
-	snprintf(rejects, sizeof(rejects), "%s/rejects.csv", results);
-	snprintf(dups, sizeof(dups), "%s/duplicates.csv", results);
+	snprintf(rejects, sizeof(rejects), "%s/%s", results, results_files[RESULTS_REJECTS].name);
+	snprintf(dups, sizeof(dups), "%s/%s", results, results_files[RESULTS_DUPLICATES].name);
 	snprintf(book, sizeof(book), "%s/report.xlsx", dir);
 	if (mkdir(results, 0700))
 		fuzz_fail("cannot make the target's results folder");
 	atexit(cleanup);
-	/* the report's warnings (a missing file ...) are expected here */
-	log_setup(LOG_TEXT, -1);
-	for (i = 0; i < NFILES; i++) {
-		snprintf(path, sizeof(path), "%s/%s", results, files[i].name);
+	for (i = 0; i < RESULTS__COUNT; i++) {
+		if (!is_read(i))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", results, results_files[i].name);
 		fp = fopen(path, "w");
-		if (!fp || fputs(files[i].text, fp) < 0 || fclose(fp))
+		if (fp)
+			results_write_header(fp, (enum results_file)i);
+		if (!fp || fputs(rows[i] ? rows[i] : "", fp) < 0 || fclose(fp))
 			fuzz_fail("cannot write the target's results folder");
 	}
 	devnull = fopen("/dev/null", "w");

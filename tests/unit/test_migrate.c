@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvin.h"
 #include "migrate.h"
 #include "push.h"
 #include "results.h"
@@ -311,6 +312,45 @@ static void test_stats_json(void **state)
 	migrate_stats_free(&s);
 }
 
+/* unmapped.csv and not_migrated.csv read back: the header and the row
+ * width results.h declares for them. */
+static void check_results_file(const char *dir, enum results_file which, unsigned rows)
+{
+	static const struct csvin_opts co = { ',', "utf-8", 0, 0 };
+	const struct results_def *d = &results_files[which];
+	struct errinfo info = { 0 };
+	struct csvin *in;
+	struct row row;
+	char path[256];
+	unsigned n = 0;
+	size_t i;
+
+	assert_int_equal(d->by, RESULTS_BY_MIGRATE);
+	snprintf(path, sizeof(path), "%s/%s", dir, d->name);
+	assert_int_equal(csvin_open(&in, path, NULL, &co, &info), ERR_OK);
+	assert_int_equal(csvin_next(in, &row, &info), ERR_OK);
+	assert_int_equal(row.ncells, d->ncolumns);
+	for (i = 0; i < d->ncolumns; i++)
+		assert_string_equal(row.cells[i], d->columns[i]);
+	for (; !csvin_next(in, &row, &info); n++)
+		assert_int_equal(row.ncells, d->ncolumns);
+	csvin_close(in);
+	assert_int_equal(n, rows);
+}
+
+static void test_results_files(void **state)
+{
+	struct fixture *f = *state;
+	struct migrate_stats s;
+	struct errinfo info = { 0 };
+
+	assert_int_equal(migrate_convert(f->st, &(struct profile){ .name = "a" }, &f->to,
+					 provider_find("atom"), f->results, &s, &info), ERR_OK);
+	check_results_file(f->results, RESULTS_UNMAPPED, 2);
+	check_results_file(f->results, RESULTS_NOT_MIGRATED, 2);
+	migrate_stats_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remember_optouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

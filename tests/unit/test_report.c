@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "report.h"
 #include "unzip.h"
 
@@ -140,10 +141,26 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* What the missing hook was told: how often, and the last time. */
+static struct {
+	unsigned calls;
+	char run[64], why[512], sheet[32];
+} told;
+
+static void missing(void *ctx, const char *run, const char *why, const char *sheet)
+{
+	assert_ptr_equal(ctx, &told);
+	told.calls++;
+	snprintf(told.run, sizeof(told.run), "%s", run);
+	snprintf(told.why, sizeof(told.why), "%s", why);
+	snprintf(told.sheet, sizeof(told.sheet), "%s", sheet);
+}
+
 static enum err write_report(struct fixture *f, uint32_t max_rows, struct report_stats *st,
 			     struct errinfo *info)
 {
-	struct report_opts o = { f->dir, max_rows };
+	struct report_opts o = { .tmpdir = f->dir, .max_rows = max_rows, .missing = missing,
+				 .ctx = &told };
 
 	return report_write(f->rec, f->xlsx, NULL, &o, st, info);
 }
@@ -392,6 +409,25 @@ static void test_missing_files(void **state)
 	buf_free(&x);
 }
 
+/* Each missing file is told to the caller's hook, as it is counted. */
+static void test_missing_hook(void **state)
+{
+	struct fixture *f = *state;
+	struct report_stats st;
+	struct errinfo info = { 0 };
+
+	memset(&told, 0, sizeof(told));
+	assert_int_equal(write_report(f, 0, &st, &info), ERR_OK);
+	assert_int_equal(told.calls, 0);
+	remove_file(f, "skipped.csv");
+	assert_int_equal(write_report(f, 0, &st, &info), ERR_OK);
+	assert_int_equal(st.missing, 1);
+	assert_int_equal(told.calls, 1);
+	assert_string_equal(told.run, json_string_value(json_object_get(f->rec, "id")));
+	assert_string_equal(told.sheet, "Skipped");
+	assert_non_null(strstr(told.why, "skipped.csv' is missing (deleted?)"));
+}
+
 /* Steps that did not run say so; a dry run is not a missing file. */
 static void test_steps_not_run(void **state)
 {
@@ -487,8 +523,8 @@ static void test_bad_record(void **state)
 
 	assert_int_equal(report_write(rec, f->xlsx, NULL, NULL, NULL, &info), ERR_FORMAT);
 	json_decref(rec);
-	assert_string_equal(report_exit_words(6), "stopped early: run again to continue");
-	assert_string_equal(report_exit_words(42), "failed");
+	assert_string_equal(exitcode_words(6), "stopped early: run again to continue");
+	assert_string_equal(exitcode_words(42), "failed");
 }
 
 int main(void)
@@ -496,6 +532,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_full_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_steps_not_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_table, setup, teardown),

@@ -1,0 +1,62 @@
+/*
+ * exitcode: the exit codes, the contract with cron jobs and scripts, as one
+ * table that generates the enum, `contactsync --help`'s list, the words of
+ * `status` and of the report, and the words the command footers share.
+ * Codes are appended, never renumbered.
+ *
+ * Columns: value, name, then three wordings of the same meaning:
+ *   brief  what `status` prints after a run's code: "exit 6 (stopped early)"
+ *   words  the report's Summary ("6: stopped early: run again to continue")
+ *   help   the line of `contactsync --help` (and of the man page)
+ * Three and not one because each is published output that people and
+ * scripts already read byte for byte; they sit side by side here so that
+ * they cannot drift apart and a new code gets all three.
+ *
+ * The footers of `sync --help` and `migrate --help` say most codes in their
+ * command's own terms (which step failed, which file lists what) and splice
+ * in the words of the codes that mean the same for every command; those are
+ * string macros (EXIT_WORDS_*) so that a footer stays one constant string.
+ */
+#ifndef CONTACTSYNC_EXITCODE_H
+#define CONTACTSYNC_EXITCODE_H
+
+#define EXIT_WORDS_OK "done"
+#define EXIT_WORDS_GUARD "a guard stopped the push before any write"
+
+#define EXIT_CODES(X)                                                                   \
+	X(0, EXIT_OK, "ok", EXIT_WORDS_OK, "success")                                   \
+	X(1, EXIT_PARTIAL, "some rows or operations failed",                            \
+	  "some rows or operations failed", "finished, but some rows or operations failed") \
+	X(2, EXIT_USAGE, "usage or configuration error",                                \
+	  "usage or configuration error, or a bad file", "usage or configuration error") \
+	X(3, EXIT_GUARD, "stopped by a guard", EXIT_WORDS_GUARD,                        \
+	  "a safety guard stopped the run before any write")                            \
+	X(4, EXIT_REMOTE, "remote error", "the remote service failed",                  \
+	  "a remote service error stopped the run")                                     \
+	X(5, EXIT_STORE, "store error", "store error",                                  \
+	  "local store error (locked, corrupt, full, unwritable)")                      \
+	X(6, EXIT_BUDGET, "stopped early", "stopped early: run again to continue",      \
+	  "stopped early (time budget, SIGINT or SIGTERM), run again to continue")
+
+#define EXITCODE_ENUM_(value, name, brief, words, help) name = value,
+enum exit_code { EXIT_CODES(EXITCODE_ENUM_) };
+#undef EXITCODE_ENUM_
+
+/* The lines of --help's list, one string constant: "  0  success\n" … */
+#define EXITCODE_HELP_LINE_(value, name, brief, words, help) "  " #value "  " help "\n"
+#define EXITCODE_HELP EXIT_CODES(EXITCODE_HELP_LINE_)
+
+/* The number of codes; they run from 0 to EXITCODE_COUNT - 1. */
+#define EXITCODE_COUNT_(value, name, brief, words, help) + 1
+#define EXITCODE_COUNT (0 EXIT_CODES(EXITCODE_COUNT_))
+
+/* Static strings, never NULL; "failed" for a code not in the table (a
+ * damaged run record). */
+const char *exitcode_brief(long long code);
+const char *exitcode_words(long long code);
+const char *exitcode_help(long long code);
+
+/* "EXIT_GUARD" for 3, or NULL for a code not in the table. */
+const char *exitcode_name(long long code);
+
+#endif
