@@ -404,7 +404,7 @@ static void changes_done(struct push *ps, struct op *op)
 
 static void done(struct push *ps, struct op *op, const char *note)
 {
-	op->st.state = JOURNAL_DONE;
+	journal_move(&op->st, JOURNAL_EV_DONE);
 	op->st.message[0] = '\0';
 	if (jstate(ps, op))
 		stop(ps, ERR_NOMEM, NULL);
@@ -421,7 +421,7 @@ static void done(struct push *ps, struct op *op, const char *note)
 
 static void failed(struct push *ps, struct op *op, long status, const char *msg)
 {
-	op->st.state = JOURNAL_FAILED;
+	journal_move(&op->st, JOURNAL_EV_FAIL);
 	op->st.status = status;
 	snprintf(op->st.message, sizeof(op->st.message), "%s", msg);
 	if (jstate(ps, op))
@@ -445,7 +445,7 @@ static void skipped(struct push *ps, struct op *op, const char *why)
 {
 	if (op->st.state == JOURNAL_INFLIGHT) {
 		/* journaled in flight, never sent: not a create to verify */
-		op->st.state = JOURNAL_FAILED;
+		journal_move(&op->st, JOURNAL_EV_FAIL);
 		snprintf(op->st.message, sizeof(op->st.message), "%s", why);
 		if (jstate(ps, op))
 			stop(ps, ERR_NOMEM, NULL);
@@ -458,9 +458,9 @@ static void skipped(struct push *ps, struct op *op, const char *why)
 
 /* ---- reading the plan ---------------------------------------------------- */
 
-static int in_phase(const struct journal_op *j, int phase)
+static int in_phase(enum plan_op op, int phase)
 {
-	return (j->op == PLAN_DELETE) == (phase == 2);
+	return (op == PLAN_DELETE) == (phase == 2);
 }
 
 static enum err op_load(struct op *op, const void *key, size_t keylen, const void *val,
@@ -542,6 +542,7 @@ static enum err refill(struct push *ps, struct errinfo *info)
 	while (!e && n < CHUNK && !(e = store_cursor_next(cur, &k, &kl, &v, &vl, info))) {
 		struct journal_state_rec js;
 		struct op *op;
+		enum plan_op pop;
 		int have_js = 0;
 
 		if (ps->plan_started && kl == ps->last_keylen && !memcmp(k, ps->last_key, kl))
@@ -549,8 +550,7 @@ static enum err refill(struct push *ps, struct errinfo *info)
 		memcpy(ps->last_key, k, kl);
 		ps->last_keylen = kl;
 		ps->plan_started = 1;
-		if (vl < 2 || !in_phase(&(struct journal_op){ .op = ((const unsigned char *)v)[1] },
-					ps->phase))
+		if (journal_plan_op(v, vl, &pop) || !in_phase(pop, ps->phase))
 			continue;
 		op = calloc(1, sizeof(*op));
 		if (!op) {
@@ -620,7 +620,7 @@ static enum err req_add(struct push *ps, struct req *r, struct op *op)
 {
 	struct write_op *w = &r->wops[r->n];
 
-	op->st.state = JOURNAL_INFLIGHT;
+	journal_move(&op->st, JOURNAL_EV_SEND);
 	op->st.attempts++;
 	op->run_attempts++;
 	if (op->kind == WRITE_OPT_OUT && op->jop.kind == WRITE_CREATE)
@@ -868,7 +868,7 @@ static void bisect(struct push *ps, struct req *r)
 
 	for (i = 0; i < r->n; i++) {
 		r->ops[i]->batch_cap = (unsigned)(i < half ? half : r->n - half);
-		r->ops[i]->st.state = JOURNAL_PLANNED;
+		journal_move(&r->ops[i]->st, JOURNAL_EV_REQUEUE);
 	}
 	q_push_front(&ps->ready[r->kind], r->ops, r->n);
 }
@@ -901,7 +901,7 @@ static void outcome(struct push *ps, struct op *op, const struct write_result *r
 			 * create cannot carry */
 			op->kind = WRITE_OPT_OUT;
 			op->st.step = 1;
-			op->st.state = JOURNAL_PLANNED;
+			journal_move(&op->st, JOURNAL_EV_REQUEUE);
 			if (jstate(ps, op))
 				stop(ps, ERR_NOMEM, NULL);
 			q_push(&ps->ready[WRITE_OPT_OUT], op);
@@ -911,7 +911,7 @@ static void outcome(struct push *ps, struct op *op, const struct write_result *r
 		return;
 	case WRITE_VERIFY:
 		if (op->kind == WRITE_CREATE) {
-			op->st.state = JOURNAL_VERIFY;
+			journal_move(&op->st, JOURNAL_EV_UNSURE);
 			snprintf(op->st.message, sizeof(op->st.message), "%s", res->message);
 			if (jstate(ps, op))
 				stop(ps, ERR_NOMEM, NULL);
@@ -1018,7 +1018,7 @@ static void looked_up(struct push *ps, struct op *op, const struct remote_contac
 		      int found)
 {
 	if (!found) {
-		op->st.state = JOURNAL_PLANNED;
+		journal_move(&op->st, JOURNAL_EV_REQUEUE);
 		q_push(&ps->retry, op);
 		return;
 	}
@@ -1329,14 +1329,15 @@ static enum err read_start(struct push *ps, struct start *s, struct errinfo *inf
 		e = store_table_cursor(rd, ps->journal, NULL, 0, &cur, info);
 	while (!e && cur && !(e = store_cursor_next(cur, &k, &kl, &v, &vl, info))) {
 		struct journal_state_rec js;
+		enum write_kind kind;
 		const void *pv;
 		size_t pvl;
 
 		if (journal_state_decode(&js, v, vl, NULL) || js.step ||
 		    (js.state != JOURNAL_INFLIGHT && js.state != JOURNAL_VERIFY))
 			continue;
-		if (!store_get(rd, ps->plan_ds, k, kl, &pv, &pvl, NULL) && pvl > 2 &&
-		    ((const unsigned char *)pv)[2] == WRITE_CREATE)
+		if (!store_get(rd, ps->plan_ds, k, kl, &pv, &pvl, NULL) &&
+		    !journal_plan_kind(pv, pvl, &kind) && kind == WRITE_CREATE)
 			s->unsettled_creates++;
 	}
 	if (e == ERR_NOT_FOUND)
