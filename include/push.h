@@ -18,6 +18,7 @@
 #ifndef CONTACTSYNC_PUSH_H
 #define CONTACTSYNC_PUSH_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -85,12 +86,24 @@ struct push_opts {
 	int pull_failed;		/* sync: the pull failed (no deletes) */
 	FILE *dry_out;			/* where --dry-run prints requests (stdout) */
 	/*
+	 * Set by the command's SIGINT/SIGTERM handler to the signal's number
+	 * (NULL: no signals watched). Non-zero stops the run like a spent
+	 * time budget: no new request leaves, those in flight finish, the
+	 * journal and the results are written (ERR_INTERRUPTED). The handler
+	 * must not use SA_RESTART, so that waits end early.
+	 */
+	const volatile sig_atomic_t *stop;
+	/*
 	 * Hooks, each may be NULL. progress: now and then while requests
 	 * run (at every answer), and NULL when the push is over (time to
-	 * erase a status line); failure: every operation that failed.
+	 * erase a status line); failure: every operation that failed; warn
+	 * and info: messages, each naming the profile (rate-limit waits, a
+	 * relisting, the relisting's own messages, state not kept).
 	 */
 	void (*progress)(void *ctx, const struct push_progress *p);
 	void (*failure)(void *ctx, const struct push_failure *f);
+	void (*warn)(void *ctx, const char *msg);
+	void (*info)(void *ctx, const char *msg);
 	void *hook_ctx;
 };
 

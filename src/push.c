@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +13,6 @@
 
 #include "guard.h"
 #include "journal.h"
-#include "cmd/log.h"
 #include "pull.h"
 #include "ratestate.h"
 #include "results.h"
@@ -242,52 +242,40 @@ static void stop(struct push *ps, enum err e, const struct errinfo *info)
 		err_set(&ps->stop_info, e, "%s", err_str(e));
 }
 
-/*
- * SIGINT and SIGTERM during a push (Ctrl-C, systemctl stop) stop it like a
- * spent time budget: no new request leaves, those in flight finish, the
- * journal and the results are written. The handler puts the default back,
- * so a second signal ends the process at once (the journal still holds).
- */
-static volatile sig_atomic_t g_signal;
-
-static void on_signal(int sig)
+/* The signal the command caught (push_opts.stop), or 0. */
+static int signalled(const struct push *ps)
 {
-	g_signal = sig;
-	signal(sig, SIG_DFL);
+	return ps->o->stop ? (int)*ps->o->stop : 0;
 }
 
-struct signals {
-	struct sigaction old_int, old_term;
-};
+/* Tells the hook (push_opts.warn or .info) one message, if it is set. */
+static void say(const struct push *ps, void (*hook)(void *, const char *), const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void signals_catch(struct signals *saved)
+static void say(const struct push *ps, void (*hook)(void *, const char *), const char *fmt, ...)
 {
-	struct sigaction sa;
+	char msg[2048];
+	va_list ap;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end early */
-	sigemptyset(&sa.sa_mask);
-	g_signal = 0;
-	sigaction(SIGINT, &sa, &saved->old_int);
-	sigaction(SIGTERM, &sa, &saved->old_term);
-}
-
-static void signals_restore(const struct signals *saved)
-{
-	sigaction(SIGINT, &saved->old_int, NULL);
-	sigaction(SIGTERM, &saved->old_term, NULL);
+	if (!hook)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hook(ps->o->hook_ctx, msg);
 }
 
 /* Stops the run when a time budget is spent or a signal came; 1 then. */
 static int must_stop(struct push *ps)
 {
 	struct errinfo info;
+	int sig = signalled(ps);
 
 	if (ps->stopping)
 		return 1;
-	if (g_signal) {
+	if (sig) {
 		err_set(&info, ERR_INTERRUPTED, "profile '%s': interrupted by %s; the next run continues",
-			ps->prof.name, g_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			ps->prof.name, sig == SIGINT ? "SIGINT" : "SIGTERM");
 		stop(ps, ERR_INTERRUPTED, &info);
 		return 1;
 	}
@@ -1092,11 +1080,11 @@ static int reconcile(struct push *ps)
 	return 0;
 }
 
-static void sleep_ms(long long ms)
+static void sleep_ms(const struct push *ps, long long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 
-	while (nanosleep(&ts, &ts) && errno == EINTR && !g_signal)
+	while (nanosleep(&ts, &ts) && errno == EINTR && !signalled(ps))
 		;
 }
 
@@ -1149,7 +1137,7 @@ static int run_phase(struct push *ps, int phase)
 				pause = 30000;
 			if (ps->deadline && now_ms() + pause >= ps->deadline)
 				pause = ps->deadline > now_ms() ? ps->deadline - now_ms() : 0;
-			sleep_ms(pause);
+			sleep_ms(ps, pause);
 			ps->round_pause_ms += pause;
 			if (must_stop(ps))
 				break;
@@ -1403,7 +1391,7 @@ static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg
 
 	(void)what;
 	(void)ms;
-	log_info("profile '%s': %s", ps->prof.name, msg);
+	say(ps, ps->o->info, "profile '%s': %s", ps->prof.name, msg);
 }
 
 /* Marks every delete of the plan skipped, with why. */
@@ -1465,8 +1453,8 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 		return err_set(info, ERR_USAGE,
 			       "no desired set yet: run 'contactsync import FILE' first");
 	if (s.unsettled_creates && !ps->drv->build_lookup && !ps->o->dry_run) {
-		log_info("profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
-			 ps->prof.name, s.unsettled_creates);
+		say(ps, ps->o->info, "profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
+		    ps->prof.name, s.unsettled_creates);
 		*relist = 1;
 		return ERR_OK;
 	}
@@ -1541,13 +1529,11 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 {
 	struct push ps;
 	struct push_opts opts = *o;
-	struct signals sigs;
 	long long t0 = now_ms();
 	int relist = 0, lists = 0, k;
 	enum err e, ce;
 
 	memset(sum, 0, sizeof(*sum));
-	signals_catch(&sigs);
 	snprintf(sum->profile, sizeof(sum->profile), "%s", p->name);
 	snprintf(sum->provider, sizeof(sum->provider), "%s", drv->name);
 	sum->dry_run = o->dry_run;
@@ -1588,12 +1574,13 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 			struct pull_opts po = { 0 };
 			struct pull_stats pst;
 
-			po.warn = log_warn_hook;
-			po.info = log_info_hook;
+			po.warn = o->warn;
+			po.info = o->info;
+			po.ctx = o->hook_ctx;
 			po.desired = o->desired;
 			/* the listing's session and ours share the account's limit */
 			if (ps.session_open)
-				ratestate_save(st, &ps.s);
+				ratestate_save(st, &ps.s, o->warn, o->hook_ctx);
 			e = pull_profile(st, p, drv, &po, &pst, info);
 			if (e)
 				break;
@@ -1625,13 +1612,12 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		sum->status_429 = hs.status_429;
 		sum->wait_ms = hs.wait_ms;
 		sum->backoff_ms = hs.backoff_ms + ps.round_pause_ms;
-		ratestate_save(st, &ps.s);
+		ratestate_save(st, &ps.s, o->warn, o->hook_ctx);
 		provider_session_close(&ps.s);
 	}
 	ce = results_close(ps.res, e ? NULL : info);
 	if (!e)
 		e = ce;
-	signals_restore(&sigs);
 	if (e == ERR_BUDGET)
 		sum->stopped_by = "time budget";
 	else if (e == ERR_INTERRUPTED)
