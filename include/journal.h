@@ -42,7 +42,7 @@
 
 #include "buf.h"
 #include "contact.h"
-#include "diff.h"
+#include "plan.h"
 #include "err.h"
 #include "provider.h"
 

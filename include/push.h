@@ -23,15 +23,11 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "diff.h"
+#include "plan.h"
 #include "err.h"
 #include "provider.h"
 #include "store.h"
 
-enum on_missing { ON_MISSING_NONE, ON_MISSING_OPTOUT, ON_MISSING_DELETE };
-
-#define PUSH_DEFAULT_MAX_DELETE_PERCENT 10.0
-#define PUSH_DEFAULT_SNAPSHOT_AGE_S 3600
 #define PUSH_MAX_BATCH 1000
 
 /*
@@ -65,11 +61,11 @@ struct push_failure {
 };
 
 struct push_opts {
-	enum diff_mode mode;		/* DIFF_UPSERT by default */
+	enum plan_mode mode;		/* PLAN_MODE_UPSERT by default */
 	enum on_missing on_missing;	/* mode mirror means ON_MISSING_DELETE */
 	int dry_run;			/* everything but the writes */
 	long long max_delete;		/* -1: no absolute limit */
-	double max_delete_percent;	/* of the remote snapshot */
+	double max_delete_percent;	/* of the remote snapshot; -1: unset */
 	int force;			/* overrides the delete and shrink guards */
 	unsigned concurrency;		/* 0: the profile's, else the provider's */
 	const char *rate;		/* NULL: the profile's */
@@ -137,7 +133,7 @@ struct push_summary {
 	uint64_t ops[PLAN__COUNT][PUSH_OUTCOME__COUNT];
 	uint64_t already_done;		/* done by an earlier run, not sent again */
 	uint64_t reconciled;		/* creates found remote on a resume */
-	struct diff_stats plan;		/* what diff saw */
+	struct plan_stats plan;		/* what diff saw */
 	uint64_t optouts_skipped;	/* opt-outs the provider cannot record */
 	unsigned long requests, retries, status_429;
 	long long wait_ms;		/* idle for the rate limit */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "guard.h"
 #include "ratestate.h"
 #include "runlog.h"
 #include "snapshot.h"
@@ -20,11 +21,11 @@
 void push_opts_init(struct push_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->mode = DIFF_UPSERT;
+	o->mode = PLAN_MODE_UPSERT;
 	o->on_missing = ON_MISSING_NONE;
 	o->max_delete = -1;
 	o->max_delete_percent = -1;
-	o->max_snapshot_age_s = PUSH_DEFAULT_SNAPSHOT_AGE_S;
+	o->max_snapshot_age_s = GUARD_DEFAULT_SNAPSHOT_AGE_S;
 	o->dry_out = stdout;
 }
 

@@ -180,6 +180,19 @@ enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *
 	return e;
 }
 
+/* The guards' limits, from the push options. */
+static void limits_of(const struct push_opts *o, struct guard_limits *l)
+{
+	guard_limits_init(l);
+	l->mode = o->mode;
+	l->on_missing = o->on_missing;
+	l->max_delete = o->max_delete;
+	l->max_delete_percent = o->max_delete_percent;
+	l->max_snapshot_age_s = o->max_snapshot_age_s;
+	l->force = o->force;
+	l->snapshot_fresh = o->snapshot_fresh;
+}
+
 static enum err guard(struct push *ps, const struct push_start *s, struct errinfo *info)
 {
 	struct guard_facts f = {
@@ -191,19 +204,21 @@ static enum err guard(struct push *ps, const struct push_start *s, struct errinf
 		.snapshot_time = s->snap_time,
 		.now = (int64_t)time(NULL),
 	};
+	struct guard_limits l;
 
-	return guard_check(&f, ps->o, info);
+	limits_of(ps->o, &l);
+	return guard_check(&f, &l, info);
 }
 
 /* Plans the run into the plan dataset; evaluates the guards on it. */
 enum err push_plan(struct push *ps, const struct push_start *s, struct errinfo *info)
 {
 	struct planner pl = { ps, NULL, { 0 }, 0 };
-	struct diff_params dp;
+	struct plan_params dp;
 	struct store_read *rd;
 	enum err e;
 
-	dp.mode = ps->o->on_missing == ON_MISSING_DELETE ? DIFF_MIRROR : ps->o->mode;
+	dp.mode = ps->o->on_missing == ON_MISSING_DELETE ? PLAN_MODE_MIRROR : ps->o->mode;
 	dp.missing_optout = ps->o->on_missing == ON_MISSING_OPTOUT;
 	dp.optouts = ps->optouts;
 	dp.desired = ps->desired_ds;
@@ -215,7 +230,7 @@ enum err push_plan(struct push *ps, const struct push_start *s, struct errinfo *
 	if (!e)
 		e = store_read_begin(ps->st, &rd, info);
 	if (!e) {
-		e = diff_run(rd, ps->remote_ds, &ps->prof, ps->drv, &dp, plan_emit, &pl,
+		e = plan_run(rd, ps->remote_ds, &ps->prof, ps->drv, &dp, plan_emit, &pl,
 			     &ps->sum->plan, info);
 		store_read_end(rd);	/* before writing: the map may grow */
 	}

@@ -49,8 +49,10 @@ json_t *push_summary_json(const struct push_summary *s)
 	json_object_set_new(o, "unchanged", json_integer((json_int_t)s->plan.ops[PLAN_UNCHANGED]));
 	json_object_set_new(o, "already_done", json_integer((json_int_t)s->already_done));
 	json_object_set_new(o, "reconciled", json_integer((json_int_t)s->reconciled));
-	json_object_set_new(o, "optouts_not_recordable", json_integer((json_int_t)s->plan.optout_unsupported));
-	json_object_set_new(o, "kept_opted_out", json_integer((json_int_t)s->plan.kept_opted_out));
+	json_object_set_new(o, plan_stat_row(PLAN_STAT_OPTOUT_UNSUPPORTED)->push_key,
+			    json_integer((json_int_t)s->plan.optout_unsupported));
+	json_object_set_new(o, plan_stat_row(PLAN_STAT_KEPT_OPTED_OUT)->push_key,
+			    json_integer((json_int_t)s->plan.kept_opted_out));
 	json_object_set_new(o, "requests", json_integer((json_int_t)s->requests));
 	json_object_set_new(o, "retries", json_integer((json_int_t)s->retries));
 	json_object_set_new(o, "status_429", json_integer((json_int_t)s->status_429));
@@ -103,9 +105,13 @@ void push_summary_print(FILE *fp, const struct push_summary *s, int json)
 	if (s->reconciled)
 		fprintf(fp, "  creates found at the provider after a stop, not sent again: %llu\n",
 			(unsigned long long)s->reconciled);
-	if (s->plan.kept_opted_out)
-		fprintf(fp, "  opted out remotely, kept opted out: %llu\n",
-			(unsigned long long)s->plan.kept_opted_out);
+	if (s->plan.kept_opted_out) {
+		fputs("  ", fp);
+		plan_stat_print(fp, &s->plan, PLAN_STAT_KEPT_OPTED_OUT, s->provider);
+	}
+	/* push's own words (not the plan's rows): a warning for the opt-outs
+	 * it did not carry out, with the fix; the contacts not created as
+	 * opted out, two of the plan's counters together */
 	if (s->plan.optout_unsupported)
 		fprintf(fp, "  warning: %llu opt-outs not carried out: %s cannot record an opt-out (set optout_action in the profile)\n",
 			(unsigned long long)s->plan.optout_unsupported, s->provider);

@@ -127,7 +127,7 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 		o->dry_run = 1;
 		return 0;
 	case P_MODE:
-		if (diff_parse_mode(arg, &o->mode)) {
+		if (plan_parse_mode(arg, &o->mode)) {
 			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
 			return -1;
 		}
@@ -187,14 +187,14 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 
 int push_cli_finish(struct push_opts *o, struct errinfo *info)
 {
-	if (o->mode == DIFF_MIRROR) {
+	if (o->mode == PLAN_MODE_MIRROR) {
 		if (o->on_missing == ON_MISSING_OPTOUT) {
 			err_set(info, ERR_USAGE, "--mode mirror deletes missing contacts; use --mode upsert --on-missing optout to opt them out instead");
 			return -1;
 		}
 		o->on_missing = ON_MISSING_DELETE;
 	}
-	if (o->on_missing != ON_MISSING_NONE && (o->mode == DIFF_INSERT || o->mode == DIFF_UPDATE)) {
+	if (o->on_missing != ON_MISSING_NONE && (o->mode == PLAN_MODE_INSERT || o->mode == PLAN_MODE_UPDATE)) {
 		err_set(info, ERR_USAGE, "--on-missing needs --mode upsert or mirror");
 		return -1;
 	}

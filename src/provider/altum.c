@@ -8,7 +8,7 @@
  * an inbound STOP only), so it can be read but never planned. No bulk
  * endpoints.
  */
-#include "diff.h"
+#include "plan.h"
 #include "provider.h"
 
 #include <jansson.h>

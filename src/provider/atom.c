@@ -13,7 +13,7 @@
  * Books are looked up by listing them; creating one is never repeated
  * blindly (a repeat could make two), the listing is consulted first.
  */
-#include "diff.h"
+#include "plan.h"
 #include "phone.h"
 #include "provider.h"
 

@@ -1,7 +1,7 @@
 /* provider: the driver table and helpers shared by drivers (see provider.h). */
 #include "provider.h"
 
-#include "diff.h"
+#include "plan.h"
 
 #include <jansson.h>
 #include <stdio.h>

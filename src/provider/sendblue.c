@@ -6,7 +6,7 @@
  * key can not be removed by leaving it out) and the opt-out flag. Bulk
  * create and bulk delete exist.
  */
-#include "diff.h"
+#include "plan.h"
 #include "provider.h"
 
 #include <jansson.h>

@@ -38,7 +38,7 @@
 #include "buf.h"
 #include "config.h"
 #include "contact.h"
-#include "diff.h"
+#include "plan.h"
 #include "provider.h"
 
 #define PROFILE "wprof"
