@@ -42,8 +42,8 @@
 
 #include "buf.h"
 #include "contact.h"
-#include "plan.h"
 #include "err.h"
+#include "plan.h"
 #include "provider.h"
 
 #define JOURNAL_VERSION 1

@@ -185,13 +185,13 @@ static enum err project(struct planner *d)
 
 /* Whether an opt-out can be planned: the provider records it, or the
  * profile says what it means for one that cannot. */
-static int can_opt_out(const struct planner *d)
+static int has_opt_out(const struct planner *d)
 {
 	return (d->drv->caps & PROVIDER_CAP_OPT_OUT) ||
 	       d->p->optout_action != OPTOUT_ACTION_SKIP;
 }
 
-static int removed_as_opted_out(struct planner *d)
+static int is_removed_as_opted_out(struct planner *d)
 {
 	const void *v;
 	size_t vl;
@@ -210,7 +210,7 @@ static enum err desired_only(struct planner *d)
 		d->st->not_created_opted_out++;
 		return ERR_OK;
 	}
-	if (removed_as_opted_out(d)) {
+	if (is_removed_as_opted_out(d)) {
 		d->st->removed_opted_out++;
 		return ERR_OK;
 	}
@@ -240,7 +240,7 @@ static enum err remote_only(struct planner *d, const char *key)
 		d->st->optout_records_kept++;	/* the provider's record of a STOP */
 		return ERR_OK;
 	}
-	if (d->dp->missing_optout && can_opt_out(d))
+	if (d->dp->missing_optout && has_opt_out(d))
 		return emit(d, PLAN_OPT_OUT, key, NULL, &d->remote);
 	if (d->dp->missing_optout)
 		d->st->optout_unsupported++;
@@ -264,7 +264,7 @@ static enum err both(struct planner *d)
 	if (is_out && !wants_out)
 		d->st->kept_opted_out++;	/* never re-subscribe */
 	if (wants_out && !is_out) {
-		if (can_opt_out(d))
+		if (has_opt_out(d))
 			return emit(d, PLAN_OPT_OUT, d->raw.phone, &d->proj, &d->remote);
 		d->st->optout_unsupported++;
 	}

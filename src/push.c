@@ -91,8 +91,9 @@ void push_say(const struct push *ps, void (*hook)(void *, const char *), const c
 	hook(ps->o->hook_ctx, msg);
 }
 
-/* Stops the run when a time budget is spent or a signal came; 1 then. */
-int push_must_stop(struct push *ps)
+/* 1 when the run is stopping: stopped already, or now, the time budget
+ * being spent or a signal come (push_stop is then called here). */
+int push_is_stopping(struct push *ps)
 {
 	struct errinfo info;
 	int sig = push_signalled(ps);
@@ -247,7 +248,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 		ps->sum->ops[k][PUSH_PENDING] = ps->planned[k] > ps->settled[k]
 						? ps->planned[k] - ps->settled[k] : 0;
 	if (!ps->stopping && !*relist && !ps->o->dry_run && !ps->o->desired &&
-	    !push_summary_partial(ps->sum))
+	    !push_summary_is_partial(ps->sum))
 		e = push_put_state(ps, "synced", s.desired_count, info);
 	return e;
 }

@@ -144,8 +144,9 @@ void push_stop(struct push *ps, enum err e, const struct errinfo *info);
 /* The signal the command caught (push_opts.stop), or 0. */
 int push_signalled(const struct push *ps);
 
-/* Stops the run when a time budget is spent or a signal came; 1 then. */
-int push_must_stop(struct push *ps);
+/* 1 when the run is stopping: stopped already, or now, the time budget
+ * being spent or a signal come (push_stop is then called here). */
+int push_is_stopping(struct push *ps);
 
 /* Tells the hook (push_opts.warn or .info) one message, if it is set. */
 void push_say(const struct push *ps, void (*hook)(void *, const char *), const char *fmt, ...)

@@ -240,7 +240,7 @@ void push_skipped(struct push *ps, struct op *op, const char *why)
 
 /* ---- reading the plan ---------------------------------------------------- */
 
-static int in_phase(enum plan_op op, int phase)
+static int is_in_phase(enum plan_op op, int phase)
 {
 	return (op == PLAN_DELETE) == (phase == 2);
 }
@@ -332,7 +332,7 @@ enum err push_refill(struct push *ps, struct errinfo *info)
 		memcpy(ps->last_key, k, kl);
 		ps->last_keylen = kl;
 		ps->plan_started = 1;
-		if (journal_plan_op(v, vl, &pop) || !in_phase(pop, ps->phase))
+		if (journal_plan_op(v, vl, &pop) || !is_in_phase(pop, ps->phase))
 			continue;
 		op = calloc(1, sizeof(*op));
 		if (!op) {

@@ -180,6 +180,36 @@ enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *
 	return e;
 }
 
+enum err push_plan_open(struct push_plan_in *in, struct store *st, const char *profile,
+			const struct push_opts *o, struct errinfo *info)
+{
+	enum err e;
+
+	memset(in, 0, sizeof(*in));
+	snapshot_dataset(profile, in->remote, sizeof(in->remote));
+	push_optouts_table(profile, in->optouts, sizeof(in->optouts));
+	in->params.mode = o->on_missing == ON_MISSING_DELETE ? PLAN_MODE_MIRROR : o->mode;
+	in->params.missing_optout = o->on_missing == ON_MISSING_OPTOUT;
+	in->params.optouts = in->optouts;
+	in->params.desired = o->desired;
+	e = store_read_begin(st, &in->rd, info);
+	if (e)
+		return e;
+	if (!store_has(in->rd, in->remote)) {
+		push_plan_close(in);
+		return err_set(info, ERR_USAGE,
+			       "no remote snapshot of '%s' yet: run 'contactsync pull %s' first",
+			       profile, profile);
+	}
+	return ERR_OK;
+}
+
+void push_plan_close(struct push_plan_in *in)
+{
+	store_read_end(in->rd);
+	in->rd = NULL;
+}
+
 /* The guards' limits, from the push options. */
 static void limits_of(const struct push_opts *o, struct guard_limits *l)
 {
@@ -214,25 +244,20 @@ static enum err guard(struct push *ps, const struct push_start *s, struct errinf
 enum err push_plan(struct push *ps, const struct push_start *s, struct errinfo *info)
 {
 	struct planner pl = { ps, NULL, { 0 }, 0 };
-	struct plan_params dp;
-	struct store_read *rd;
+	struct push_plan_in in;
 	enum err e;
 
-	dp.mode = ps->o->on_missing == ON_MISSING_DELETE ? PLAN_MODE_MIRROR : ps->o->mode;
-	dp.missing_optout = ps->o->on_missing == ON_MISSING_OPTOUT;
-	dp.optouts = ps->optouts;
-	dp.desired = ps->desired_ds;
 	memset(ps->planned, 0, sizeof(ps->planned));
 	memset(ps->settled, 0, sizeof(ps->settled));
 	ps->guard_deletes = 0;
 	buf_init(&pl.rec, 0);
 	e = sorter_new(&pl.sorter, PLAN_SORT_MEM, store_dir(ps->st), info);
 	if (!e)
-		e = store_read_begin(ps->st, &rd, info);
+		e = push_plan_open(&in, ps->st, ps->prof.name, ps->o, info);
 	if (!e) {
-		e = plan_run(rd, ps->remote_ds, &ps->prof, ps->drv, &dp, plan_emit, &pl,
+		e = plan_run(in.rd, in.remote, &ps->prof, ps->drv, &in.params, plan_emit, &pl,
 			     &ps->sum->plan, info);
-		store_read_end(rd);	/* before writing: the map may grow */
+		push_plan_close(&in);	/* before writing: the map may grow */
 	}
 	if (!e)
 		e = guard(ps, s, info);

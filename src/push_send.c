@@ -13,7 +13,7 @@
 
 /* ---- sending ----------------------------------------------------------------- */
 
-static int bulk_kind(const struct push *ps, enum write_kind kind)
+static int is_bulk_kind(const struct push *ps, enum write_kind kind)
 {
 	if (ps->batch < 2 || !ps->drv->build_bulk)
 		return 0;
@@ -89,7 +89,7 @@ static size_t need(const struct push *ps, int k)
 {
 	const struct op *head = ps->ready[k].head;
 
-	if (!bulk_kind(ps, (enum write_kind)k))
+	if (!is_bulk_kind(ps, (enum write_kind)k))
 		return 1;
 	if (head && head->batch_cap && head->batch_cap < ps->batch)
 		return head->batch_cap;
@@ -132,7 +132,7 @@ static struct req *next_request(struct push *ps, struct errinfo *info)
 		push_stop(ps, err_set(info, ERR_NOMEM, "out of memory"), info);
 		return NULL;
 	}
-	r->bulk = bulk_kind(ps, (enum write_kind)pick);
+	r->bulk = is_bulk_kind(ps, (enum write_kind)pick);
 	while (r->n < n)
 		if (req_add(ps, r, push_q_pop(&ps->ready[pick])))
 			push_stop(ps, ERR_NOMEM, NULL);
@@ -209,7 +209,7 @@ static size_t pump(struct push *ps)
 	size_t n = 0, i;
 	enum err e;
 
-	while (!push_must_stop(ps) && ps->outstanding + n < 2 * ps->concurrency && n < MAX_GROUP) {
+	while (!push_is_stopping(ps) && ps->outstanding + n < 2 * ps->concurrency && n < MAX_GROUP) {
 		struct req *r;
 
 		r = next_request(ps, &info);
@@ -271,14 +271,14 @@ static void on_response(void *udata, struct http_response *resp)
 
 /* ---- outcomes ------------------------------------------------------------------ */
 
-static int auth_failure(const struct http_response *resp)
+static int is_auth_failure(const struct http_response *resp)
 {
 	return resp && !resp->err && (resp->status == 401 || resp->status == 403);
 }
 
 /* A bulk request refused as a whole (a 4xx for the batch, not a limit or
  * the credentials): one contact in it is bad. */
-static int rejected_whole(const struct req *r, const struct http_response *resp)
+static int is_rejected_whole(const struct req *r, const struct http_response *resp)
 {
 	size_t i;
 
@@ -382,7 +382,7 @@ static void settle(struct push *ps, struct req *r, const struct http_response *r
 	} else {
 		ps->drv->judge_write(&ps->s, &r->wops[0], resp, &r->res[0]);
 	}
-	if (auth_failure(resp)) {
+	if (is_auth_failure(resp)) {
 		struct errinfo info;
 
 		err_set(&info, ERR_AUTH, "profile '%s': the provider refused the credentials (HTTP %ld): %s",
@@ -392,7 +392,7 @@ static void settle(struct push *ps, struct req *r, const struct http_response *r
 			push_failed(ps, r->ops[i], resp->status, r->res[i].message);
 		return;
 	}
-	if (rejected_whole(r, resp)) {
+	if (is_rejected_whole(r, resp)) {
 		bisect(ps, r);
 		return;
 	}
@@ -451,7 +451,7 @@ int push_run_phase(struct push *ps, int phase)
 				pause = ps->deadline > push_now_ms() ? ps->deadline - push_now_ms() : 0;
 			sleep_ms(ps, pause);
 			ps->round_pause_ms += pause;
-			if (push_must_stop(ps))
+			if (push_is_stopping(ps))
 				break;
 			while ((op = push_q_pop(&ps->retry)))
 				push_q_push(&ps->ready[op->kind], op);

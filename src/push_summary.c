@@ -11,7 +11,7 @@ static const char *const outcome_names[] = {
 #undef PUSH_OUTCOME_NAME_
 };
 
-int push_summary_partial(const struct push_summary *sum)
+int push_summary_is_partial(const struct push_summary *sum)
 {
 	int op;
 

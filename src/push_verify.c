@@ -31,7 +31,7 @@ static void lookup_pump(struct push *ps)
 	struct lookup *l;
 	struct op *op;
 
-	while (!push_must_stop(ps) && ps->outstanding < 2 * ps->concurrency &&
+	while (!push_is_stopping(ps) && ps->outstanding < 2 * ps->concurrency &&
 	       (op = push_q_pop(&ps->lookups))) {
 		enum err e;
 

@@ -8,11 +8,10 @@
 
 #include "app.h"
 #include "csvout.h"
-#include "plan.h"
 #include "log.h"
 #include "outfile.h"
+#include "plan.h"
 #include "push.h"
-#include "snapshot.h"
 
 enum { O_MODE, O_ON_MISSING, O_FORMAT, O_OUTPUT };
 enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -37,8 +36,7 @@ static const struct opts_spec spec = {
 };
 
 struct diff_opts {
-	enum plan_mode mode;
-	enum on_missing on_missing;
+	struct push_opts plan;		/* mode and on_missing: the plan push makes */
 	enum format format;
 	const char *output;
 };
@@ -55,13 +53,13 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 
 	switch (id) {
 	case O_MODE:
-		if (plan_parse_mode(arg, &o->mode)) {
+		if (plan_parse_mode(arg, &o->plan.mode)) {
 			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
 			return -1;
 		}
 		return 0;
 	case O_ON_MISSING:
-		if (push_parse_on_missing(arg, &o->on_missing)) {
+		if (push_parse_on_missing(arg, &o->plan.on_missing)) {
 			err_set(info, ERR_USAGE, "--on-missing must be none, optout or delete, not '%s'", arg);
 			return -1;
 		}
@@ -190,30 +188,19 @@ static void summary_json(FILE *fp, const struct plan_stats *s)
 static enum err plan(struct app *app, const struct profile *p, const struct provider *drv,
 		     const struct diff_opts *o, FILE *fp, struct errinfo *info)
 {
-	char dataset[256], optouts[256];
-	struct plan_params dp = { o->mode, o->on_missing == ON_MISSING_OPTOUT, optouts, NULL };
-	struct store_read *rd;
+	struct push_plan_in in;
 	struct plan_stats stats;
 	struct out out = { fp, o->format, { 0 } };
 	enum err e;
 
-	snapshot_dataset(p->name, dataset, sizeof(dataset));
-	push_optouts_table(p->name, optouts, sizeof(optouts));
-	if (o->on_missing == ON_MISSING_DELETE)
-		dp.mode = PLAN_MODE_MIRROR;
-	e = store_read_begin(app->store, &rd, info);
+	e = push_plan_open(&in, app->store, p->name, &o->plan, info);
 	if (e)
 		return e;
-	if (!store_has(rd, dataset)) {
-		store_read_end(rd);
-		return err_set(info, ERR_USAGE, "no remote snapshot of '%s' yet: run 'contactsync pull %s' first",
-			       p->name, p->name);
-	}
 	csvout_init(&out.csv, fp, ',');
 	if (o->format == FMT_CSV)
 		fputs("op,phone,id,field,before,after\n", fp);
-	e = plan_run(rd, dataset, p, drv, &dp, emit, &out, &stats, info);
-	store_read_end(rd);
+	e = plan_run(in.rd, in.remote, p, drv, &in.params, emit, &out, &stats, info);
+	push_plan_close(&in);
 	if (e)
 		return e;
 	if (o->format == FMT_TEXT)
@@ -227,7 +214,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 
 int cmd_diff(int argc, char **argv, struct app *app)
 {
-	struct diff_opts o = { PLAN_MODE_UPSERT, ON_MISSING_NONE, FMT_TEXT, NULL };
+	struct diff_opts o = { .format = FMT_TEXT };
 	struct errinfo info = { ERR_OK, "" };
 	const struct profile *p;
 	const struct provider *drv;
@@ -235,6 +222,7 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	int npos, done, rc;
 	enum err e;
 
+	push_opts_init(&o.plan);
 	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;
