@@ -65,7 +65,8 @@ int plan_parse_mode(const char *s, enum plan_mode *mode)
 	return -1;
 }
 
-struct planner {
+/* One merge of the desired set with the remote snapshot (plan_run). */
+struct merge {
 	const struct profile *p;
 	const struct provider *drv;
 	enum plan_mode mode;
@@ -84,7 +85,7 @@ struct planner {
 	size_t nchanges, cap;
 };
 
-static enum err add_change(struct planner *d, const char *field, const char *key,
+static enum err add_change(struct merge *d, const char *field, const char *key,
 			   size_t keylen, struct str before, struct str after)
 {
 	struct plan_change *c;
@@ -108,7 +109,7 @@ static enum err add_change(struct planner *d, const char *field, const char *key
 	return ERR_OK;
 }
 
-static enum err cmp_field(struct planner *d, const char *field, struct str before,
+static enum err cmp_field(struct merge *d, const char *field, struct str before,
 			  struct str after)
 {
 	if (!after.len || str_eq(before, after))
@@ -117,7 +118,7 @@ static enum err cmp_field(struct planner *d, const char *field, struct str befor
 }
 
 /* Changes from remote (NULL: none, a create) to the projected contact. */
-static enum err compare(struct planner *d, const struct contact *remote)
+static enum err compare(struct merge *d, const struct contact *remote)
 {
 	static const struct contact none;
 	const struct contact *r = remote ? remote : &none;
@@ -157,7 +158,7 @@ static enum err compare(struct planner *d, const struct contact *remote)
 	return e;
 }
 
-static enum err emit(struct planner *d, enum plan_op op, const char *phone,
+static enum err emit(struct merge *d, enum plan_op op, const char *phone,
 		     const struct contact *desired, const struct remote_contact *remote)
 {
 	struct plan_entry ent = { op, phone, desired, remote, d->changes, d->nchanges };
@@ -170,7 +171,7 @@ static enum err emit(struct planner *d, enum plan_op op, const char *phone,
 	return d->emit(d->ctx, &ent, d->info);
 }
 
-static enum err project(struct planner *d)
+static enum err project(struct merge *d)
 {
 	enum err e;
 
@@ -185,13 +186,13 @@ static enum err project(struct planner *d)
 
 /* Whether an opt-out can be planned: the provider records it, or the
  * profile says what it means for one that cannot. */
-static int has_opt_out(const struct planner *d)
+static int has_opt_out(const struct merge *d)
 {
 	return (d->drv->caps & PROVIDER_CAP_OPT_OUT) ||
 	       d->p->optout_action != OPTOUT_ACTION_SKIP;
 }
 
-static int is_removed_as_opted_out(struct planner *d)
+static int is_removed_as_opted_out(struct merge *d)
 {
 	const void *v;
 	size_t vl;
@@ -200,7 +201,7 @@ static int is_removed_as_opted_out(struct planner *d)
 						   strlen(d->raw.phone), &v, &vl, NULL);
 }
 
-static enum err desired_only(struct planner *d)
+static enum err desired_only(struct merge *d)
 {
 	enum err e = project(d);
 
@@ -227,7 +228,7 @@ static enum err desired_only(struct planner *d)
 	return emit(d, PLAN_CREATE, d->raw.phone, &d->proj, NULL);
 }
 
-static enum err remote_only(struct planner *d, const char *key)
+static enum err remote_only(struct merge *d, const char *key)
 {
 	int is_out = d->remote.c.opted_out == TRI_TRUE;
 
@@ -249,7 +250,7 @@ static enum err remote_only(struct planner *d, const char *key)
 	return ERR_OK;
 }
 
-static enum err both(struct planner *d)
+static enum err both(struct merge *d)
 {
 	const struct contact *r = &d->remote.c;
 	int wants_out = d->raw.opted_out == TRI_TRUE;
@@ -292,7 +293,7 @@ enum err plan_run(struct store_read *rd, const char *remote_dataset,
 				      struct errinfo *info),
 		  void *ctx, struct plan_stats *stats, struct errinfo *info)
 {
-	struct planner d;
+	struct merge d;
 	struct store_cursor *dc = NULL, *rc = NULL;
 	const void *dk = NULL, *dv = NULL, *rk = NULL, *rv = NULL;
 	size_t dkl = 0, dvl = 0, rkl = 0, rvl = 0;

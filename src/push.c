@@ -96,10 +96,11 @@ void push_say(const struct push *ps, void (*hook)(void *, const char *), const c
 int push_is_stopping(struct push *ps)
 {
 	struct errinfo info;
-	int sig = push_signalled(ps);
+	int sig;
 
 	if (ps->stopping)
 		return 1;
+	sig = push_signalled(ps);
 	if (sig) {
 		err_set(&info, ERR_INTERRUPTED, "profile '%s': interrupted by %s; the next run continues",
 			ps->prof.name, sig == SIGINT ? "SIGINT" : "SIGTERM");

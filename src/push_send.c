@@ -78,11 +78,6 @@ static enum err req_add(struct push *ps, struct req *r, struct op *op)
 	return push_jstate(ps, op);
 }
 
-/*
- * The next request to send: a full bulk batch when one is ready, else one
- * operation of another kind, else (when the plan is read to its end) what
- * a bulk batch has. NULL when nothing is left.
- */
 /* How many ops of queue k make a request: a batch for bulk kinds (smaller
  * after a bisection), else one. */
 static size_t need(const struct push *ps, int k)
@@ -96,6 +91,11 @@ static size_t need(const struct push *ps, int k)
 	return ps->batch;
 }
 
+/*
+ * The next request to send: a full bulk batch when one is ready, else one
+ * operation of another kind, else (when the plan is read to its end) what
+ * a bulk batch has. NULL when nothing is left.
+ */
 static struct req *next_request(struct push *ps, struct errinfo *info)
 {
 	int k, pick = -1, partial = -1;
