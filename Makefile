@@ -44,9 +44,8 @@ CMD_OBJ = $(CMD_C:%.c=$(BUILD)/%.o)
 LIBA = $(BUILD)/libcontactsync.a
 TOOLA = $(BUILD)/libcontactsync-tool.a
 # What tests, tools and the emulator link: the tool's modules (options,
-# logs) and the library (and the tool again while push, ratestate and
-# report still call log_*: issue 15 removes that).
-LINKA = $(TOOLA) $(LIBA) $(TOOLA)
+# logs) and the library, which never calls the tool (tests/src/layers.py).
+LINKA = $(TOOLA) $(LIBA)
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

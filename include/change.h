@@ -1,6 +1,6 @@
 /*
  * change: one field that a planned update changes (struct plan_change).
- * The planner (diff.h) makes them, the journal keeps them, and a write
+ * The planner (plan.h) makes them, the journal keeps them, and a write
  * (provider.h's write_op) carries them to the driver: a header of its own
  * so that the providers read them without depending on the planner.
  */

@@ -18,7 +18,26 @@
 
 #include <stdint.h>
 
-#include "push.h"
+#include "err.h"
+#include "plan.h"
+
+#define GUARD_DEFAULT_MAX_DELETE_PERCENT 10.0	/* when no limit is given */
+#define GUARD_DEFAULT_SNAPSHOT_AGE_S 3600
+
+/* What the run allows: the push options the rules read (push.h). */
+struct guard_limits {
+	enum plan_mode mode;
+	enum on_missing on_missing;
+	long long max_delete;		/* -1: no absolute limit */
+	double max_delete_percent;	/* -1: unset (the default applies when
+					   max_delete is unset too) */
+	long long max_snapshot_age_s;	/* deletes need a snapshot this young */
+	int force;			/* lifts the shrink and delete rules */
+	int snapshot_fresh;		/* the snapshot is from this run (sync) */
+};
+
+/* The defaults: upsert, no limits given, a snapshot age of an hour. */
+void guard_limits_init(struct guard_limits *l);
 
 struct guard_facts {
 	const char *profile;
@@ -31,7 +50,7 @@ struct guard_facts {
 };
 
 /* ERR_OK, or ERR_GUARD with a message naming the rule and the numbers. */
-enum err guard_check(const struct guard_facts *f, const struct push_opts *o,
+enum err guard_check(const struct guard_facts *f, const struct guard_limits *o,
 		     struct errinfo *info);
 
 #endif

@@ -13,7 +13,7 @@
  * Plan record, version 1 (key: E.164, or the raw remote value):
  *
  *     u8      version = 1
- *     u8      plan op (diff.h)
+ *     u8      plan op (plan.h)
  *     u8      write kind to send (provider.h)
  *     u8      flags          JOURNAL_FOLLOW_OPTOUT, JOURNAL_REMEMBER_OPTOUT
  *     u64 LE  fingerprint    of what the operation sends
@@ -42,8 +42,8 @@
 
 #include "buf.h"
 #include "contact.h"
-#include "diff.h"
 #include "err.h"
+#include "plan.h"
 #include "provider.h"
 
 #define JOURNAL_VERSION 1
@@ -66,6 +66,48 @@ enum journal_state {
 };
 
 const char *journal_state_name(enum journal_state s);
+
+/*
+ * The state machine: what may happen to an operation in each state, and
+ * the state it then has. Every change of a journal_state_rec's state goes
+ * through journal_move with one of these events, never an assignment.
+ *
+ *   send     a request with it is about to leave (journaled first): from
+ *            planned, from in flight or to verify (sent again: a retry, or
+ *            a create found at the provider whose opt-out follows), or
+ *            from failed (an earlier run's failure, tried again)
+ *   done     the provider confirmed it (or a lookup found the create)
+ *   fail     failed for good in this run, or journaled in flight and then
+ *            never sent
+ *   unsure   a create's answer did not tell whether it arrived
+ *   requeue  back to planned: a bulk batch refused whole is split, a
+ *            create is followed by its opt-out, a lookup did not find it
+ *
+ * A cell holds the state after the event; ILLEGAL where the event cannot
+ * happen in that state (a bug in the engine). Done is final.
+ */
+#define JOURNAL_ILLEGAL JOURNAL__COUNT
+
+#define JOURNAL_EVENT_LIST(X)                                                           \
+	/* event              name       planned   in flight done     failed    to verify */ \
+	X(JOURNAL_EV_SEND,    "send",    INFLIGHT, INFLIGHT, ILLEGAL, INFLIGHT, INFLIGHT)   \
+	X(JOURNAL_EV_DONE,    "done",    ILLEGAL,  DONE,     ILLEGAL, ILLEGAL,  DONE)       \
+	X(JOURNAL_EV_FAIL,    "fail",    FAILED,   FAILED,   ILLEGAL, ILLEGAL,  FAILED)     \
+	X(JOURNAL_EV_UNSURE,  "unsure",  ILLEGAL,  VERIFY,   ILLEGAL, ILLEGAL,  ILLEGAL)    \
+	X(JOURNAL_EV_REQUEUE, "requeue", ILLEGAL,  PLANNED,  ILLEGAL, ILLEGAL,  PLANNED)
+
+enum journal_event {
+#define JOURNAL_EVENT_ENUM_(c, s, p, i, d, f, v) c,
+	JOURNAL_EVENT_LIST(JOURNAL_EVENT_ENUM_)
+#undef JOURNAL_EVENT_ENUM_
+	JOURNAL_EV__COUNT
+};
+
+const char *journal_event_name(enum journal_event ev);
+
+/* The state after ev in state from; JOURNAL_ILLEGAL when ev cannot happen
+ * there (or either is out of range). */
+enum journal_state journal_next(enum journal_state from, enum journal_event ev);
 
 /* "plan:<profile>" into out. */
 void journal_plan_dataset(const char *profile, char *out, size_t cap);
@@ -93,6 +135,12 @@ enum err journal_plan_decode(struct journal_op *op, const void *data, size_t len
 			     struct errinfo *info);
 void journal_op_free(struct journal_op *op);
 
+/* A plan record's operation (byte 1) and write kind (byte 2), read
+ * without decoding the rest: 0, or -1 when the record is too short to
+ * hold the field. */
+int journal_plan_op(const void *data, size_t len, enum plan_op *op);
+int journal_plan_kind(const void *data, size_t len, enum write_kind *kind);
+
 struct journal_state_rec {
 	enum journal_state state;
 	unsigned step;
@@ -102,6 +150,13 @@ struct journal_state_rec {
 	char id[64];
 	char message[256];
 };
+
+/*
+ * Moves s by ev: the one way an operation's state changes. An illegal
+ * move is a bug in the engine: asserted in debug builds; with NDEBUG, s
+ * still goes to the state ev leads to.
+ */
+void journal_move(struct journal_state_rec *s, enum journal_event ev);
 
 enum err journal_state_encode(const struct journal_state_rec *s, struct buf *out);
 enum err journal_state_decode(struct journal_state_rec *s, const void *data, size_t len,

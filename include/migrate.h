@@ -19,7 +19,7 @@
  * counted by field; nothing is dropped without a word.
  *
  * Opt-outs B cannot record: a contact opted out at A that B has no
- * opt-out for is not created there (diff.h), and migrate_remember_optouts
+ * opt-out for is not created there (plan.h), and migrate_remember_optouts
  * adds its number to B's optouts table, so no later push to B (a nightly
  * sync whose list still has the number) ever subscribes it.
  */

@@ -1,8 +1,9 @@
 /*
  * push: the engine that applies a profile's plan to its remote account.
  *
- * The plan is diff's (desired set vs the profile's remote snapshot), made
- * again at every run, so a run always works towards the list as it is now.
+ * The plan is plan.h's (desired set vs the profile's remote snapshot, set
+ * up by push_plan_open, for diff too), made again at every run, so a run
+ * always works towards the list as it is now.
  * Every operation is journaled in the store ("journal:<profile>") before
  * it is sent and its outcome after, in small batched transactions: a run
  * killed at any moment resumes where it stopped, done operations are not
@@ -13,24 +14,26 @@
  * Order: creates, updates and opt-outs first (sendblue creates in bulk
  * batches, split in halves when a whole batch is rejected), deletes last
  * and not at all when the pull or any other operation failed. The safety
- * guards are evaluated on the whole plan before the first write.
+ * guards (guard.h) are evaluated on the whole plan before the first write.
+ *
+ * A library module: it reports through the hooks in struct push_opts and
+ * stops when the caller's stop flag is set; the commands decide what is
+ * printed, which signals stop it, and the exit status. The engine's files
+ * and how they divide the work: src/push_int.h.
  */
 #ifndef CONTACTSYNC_PUSH_H
 #define CONTACTSYNC_PUSH_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "config.h"
-#include "diff.h"
 #include "err.h"
+#include "plan.h"
 #include "provider.h"
 #include "store.h"
 
-enum on_missing { ON_MISSING_NONE, ON_MISSING_OPTOUT, ON_MISSING_DELETE };
-
-#define PUSH_DEFAULT_MAX_DELETE_PERCENT 10.0
-#define PUSH_DEFAULT_SNAPSHOT_AGE_S 3600
 #define PUSH_MAX_BATCH 1000
 
 /*
@@ -64,11 +67,11 @@ struct push_failure {
 };
 
 struct push_opts {
-	enum diff_mode mode;		/* DIFF_UPSERT by default */
+	enum plan_mode mode;		/* PLAN_MODE_UPSERT by default */
 	enum on_missing on_missing;	/* mode mirror means ON_MISSING_DELETE */
 	int dry_run;			/* everything but the writes */
 	long long max_delete;		/* -1: no absolute limit */
-	double max_delete_percent;	/* of the remote snapshot */
+	double max_delete_percent;	/* of the remote snapshot; -1: unset */
 	int force;			/* overrides the delete and shrink guards */
 	unsigned concurrency;		/* 0: the profile's, else the provider's */
 	const char *rate;		/* NULL: the profile's */
@@ -85,12 +88,24 @@ struct push_opts {
 	int pull_failed;		/* sync: the pull failed (no deletes) */
 	FILE *dry_out;			/* where --dry-run prints requests (stdout) */
 	/*
+	 * Set by the command's SIGINT/SIGTERM handler to the signal's number
+	 * (NULL: no signals watched). Non-zero stops the run like a spent
+	 * time budget: no new request leaves, those in flight finish, the
+	 * journal and the results are written (ERR_INTERRUPTED). The handler
+	 * must not use SA_RESTART, so that waits end early.
+	 */
+	const volatile sig_atomic_t *stop;
+	/*
 	 * Hooks, each may be NULL. progress: now and then while requests
 	 * run (at every answer), and NULL when the push is over (time to
-	 * erase a status line); failure: every operation that failed.
+	 * erase a status line); failure: every operation that failed; warn
+	 * and info: messages, each naming the profile (rate-limit waits, a
+	 * relisting, the relisting's own messages, state not kept).
 	 */
 	void (*progress)(void *ctx, const struct push_progress *p);
 	void (*failure)(void *ctx, const struct push_failure *f);
+	void (*warn)(void *ctx, const char *msg);
+	void (*info)(void *ctx, const char *msg);
 	void *hook_ctx;
 };
 
@@ -100,6 +115,26 @@ void push_opts_init(struct push_opts *o);
 void push_journal_table(const char *profile, char *out, size_t cap);
 void push_optouts_table(const char *profile, char *out, size_t cap);
 int push_parse_on_missing(const char *s, enum on_missing *out);
+
+/*
+ * The plan's set-up, shared by diff (which shows the plan) and push (which
+ * carries it out), so both plan alike: the remote snapshot, the opt-out
+ * table, and the planner's parameters from o's mode, on_missing and
+ * desired set, with a read transaction open on st. Then
+ * plan_run(in.rd, in.remote, profile, driver, &in.params, …), then
+ * push_plan_close. ERR_USAGE (nothing to close) when the profile has no
+ * remote snapshot yet. `in` must not be copied (params points into it).
+ */
+struct push_plan_in {
+	struct store_read *rd;
+	char remote[256];		/* snapshot_dataset(profile) */
+	char optouts[256];		/* push_optouts_table(profile) */
+	struct plan_params params;
+};
+
+enum err push_plan_open(struct push_plan_in *in, struct store *st, const char *profile,
+			const struct push_opts *o, struct errinfo *info);
+void push_plan_close(struct push_plan_in *in);
 
 /* Outcomes an operation can end a run with. */
 #define PUSH_OUTCOME_LIST(X)               \
@@ -124,7 +159,7 @@ struct push_summary {
 	uint64_t ops[PLAN__COUNT][PUSH_OUTCOME__COUNT];
 	uint64_t already_done;		/* done by an earlier run, not sent again */
 	uint64_t reconciled;		/* creates found remote on a resume */
-	struct diff_stats plan;		/* what diff saw */
+	struct plan_stats plan;		/* what diff saw */
 	uint64_t optouts_skipped;	/* opt-outs the provider cannot record */
 	unsigned long requests, retries, status_429;
 	long long wait_ms;		/* idle for the rate limit */
@@ -146,14 +181,14 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		  struct errinfo *info);
 
 /* 1 when an operation failed or is left pending. */
-int push_summary_partial(const struct push_summary *sum);
+int push_summary_is_partial(const struct push_summary *sum);
 
-/* The summary as text lines, or one JSON object (one line). */
 /* The results folder of a push with options o: --results, else
  * <store>/results/<profile>-<run id>. */
 void push_results_dir(const struct store *st, const char *profile, const struct push_opts *o,
 		      char *out, size_t cap);
 
+/* The summary as text lines, or one JSON object (one line). */
 void push_summary_print(FILE *fp, const struct push_summary *sum, int json);
 /* The summary as a JSON object (new reference; NULL out of memory): the
  * line push_summary_print writes with json set. */

@@ -19,7 +19,9 @@
 void ratestate_resume(struct store *st, struct provider_session *s);
 
 /* Records what s's limiter has left, for the next session. A failure
- * only costs the next session its knowledge; it is logged as a warning. */
-void ratestate_save(struct store *st, struct provider_session *s);
+ * only costs the next session its knowledge; it is told to warn (with
+ * ctx; may be NULL) as a message naming the profile. */
+void ratestate_save(struct store *st, struct provider_session *s,
+		    void (*warn)(void *ctx, const char *msg), void *ctx);
 
 #endif

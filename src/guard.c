@@ -2,8 +2,19 @@
 #include "guard.h"
 
 #include <inttypes.h>
+#include <string.h>
 
-static enum err snapshot_age(const struct guard_facts *f, const struct push_opts *o,
+void guard_limits_init(struct guard_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->mode = PLAN_MODE_UPSERT;
+	l->on_missing = ON_MISSING_NONE;
+	l->max_delete = -1;
+	l->max_delete_percent = -1;
+	l->max_snapshot_age_s = GUARD_DEFAULT_SNAPSHOT_AGE_S;
+}
+
+static enum err snapshot_age(const struct guard_facts *f, const struct guard_limits *o,
 			     struct errinfo *info)
 {
 	long long age = (long long)(f->now - f->snapshot_time);
@@ -21,12 +32,12 @@ static enum err snapshot_age(const struct guard_facts *f, const struct push_opts
 		       f->profile, f->deletes, age / 60, o->max_snapshot_age_s / 60, f->profile);
 }
 
-static enum err shrink(const struct guard_facts *f, const struct push_opts *o,
+static enum err shrink(const struct guard_facts *f, const struct guard_limits *o,
 		       struct errinfo *info)
 {
 	int optout = o->on_missing == ON_MISSING_OPTOUT;
 
-	if (o->on_missing == ON_MISSING_NONE && o->mode != DIFF_MIRROR)
+	if (o->on_missing == ON_MISSING_NONE && o->mode != PLAN_MODE_MIRROR)
 		return ERR_OK;
 	if (f->desired_count == 0)
 		return err_set(info, ERR_GUARD,
@@ -40,7 +51,7 @@ static enum err shrink(const struct guard_facts *f, const struct push_opts *o,
 	return ERR_OK;
 }
 
-static enum err deletes(const struct guard_facts *f, const struct push_opts *o,
+static enum err deletes(const struct guard_facts *f, const struct guard_limits *o,
 			struct errinfo *info)
 {
 	double pct = o->max_delete_percent;
@@ -50,7 +61,7 @@ static enum err deletes(const struct guard_facts *f, const struct push_opts *o,
 			       "profile '%s': %" PRIu64 " deletes planned, more than --max-delete %lld (--force to go on)",
 			       f->profile, f->deletes, o->max_delete);
 	if (pct < 0 && o->max_delete < 0)
-		pct = PUSH_DEFAULT_MAX_DELETE_PERCENT;
+		pct = GUARD_DEFAULT_MAX_DELETE_PERCENT;
 	if (pct < 0 || !f->deletes || (double)f->deletes * 100.0 <= pct * (double)f->remote_count)
 		return ERR_OK;
 	return err_set(info, ERR_GUARD,
@@ -60,7 +71,7 @@ static enum err deletes(const struct guard_facts *f, const struct push_opts *o,
 		       pct);
 }
 
-enum err guard_check(const struct guard_facts *f, const struct push_opts *o,
+enum err guard_check(const struct guard_facts *f, const struct guard_limits *o,
 		     struct errinfo *info)
 {
 	enum err e = snapshot_age(f, o, info);

@@ -1,6 +1,7 @@
 /* journal: plan and state records of a push (encodings in journal.h). */
 #include "journal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,56 @@ static const char *const state_names[] = {
 const char *journal_state_name(enum journal_state s)
 {
 	return (unsigned)s < JOURNAL__COUNT ? state_names[s] : "unknown";
+}
+
+static const char *const event_names[] = {
+#define JOURNAL_EVENT_NAME_(c, s, p, i, d, f, v) [c] = s,
+	JOURNAL_EVENT_LIST(JOURNAL_EVENT_NAME_)
+#undef JOURNAL_EVENT_NAME_
+};
+
+static const unsigned char next_state[JOURNAL_EV__COUNT][JOURNAL__COUNT] = {
+#define JOURNAL_EVENT_ROW_(c, s, p, i, d, f, v)                                  \
+	[c] = { [JOURNAL_PLANNED] = JOURNAL_##p, [JOURNAL_INFLIGHT] = JOURNAL_##i, \
+		[JOURNAL_DONE] = JOURNAL_##d, [JOURNAL_FAILED] = JOURNAL_##f,      \
+		[JOURNAL_VERIFY] = JOURNAL_##v },
+	JOURNAL_EVENT_LIST(JOURNAL_EVENT_ROW_)
+#undef JOURNAL_EVENT_ROW_
+};
+
+const char *journal_event_name(enum journal_event ev)
+{
+	return (unsigned)ev < JOURNAL_EV__COUNT ? event_names[ev] : "unknown";
+}
+
+enum journal_state journal_next(enum journal_state from, enum journal_event ev)
+{
+	if ((unsigned)from >= JOURNAL__COUNT || (unsigned)ev >= JOURNAL_EV__COUNT)
+		return JOURNAL_ILLEGAL;
+	return (enum journal_state)next_state[ev][from];
+}
+
+/* Where ev leads from any state it may happen in (one state per event). */
+static enum journal_state target(enum journal_event ev)
+{
+	int s;
+
+	if ((unsigned)ev >= JOURNAL_EV__COUNT)
+		return JOURNAL_PLANNED;
+	for (s = 0; s < JOURNAL__COUNT; s++)
+		if (next_state[ev][s] != JOURNAL_ILLEGAL)
+			return (enum journal_state)next_state[ev][s];
+	return JOURNAL_ILLEGAL;
+}
+
+void journal_move(struct journal_state_rec *s, enum journal_event ev)
+{
+	enum journal_state next = journal_next(s->state, ev);
+
+	assert(next != JOURNAL_ILLEGAL && "illegal journal transition");
+	if (next == JOURNAL_ILLEGAL)
+		next = target(ev);
+	s->state = next;
 }
 
 void journal_plan_dataset(const char *profile, char *out, size_t cap)
@@ -151,6 +202,22 @@ enum err journal_plan_decode(struct journal_op *op, const void *data, size_t len
 	}
 	op->nchanges = (size_t)n;
 	return ERR_OK;
+}
+
+int journal_plan_op(const void *data, size_t len, enum plan_op *op)
+{
+	if (len < 2)
+		return -1;
+	*op = (enum plan_op)((const unsigned char *)data)[1];
+	return 0;
+}
+
+int journal_plan_kind(const void *data, size_t len, enum write_kind *kind)
+{
+	if (len < 3)
+		return -1;
+	*kind = (enum write_kind)((const unsigned char *)data)[2];
+	return 0;
 }
 
 void journal_op_free(struct journal_op *op)

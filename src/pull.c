@@ -379,7 +379,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	if (!e)
 		e = write_snapshot(pl, info);
 	*st = http_stats(s.http);
-	ratestate_save(pl->st, &s);
+	ratestate_save(pl->st, &s, pl->o->warn, pl->o->ctx);
 	provider_session_close(&s);
 	pl->s = NULL;
 	return e;

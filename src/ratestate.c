@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "http.h"
-#include "cmd/log.h"
 
 #define TABLE "state"
 
@@ -45,9 +44,11 @@ void ratestate_resume(struct store *st, struct provider_session *s)
 	store_read_end(rd);
 }
 
-void ratestate_save(struct store *st, struct provider_session *s)
+void ratestate_save(struct store *st, struct provider_session *s,
+		    void (*warn)(void *ctx, const char *msg), void *ctx)
 {
 	struct errinfo info = { ERR_OK, "" };
+	char msg[sizeof(info.msg) + 300];
 	struct store_tx *tx;
 	char key[300], val[64];
 	size_t kl = state_key(s, key, sizeof(key));
@@ -65,7 +66,9 @@ void ratestate_save(struct store *st, struct provider_session *s)
 		else
 			store_tx_abort(tx);
 	}
-	if (e)
-		log_warn("profile '%s': the rate limiter's state was not kept: %s",
-			 s->profile->name, info.msg);
+	if (!e || !warn)
+		return;
+	snprintf(msg, sizeof(msg), "profile '%s': the rate limiter's state was not kept: %s",
+		 s->profile->name, info.msg);
+	warn(ctx, msg);
 }

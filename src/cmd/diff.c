@@ -8,11 +8,10 @@
 
 #include "app.h"
 #include "csvout.h"
-#include "diff.h"
 #include "log.h"
 #include "outfile.h"
+#include "plan.h"
 #include "push.h"
-#include "snapshot.h"
 
 enum { O_MODE, O_ON_MISSING, O_FORMAT, O_OUTPUT };
 enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -37,8 +36,7 @@ static const struct opts_spec spec = {
 };
 
 struct diff_opts {
-	enum diff_mode mode;
-	enum on_missing on_missing;
+	struct push_opts plan;		/* mode and on_missing: the plan push makes */
 	enum format format;
 	const char *output;
 };
@@ -55,13 +53,13 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 
 	switch (id) {
 	case O_MODE:
-		if (diff_parse_mode(arg, &o->mode)) {
+		if (plan_parse_mode(arg, &o->plan.mode)) {
 			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
 			return -1;
 		}
 		return 0;
 	case O_ON_MISSING:
-		if (push_parse_on_missing(arg, &o->on_missing)) {
+		if (push_parse_on_missing(arg, &o->plan.on_missing)) {
 			err_set(info, ERR_USAGE, "--on-missing must be none, optout or delete, not '%s'", arg);
 			return -1;
 		}
@@ -151,60 +149,35 @@ static enum err emit(void *ctx, const struct plan_entry *e, struct errinfo *info
 }
 
 static void summary_text(FILE *fp, const char *profile, const struct provider *drv,
-			 const struct diff_stats *s)
+			 const struct plan_stats *s)
 {
-	int op;
+	unsigned line;
+	int op, id;
 
 	fprintf(fp, "plan for '%s' (%s):", profile, drv->name);
 	for (op = 0; op < PLAN__COUNT; op++)
 		fprintf(fp, "%s %s %llu", op ? "," : "", plan_op_name((enum plan_op)op),
 			(unsigned long long)s->ops[op]);
 	fprintf(fp, "\n");
-	if (s->skipped_by_mode)
-		fprintf(fp, "left out by --mode: %llu\n", (unsigned long long)s->skipped_by_mode);
-	if (s->remote_only)
-		fprintf(fp, "remote contacts not in the list, kept (use --mode mirror to delete): %llu\n",
-			(unsigned long long)s->remote_only);
-	if (s->kept_opted_out)
-		fprintf(fp, "opted out remotely, kept opted out: %llu\n", (unsigned long long)s->kept_opted_out);
-	if (s->optout_unsupported)
-		fprintf(fp, "opted out in the list, but %s cannot record an opt-out: %llu\n",
-			drv->name, (unsigned long long)s->optout_unsupported);
-	if (s->not_created_opted_out)
-		fprintf(fp, "opted out and not remote, not created: %llu\n",
-			(unsigned long long)s->not_created_opted_out);
-	if (s->unmapped_custom)
-		fprintf(fp, "contacts with custom fields %s has no place for: %llu\n", drv->name,
-			(unsigned long long)s->unmapped_custom);
-	if (s->optout_records_kept)
-		fprintf(fp, "opted out remotely and not in the list, kept as the opt-out record: %llu\n",
-			(unsigned long long)s->optout_records_kept);
-	if (s->removed_opted_out)
-		fprintf(fp, "removed earlier as opted out, not created again: %llu\n",
-			(unsigned long long)s->removed_opted_out);
-	if (s->remote_invalid)
-		fprintf(fp, "remote numbers that are not valid E.164: %llu\n",
-			(unsigned long long)s->remote_invalid);
+	for (line = 1; line <= PLAN_STAT__COUNT; line++)
+		for (id = 0; id < PLAN_STAT__COUNT; id++)
+			if (plan_stat_row((enum plan_stat)id)->line == line &&
+			    plan_stat_value(s, (enum plan_stat)id))
+				plan_stat_print(fp, s, (enum plan_stat)id, drv->name);
 }
 
-static void summary_json(FILE *fp, const struct diff_stats *s)
+static void summary_json(FILE *fp, const struct plan_stats *s)
 {
 	json_t *o = json_object(), *ops = json_object();
 	char *line;
-	int op;
+	int op, id;
 
 	for (op = 0; op < PLAN__COUNT; op++)
 		json_object_set_new(ops, plan_op_name((enum plan_op)op), json_integer((json_int_t)s->ops[op]));
 	json_object_set_new(o, "summary", ops);
-	json_object_set_new(ops, "left_out_by_mode", json_integer((json_int_t)s->skipped_by_mode));
-	json_object_set_new(ops, "remote_only_kept", json_integer((json_int_t)s->remote_only));
-	json_object_set_new(ops, "kept_opted_out", json_integer((json_int_t)s->kept_opted_out));
-	json_object_set_new(ops, "optout_unsupported", json_integer((json_int_t)s->optout_unsupported));
-	json_object_set_new(ops, "not_created_opted_out", json_integer((json_int_t)s->not_created_opted_out));
-	json_object_set_new(ops, "unmapped_custom", json_integer((json_int_t)s->unmapped_custom));
-	json_object_set_new(ops, "remote_invalid", json_integer((json_int_t)s->remote_invalid));
-	json_object_set_new(ops, "optout_records_kept", json_integer((json_int_t)s->optout_records_kept));
-	json_object_set_new(ops, "removed_opted_out", json_integer((json_int_t)s->removed_opted_out));
+	for (id = 0; id < PLAN_STAT__COUNT; id++)
+		json_object_set_new(ops, plan_stat_row((enum plan_stat)id)->key,
+				    json_integer((json_int_t)plan_stat_value(s, (enum plan_stat)id)));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (line)
 		fprintf(fp, "%s\n", line);
@@ -215,30 +188,19 @@ static void summary_json(FILE *fp, const struct diff_stats *s)
 static enum err plan(struct app *app, const struct profile *p, const struct provider *drv,
 		     const struct diff_opts *o, FILE *fp, struct errinfo *info)
 {
-	char dataset[256], optouts[256];
-	struct diff_params dp = { o->mode, o->on_missing == ON_MISSING_OPTOUT, optouts, NULL };
-	struct store_read *rd;
-	struct diff_stats stats;
+	struct push_plan_in in;
+	struct plan_stats stats;
 	struct out out = { fp, o->format, { 0 } };
 	enum err e;
 
-	snapshot_dataset(p->name, dataset, sizeof(dataset));
-	push_optouts_table(p->name, optouts, sizeof(optouts));
-	if (o->on_missing == ON_MISSING_DELETE)
-		dp.mode = DIFF_MIRROR;
-	e = store_read_begin(app->store, &rd, info);
+	e = push_plan_open(&in, app->store, p->name, &o->plan, info);
 	if (e)
 		return e;
-	if (!store_has(rd, dataset)) {
-		store_read_end(rd);
-		return err_set(info, ERR_USAGE, "no remote snapshot of '%s' yet: run 'contactsync pull %s' first",
-			       p->name, p->name);
-	}
 	csvout_init(&out.csv, fp, ',');
 	if (o->format == FMT_CSV)
 		fputs("op,phone,id,field,before,after\n", fp);
-	e = diff_run(rd, dataset, p, drv, &dp, emit, &out, &stats, info);
-	store_read_end(rd);
+	e = plan_run(in.rd, in.remote, p, drv, &in.params, emit, &out, &stats, info);
+	push_plan_close(&in);
 	if (e)
 		return e;
 	if (o->format == FMT_TEXT)
@@ -252,7 +214,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 
 int cmd_diff(int argc, char **argv, struct app *app)
 {
-	struct diff_opts o = { DIFF_UPSERT, ON_MISSING_NONE, FMT_TEXT, NULL };
+	struct diff_opts o = { .format = FMT_TEXT };
 	struct errinfo info = { ERR_OK, "" };
 	const struct profile *p;
 	const struct provider *drv;
@@ -260,6 +222,7 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	int npos, done, rc;
 	enum err e;
 
+	push_opts_init(&o.plan);
 	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
 	if (done)
 		return rc;

@@ -205,7 +205,7 @@ static void push(struct run *r)
 		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
 	if (e)
 		r->rc = app_fail(e, &info);	/* guard 3, budget 6, remote 4, store 5 */
-	else if (push_summary_partial(&sum) || r->stats.invalid || r->stats.partial ||
+	else if (push_summary_is_partial(&sum) || r->stats.invalid || r->stats.partial ||
 		 r->stats.values)
 		r->rc = EXIT_PARTIAL;
 }

@@ -59,7 +59,7 @@ static int push(struct app *app, const struct profile *p, const struct provider 
 	fflush(stdout);
 	if (e) {
 		run->exit_status = app_fail(e, &info);
-	} else if (push_summary_partial(&sum)) {
+	} else if (push_summary_is_partial(&sum)) {
 		log_error("profile '%s': some operations failed; the next run tries them again (details in %s/errors.csv)",
 			  p->name, sum.results_dir[0] ? sum.results_dir : "the results folder");
 		run->exit_status = EXIT_PARTIAL;

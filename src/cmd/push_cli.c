@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 		o->dry_run = 1;
 		return 0;
 	case P_MODE:
-		if (diff_parse_mode(arg, &o->mode)) {
+		if (plan_parse_mode(arg, &o->mode)) {
 			err_set(info, ERR_USAGE, "--mode must be insert, update, upsert or mirror, not '%s'", arg);
 			return -1;
 		}
@@ -145,14 +146,14 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 
 int push_cli_finish(struct push_opts *o, struct errinfo *info)
 {
-	if (o->mode == DIFF_MIRROR) {
+	if (o->mode == PLAN_MODE_MIRROR) {
 		if (o->on_missing == ON_MISSING_OPTOUT) {
 			err_set(info, ERR_USAGE, "--mode mirror deletes missing contacts; use --mode upsert --on-missing optout to opt them out instead");
 			return -1;
 		}
 		o->on_missing = ON_MISSING_DELETE;
 	}
-	if (o->on_missing != ON_MISSING_NONE && (o->mode == DIFF_INSERT || o->mode == DIFF_UPDATE)) {
+	if (o->on_missing != ON_MISSING_NONE && (o->mode == PLAN_MODE_INSERT || o->mode == PLAN_MODE_UPDATE)) {
 		err_set(info, ERR_USAGE, "--on-missing needs --mode upsert or mirror");
 		return -1;
 	}
@@ -254,20 +255,63 @@ static json_t *end_fields(const struct push_summary *sum, enum err e, const stru
 	return o;
 }
 
+/*
+ * SIGINT and SIGTERM during a push (Ctrl-C, systemctl stop) stop it like a
+ * spent time budget (push_opts.stop): no new request leaves, those in
+ * flight finish, the journal and the results are written. The handler puts
+ * the default back, so a second signal ends the process at once (the
+ * journal still holds).
+ */
+static volatile sig_atomic_t g_signal;
+
+static void on_signal(int sig)
+{
+	g_signal = sig;
+	signal(sig, SIG_DFL);
+}
+
+struct signals {
+	struct sigaction old_int, old_term;
+};
+
+static void signals_catch(struct signals *saved)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end early */
+	sigemptyset(&sa.sa_mask);
+	g_signal = 0;
+	sigaction(SIGINT, &sa, &saved->old_int);
+	sigaction(SIGTERM, &sa, &saved->old_term);
+}
+
+static void signals_restore(const struct signals *saved)
+{
+	sigaction(SIGINT, &saved->old_int, NULL);
+	sigaction(SIGTERM, &saved->old_term, NULL);
+}
+
 enum err push_cli_run(struct store *st, const struct profile *p, const struct provider *drv,
 		      struct push_opts *o, struct push_summary *sum, struct errinfo *info)
 {
 	uint64_t n[PUSH_OUTCOME__COUNT];
+	struct signals sigs;
 	enum err e;
 
 	/* a dry run prints its requests on standard output, maybe the same
 	 * terminal: no status line between them */
 	o->progress = o->dry_run ? NULL : progress;
 	o->failure = failure;
+	o->warn = log_warn_hook;
+	o->info = log_info_hook;
 	o->hook_ctx = NULL;
+	o->stop = &g_signal;
 	log_phase_start("push", p->name, json_pack("{s:s, s:b}", "provider", drv->name,
 						   "dry_run", o->dry_run));
+	signals_catch(&sigs);
 	e = push_run(st, p, drv, o, sum, info);
+	signals_restore(&sigs);
 	log_phase_end("push", p->name, !e, end_fields(sum, e, info));
 	if (e == ERR_USAGE || e == ERR_CONFIG)
 		return e;	/* it could not start: nothing to sum up */

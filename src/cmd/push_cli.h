@@ -26,7 +26,9 @@ int push_cli_finish(struct push_opts *o, struct errinfo *info);
  * requests run (not in a dry run, which prints its requests), a failure
  * event for every operation that failed (a debug message in text logs),
  * phase_start and phase_end events, and the summary as an event (not
- * when the push could not start: ERR_USAGE, ERR_CONFIG). Sets o's hooks.
+ * when the push could not start: ERR_USAGE, ERR_CONFIG). Sets o's hooks,
+ * and catches SIGINT and SIGTERM while push_run runs (o->stop; a second
+ * signal ends the process at once).
  */
 enum err push_cli_run(struct store *st, const struct profile *p, const struct provider *drv,
 		      struct push_opts *o, struct push_summary *sum, struct errinfo *info);

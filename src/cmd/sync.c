@@ -253,7 +253,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = app_fail(e, &info);	/* guard 3, budget 6, remote 4, store 5 */
 	else if (o->push.pull_failed)
 		rc = EXIT_REMOTE;
-	else if (partial || push_summary_partial(&sum))
+	else if (partial || push_summary_is_partial(&sum))
 		rc = EXIT_PARTIAL;
 done:
 	run.exit_status = rc;

@@ -61,6 +61,22 @@ def module(path):
             and parts[1] in FAMILY_HOME
             and not os.path.exists(os.path.join(TOP, path[:-2] + ".c"))):
         return FAMILY_HOME[parts[1]]  # a family's toolkit: part of it
+    return split_part(path, base)
+
+
+def split_part(path, base):
+    """A module split into files keeps one name: push_send.c (no header of
+    its own) and push_int.h (its files' private header) are push."""
+    if "_" not in base:
+        return base
+    prefix = base.split("_")[0]
+    d = os.path.dirname(path)
+    own = [os.path.join(d, base + ".h"), os.path.join("include", base + ".h")]
+    mine = [os.path.join(d, prefix + ".h"), os.path.join("include", prefix + ".h")]
+    if base.endswith("_int") or (
+            not any(os.path.exists(os.path.join(TOP, h)) for h in own)
+            and any(os.path.exists(os.path.join(TOP, h)) for h in mine)):
+        return prefix
     return base
 
 

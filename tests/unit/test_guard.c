@@ -12,7 +12,7 @@
 #define NOW 1800000000
 
 /* A mirror run of 'shop' against a fresh snapshot of 1000 contacts. */
-static void setup(struct guard_facts *f, struct push_opts *o)
+static void setup(struct guard_facts *f, struct guard_limits *o)
 {
 	memset(f, 0, sizeof(*f));
 	f->profile = "shop";
@@ -21,13 +21,13 @@ static void setup(struct guard_facts *f, struct push_opts *o)
 	f->synced_count = 1000;
 	f->snapshot_time = NOW - 60;
 	f->now = NOW;
-	push_opts_init(o);
-	o->mode = DIFF_MIRROR;
+	guard_limits_init(o);
+	o->mode = PLAN_MODE_MIRROR;
 	o->on_missing = ON_MISSING_DELETE;
 }
 
 /* Checks the verdict, and that the message holds each of the words. */
-static void expect(const struct guard_facts *f, const struct push_opts *o, enum err want, ...)
+static void expect(const struct guard_facts *f, const struct guard_limits *o, enum err want, ...)
 {
 	struct errinfo info = { ERR_OK, "" };
 	const char *word;
@@ -45,7 +45,7 @@ static void expect(const struct guard_facts *f, const struct push_opts *o, enum 
 static void test_default_percent(void **state)
 {
 	struct guard_facts f;
-	struct push_opts o;
+	struct guard_limits o;
 
 	(void)state;
 	setup(&f, &o);
@@ -63,7 +63,7 @@ static void test_default_percent(void **state)
 static void test_max_delete(void **state)
 {
 	struct guard_facts f;
-	struct push_opts o;
+	struct guard_limits o;
 
 	(void)state;
 	setup(&f, &o);
@@ -86,7 +86,7 @@ static void test_max_delete(void **state)
 static void test_percent_of_nothing(void **state)
 {
 	struct guard_facts f;
-	struct push_opts o;
+	struct guard_limits o;
 
 	(void)state;
 	setup(&f, &o);
@@ -100,13 +100,13 @@ static void test_percent_of_nothing(void **state)
 static void test_shrink(void **state)
 {
 	struct guard_facts f;
-	struct push_opts o;
+	struct guard_limits o;
 
 	(void)state;
 	setup(&f, &o);
 	f.desired_count = 0;
 	expect(&f, &o, ERR_GUARD, "the desired set is empty; a mirror run would delete", NULL);
-	o.mode = DIFF_UPSERT;
+	o.mode = PLAN_MODE_UPSERT;
 	o.on_missing = ON_MISSING_OPTOUT;
 	expect(&f, &o, ERR_GUARD, "a --on-missing optout run would opt out", NULL);
 	o.on_missing = ON_MISSING_NONE;
@@ -129,7 +129,7 @@ static void test_shrink(void **state)
 static void test_snapshot_age(void **state)
 {
 	struct guard_facts f;
-	struct push_opts o;
+	struct guard_limits o;
 
 	(void)state;
 	setup(&f, &o);

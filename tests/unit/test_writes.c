@@ -34,7 +34,7 @@
 #include "buf.h"
 #include "config.h"
 #include "contact.h"
-#include "diff.h"
+#include "plan.h"
 #include "provider.h"
 #include "provider/testing.h"
 

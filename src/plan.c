@@ -1,6 +1,7 @@
-/* diff: desired set vs remote snapshot → plan (rules in diff.h). */
-#include "diff.h"
+/* plan: desired set vs remote snapshot → plan (rules in plan.h). */
+#include "plan.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,28 +19,62 @@ const char *plan_op_name(enum plan_op op)
 	return (unsigned)op < PLAN__COUNT ? op_names[op] : "unknown";
 }
 
-int diff_parse_mode(const char *s, enum diff_mode *mode)
+static const struct plan_stat_row stat_rows[] = {
+#define PLAN_STAT_ROW_(id, field, key, push_key, line, words) \
+	[id] = { key, push_key, line, words, offsetof(struct plan_stats, field) },
+	PLAN_STAT_LIST(PLAN_STAT_ROW_)
+#undef PLAN_STAT_ROW_
+};
+
+const struct plan_stat_row *plan_stat_row(enum plan_stat id)
+{
+	return (unsigned)id < PLAN_STAT__COUNT ? &stat_rows[id] : NULL;
+}
+
+uint64_t plan_stat_value(const struct plan_stats *s, enum plan_stat id)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)s + stat_rows[id].offset, sizeof(v));
+	return v;
+}
+
+void plan_stat_print(FILE *fp, const struct plan_stats *s, enum plan_stat id,
+		     const char *provider)
+{
+	const char *words = stat_rows[id].words, *at = strstr(words, "%s");
+
+	if (at) {
+		fwrite(words, 1, (size_t)(at - words), fp);
+		fputs(provider, fp);
+		words = at + 2;
+	}
+	fprintf(fp, "%s: %llu\n", words, (unsigned long long)plan_stat_value(s, id));
+}
+
+int plan_parse_mode(const char *s, enum plan_mode *mode)
 {
 	static const char *const names[] = { "insert", "update", "upsert", "mirror" };
 	int i;
 
 	for (i = 0; i < 4; i++)
 		if (!strcmp(s, names[i])) {
-			*mode = (enum diff_mode)i;
+			*mode = (enum plan_mode)i;
 			return 0;
 		}
 	return -1;
 }
 
-struct differ {
+/* One merge of the desired set with the remote snapshot (plan_run). */
+struct merge {
 	const struct profile *p;
 	const struct provider *drv;
-	enum diff_mode mode;
-	const struct diff_params *dp;
+	enum plan_mode mode;
+	const struct plan_params *dp;
 	struct store_read *rd;
 	enum err (*emit)(void *ctx, const struct plan_entry *e, struct errinfo *info);
 	void *ctx;
-	struct diff_stats *st;
+	struct plan_stats *st;
 	struct errinfo *info;
 
 	struct contact raw, proj;
@@ -50,7 +85,7 @@ struct differ {
 	size_t nchanges, cap;
 };
 
-static enum err add_change(struct differ *d, const char *field, const char *key,
+static enum err add_change(struct merge *d, const char *field, const char *key,
 			   size_t keylen, struct str before, struct str after)
 {
 	struct plan_change *c;
@@ -74,7 +109,7 @@ static enum err add_change(struct differ *d, const char *field, const char *key,
 	return ERR_OK;
 }
 
-static enum err cmp_field(struct differ *d, const char *field, struct str before,
+static enum err cmp_field(struct merge *d, const char *field, struct str before,
 			  struct str after)
 {
 	if (!after.len || str_eq(before, after))
@@ -83,7 +118,7 @@ static enum err cmp_field(struct differ *d, const char *field, struct str before
 }
 
 /* Changes from remote (NULL: none, a create) to the projected contact. */
-static enum err compare(struct differ *d, const struct contact *remote)
+static enum err compare(struct merge *d, const struct contact *remote)
 {
 	static const struct contact none;
 	const struct contact *r = remote ? remote : &none;
@@ -123,7 +158,7 @@ static enum err compare(struct differ *d, const struct contact *remote)
 	return e;
 }
 
-static enum err emit(struct differ *d, enum plan_op op, const char *phone,
+static enum err emit(struct merge *d, enum plan_op op, const char *phone,
 		     const struct contact *desired, const struct remote_contact *remote)
 {
 	struct plan_entry ent = { op, phone, desired, remote, d->changes, d->nchanges };
@@ -136,7 +171,7 @@ static enum err emit(struct differ *d, enum plan_op op, const char *phone,
 	return d->emit(d->ctx, &ent, d->info);
 }
 
-static enum err project(struct differ *d)
+static enum err project(struct merge *d)
 {
 	enum err e;
 
@@ -151,13 +186,13 @@ static enum err project(struct differ *d)
 
 /* Whether an opt-out can be planned: the provider records it, or the
  * profile says what it means for one that cannot. */
-static int can_opt_out(const struct differ *d)
+static int has_opt_out(const struct merge *d)
 {
 	return (d->drv->caps & PROVIDER_CAP_OPT_OUT) ||
 	       d->p->optout_action != OPTOUT_ACTION_SKIP;
 }
 
-static int removed_as_opted_out(struct differ *d)
+static int is_removed_as_opted_out(struct merge *d)
 {
 	const void *v;
 	size_t vl;
@@ -166,7 +201,7 @@ static int removed_as_opted_out(struct differ *d)
 						   strlen(d->raw.phone), &v, &vl, NULL);
 }
 
-static enum err desired_only(struct differ *d)
+static enum err desired_only(struct merge *d)
 {
 	enum err e = project(d);
 
@@ -176,11 +211,11 @@ static enum err desired_only(struct differ *d)
 		d->st->not_created_opted_out++;
 		return ERR_OK;
 	}
-	if (removed_as_opted_out(d)) {
+	if (is_removed_as_opted_out(d)) {
 		d->st->removed_opted_out++;
 		return ERR_OK;
 	}
-	if (d->mode == DIFF_UPDATE) {
+	if (d->mode == PLAN_MODE_UPDATE) {
 		d->st->skipped_by_mode++;
 		return ERR_OK;
 	}
@@ -193,20 +228,20 @@ static enum err desired_only(struct differ *d)
 	return emit(d, PLAN_CREATE, d->raw.phone, &d->proj, NULL);
 }
 
-static enum err remote_only(struct differ *d, const char *key)
+static enum err remote_only(struct merge *d, const char *key)
 {
 	int is_out = d->remote.c.opted_out == TRI_TRUE;
 
 	if (d->remote.phone_invalid)
 		d->st->remote_invalid++;
 	d->nchanges = 0;
-	if (d->mode == DIFF_MIRROR && !is_out)
+	if (d->mode == PLAN_MODE_MIRROR && !is_out)
 		return emit(d, PLAN_DELETE, key, NULL, &d->remote);
-	if (d->mode == DIFF_MIRROR || (d->dp->missing_optout && is_out)) {
+	if (d->mode == PLAN_MODE_MIRROR || (d->dp->missing_optout && is_out)) {
 		d->st->optout_records_kept++;	/* the provider's record of a STOP */
 		return ERR_OK;
 	}
-	if (d->dp->missing_optout && can_opt_out(d))
+	if (d->dp->missing_optout && has_opt_out(d))
 		return emit(d, PLAN_OPT_OUT, key, NULL, &d->remote);
 	if (d->dp->missing_optout)
 		d->st->optout_unsupported++;
@@ -215,7 +250,7 @@ static enum err remote_only(struct differ *d, const char *key)
 	return ERR_OK;
 }
 
-static enum err both(struct differ *d)
+static enum err both(struct merge *d)
 {
 	const struct contact *r = &d->remote.c;
 	int wants_out = d->raw.opted_out == TRI_TRUE;
@@ -230,13 +265,13 @@ static enum err both(struct differ *d)
 	if (is_out && !wants_out)
 		d->st->kept_opted_out++;	/* never re-subscribe */
 	if (wants_out && !is_out) {
-		if (can_opt_out(d))
+		if (has_opt_out(d))
 			return emit(d, PLAN_OPT_OUT, d->raw.phone, &d->proj, &d->remote);
 		d->st->optout_unsupported++;
 	}
 	if (!d->nchanges)
 		return emit(d, PLAN_UNCHANGED, d->raw.phone, &d->proj, &d->remote);
-	if (d->mode == DIFF_INSERT) {
+	if (d->mode == PLAN_MODE_INSERT) {
 		d->st->skipped_by_mode++;
 		return ERR_OK;
 	}
@@ -251,14 +286,14 @@ static int key_cmp(const void *a, size_t al, const void *b, size_t bl)
 	return r ? r : (al > bl) - (al < bl);
 }
 
-enum err diff_run(struct store_read *rd, const char *remote_dataset,
+enum err plan_run(struct store_read *rd, const char *remote_dataset,
 		  const struct profile *p, const struct provider *drv,
-		  const struct diff_params *dp,
+		  const struct plan_params *dp,
 		  enum err (*emit_fn)(void *ctx, const struct plan_entry *e,
 				      struct errinfo *info),
-		  void *ctx, struct diff_stats *stats, struct errinfo *info)
+		  void *ctx, struct plan_stats *stats, struct errinfo *info)
 {
-	struct differ d;
+	struct merge d;
 	struct store_cursor *dc = NULL, *rc = NULL;
 	const void *dk = NULL, *dv = NULL, *rk = NULL, *rv = NULL;
 	size_t dkl = 0, dvl = 0, rkl = 0, rvl = 0;

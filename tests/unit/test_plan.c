@@ -1,4 +1,4 @@
-/* Unit tests of diff: plans per provider and mode, opt-out rules. */
+/* Unit tests of plan: plans per provider and mode, opt-out rules. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "plan.h"
 #include "provider/testing.h"
 #include "snapshot.h"
 
@@ -121,7 +121,7 @@ static enum err collect(void *ctx, const struct plan_entry *e, struct errinfo *i
 }
 
 static void run_dp(const char *dir, const struct provider *drv, const struct profile *p,
-		   const struct diff_params *dp, struct seen *s, struct diff_stats *st)
+		   const struct plan_params *dp, struct seen *s, struct plan_stats *st)
 {
 	struct errinfo info = { 0 };
 	struct store *rst;
@@ -130,15 +130,15 @@ static void run_dp(const char *dir, const struct provider *drv, const struct pro
 	memset(s, 0, sizeof(*s));
 	assert_int_equal(store_open(&rst, dir, 0, &info), ERR_OK);
 	assert_int_equal(store_read_begin(rst, &rd, &info), ERR_OK);
-	assert_int_equal(diff_run(rd, "remote:p", p, drv, dp, collect, s, st, &info), ERR_OK);
+	assert_int_equal(plan_run(rd, "remote:p", p, drv, dp, collect, s, st, &info), ERR_OK);
 	store_read_end(rd);
 	store_close(rst);
 }
 
 static void run(const char *dir, const struct provider *drv, const struct profile *p,
-		enum diff_mode mode, struct seen *s, struct diff_stats *st)
+		enum plan_mode mode, struct seen *s, struct plan_stats *st)
 {
-	struct diff_params dp = { mode, 0, NULL, NULL };
+	struct plan_params dp = { mode, 0, NULL, NULL };
 
 	run_dp(dir, drv, p, &dp, s, st);
 }
@@ -158,11 +158,11 @@ static void test_sendblue_upsert_and_mirror(void **state)
 	struct store *st;
 	char *dir = make_store(&st, 0);
 	struct seen s;
-	struct diff_stats ds;
+	struct plan_stats ds;
 	struct profile p = { .name = "p" };
 
 	(void)state;
-	run(dir, &provider_sendblue, &p, DIFF_UPSERT, &s, &ds);
+	run(dir, &provider_sendblue, &p, PLAN_MODE_UPSERT, &s, &ds);
 	assert_string_equal(s.log,
 			    "create 001 first_name:''>'Ann' last_name:''>'New' company:''>'Acme' tags:''>'vip' custom:Email:''>'ann@x'\n"
 			    "update 002 company:'Old Co'>'Acme' custom:Email:'bob@old'>'bob@new'\n"
@@ -171,16 +171,16 @@ static void test_sendblue_upsert_and_mirror(void **state)
 	assert_int_equal(ds.ops[PLAN_UNCHANGED], 3);	/* 003, 006, 008 */
 	assert_int_equal(ds.kept_opted_out, 1);		/* 006 is not re-subscribed */
 	assert_int_equal(ds.remote_only, 2);		/* 004 and 009 kept */
-	run(dir, &provider_sendblue, &p, DIFF_MIRROR, &s, &ds);
+	run(dir, &provider_sendblue, &p, PLAN_MODE_MIRROR, &s, &ds);
 	assert_non_null(strstr(s.log, "delete 004\n"));
 	assert_null(strstr(s.log, "009"));		/* an opt-out record is never deleted */
 	assert_int_equal(ds.ops[PLAN_DELETE], 1);
 	assert_int_equal(ds.optout_records_kept, 1);
-	run(dir, &provider_sendblue, &p, DIFF_INSERT, &s, &ds);
+	run(dir, &provider_sendblue, &p, PLAN_MODE_INSERT, &s, &ds);
 	assert_null(strstr(s.log, "update"));
 	assert_non_null(strstr(s.log, "opt-out 005"));	/* opt-outs in every mode */
 	assert_int_equal(ds.skipped_by_mode, 1);
-	run(dir, &provider_sendblue, &p, DIFF_UPDATE, &s, &ds);
+	run(dir, &provider_sendblue, &p, PLAN_MODE_UPDATE, &s, &ds);
 	assert_null(strstr(s.log, "create"));
 	assert_int_equal(ds.skipped_by_mode, 2);
 	cleanup(st, dir);
@@ -191,11 +191,11 @@ static void test_altum_stores_less(void **state)
 	struct store *st;
 	char *dir = make_store(&st, 1);
 	struct seen s;
-	struct diff_stats ds;
+	struct plan_stats ds;
 	struct profile p = { .name = "p" };
 
 	(void)state;
-	run(dir, &provider_altum, &p, DIFF_UPSERT, &s, &ds);
+	run(dir, &provider_altum, &p, PLAN_MODE_UPSERT, &s, &ds);
 	/* company and tags are not altum's: never a change; name is derived */
 	assert_string_equal(s.log,
 			    "create 001 name:''>'Ann New' custom:Email:''>'ann@x'\n"
@@ -210,17 +210,17 @@ static void test_atom_slots(void **state)
 	struct store *st;
 	char *dir = make_store(&st, 0);
 	struct seen s;
-	struct diff_stats ds;
+	struct plan_stats ds;
 	struct profile p = { .name = "p" };
 
 	(void)state;
-	run(dir, &provider_atom, &p, DIFF_UPSERT, &s, &ds);
+	run(dir, &provider_atom, &p, PLAN_MODE_UPSERT, &s, &ds);
 	/* no slot named: Email has nowhere to go, and is counted, not planned */
 	assert_null(strstr(s.log, "custom:Email"));
 	assert_int_equal(ds.unmapped_custom, 2);
 	p.custom_slots[0] = "Email";
 	p.nslots = 1;
-	run(dir, &provider_atom, &p, DIFF_UPSERT, &s, &ds);
+	run(dir, &provider_atom, &p, PLAN_MODE_UPSERT, &s, &ds);
 	assert_non_null(strstr(s.log, "update 002 company:'Old Co'>'Acme' custom:Email:'bob@old'>'bob@new'\n"));
 	assert_int_equal(ds.unmapped_custom, 0);
 	cleanup(st, dir);
@@ -231,9 +231,9 @@ static void test_missing_optout_and_removed(void **state)
 	struct store *st;
 	char *dir = make_store(&st, 0);
 	struct seen s;
-	struct diff_stats ds;
+	struct plan_stats ds;
 	struct profile p = { .name = "p" };
-	struct diff_params dp = { DIFF_UPSERT, 1, "optouts:p", NULL };
+	struct plan_params dp = { PLAN_MODE_UPSERT, 1, "optouts:p", NULL };
 	struct store_tx *tx;
 	struct errinfo info = { 0 };
 
@@ -262,9 +262,9 @@ static void test_optout_action(void **state)
 	struct store *st;
 	char *dir = make_store(&st, 1);
 	struct seen s;
-	struct diff_stats ds;
+	struct plan_stats ds;
 	struct profile p = { .name = "p" };
-	struct diff_params dp = { DIFF_UPSERT, 1, NULL, NULL };
+	struct plan_params dp = { PLAN_MODE_UPSERT, 1, NULL, NULL };
 
 	(void)state;
 	/* skip (the default): nothing planned, counted for the summary */
@@ -282,6 +282,53 @@ static void test_optout_action(void **state)
 	cleanup(st, dir);
 }
 
+/* The statistics table: every counter of struct plan_stats has one row,
+ * keys unique, diff's text lines a permutation, and the words print. */
+static void test_stats_table(void **state)
+{
+	struct plan_stats st;
+	unsigned seen_line[PLAN_STAT__COUNT + 1] = { 0 };
+	int id, other;
+	char out[256];
+	FILE *fp;
+
+	(void)state;
+	/* one row per counter besides ops[], each at its own offset */
+	assert_int_equal(sizeof(st) - sizeof(st.ops), PLAN_STAT__COUNT * sizeof(uint64_t));
+	memset(&st, 0, sizeof(st));
+	for (id = 0; id < PLAN_STAT__COUNT; id++) {
+		const struct plan_stat_row *r = plan_stat_row((enum plan_stat)id);
+
+		assert_non_null(r);
+		assert_true(r->line >= 1 && r->line <= PLAN_STAT__COUNT);
+		assert_int_equal(seen_line[r->line]++, 0);
+		assert_true(r->key[0] && r->words[0]);
+		for (other = 0; other < id; other++) {
+			const struct plan_stat_row *o = plan_stat_row((enum plan_stat)other);
+
+			assert_string_not_equal(o->key, r->key);
+			assert_int_not_equal(o->offset, r->offset);
+		}
+		assert_int_equal(plan_stat_value(&st, (enum plan_stat)id), 0);
+	}
+	assert_null(plan_stat_row(PLAN_STAT__COUNT));
+	st.optout_unsupported = 7;
+	st.remote_invalid = 3;
+	assert_int_equal(plan_stat_value(&st, PLAN_STAT_OPTOUT_UNSUPPORTED), 7);
+	assert_int_equal(plan_stat_value(&st, PLAN_STAT_REMOTE_INVALID), 3);
+	/* the one published alias: push's summary's name for the counter */
+	assert_string_equal(plan_stat_row(PLAN_STAT_OPTOUT_UNSUPPORTED)->key, "optout_unsupported");
+	assert_string_equal(plan_stat_row(PLAN_STAT_OPTOUT_UNSUPPORTED)->push_key,
+			    "optouts_not_recordable");
+	fp = fmemopen(out, sizeof(out), "w");
+	assert_non_null(fp);
+	plan_stat_print(fp, &st, PLAN_STAT_OPTOUT_UNSUPPORTED, "altum");
+	plan_stat_print(fp, &st, PLAN_STAT_REMOTE_INVALID, "altum");
+	fclose(fp);
+	assert_string_equal(out, "opted out in the list, but altum cannot record an opt-out: 7\n"
+				 "remote numbers that are not valid E.164: 3\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_optout_action),
 		cmocka_unit_test(test_altum_stores_less),
 		cmocka_unit_test(test_atom_slots),
+		cmocka_unit_test(test_stats_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
