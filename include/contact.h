@@ -31,26 +31,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "buf.h"
 #include "err.h"
 #include "phone.h"
+#include "str.h"
 
 #define CONTACT_RECORD_VERSION 1
 
 enum tri { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 };
-
-struct str {
-	const char *ptr;
-	size_t len;
-};
-
-/* 1 when a and b hold the same bytes. */
-static inline int str_eq(struct str a, struct str b)
-{
-	return a.len == b.len && (!a.len || !memcmp(a.ptr, b.ptr, a.len));
-}
 
 struct contact_kv {
 	struct str key;

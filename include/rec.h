@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "contact.h"
+#include "str.h"
 
 enum err rec_put_varint(struct buf *out, uint64_t v);
 /* varint length, then the bytes */
