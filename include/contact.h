@@ -102,6 +102,14 @@ enum err contact_merge(struct contact *base, const struct contact *later);
 /* 1 when both have the same content (source and raw phone ignored). */
 int contact_same(const struct contact *a, const struct contact *b);
 
-const char *tri_str(enum tri t);	/* "true", "false", "" */
+const char *tri_str(enum tri t);
+
+/*
+ * c as the JSON object that export writes and the JSON-lines reader reads
+ * back (phone, name, first_name, last_name, company, tags, opted_out,
+ * custom; empty values are null). New reference, NULL when out of memory.
+ */
+struct json_t;	/* jansson's json_t */
+struct json_t *contact_to_json(const struct contact *c);	/* "true", "false", "" */
 
 #endif
