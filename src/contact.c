@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rec.h"
+#include "text.h"
 
 enum {
 	TAG_RAW_PHONE = 1,
@@ -406,4 +407,26 @@ json_t *contact_to_json(const struct contact *c)
 	}
 	json_object_set_new(o, "custom", custom);
 	return o;
+}
+
+enum err contact_clean_value(struct buf *arena, struct buf *tmp, const char *s, size_t len,
+			     enum contact_bad_text rule, size_t *off, size_t *outlen)
+{
+	enum err e;
+
+	*off = arena->len;
+	*outlen = 0;
+	if (!len)
+		return ERR_OK;
+	e = text_clean(s, len, tmp);
+	if (e && !(e == ERR_ENCODING && rule == CONTACT_BAD_TEXT_KEPT))
+		return e;
+	if (!e) {
+		s = tmp->data;
+		len = tmp->len;
+	}
+	e = buf_add(arena, s, len);
+	if (!e)
+		*outlen = len;
+	return e;
 }

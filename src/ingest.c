@@ -249,18 +249,8 @@ static int has_text(const char *s, size_t len)
 static enum err put_clean(struct norm *n, const char *s, size_t len,
 			  struct span *sp)
 {
-	enum err e;
-
-	sp->off = n->arena.len;
-	sp->len = 0;
-	if (!len)
-		return ERR_OK;
-	e = text_clean(s, len, &n->clean);
-	if (!e)
-		e = buf_add(&n->arena, n->clean.data, n->clean.len);
-	if (!e)
-		sp->len = n->clean.len;
-	return e;
+	return contact_clean_value(&n->arena, &n->clean, s, len, CONTACT_BAD_TEXT_FAILS,
+				   &sp->off, &sp->len);
 }
 
 static enum err put_custom(struct norm *n, const char *k, size_t klen,
