@@ -68,6 +68,7 @@
 
 #include "buf.h"
 #include "cellfmt.h"
+#include "reader.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)64 << 10)
@@ -1140,3 +1141,67 @@ void odsin_close(struct odsin *r)
 	if (r)
 		destroy(r);
 }
+
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+/* ODF encrypts the parts inside the zip and says so in the manifest. */
+static int odf_is_encrypted(struct unzip *z)
+{
+	struct buf manifest;
+	struct errinfo ignored;
+	int enc = 0;
+
+	buf_init(&manifest, (size_t)4 << 20);
+	if (!unzip_read_all(z, "META-INF/manifest.xml", &manifest, &ignored))
+		enc = strstr(buf_str(&manifest), "encryption-data") != NULL;
+	buf_free(&manifest);
+	return enc;
+}
+
+static int ods_probe(const struct reader_probe *p, struct errinfo *info)
+{
+	if (!p->zip || !(unzip_has(p->zip, "content.xml") || unzip_has(p->zip, "mimetype")))
+		return 0;
+	if (!odf_is_encrypted(p->zip))
+		return 1;
+	err_set(info, ERR_FORMAT,
+		"'%s' is password-protected (encrypted): save it without a password first",
+		p->name);
+	return -1;
+}
+
+static enum err ods_open(void **priv, const char *path, const char *name,
+			 const struct reader_opts *o, struct errinfo *info)
+{
+	struct odsin *r;
+	enum err e = odsin_open(&r, path, name, o->sheet, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err ods_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return odsin_next(priv, row, info);
+}
+
+static const char *ods_sheet(void *priv)
+{
+	return odsin_sheet(priv);
+}
+
+static void ods_close(void *priv)
+{
+	odsin_close(priv);
+}
+
+/* No other_sheets: read as a stream, it does not know its later sheets
+ * when the chosen one ends. */
+const struct reader reader_ods = {
+	.name = "ODS",
+	.probe = ods_probe,
+	.open = ods_open,
+	.next = ods_next,
+	.sheet = ods_sheet,
+	.close = ods_close,
+};

@@ -67,6 +67,7 @@
 #include "buf.h"
 #include "cellfmt.h"
 #include "cfb.h"
+#include "reader.h"
 
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
@@ -991,3 +992,116 @@ void xlsin_close(struct xlsin *r)
 	if (r)
 		destroy(r);
 }
+
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+/*
+ * An encrypted OOXML workbook is an OLE container holding the streams
+ * "EncryptionInfo" and "EncryptedPackage"; their names sit in the OLE
+ * directory as UTF-16LE. Scanning for one is cheap and needs no OLE parser.
+ */
+static int ole_is_encrypted(FILE *fp)
+{
+	static const char pat[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e";
+	const size_t plen = sizeof(pat) - 1;
+	char chunk[65536 + sizeof(pat)];
+	size_t keep = 0, n;
+
+	rewind(fp);
+	while ((n = fread(chunk + keep, 1, sizeof(chunk) - keep, fp)) > 0) {
+		size_t len = keep + n;
+
+		if (memmem(chunk, len, pat, plen))
+			return 1;
+		keep = len < plen ? len : plen - 1;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	return 0;
+}
+
+/*
+ * A BIFF8 workbook whose globals substream (BOF record 0x0809, version
+ * 0x0600, type 0x0005) is followed at once by a FILEPASS record (0x002F)
+ * is encrypted; FreeXL 1.0 does not notice RC4 encryption by itself.
+ */
+static int biff_is_encrypted(FILE *fp)
+{
+	static const unsigned char bof[8] = { 0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00 };
+	unsigned char chunk[65536 + 32];
+	size_t keep = 0, n;
+
+	rewind(fp);
+	while ((n = fread(chunk + keep, 1, sizeof(chunk) - keep, fp)) > 0) {
+		size_t len = keep + n;
+		unsigned char *p = memmem(chunk, len, bof, sizeof(bof));
+
+		if (p && p + 22 <= chunk + len)
+			return p[20] == 0x2F && p[21] == 0x00;
+		keep = len < 31 ? len : 31;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	return 0;
+}
+
+/* Every OLE container is taken as a legacy workbook, unless encrypted. */
+static int xls_probe(const struct reader_probe *p, struct errinfo *info)
+{
+	FILE *fp;
+	int encrypted;
+
+	if (!p->ole)
+		return 0;
+	fp = fopen(p->path, "rb");
+	if (!fp) {
+		err_set(info, ERR_IO, "cannot open '%s': %s", p->name, strerror(errno));
+		return -1;
+	}
+	encrypted = ole_is_encrypted(fp) || biff_is_encrypted(fp);
+	fclose(fp);
+	if (!encrypted)
+		return 1;
+	err_set(info, ERR_FORMAT,
+		"'%s' is password-protected (encrypted): save it without a password first",
+		p->name);
+	return -1;
+}
+
+static enum err xls_open(void **priv, const char *path, const char *name,
+			 const struct reader_opts *o, struct errinfo *info)
+{
+	struct xlsin *r;
+	enum err e = xlsin_open(&r, path, name, o->sheet, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err xls_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return xlsin_next(priv, row, info);
+}
+
+static const char *xls_sheet(void *priv)
+{
+	return xlsin_sheet(priv);
+}
+
+static size_t xls_other_sheets(void *priv, const char **names, size_t max)
+{
+	return xlsin_other_sheets(priv, names, max);
+}
+
+static void xls_close(void *priv)
+{
+	xlsin_close(priv);
+}
+
+const struct reader reader_xls = {
+	.name = "XLS",
+	.probe = xls_probe,
+	.open = xls_open,
+	.next = xls_next,
+	.sheet = xls_sheet,
+	.other_sheets = xls_other_sheets,
+	.close = xls_close,
+};

@@ -50,6 +50,7 @@
 
 #include "buf.h"
 #include "cellfmt.h"
+#include "reader.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)128 << 10)
@@ -1562,3 +1563,51 @@ void xlsxin_close(struct xlsxin *r)
 	if (r)
 		destroy(r);
 }
+
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+static int xlsx_probe(const struct reader_probe *p, struct errinfo *info)
+{
+	(void)info;
+	return p->zip && unzip_has(p->zip, "[Content_Types].xml");
+}
+
+static enum err xlsx_open(void **priv, const char *path, const char *name,
+			  const struct reader_opts *o, struct errinfo *info)
+{
+	struct xlsxin *r;
+	enum err e = xlsxin_open(&r, path, name, o->sheet, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err xlsx_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return xlsxin_next(priv, row, info);
+}
+
+static const char *xlsx_sheet(void *priv)
+{
+	return xlsxin_sheet(priv);
+}
+
+static size_t xlsx_other_sheets(void *priv, const char **names, size_t max)
+{
+	return xlsxin_other_sheets(priv, names, max);
+}
+
+static void xlsx_close(void *priv)
+{
+	xlsxin_close(priv);
+}
+
+const struct reader reader_xlsx = {
+	.name = "XLSX",
+	.probe = xlsx_probe,
+	.open = xlsx_open,
+	.next = xlsx_next,
+	.sheet = xlsx_sheet,
+	.other_sheets = xlsx_other_sheets,
+	.close = xlsx_close,
+};
