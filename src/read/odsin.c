@@ -69,6 +69,7 @@
 #include "buf.h"
 #include "cellfmt.h"
 #include "reader.h"
+#include "read/sheet.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)64 << 10)
@@ -164,19 +165,8 @@ struct odsin {
 
 /* ---- errors ---------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static enum err fail(struct odsin *r, struct errinfo *info, enum err code,
-		     const char *fmt, ...)
-{
-	char msg[sizeof(info->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->failed = code;
-	return err_set(info, code, "%s", msg);
-}
+/* Every error the reader returns is sticky (r->failed). */
+#define fail(r, info, ...) reader_fail(&(r)->failed, info, __VA_ARGS__)
 
 /* From a handler: keeps the error and aborts the parse. */
 __attribute__((format(printf, 3, 4)))
@@ -1014,20 +1004,6 @@ static enum err check_package(struct odsin *r, struct errinfo *info)
 	return e;
 }
 
-static unsigned long number_of(const char *s)
-{
-	unsigned long v = 0;
-
-	if (!s || *s < '1' || *s > '9')
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return 0;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	return v;
-}
-
 static void destroy(struct odsin *r)
 {
 	if (r->xp)
@@ -1068,7 +1044,7 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	r->max_cells = opts->max_cells ? opts->max_cells : DEFAULT_MAX_CELLS;
 	r->max_token = r->max_row + MAX_TAG_SLACK;
 	r->spec = opts->sheet;
-	r->spec_num = number_of(opts->sheet);
+	r->spec_num = sheet_number(opts->sheet);
 	r->ci_cand = r->num_cand = -1;
 	buf_init(&r->cur, r->max_row);
 	/* Each cell adds its NUL. */

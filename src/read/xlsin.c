@@ -68,6 +68,7 @@
 #include "cellfmt.h"
 #include "cfb.h"
 #include "reader.h"
+#include "read/sheet.h"
 
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
@@ -89,19 +90,8 @@ struct xlsin {
 	size_t row_bytes;
 };
 
-__attribute__((format(printf, 4, 5)))
-static enum err fail(struct xlsin *r, struct errinfo *info, enum err code,
-		     const char *fmt, ...)
-{
-	char msg[sizeof(info->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->failed = code;
-	return err_set(info, code, "%s", msg);
-}
+/* Every error the reader returns is sticky (r->failed). */
+#define fail(r, info, ...) reader_fail(&(r)->failed, info, __VA_ARGS__)
 
 /* "B7" for 0-based column col of 1-based row rowno. */
 static void cell_name(char *out, size_t cap, unsigned col, unsigned long rowno)
@@ -327,20 +317,6 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
 
 /* ---- opening --------------------------------------------------------- */
 
-static unsigned long number_of(const char *s)
-{
-	unsigned long v = 0;
-
-	if (!s || *s < '1' || *s > '9')
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return 0;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	return v;
-}
-
 static const char *sheet_name(const struct xlsin *r, unsigned i)
 {
 	const char *name = NULL;
@@ -351,21 +327,23 @@ static const char *sheet_name(const struct xlsin *r, unsigned i)
 	return name;
 }
 
-/* Index of the sheet opts asks for: exact name, name ignoring ASCII
- * case, then 1-based number; the first sheet when none is given. */
+static const char *name_of(const void *r, size_t i)
+{
+	return sheet_name(r, (unsigned)i);
+}
+
+/* Index of the sheet opts asks for: by name (sheet.h), then 1-based
+ * number; the first sheet when none is given. */
 static long find_sheet(const struct xlsin *r, const char *spec, unsigned n)
 {
-	unsigned long k = number_of(spec);
-	unsigned i;
+	unsigned long k = sheet_number(spec);
+	long i;
 
 	if (!spec)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (strcmp(sheet_name(r, i), spec) == 0)
-			return i;
-	for (i = 0; i < n; i++)
-		if (strcasecmp(sheet_name(r, i), spec) == 0)
-			return i;
+	i = sheet_by_name(spec, n, name_of, r);
+	if (i >= 0)
+		return i;
 	return k >= 1 && k <= n ? (long)k - 1 : -1;
 }
 

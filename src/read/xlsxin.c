@@ -51,6 +51,7 @@
 #include "buf.h"
 #include "cellfmt.h"
 #include "reader.h"
+#include "read/sheet.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)128 << 10)
@@ -1267,19 +1268,22 @@ static const struct sheetent *default_sheet(const struct xlsxin *r)
 	return NULL;
 }
 
-/* By exact name, then ignoring ASCII case, then by 1-based number. */
+static const char *name_of(const void *ctx, size_t i)
+{
+	const struct xlsxin *r = ctx;
+
+	return r->sheets[i].name;
+}
+
+/* By name (sheet.h), then by 1-based number (leading zeros allowed). */
 static const struct sheetent *named_sheet(const struct xlsxin *r,
 					  const char *want)
 {
 	unsigned long long n;
-	size_t i;
+	long i = sheet_by_name(want, r->nsheets, name_of, r);
 
-	for (i = 0; i < r->nsheets; i++)
-		if (strcmp(r->sheets[i].name, want) == 0)
-			return &r->sheets[i];
-	for (i = 0; i < r->nsheets; i++)
-		if (strcasecmp(r->sheets[i].name, want) == 0)
-			return &r->sheets[i];
+	if (i >= 0)
+		return &r->sheets[i];
 	if (parse_uint(want, MAX_SHEETS, &n) == 0 && n >= 1 && n <= r->nsheets)
 		return &r->sheets[n - 1];
 	return NULL;
