@@ -28,6 +28,7 @@
 struct reader_opts {
 	char delimiter;			/* CSV: 0 = detect */
 	const char *encoding;		/* CSV: NULL = detect */
+	size_t max_row_bytes, max_cells;	/* CSV: 0 = csvin's defaults */
 	const struct sheet_opts *sheet;	/* spreadsheets: sheet and caps */
 };
 

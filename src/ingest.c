@@ -237,7 +237,7 @@ static void warn_other_sheets(struct ingest *in, const char *fname, const char *
 static enum err ingest_file(struct ingest *in, const struct reader *rd, const char *path,
 			    uint32_t idx, const char *fname)
 {
-	struct reader_opts ro = { in->o->delimiter, in->o->encoding, &in->o->sheet };
+	struct reader_opts ro = { in->o->delimiter, in->o->encoding, 0, 0, &in->o->sheet };
 	const char *sheet = NULL;
 	char note[1024];
 	enum err e;

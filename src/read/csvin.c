@@ -1081,7 +1081,7 @@ static int csv_probe(const struct reader_probe *p, struct errinfo *info)
 static enum err csv_open(void **priv, const char *path, const char *name,
 			 const struct reader_opts *o, struct errinfo *info)
 {
-	struct csvin_opts co = { o->delimiter, o->encoding, 0, 0 };
+	struct csvin_opts co = { o->delimiter, o->encoding, o->max_row_bytes, o->max_cells };
 	struct csvin *r;
 	enum err e = csvin_open(&r, path, name, &co, info);
 
