@@ -80,10 +80,6 @@ enum err csvin_next(struct csvin *r, struct row *row, struct errinfo *info);
 
 const struct csvin_stats *csvin_stats(const struct csvin *r);
 
-/* Bytes of the input read so far (a little ahead of the rows returned);
- * 0 when the input cannot tell (a pipe). For progress reports. */
-unsigned long long csvin_offset(const struct csvin *r);
-
 void csvin_close(struct csvin *r);
 
 /* Parses a --delimiter value: ",", ";", "|", "\t", "tab", "TAB".

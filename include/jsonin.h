@@ -1,8 +1,8 @@
 /*
  * jsonin: reader of JSON lines (one object per line), the format that
  * `contactsync export --format json` writes, so that such an export can be
- * imported again. A member of the reader family (reader.h: reader_jsonl,
- * a reader of self-describing records).
+ * imported again. A member of the reader family, used only through it
+ * (reader.h: reader_jsonl, a reader of self-describing records).
  *
  * Lines are read with a hard cap (JSONIN_MAX_LINE); blank lines are
  * skipped, a UTF-8 BOM on the first line is dropped. Each line is handed
@@ -13,25 +13,9 @@
 #ifndef CONTACTSYNC_JSONIN_H
 #define CONTACTSYNC_JSONIN_H
 
-#include <stdint.h>
-
 #include "contact.h"
-#include "err.h"
-#include "row.h"
 
 #define JSONIN_MAX_LINE ((size_t)16 << 20)
-
-struct jsonin;
-
-/* Opens path; name is for messages. ERR_IO, ERR_NOMEM. */
-enum err jsonin_open(struct jsonin **out, const char *path, const char *name,
-		     struct errinfo *info);
-/* ERR_OK with the next non-blank line as the row's one cell (borrowed
- * until the next call), ERR_NOT_FOUND at the end, ERR_IO / ERR_LIMIT. */
-enum err jsonin_next(struct jsonin *r, struct row *row, struct errinfo *info);
-/* Bytes read so far (0: not known), for progress. */
-uint64_t jsonin_offset(const struct jsonin *r);
-void jsonin_close(struct jsonin *r);
 
 /* Transitional: the writer moved to contact.h (contact_to_json); this
  * name stays only until results.c (not this branch's) calls the new one. */

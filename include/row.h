@@ -1,6 +1,6 @@
 /*
- * row: one record of a tabular input (CSV today, spreadsheets later), as
- * every reader hands it over.
+ * row: one record of an input (a CSV or spreadsheet row, a JSON line as
+ * its one cell), as every reader of the family (reader.h) hands it over.
  *
  * Cells are UTF-8 (readers convert other encodings), NUL-terminated and also
  * carry their length. Everything is *borrowed*: valid until the next call to

@@ -29,13 +29,6 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info);
 /* Name of the sheet being read (borrowed). */
 const char *xlsin_sheet(const struct xlsin *r);
 
-/*
- * Sheets other than the one being read that may hold data (for XLSX the
- * visible worksheets; FreeXL cannot tell hidden XLS sheets apart): their
- * number, and up to `max` of their names in `names` (borrowed).
- */
-size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max);
-
 void xlsin_close(struct xlsin *r);
 
 #endif

@@ -29,13 +29,6 @@ enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info);
 /* Name of the sheet being read (borrowed). */
 const char *xlsxin_sheet(const struct xlsxin *r);
 
-/*
- * Sheets other than the one being read that may hold data (for XLSX the
- * visible worksheets; FreeXL cannot tell hidden XLS sheets apart): their
- * number, and up to `max` of their names in `names` (borrowed).
- */
-size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max);
-
 void xlsxin_close(struct xlsxin *r);
 
 #endif

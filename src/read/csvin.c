@@ -1038,7 +1038,9 @@ const struct csvin_stats *csvin_stats(const struct csvin *r)
 	return &r->stats;
 }
 
-unsigned long long csvin_offset(const struct csvin *r)
+/* Bytes of the input read so far (a little ahead of the rows returned);
+ * 0 when the input cannot tell (a pipe). For progress reports. */
+static unsigned long long csvin_offset(const struct csvin *r)
 {
 	off_t off = ftello(r->fp);
 

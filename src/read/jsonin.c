@@ -18,7 +18,7 @@ struct jsonin {
 	size_t celllen;
 };
 
-enum err jsonin_open(struct jsonin **out, const char *path, const char *name,
+static enum err jsonin_open(struct jsonin **out, const char *path, const char *name,
 		     struct errinfo *info)
 {
 	struct jsonin *r;
@@ -72,7 +72,7 @@ static int blank(const struct buf *b)
 	return 1;
 }
 
-enum err jsonin_next(struct jsonin *r, struct row *row, struct errinfo *info)
+static enum err jsonin_next(struct jsonin *r, struct row *row, struct errinfo *info)
 {
 	enum err e;
 
@@ -102,14 +102,14 @@ enum err jsonin_next(struct jsonin *r, struct row *row, struct errinfo *info)
 	return ERR_OK;
 }
 
-uint64_t jsonin_offset(const struct jsonin *r)
+static uint64_t jsonin_offset(const struct jsonin *r)
 {
 	off_t off = ftello(r->fp);
 
 	return off > 0 ? (uint64_t)off : 0;
 }
 
-void jsonin_close(struct jsonin *r)
+static void jsonin_close(struct jsonin *r)
 {
 	if (!r)
 		return;

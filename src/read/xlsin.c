@@ -945,7 +945,9 @@ const char *xlsin_sheet(const struct xlsin *r)
 	return r->sheet;
 }
 
-size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max)
+/* Sheets other than the one being read that may hold data (every one: FreeXL cannot tell hidden sheets apart):
+ * their number, and up to `max` of their names in `names` (borrowed). */
+static size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max)
 {
 	unsigned count = 0, i;
 	size_t n = 0;

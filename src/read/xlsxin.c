@@ -1547,7 +1547,9 @@ const char *xlsxin_sheet(const struct xlsxin *r)
 	return r->sheet;
 }
 
-size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max)
+/* Sheets other than the one being read that may hold data (the visible worksheets):
+ * their number, and up to `max` of their names in `names` (borrowed). */
+static size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max)
 {
 	size_t i, n = 0;
 
