@@ -28,6 +28,29 @@ enum err ingest_add_name(struct ingest *in, const char *name)
 	return ERR_OK;
 }
 
+/*
+ * The side files and their headers (the rows: ingest_reject, duplicate).
+ * A CSV file beside the import, when asked for.
+ */
+static enum err open_side(struct ingest *in, const char *path, struct outfile *f,
+			  struct csvout *w, const char *header)
+{
+	if (!path)
+		return ERR_OK;	/* (a NULL path would make it standard output) */
+	return csvout_open(f, w, path, header, in->info);
+}
+
+enum err ingest_open_side_files(struct ingest *in)
+{
+	enum err e = open_side(in, in->o->rejects_path, &in->rej, &in->rejw,
+			       "file,row,reason,cells\n");
+
+	if (!e)
+		e = open_side(in, in->o->duplicates_path, &in->dup, &in->dupw,
+			      "phone,file,row,merged_into_file,merged_into_row\n");
+	return e;
+}
+
 enum err ingest_reject(struct ingest *in, const char *fname, const struct row *row,
 		       enum reject why)
 {
@@ -231,29 +254,6 @@ enum err ingest_merge_into(struct ingest *in, struct store_gen **genp)
 	if (e == ERR_NOT_FOUND)
 		e = flush_group(in, gen, &g);
 	buf_free(&g.vals);
-	return e;
-}
-
-/*
- * The side files and their headers (the rows: ingest_reject, duplicate).
- * A CSV file beside the import, when asked for.
- */
-static enum err open_side(struct ingest *in, const char *path, struct outfile *f,
-			  struct csvout *w, const char *header)
-{
-	if (!path)
-		return ERR_OK;	/* (a NULL path would make it standard output) */
-	return csvout_open(f, w, path, header, in->info);
-}
-
-enum err ingest_open_side_files(struct ingest *in)
-{
-	enum err e = open_side(in, in->o->rejects_path, &in->rej, &in->rejw,
-			       "file,row,reason,cells\n");
-
-	if (!e)
-		e = open_side(in, in->o->duplicates_path, &in->dup, &in->dupw,
-			      "phone,file,row,merged_into_file,merged_into_row\n");
 	return e;
 }
 
