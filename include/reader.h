@@ -22,7 +22,8 @@
 
 #include "err.h"
 #include "row.h"
-#include "unzip.h"
+
+struct unzip;
 
 /* The options of every reader; each reads what concerns it. */
 struct reader_opts {

@@ -227,9 +227,9 @@ static void warn_other_sheets(struct ingest *in, const char *fname, const char *
 					i ? ", " : "", names[i]);
 	if (n)
 		ingest_warn(in, "'%s': only sheet '%s' was read; %zu other sheet%s %s not (%s%s): "
-		     "read them with --sheet NAME --append",
-		     fname, sheet ? sheet : "?", n, n == 1 ? "" : "s", n == 1 ? "was" : "were",
-		     list, n > 4 ? ", ..." : "");
+			    "read them with --sheet NAME --append",
+			    fname, sheet ? sheet : "?", n, n == 1 ? "" : "s",
+			    n == 1 ? "was" : "were", list, n > 4 ? ", ..." : "");
 }
 
 /* One file with its reader: the rows (or records), then what the reader

@@ -56,7 +56,7 @@
  * max_row_bytes plus MAX_TAG_SLACK, nor elements nested deeper than
  * MAX_DEPTH. DTDs are refused, so no entity can be declared at all.
  */
-#include "odsin.h"
+#include "read/odsin.h"
 
 #include <expat.h>
 #include <stdarg.h>
@@ -67,7 +67,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "cellfmt.h"
+#include "read/cellfmt.h"
 #include "reader.h"
 #include "read/sheet.h"
 #include "unzip.h"

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unzip.h"
+
 /* Asked in this order; the first that says yes reads the file. */
 static const struct reader *const readers[] = {
 	&reader_xls,

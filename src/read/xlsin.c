@@ -47,7 +47,7 @@
  * only non-empty ones are returned, with their real number, cells at
  * their columns, trailing empty cells dropped.
  */
-#include "xlsin.h"
+#include "read/xlsin.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -65,8 +65,8 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cellfmt.h"
-#include "cfb.h"
+#include "read/cellfmt.h"
+#include "read/cfb.h"
 #include "reader.h"
 #include "read/sheet.h"
 

@@ -38,7 +38,7 @@
  * value is never returned. A sheet has no physical lines: row->line is
  * the row number too.
  */
-#include "xlsxin.h"
+#include "read/xlsxin.h"
 
 #include <expat.h>
 #include <stdarg.h>
@@ -49,7 +49,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "cellfmt.h"
+#include "read/cellfmt.h"
 #include "reader.h"
 #include "read/sheet.h"
 #include "unzip.h"
