@@ -52,7 +52,7 @@ static int has_text(const char *s, size_t len)
 
 /* Cleans s into the arena; *sp says where it went. A value that is not
  * valid UTF-8 fails (ERR_ENCODING): the row is rejected (contact.h). */
-static enum err put_clean(struct ingest_norm *n, const char *s, size_t len, struct span *sp)
+static enum err put_clean(struct ingest_norm *n, const char *s, size_t len, struct norm_span *sp)
 {
 	return contact_clean_value(&n->arena, &n->clean, s, len, CONTACT_BAD_TEXT_FAILS,
 				   &sp->off, &sp->len);
@@ -66,7 +66,7 @@ enum err ingest_norm_put(struct ingest_norm *n, const char *s, size_t len, enum 
 enum err ingest_norm_put_custom(struct ingest_norm *n, const char *k, size_t klen,
 				const char *v, size_t vlen)
 {
-	struct fields *f = &n->f;
+	struct norm_fields *f = &n->f;
 	enum err e;
 
 	if (f->ncustom == f->cap) {
@@ -93,7 +93,7 @@ void ingest_norm_reset(struct ingest_norm *n)
 	n->f.ncustom = 0;
 }
 
-static struct str resolve(const struct ingest_norm *n, struct span sp)
+static struct str resolve(const struct ingest_norm *n, struct norm_span sp)
 {
 	struct str s = { "", 0 };
 

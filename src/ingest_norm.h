@@ -33,14 +33,14 @@
  * offsets into the norm's arena (which may move while it grows) and are
  * resolved to strings only once the record is complete.
  */
-struct span {
+struct norm_span {
 	size_t off, len;
 };
 
-struct fields {
-	struct span std[FIELD__STD];
+struct norm_fields {
+	struct norm_span std[FIELD__STD];
 	struct {
-		struct span key, val;
+		struct norm_span key, val;
 	} *custom;
 	size_t ncustom, cap;
 };
@@ -55,7 +55,7 @@ struct ingest_norm {
 	const struct ingest_opts *o;
 	struct buf arena, clean, rec;
 	struct contact c;
-	struct fields f;
+	struct norm_fields f;
 };
 
 void ingest_norm_init(struct ingest_norm *n, const struct ingest_opts *o);
