@@ -63,7 +63,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_ALL = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAY_BIN = $(FUZZ_ALL:%=$(BUILD)/fuzz/replay_%)
 FUZZ_BIN = $(FUZZ_ALL:%=$(BUILD)/fuzz/fuzz_%)
-FUZZ_DEPS = tests/fuzz/fuzz.h tests/fuzz/util.c $(wildcard include/*.h src/*/*.h)
+FUZZ_DEPS = $(wildcard tests/fuzz/*.h) tests/fuzz/util.c $(wildcard include/*.h src/*/*.h)
 
 all: $(BIN) $(UNIT_BIN) $(TOOL_BIN) $(EMU_BIN) $(REPLAY_BIN)
 

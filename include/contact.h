@@ -31,26 +31,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "buf.h"
 #include "err.h"
 #include "phone.h"
+#include "str.h"
+#include "text.h"
 
 #define CONTACT_RECORD_VERSION 1
-
-enum tri { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 };
-
-struct str {
-	const char *ptr;
-	size_t len;
-};
-
-/* 1 when a and b hold the same bytes. */
-static inline int str_eq(struct str a, struct str b)
-{
-	return a.len == b.len && (!a.len || !memcmp(a.ptr, b.ptr, a.len));
-}
 
 struct contact_kv {
 	struct str key;
@@ -113,6 +101,43 @@ enum err contact_merge(struct contact *base, const struct contact *later);
 /* 1 when both have the same content (source and raw phone ignored). */
 int contact_same(const struct contact *a, const struct contact *b);
 
-const char *tri_str(enum tri t);	/* "true", "false", "" */
+const char *tri_str(enum tri t);
+
+/*
+ * The cleaning of a contact's values (text.h's text_clean: trimmed,
+ * whitespace collapsed, NFC), one function for import and pull, so that a
+ * value compares equal whichever side it came from. The two differ in one
+ * thing only, what becomes of a value that is not valid UTF-8 (or holds a
+ * NUL byte):
+ */
+enum contact_bad_text {
+	/* import (ingest): ERR_ENCODING, and the row is rejected as
+	 * bad_encoding; the user can fix the file, and the desired set holds
+	 * only clean text */
+	CONTACT_BAD_TEXT_FAILS,
+	/* pull: the value is kept byte for byte; a remote contact exists
+	 * whatever its bytes, and the snapshot must say what the provider
+	 * holds (it cannot be rejected like a row) */
+	CONTACT_BAD_TEXT_KEPT,
+};
+
+/*
+ * Cleans len bytes at s and appends the result to arena (nothing for an
+ * empty value); *off and *outlen say where it went: offsets, because the
+ * arena may move while it grows, so callers resolve them once the contact
+ * is complete. tmp is scratch. ERR_ENCODING (with CONTACT_BAD_TEXT_FAILS
+ * only), ERR_NOMEM. Thread-safe: touches nothing but the caller's buffers
+ * (import workers call it at once).
+ */
+enum err contact_clean_value(struct buf *arena, struct buf *tmp, const char *s, size_t len,
+			     enum contact_bad_text rule, size_t *off, size_t *outlen);
+
+/*
+ * c as the JSON object that export writes and the JSON-lines reader reads
+ * back (phone, name, first_name, last_name, company, tags, opted_out,
+ * custom; empty values are null). New reference, NULL when out of memory.
+ */
+struct json_t;	/* jansson's json_t */
+struct json_t *contact_to_json(const struct contact *c);	/* "true", "false", "" */
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * ingest: contact files → the store's desired set.
  *
- * Each data row is cleaned (text.h), mapped (colmap.h), its phone
+ * Each file is read by the reader its content calls for (reader.h). Each
+ * data row is cleaned (contact_clean_value), mapped (colmap.h), its phone
  * normalised (phone.h) and turned into a contact record (contact.h); rows
  * that cannot become a contact are written to the rejects file with a
  * reason. Records go through an external sort (sorter.h) keyed by E.164 and
@@ -25,6 +26,9 @@
  *     rows_read = staged + merged + rejected
  * Blank rows are not rows (they are counted apart, as a spreadsheet would
  * show them empty).
+ *
+ * The implementation is split along its thread boundary: src/ingest_int.h
+ * says which file does what.
  */
 #ifndef CONTACTSYNC_INGEST_H
 #define CONTACTSYNC_INGEST_H

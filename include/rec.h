@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "contact.h"
+#include "str.h"
 
 enum err rec_put_varint(struct buf *out, uint64_t v);
 /* varint length, then the bytes */
@@ -36,7 +36,6 @@ static inline void rec_reader_init(struct rec_reader *r, const void *data, size_
 /* Each returns 0, or -1 when the record ends too soon (nothing consumed
  * that matters: the record is corrupt). Strings borrow from the record. */
 int rec_get_varint(struct rec_reader *r, uint64_t *v);
-int rec_get_u8(struct rec_reader *r, unsigned *v);
 int rec_get_bytes(struct rec_reader *r, struct str *s);
 /* A string into a fixed buffer (NUL-terminated); -1 when it does not fit. */
 int rec_get_cstr(struct rec_reader *r, char *out, size_t cap);

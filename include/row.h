@@ -1,6 +1,6 @@
 /*
- * row: one record of a tabular input (CSV today, spreadsheets later), as
- * every reader hands it over.
+ * row: one record of an input (a CSV or spreadsheet row, a JSON line as
+ * its one cell), as every reader of the family (reader.h) hands it over.
  *
  * Cells are UTF-8 (readers convert other encodings), NUL-terminated and also
  * carry their length. Everything is *borrowed*: valid until the next call to
@@ -62,6 +62,10 @@ struct rowbuf {
 	char **ptrs;
 	size_t ncells, cap, max_cells;
 };
+
+/* The most bytes a row's cells may take unless a reader is told otherwise
+ * (CSV's default cap; whoever reads rows back sizes its buffers by it). */
+#define ROW_MAX_BYTES ((size_t)16 << 20)
 
 /* max_bytes caps the cells buffer (0 = buf's default). */
 void rowbuf_init(struct rowbuf *rb, size_t max_cells, size_t max_bytes);

@@ -15,8 +15,10 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "contact.h"
 #include "err.h"
+
+/* A yes/no that may be unknown (an opt-out cell, a record's field). */
+enum tri { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 };
 
 /* Replaces out's content with the cleaned value. ERR_ENCODING when the
  * input is not valid UTF-8 or holds a NUL byte. */

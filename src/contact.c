@@ -1,10 +1,12 @@
 /* contact: canonical contact, record encoding and merge (see contact.h). */
 #include "contact.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rec.h"
+#include "text.h"
 
 enum {
 	TAG_RAW_PHONE = 1,
@@ -368,4 +370,63 @@ enum err contact_join_tags(const struct contact *c, struct buf *out, struct str 
 	s->ptr = buf_str(out);
 	s->len = out->len;
 	return ERR_OK;
+}
+
+static json_t *jstr(const struct str *s)
+{
+	return s->len ? json_stringn(s->ptr, s->len) : json_null();
+}
+
+json_t *contact_to_json(const struct contact *c)
+{
+	json_t *o = json_object(), *tags = json_array(), *custom = json_object();
+	size_t i;
+
+	if (!o || !tags || !custom) {
+		json_decref(o);
+		json_decref(tags);
+		json_decref(custom);
+		return NULL;
+	}
+	json_object_set_new(o, "phone", json_string(c->phone));
+	json_object_set_new(o, "name", jstr(&c->name));
+	json_object_set_new(o, "first_name", jstr(&c->first_name));
+	json_object_set_new(o, "last_name", jstr(&c->last_name));
+	json_object_set_new(o, "company", jstr(&c->company));
+	for (i = 0; i < c->ntags; i++)
+		json_array_append_new(tags, json_stringn(c->tags[i].ptr, c->tags[i].len));
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "opted_out", c->opted_out == TRI_UNKNOWN ? json_null()
+					    : json_boolean(c->opted_out == TRI_TRUE));
+	for (i = 0; i < c->ncustom; i++) {
+		char *k = strndup(c->custom[i].key.ptr, c->custom[i].key.len);
+
+		if (k)
+			json_object_set_new(custom, k, jstr(&c->custom[i].val));
+		free(k);
+	}
+	json_object_set_new(o, "custom", custom);
+	return o;
+}
+
+enum err contact_clean_value(struct buf *arena, struct buf *tmp, const char *s, size_t len,
+			     enum contact_bad_text rule, size_t *off, size_t *outlen)
+{
+	enum err e;
+
+	*off = arena->len;
+	*outlen = 0;
+	if (!len)
+		return ERR_OK;
+	e = text_clean(s, len, tmp);
+	if (e && !(e == ERR_ENCODING && rule == CONTACT_BAD_TEXT_KEPT))
+		return e;
+	if (!e) {
+		s = tmp->data;
+		len = tmp->len;
+	}
+	e = buf_add(arena, s, len);
+	if (!e)
+		*outlen = len;
+	return e;
 }

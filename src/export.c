@@ -8,7 +8,6 @@
 #include "buf.h"
 #include "contact.h"
 #include "csvout.h"
-#include "jsonin.h"
 #include "outfile.h"
 #include "snapshot.h"
 #include "xlsxout.h"
@@ -264,7 +263,7 @@ static enum err write_row(void *ctx, const struct contact *c)
 static enum err write_json_row(void *ctx, const struct contact *c)
 {
 	FILE *fp = ctx;
-	json_t *o = jsonin_contact_object(c);
+	json_t *o = contact_to_json(c);
 	char *line;
 
 	if (!o)

@@ -93,19 +93,8 @@ struct span {
 
 static enum err clean_str(struct pull *pl, struct str s, struct span *sp)
 {
-	enum err e;
-
-	sp->off = pl->clean.len;
-	sp->len = 0;
-	if (!s.len)
-		return ERR_OK;
-	e = text_clean(s.ptr, s.len, &pl->tmp);
-	if (e == ERR_ENCODING)	/* not UTF-8: kept as it came */
-		return buf_add(&pl->clean, s.ptr, (sp->len = s.len));
-	if (!e)
-		e = buf_add(&pl->clean, pl->tmp.data, pl->tmp.len);
-	sp->len = pl->tmp.len;
-	return e;
+	return contact_clean_value(&pl->clean, &pl->tmp, s.ptr, s.len, CONTACT_BAD_TEXT_KEPT,
+				   &sp->off, &sp->len);
 }
 
 static struct str at(const struct pull *pl, struct span sp)

@@ -54,14 +54,6 @@ int rec_get_varint(struct rec_reader *r, uint64_t *v)
 	return -1;
 }
 
-int rec_get_u8(struct rec_reader *r, unsigned *v)
-{
-	if (r->p >= r->end)
-		return -1;
-	*v = *r->p++;
-	return 0;
-}
-
 int rec_get_bytes(struct rec_reader *r, struct str *s)
 {
 	uint64_t len;

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 
 #include "buf.h"
-#include "csvin.h"
 #include "exitcode.h"
 #include "ingest.h"
 #include "outfile.h"
+#include "reader.h"
 #include "results.h"
 #include "xlsxout.h"
 
@@ -265,18 +265,22 @@ static enum err resolve(struct report *r)
 
 /* ---- reading the files -------------------------------------------------- */
 
-static enum err open_source(struct report *r, const struct source *s, struct csvin **in)
+/* The results files are CSV that contactsync wrote: read through the CSV
+ * member of the reader family, as UTF-8 with commas, never guessed. */
+static const struct reader *const csv = &reader_csv;
+
+static enum err open_source(struct report *r, const struct source *s, void **in)
 {
-	static const struct csvin_opts co = { ',', "utf-8", 0, 0 };
+	static const struct reader_opts co = { .delimiter = ',', .encoding = "utf-8" };
 	const struct results_def *d = s->def;
 	struct row row;
 	size_t i;
 	enum err e;
 
-	e = csvin_open(in, s->path, NULL, &co, r->info);
+	e = csv->open(in, s->path, NULL, &co, r->info);
 	if (e)
 		return e;
-	e = csvin_next(*in, &row, r->info);
+	e = csv->next(*in, &row, r->info);
 	if (e == ERR_NOT_FOUND)
 		e = err_set(r->info, ERR_FORMAT, "'%s' is empty: no header row", s->path);
 	for (i = 0; !e && i < d->ncolumns; i++)
@@ -284,21 +288,22 @@ static enum err open_source(struct report *r, const struct source *s, struct csv
 			e = err_set(r->info, ERR_FORMAT, "'%s' row 1: not the header of %s "
 				    "(expected '%s', …)", s->path, d->name, d->columns[0]);
 	if (e) {
-		csvin_close(*in);
+		if (*in)
+			csv->close(*in);
 		*in = NULL;
 	}
 	return e;
 }
 
 /* The next row that is not blank; ERR_NOT_FOUND at the end. */
-static enum err next_row(struct report *r, const struct source *s, struct csvin *in,
+static enum err next_row(struct report *r, const struct source *s, void *in,
 			 struct row *row)
 {
 	size_t ncells;
 	enum err e;
 
 	do
-		e = csvin_next(in, row, r->info);
+		e = csv->next(in, row, r->info);
 	while (!e && row_is_blank(row));
 	if (e)
 		return e;
@@ -585,7 +590,7 @@ static void fields_free(struct fields *fs)
 /* First pass: the field names (and every row checked). */
 static enum err collect_fields(struct report *r, const struct source *s, struct fields *fs)
 {
-	struct csvin *in;
+	void *in;
 	struct row row;
 	enum err e;
 
@@ -595,7 +600,7 @@ static enum err collect_fields(struct report *r, const struct source *s, struct 
 	while (!(e = next_row(r, s, in, &row)))
 		if ((e = fields_add(r, fs, s, &row)))
 			break;
-	csvin_close(in);
+	csv->close(in);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
@@ -623,8 +628,8 @@ static enum err group_init(struct group *g, size_t nf)
 	if (!g->before || !g->after || !g->set)
 		return ERR_NOMEM;
 	for (i = 0; i < nf; i++) {
-		buf_init(&g->before[i], CSVIN_DEFAULT_MAX_ROW);
-		buf_init(&g->after[i], CSVIN_DEFAULT_MAX_ROW);
+		buf_init(&g->before[i], ROW_MAX_BYTES);
+		buf_init(&g->after[i], ROW_MAX_BYTES);
 	}
 	return ERR_OK;
 }
@@ -774,7 +779,7 @@ static enum err changes(struct report *r, enum results_file f)
 	const struct source *s = &r->src[f];
 	struct fields fs = { 0 };
 	struct group g;
-	struct csvin *in = NULL;
+	void *in = NULL;
 	struct row row;
 	const char **header = NULL;
 	size_t n = 0;
@@ -799,7 +804,7 @@ static enum err changes(struct report *r, enum results_file f)
 	if (e == ERR_NOT_FOUND)
 		e = group_flush(r, &g, &fs);
 out:
-	csvin_close(in);
+	csv->close(in);
 	group_free(&g);
 	free_header_names(header, n);
 	fields_free(&fs);
@@ -815,7 +820,7 @@ static enum err plain_table(struct report *r, enum results_file f)
 	size_t ncols = sheets[f].ncols;
 	uint64_t *rows = (uint64_t *)((char *)r->stats + sheets[f].rows);
 	const char *titles[8];
-	struct csvin *in = NULL;
+	void *in = NULL;
 	struct row row;
 	size_t i;
 	enum err e;
@@ -836,7 +841,7 @@ static enum err plain_table(struct report *r, enum results_file f)
 			e = xlsxout_end_row(r->w, r->info);
 		*rows += !e;
 	}
-	csvin_close(in);
+	csv->close(in);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
@@ -869,7 +874,7 @@ static enum err join_csv(struct report *r, const struct row *row, size_t from)
 static enum err rejects(struct report *r, enum results_file f)
 {
 	const struct source *s = &r->src[f];
-	struct csvin *in = NULL;
+	void *in = NULL;
 	struct row row;
 	enum err e;
 
@@ -894,7 +899,7 @@ static enum err rejects(struct report *r, enum results_file f)
 			e = xlsxout_end_row(r->w, r->info);
 		r->stats->rejects += !e;
 	}
-	csvin_close(in);
+	csv->close(in);
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
@@ -966,7 +971,7 @@ enum err report_write(json_t *rec, const char *path, const char *name,
 	r.name = name ? name : path;
 	r.stats = stats;
 	r.info = info;
-	buf_init(&r.scratch, CSVIN_DEFAULT_MAX_ROW * 2);
+	buf_init(&r.scratch, ROW_MAX_BYTES * 2);
 	e = resolve(&r);
 	if (!e)
 		e = write_book(&r, path, o);

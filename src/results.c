@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "contact.h"
 #include "csvout.h"
-#include "jsonin.h"
 
 /* A header row as an array and its length, for one row of the table. */
 #define COLUMNS(...) (const char *const[]){ __VA_ARGS__ }, \
@@ -213,7 +213,7 @@ void results_skipped(struct results *r, const char *op, const char *phone,
 
 void results_before(struct results *r, const char *op, const struct remote_contact *rc)
 {
-	json_t *o = json_object(), *before = jsonin_contact_object(&rc->c);
+	json_t *o = json_object(), *before = contact_to_json(&rc->c);
 	char *line;
 
 	if (!o || !before) {

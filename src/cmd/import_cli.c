@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvin.h"
 #include "log.h"
 #include "phone.h"
+#include "reader.h"
 #include "runlog.h"
 
 enum {
@@ -195,7 +195,7 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 	case O_MAP:
 		return add_map(o, arg, info);
 	case O_DELIMITER:
-		if (csvin_parse_delimiter(arg, &o->in.delimiter)) {
+		if (reader_parse_delimiter(arg, &o->in.delimiter)) {
 			err_set(info, ERR_USAGE, "--delimiter must be ',', ';', '|' or tab, not '%s'", arg);
 			return -1;
 		}

@@ -14,7 +14,7 @@
  * from 1899-12-30 would make them. The 1904 system (old Mac workbooks)
  * counts from 1904-01-01 and has no such quirk.
  */
-#include "cellfmt.h"
+#include "read/cellfmt.h"
 
 #include <math.h>
 #include <stdio.h>

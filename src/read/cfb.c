@@ -1,5 +1,5 @@
 /* cfb: one stream out of a compound file, one stream into a new one (see cfb.h). */
-#include "cfb.h"
+#include "read/cfb.h"
 
 #include <errno.h>
 #include <fcntl.h>

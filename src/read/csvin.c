@@ -44,6 +44,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "reader.h"
 
 #define CHUNK ((size_t)64 << 10)
 /* UTF-16 gives at most 3 UTF-8 bytes per 2 input bytes (4 per 4 for a
@@ -1037,7 +1038,9 @@ const struct csvin_stats *csvin_stats(const struct csvin *r)
 	return &r->stats;
 }
 
-unsigned long long csvin_offset(const struct csvin *r)
+/* Bytes of the input read so far (a little ahead of the rows returned);
+ * 0 when the input cannot tell (a pipe). For progress reports. */
+static unsigned long long csvin_offset(const struct csvin *r)
 {
 	off_t off = ftello(r->fp);
 
@@ -1053,17 +1056,58 @@ void csvin_close(struct csvin *r)
 	destroy(r);
 }
 
-int csvin_parse_delimiter(const char *s, char *out)
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+/* Whatever is not a container is read as CSV (the table's last row). */
+static int csv_probe(const struct reader_probe *p, struct errinfo *info)
 {
-	if (!s)
-		return -1;
-	if (strcmp(s, "\\t") == 0 || strcasecmp(s, "tab") == 0) {
-		*out = '\t';
-		return 0;
-	}
-	if (strlen(s) == 1 && strchr(",;|\t", s[0])) {
-		*out = s[0];
-		return 0;
-	}
-	return -1;
+	(void)info;
+	return !p->zip;
 }
+
+static enum err csv_open(void **priv, const char *path, const char *name,
+			 const struct reader_opts *o, struct errinfo *info)
+{
+	struct csvin_opts co = { o->delimiter, o->encoding, o->max_row_bytes, o->max_cells };
+	struct csvin *r;
+	enum err e = csvin_open(&r, path, name, &co, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err csv_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return csvin_next(priv, row, info);
+}
+
+static uint64_t csv_offset(void *priv)
+{
+	return csvin_offset(priv);
+}
+
+static int csv_note(void *priv, const char *name, char *msg, size_t cap)
+{
+	const struct csvin_stats *s = csvin_stats(priv);
+
+	if (!s->cp1252_cells)
+		return 0;
+	snprintf(msg, cap, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",
+		 name, s->cp1252_cells);
+	return 1;
+}
+
+static void csv_close(void *priv)
+{
+	csvin_close(priv);
+}
+
+const struct reader reader_csv = {
+	.name = "CSV",
+	.probe = csv_probe,
+	.open = csv_open,
+	.next = csv_next,
+	.offset = csv_offset,
+	.note = csv_note,
+	.close = csv_close,
+};

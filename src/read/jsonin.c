@@ -2,26 +2,35 @@
 #include "jsonin.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "reader.h"
 
 struct jsonin {
 	FILE *fp;
 	char *name;
 	struct buf line;
 	unsigned long lineno;
+	char *cell;		/* the row handed out: the line */
+	size_t celllen;
 };
 
-enum err jsonin_open(struct jsonin **out, FILE *fp, const char *name,
+static enum err jsonin_open(struct jsonin **out, const char *path, const char *name,
 		     struct errinfo *info)
 {
-	struct jsonin *r = calloc(1, sizeof(*r));
+	struct jsonin *r;
+	FILE *fp = fopen(path, "rb");
 
 	*out = NULL;
+	if (!fp)
+		return err_set(info, ERR_IO, "cannot open '%s': %s", name, strerror(errno));
+	r = calloc(1, sizeof(*r));
 	if (!r || !(r->name = strdup(name))) {
 		free(r);
+		fclose(fp);
 		return err_set(info, ERR_NOMEM, "out of memory");
 	}
 	r->fp = fp;
@@ -63,13 +72,11 @@ static int blank(const struct buf *b)
 	return 1;
 }
 
-enum err jsonin_next(struct jsonin *r, struct jsonin_line *line,
-		     struct errinfo *info)
+static enum err jsonin_next(struct jsonin *r, struct row *row, struct errinfo *info)
 {
-	json_error_t jerr;
 	enum err e;
 
-	memset(line, 0, sizeof(*line));
+	memset(row, 0, sizeof(*row));
 	do {
 		if (!read_line(r, &e))
 			return e == ERR_IO ? err_set(info, e, "cannot read '%s': %s",
@@ -86,62 +93,91 @@ enum err jsonin_next(struct jsonin *r, struct jsonin_line *line,
 	/* The first line may carry a UTF-8 BOM. */
 	if (r->lineno == 1 && r->line.len >= 3 && !memcmp(r->line.data, "\xef\xbb\xbf", 3))
 		memmove(r->line.data, r->line.data + 3, (r->line.len -= 3) + 1);
-	line->raw = r->line.data;
-	line->rawlen = r->line.len;
-	line->lineno = r->lineno;
-	line->obj = json_loadb(r->line.data, r->line.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!line->obj) {
-		snprintf(line->why, sizeof(line->why), "%s", jerr.text);
-	} else if (!json_is_object(line->obj)) {
-		json_decref(line->obj);
-		line->obj = NULL;
-		snprintf(line->why, sizeof(line->why), "not a JSON object");
-	}
+	r->cell = r->line.data;
+	r->celllen = r->line.len;
+	row->ncells = 1;
+	row->cells = &r->cell;
+	row->lens = &r->celllen;
+	row->rowno = row->line = r->lineno;
 	return ERR_OK;
 }
 
-void jsonin_close(struct jsonin *r)
+static uint64_t jsonin_offset(const struct jsonin *r)
+{
+	off_t off = ftello(r->fp);
+
+	return off > 0 ? (uint64_t)off : 0;
+}
+
+static void jsonin_close(struct jsonin *r)
 {
 	if (!r)
 		return;
+	fclose(r->fp);
 	buf_free(&r->line);
 	free(r->name);
 	free(r);
 }
 
-static json_t *jstr(const struct str *s)
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+static int json_name(const char *path)
 {
-	return s->len ? json_stringn(s->ptr, s->len) : json_null();
+	const char *dot = strrchr(path, '.');
+
+	return dot && (!strcmp(dot, ".json") || !strcmp(dot, ".jsonl") ||
+		       !strcmp(dot, ".ndjson"));
 }
 
-json_t *jsonin_contact_object(const struct contact *c)
+/* Not a container, and named so, or an object first (after a BOM and
+ * blanks). */
+static int jsonl_probe(const struct reader_probe *p, struct errinfo *info)
 {
-	json_t *o = json_object(), *tags = json_array(), *custom = json_object();
-	size_t i;
+	size_t i = 0;
 
-	if (!o || !tags || !custom) {
-		json_decref(o);
-		json_decref(tags);
-		json_decref(custom);
-		return NULL;
-	}
-	json_object_set_new(o, "phone", json_string(c->phone));
-	json_object_set_new(o, "name", jstr(&c->name));
-	json_object_set_new(o, "first_name", jstr(&c->first_name));
-	json_object_set_new(o, "last_name", jstr(&c->last_name));
-	json_object_set_new(o, "company", jstr(&c->company));
-	for (i = 0; i < c->ntags; i++)
-		json_array_append_new(tags, json_stringn(c->tags[i].ptr, c->tags[i].len));
-	json_object_set_new(o, "tags", tags);
-	json_object_set_new(o, "opted_out", c->opted_out == TRI_UNKNOWN ? json_null()
-					    : json_boolean(c->opted_out == TRI_TRUE));
-	for (i = 0; i < c->ncustom; i++) {
-		char *k = strndup(c->custom[i].key.ptr, c->custom[i].key.len);
-
-		if (k)
-			json_object_set_new(custom, k, jstr(&c->custom[i].val));
-		free(k);
-	}
-	json_object_set_new(o, "custom", custom);
-	return o;
+	(void)info;
+	if (p->zip || p->ole)
+		return 0;
+	if (p->n >= 3 && !memcmp(p->head, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < p->n && (p->head[i] == ' ' || p->head[i] == '\t' || p->head[i] == '\r' ||
+			    p->head[i] == '\n'))
+		i++;
+	return json_name(p->path) || (i < p->n && p->head[i] == '{');
 }
+
+static enum err jsonl_open(void **priv, const char *path, const char *name,
+			   const struct reader_opts *o, struct errinfo *info)
+{
+	struct jsonin *r;
+	enum err e = jsonin_open(&r, path, name, info);
+
+	(void)o;
+	*priv = r;
+	return e;
+}
+
+static enum err jsonl_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return jsonin_next(priv, row, info);
+}
+
+static uint64_t jsonl_offset(void *priv)
+{
+	return jsonin_offset(priv);
+}
+
+static void jsonl_close(void *priv)
+{
+	jsonin_close(priv);
+}
+
+const struct reader reader_jsonl = {
+	.name = "JSON lines",
+	.records = 1,
+	.probe = jsonl_probe,
+	.open = jsonl_open,
+	.next = jsonl_next,
+	.offset = jsonl_offset,
+	.close = jsonl_close,
+};

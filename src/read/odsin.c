@@ -56,7 +56,7 @@
  * max_row_bytes plus MAX_TAG_SLACK, nor elements nested deeper than
  * MAX_DEPTH. DTDs are refused, so no entity can be declared at all.
  */
-#include "odsin.h"
+#include "read/odsin.h"
 
 #include <expat.h>
 #include <stdarg.h>
@@ -67,7 +67,9 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "cellfmt.h"
+#include "read/cellfmt.h"
+#include "reader.h"
+#include "read/sheet.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)64 << 10)
@@ -163,19 +165,8 @@ struct odsin {
 
 /* ---- errors ---------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static enum err fail(struct odsin *r, struct errinfo *info, enum err code,
-		     const char *fmt, ...)
-{
-	char msg[sizeof(info->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->failed = code;
-	return err_set(info, code, "%s", msg);
-}
+/* Every error the reader returns is sticky (r->failed). */
+#define fail(r, info, ...) reader_fail(&(r)->failed, info, __VA_ARGS__)
 
 /* From a handler: keeps the error and aborts the parse. */
 __attribute__((format(printf, 3, 4)))
@@ -1013,20 +1004,6 @@ static enum err check_package(struct odsin *r, struct errinfo *info)
 	return e;
 }
 
-static unsigned long number_of(const char *s)
-{
-	unsigned long v = 0;
-
-	if (!s || *s < '1' || *s > '9')
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return 0;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	return v;
-}
-
 static void destroy(struct odsin *r)
 {
 	if (r->xp)
@@ -1067,7 +1044,7 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	r->max_cells = opts->max_cells ? opts->max_cells : DEFAULT_MAX_CELLS;
 	r->max_token = r->max_row + MAX_TAG_SLACK;
 	r->spec = opts->sheet;
-	r->spec_num = number_of(opts->sheet);
+	r->spec_num = sheet_number(opts->sheet);
 	r->ci_cand = r->num_cand = -1;
 	buf_init(&r->cur, r->max_row);
 	/* Each cell adds its NUL. */
@@ -1140,3 +1117,67 @@ void odsin_close(struct odsin *r)
 	if (r)
 		destroy(r);
 }
+
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+/* ODF encrypts the parts inside the zip and says so in the manifest. */
+static int odf_is_encrypted(struct unzip *z)
+{
+	struct buf manifest;
+	struct errinfo ignored;
+	int enc = 0;
+
+	buf_init(&manifest, (size_t)4 << 20);
+	if (!unzip_read_all(z, "META-INF/manifest.xml", &manifest, &ignored))
+		enc = strstr(buf_str(&manifest), "encryption-data") != NULL;
+	buf_free(&manifest);
+	return enc;
+}
+
+static int ods_probe(const struct reader_probe *p, struct errinfo *info)
+{
+	if (!p->zip || !(unzip_has(p->zip, "content.xml") || unzip_has(p->zip, "mimetype")))
+		return 0;
+	if (!odf_is_encrypted(p->zip))
+		return 1;
+	err_set(info, ERR_FORMAT,
+		"'%s' is password-protected (encrypted): save it without a password first",
+		p->name);
+	return -1;
+}
+
+static enum err ods_open(void **priv, const char *path, const char *name,
+			 const struct reader_opts *o, struct errinfo *info)
+{
+	struct odsin *r;
+	enum err e = odsin_open(&r, path, name, o->sheet, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err ods_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return odsin_next(priv, row, info);
+}
+
+static const char *ods_sheet(void *priv)
+{
+	return odsin_sheet(priv);
+}
+
+static void ods_close(void *priv)
+{
+	odsin_close(priv);
+}
+
+/* No other_sheets: read as a stream, it does not know its later sheets
+ * when the chosen one ends. */
+const struct reader reader_ods = {
+	.name = "ODS",
+	.probe = ods_probe,
+	.open = ods_open,
+	.next = ods_next,
+	.sheet = ods_sheet,
+	.close = ods_close,
+};

@@ -47,7 +47,7 @@
  * only non-empty ones are returned, with their real number, cells at
  * their columns, trailing empty cells dropped.
  */
-#include "xlsin.h"
+#include "read/xlsin.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -65,8 +65,10 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cellfmt.h"
-#include "cfb.h"
+#include "read/cellfmt.h"
+#include "read/cfb.h"
+#include "reader.h"
+#include "read/sheet.h"
 
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
@@ -88,19 +90,8 @@ struct xlsin {
 	size_t row_bytes;
 };
 
-__attribute__((format(printf, 4, 5)))
-static enum err fail(struct xlsin *r, struct errinfo *info, enum err code,
-		     const char *fmt, ...)
-{
-	char msg[sizeof(info->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->failed = code;
-	return err_set(info, code, "%s", msg);
-}
+/* Every error the reader returns is sticky (r->failed). */
+#define fail(r, info, ...) reader_fail(&(r)->failed, info, __VA_ARGS__)
 
 /* "B7" for 0-based column col of 1-based row rowno. */
 static void cell_name(char *out, size_t cap, unsigned col, unsigned long rowno)
@@ -326,20 +317,6 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info)
 
 /* ---- opening --------------------------------------------------------- */
 
-static unsigned long number_of(const char *s)
-{
-	unsigned long v = 0;
-
-	if (!s || *s < '1' || *s > '9')
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return 0;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	return v;
-}
-
 static const char *sheet_name(const struct xlsin *r, unsigned i)
 {
 	const char *name = NULL;
@@ -350,21 +327,23 @@ static const char *sheet_name(const struct xlsin *r, unsigned i)
 	return name;
 }
 
-/* Index of the sheet opts asks for: exact name, name ignoring ASCII
- * case, then 1-based number; the first sheet when none is given. */
+static const char *name_of(const void *r, size_t i)
+{
+	return sheet_name(r, (unsigned)i);
+}
+
+/* Index of the sheet opts asks for: by name (sheet.h), then 1-based
+ * number; the first sheet when none is given. */
 static long find_sheet(const struct xlsin *r, const char *spec, unsigned n)
 {
-	unsigned long k = number_of(spec);
-	unsigned i;
+	unsigned long k = sheet_number(spec);
+	long i;
 
 	if (!spec)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (strcmp(sheet_name(r, i), spec) == 0)
-			return i;
-	for (i = 0; i < n; i++)
-		if (strcasecmp(sheet_name(r, i), spec) == 0)
-			return i;
+	i = sheet_by_name(spec, n, name_of, r);
+	if (i >= 0)
+		return i;
 	return k >= 1 && k <= n ? (long)k - 1 : -1;
 }
 
@@ -966,7 +945,9 @@ const char *xlsin_sheet(const struct xlsin *r)
 	return r->sheet;
 }
 
-size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max)
+/* Sheets other than the one being read that may hold data (every one: FreeXL cannot tell hidden sheets apart):
+ * their number, and up to `max` of their names in `names` (borrowed). */
+static size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max)
 {
 	unsigned count = 0, i;
 	size_t n = 0;
@@ -991,3 +972,116 @@ void xlsin_close(struct xlsin *r)
 	if (r)
 		destroy(r);
 }
+
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+/*
+ * An encrypted OOXML workbook is an OLE container holding the streams
+ * "EncryptionInfo" and "EncryptedPackage"; their names sit in the OLE
+ * directory as UTF-16LE. Scanning for one is cheap and needs no OLE parser.
+ */
+static int ole_is_encrypted(FILE *fp)
+{
+	static const char pat[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e";
+	const size_t plen = sizeof(pat) - 1;
+	char chunk[65536 + sizeof(pat)];
+	size_t keep = 0, n;
+
+	rewind(fp);
+	while ((n = fread(chunk + keep, 1, sizeof(chunk) - keep, fp)) > 0) {
+		size_t len = keep + n;
+
+		if (memmem(chunk, len, pat, plen))
+			return 1;
+		keep = len < plen ? len : plen - 1;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	return 0;
+}
+
+/*
+ * A BIFF8 workbook whose globals substream (BOF record 0x0809, version
+ * 0x0600, type 0x0005) is followed at once by a FILEPASS record (0x002F)
+ * is encrypted; FreeXL 1.0 does not notice RC4 encryption by itself.
+ */
+static int biff_is_encrypted(FILE *fp)
+{
+	static const unsigned char bof[8] = { 0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00 };
+	unsigned char chunk[65536 + 32];
+	size_t keep = 0, n;
+
+	rewind(fp);
+	while ((n = fread(chunk + keep, 1, sizeof(chunk) - keep, fp)) > 0) {
+		size_t len = keep + n;
+		unsigned char *p = memmem(chunk, len, bof, sizeof(bof));
+
+		if (p && p + 22 <= chunk + len)
+			return p[20] == 0x2F && p[21] == 0x00;
+		keep = len < 31 ? len : 31;
+		memmove(chunk, chunk + len - keep, keep);
+	}
+	return 0;
+}
+
+/* Every OLE container is taken as a legacy workbook, unless encrypted. */
+static int xls_probe(const struct reader_probe *p, struct errinfo *info)
+{
+	FILE *fp;
+	int encrypted;
+
+	if (!p->ole)
+		return 0;
+	fp = fopen(p->path, "rb");
+	if (!fp) {
+		err_set(info, ERR_IO, "cannot open '%s': %s", p->name, strerror(errno));
+		return -1;
+	}
+	encrypted = ole_is_encrypted(fp) || biff_is_encrypted(fp);
+	fclose(fp);
+	if (!encrypted)
+		return 1;
+	err_set(info, ERR_FORMAT,
+		"'%s' is password-protected (encrypted): save it without a password first",
+		p->name);
+	return -1;
+}
+
+static enum err xls_open(void **priv, const char *path, const char *name,
+			 const struct reader_opts *o, struct errinfo *info)
+{
+	struct xlsin *r;
+	enum err e = xlsin_open(&r, path, name, o->sheet, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err xls_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return xlsin_next(priv, row, info);
+}
+
+static const char *xls_sheet(void *priv)
+{
+	return xlsin_sheet(priv);
+}
+
+static size_t xls_other_sheets(void *priv, const char **names, size_t max)
+{
+	return xlsin_other_sheets(priv, names, max);
+}
+
+static void xls_close(void *priv)
+{
+	xlsin_close(priv);
+}
+
+const struct reader reader_xls = {
+	.name = "XLS",
+	.probe = xls_probe,
+	.open = xls_open,
+	.next = xls_next,
+	.sheet = xls_sheet,
+	.other_sheets = xls_other_sheets,
+	.close = xls_close,
+};

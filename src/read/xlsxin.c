@@ -38,7 +38,7 @@
  * value is never returned. A sheet has no physical lines: row->line is
  * the row number too.
  */
-#include "xlsxin.h"
+#include "read/xlsxin.h"
 
 #include <expat.h>
 #include <stdarg.h>
@@ -49,7 +49,9 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "cellfmt.h"
+#include "read/cellfmt.h"
+#include "reader.h"
+#include "read/sheet.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)128 << 10)
@@ -1266,19 +1268,22 @@ static const struct sheetent *default_sheet(const struct xlsxin *r)
 	return NULL;
 }
 
-/* By exact name, then ignoring ASCII case, then by 1-based number. */
+static const char *name_of(const void *ctx, size_t i)
+{
+	const struct xlsxin *r = ctx;
+
+	return r->sheets[i].name;
+}
+
+/* By name (sheet.h), then by 1-based number (leading zeros allowed). */
 static const struct sheetent *named_sheet(const struct xlsxin *r,
 					  const char *want)
 {
 	unsigned long long n;
-	size_t i;
+	long i = sheet_by_name(want, r->nsheets, name_of, r);
 
-	for (i = 0; i < r->nsheets; i++)
-		if (strcmp(r->sheets[i].name, want) == 0)
-			return &r->sheets[i];
-	for (i = 0; i < r->nsheets; i++)
-		if (strcasecmp(r->sheets[i].name, want) == 0)
-			return &r->sheets[i];
+	if (i >= 0)
+		return &r->sheets[i];
 	if (parse_uint(want, MAX_SHEETS, &n) == 0 && n >= 1 && n <= r->nsheets)
 		return &r->sheets[n - 1];
 	return NULL;
@@ -1542,7 +1547,9 @@ const char *xlsxin_sheet(const struct xlsxin *r)
 	return r->sheet;
 }
 
-size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max)
+/* Sheets other than the one being read that may hold data (the visible worksheets):
+ * their number, and up to `max` of their names in `names` (borrowed). */
+static size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max)
 {
 	size_t i, n = 0;
 
@@ -1562,3 +1569,51 @@ void xlsxin_close(struct xlsxin *r)
 	if (r)
 		destroy(r);
 }
+
+/* ---- the reader family (reader.h) ------------------------------------ */
+
+static int xlsx_probe(const struct reader_probe *p, struct errinfo *info)
+{
+	(void)info;
+	return p->zip && unzip_has(p->zip, "[Content_Types].xml");
+}
+
+static enum err xlsx_open(void **priv, const char *path, const char *name,
+			  const struct reader_opts *o, struct errinfo *info)
+{
+	struct xlsxin *r;
+	enum err e = xlsxin_open(&r, path, name, o->sheet, info);
+
+	*priv = r;
+	return e;
+}
+
+static enum err xlsx_next(void *priv, struct row *row, struct errinfo *info)
+{
+	return xlsxin_next(priv, row, info);
+}
+
+static const char *xlsx_sheet(void *priv)
+{
+	return xlsxin_sheet(priv);
+}
+
+static size_t xlsx_other_sheets(void *priv, const char **names, size_t max)
+{
+	return xlsxin_other_sheets(priv, names, max);
+}
+
+static void xlsx_close(void *priv)
+{
+	xlsxin_close(priv);
+}
+
+const struct reader reader_xlsx = {
+	.name = "XLSX",
+	.probe = xlsx_probe,
+	.open = xlsx_open,
+	.next = xlsx_next,
+	.sheet = xlsx_sheet,
+	.other_sheets = xlsx_other_sheets,
+	.close = xlsx_close,
+};

@@ -71,7 +71,7 @@ def split_part(path, base):
         return base
     prefix = base.split("_")[0]
     d = os.path.dirname(path)
-    own = [os.path.join(d, base + ".h"), os.path.join("include", base + ".h")]
+    own = [os.path.join("include", base + ".h")]  # a public header: a module
     mine = [os.path.join(d, prefix + ".h"), os.path.join("include", prefix + ".h")]
     if base.endswith("_int") or (
             not any(os.path.exists(os.path.join(TOP, h)) for h in own)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cellfmt.h"
+#include "read/cellfmt.h"
 
 static const char *num(double v)
 {

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cfb.h"
+#include "read/cfb.h"
 
 static const char *const workbook[] = { "Workbook", "Book", NULL };
 

@@ -15,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvin.h"
+#include "read/csvin.h"
+#include "reader.h"
 #include "row.h"
 
 #define CHUNK (64 * 1024)
@@ -357,11 +358,11 @@ static void test_parse_delimiter(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		c = 0;
-		assert_int_equal(csvin_parse_delimiter(ok[i].in, &c), 0);
+		assert_int_equal(reader_parse_delimiter(ok[i].in, &c), 0);
 		assert_int_equal(c, ok[i].want);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_not_equal(csvin_parse_delimiter(bad[i], &c), 0);
+		assert_int_not_equal(reader_parse_delimiter(bad[i], &c), 0);
 }
 
 /* ---- lines and rows --------------------------------------------------- */

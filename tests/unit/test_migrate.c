@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvin.h"
+#include "read/csvin.h"
 #include "migrate.h"
 #include "push.h"
 #include "results.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "odsin.h"
+#include "read/odsin.h"
 #include "row.h"
 
 #define MIME "application/vnd.oasis.opendocument.spreadsheet"

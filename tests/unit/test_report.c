@@ -20,7 +20,7 @@
 
 #include "exitcode.h"
 #include "report.h"
-#include "unzip.h"
+#include "read/unzip.h"
 
 struct fixture {
 	char dir[64];

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvin.h"
+#include "read/csvin.h"
 #include "ingest.h"
 #include "results.h"
 #include "store.h"

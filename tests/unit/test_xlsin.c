@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "row.h"
-#include "xlsin.h"
+#include "read/xlsin.h"
 
 struct result {
 	enum err open;	/* what xlsin_open returned */

@@ -21,7 +21,7 @@
 #include <xlsxwriter.h>
 
 #include "buf.h"
-#include "xlsxin.h"
+#include "read/xlsxin.h"
 
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "unzip.h"
+#include "read/unzip.h"
 #include "xlsxout.h"
 
 static const char *text(const char *in, size_t max, int *cut)

@@ -44,7 +44,7 @@ struct csvin_opts {
 	size_t max_cells;	/* 0 = CSVIN_DEFAULT_MAX_CELLS */
 };
 
-#define CSVIN_DEFAULT_MAX_ROW ((size_t)16 << 20)
+#define CSVIN_DEFAULT_MAX_ROW ROW_MAX_BYTES
 #define CSVIN_DEFAULT_MAX_CELLS 20000
 
 struct csvin_stats {
@@ -80,14 +80,6 @@ enum err csvin_next(struct csvin *r, struct row *row, struct errinfo *info);
 
 const struct csvin_stats *csvin_stats(const struct csvin *r);
 
-/* Bytes of the input read so far (a little ahead of the rows returned);
- * 0 when the input cannot tell (a pipe). For progress reports. */
-unsigned long long csvin_offset(const struct csvin *r);
-
 void csvin_close(struct csvin *r);
-
-/* Parses a --delimiter value: ",", ";", "|", "\t", "tab", "TAB".
- * Returns 0 on success. */
-int csvin_parse_delimiter(const char *s, char *out);
 
 #endif

@@ -1,17 +1,17 @@
 /*
- * xlsxin: streaming reader of Office Open XML workbooks (.xlsx, .xlsm).
+ * xlsin: streaming reader of legacy Excel workbooks (.xls, BIFF) through FreeXL.
  *
  * Same contract as csvin (row.h): csv-equivalent text cells, one row at a
  * time, errors naming the file, sheet and cell. See the module's source
  * for the details of the format.
  */
-#ifndef CONTACTSYNC_XLSXIN_H
-#define CONTACTSYNC_XLSXIN_H
+#ifndef CONTACTSYNC_XLSIN_H
+#define CONTACTSYNC_XLSIN_H
 
 #include "err.h"
 #include "row.h"
 
-struct xlsxin;
+struct xlsin;
 
 /*
  * Opens `path` and selects the sheet (opts->sheet, else the first visible
@@ -19,23 +19,16 @@ struct xlsxin;
  * ERR_FORMAT not this format / corrupt / encrypted, ERR_NOT_FOUND no such
  * sheet (the message lists the sheets), ERR_LIMIT a cap was hit.
  */
-enum err xlsxin_open(struct xlsxin **out, const char *path, const char *name,
+enum err xlsin_open(struct xlsin **out, const char *path, const char *name,
 		   const struct sheet_opts *opts, struct errinfo *info);
 
 /* Next non-empty row (borrowed until the next call); ERR_NOT_FOUND at the
  * end. After another error the reader can only be closed. */
-enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info);
+enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info);
 
 /* Name of the sheet being read (borrowed). */
-const char *xlsxin_sheet(const struct xlsxin *r);
+const char *xlsin_sheet(const struct xlsin *r);
 
-/*
- * Sheets other than the one being read that may hold data (for XLSX the
- * visible worksheets; FreeXL cannot tell hidden XLS sheets apart): their
- * number, and up to `max` of their names in `names` (borrowed).
- */
-size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max);
-
-void xlsxin_close(struct xlsxin *r);
+void xlsin_close(struct xlsin *r);
 
 #endif

@@ -1,0 +1,96 @@
+/*
+ * ingest_int: the state of one import, shared by ingest's files (internal):
+ *
+ *   ingest.c        the files: reader detection and dispatch, the row loop,
+ *                   the counts, progress and warnings (the calling thread)
+ *   ingest_norm.c   one row → a record or a reject reason (what workers run;
+ *   ingest_json.c   JSON lines' mapping onto the fields)  thread-safe
+ *   ingest_par.c    --jobs N: batches handed to the workers and taken back
+ *                   in input order
+ *   ingest_merge.c  the side files (rejects, duplicates), the merge of the
+ *                   sorted records into the new generation, and publishing
+ */
+#ifndef CONTACTSYNC_INGEST_INT_H
+#define CONTACTSYNC_INGEST_INT_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "colmap.h"
+#include "csvout.h"
+#include "ingest.h"
+#include "ingest_norm.h"
+#include "outfile.h"
+#include "reader.h"
+#include "sorter.h"
+
+struct ingest {
+	struct store *st;
+	const struct ingest_opts *o;
+	struct ingest_stats *s;
+	struct errinfo *info;
+	struct sorter *sorter;
+	uint64_t seq;
+	unsigned jobs;		/* worker threads; 1: none */
+
+	struct outfile rej;	/* rejects file; fp NULL when none is asked */
+	struct csvout rejw;
+	struct outfile dup;	/* duplicates file; fp NULL when none is asked */
+	struct csvout dupw;
+
+	char **names;		/* source file table */
+	size_t nnames;
+
+	struct ingest_norm norm;	/* the single-threaded path's scratch */
+	struct buf rec;		/* merge scratch */
+
+	/* the file being read, for progress reports */
+	struct {
+		const char *name;
+		size_t no, n;
+		uint64_t size;		/* 0: not known */
+		const struct reader *reader;	/* NULL between files */
+		void *priv;		/* its state */
+	} cur;
+};
+
+/* ingest.c */
+void ingest_warn(struct ingest *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* How far the reader of the file being read got, in bytes (0: not known). */
+uint64_t ingest_read_pos(const struct ingest *in);
+/* Tells the progress hook how far the import got, every so many rows;
+ * bytes: where the reader was when it read the row just counted. */
+void ingest_tick_at(struct ingest *in, uint64_t bytes);
+/*
+ * What a row became → the import, in input order (the consumer's side:
+ * the rejects file, the sorter, the counts). key and rec are the record's
+ * when why is NOT_REJECTED.
+ */
+enum err ingest_apply(struct ingest *in, const char *fname, const struct row *row,
+		      enum reject why, const char *key, const void *rec, size_t reclen);
+
+/* ingest_par.c: the workers for one file's rows (map NULL: records). */
+struct par;
+enum err ingest_par_new(struct ingest *in, struct par **out, const struct colmap *map,
+			uint32_t idx, const char *fname);
+/* One row read (blank: a blank row after the header). */
+enum err ingest_par_add(struct par *par, const struct row *row, int blank);
+/* The reader stopped with e (ERR_NOT_FOUND at the end): consumes what was
+ * read before, stops the workers, frees par; an earlier row's error wins. */
+enum err ingest_par_end(struct par *par, enum err e);
+
+/* ingest_merge.c */
+enum err ingest_add_name(struct ingest *in, const char *name);
+enum err ingest_open_side_files(struct ingest *in);
+/* A rejected row: counted, and written to the rejects file if asked. */
+enum err ingest_reject(struct ingest *in, const char *fname, const struct row *row,
+		       enum reject why);
+enum err ingest_load_current(struct ingest *in);
+/* Begins the new generation in *genp (to publish or abort) and merges
+ * the sorted records into it. */
+enum err ingest_merge_into(struct ingest *in, struct store_gen **genp);
+enum err ingest_publish(struct ingest *in, struct store_gen **genp);
+void ingest_cleanup(struct ingest *in);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * sheet: the readers' toolkit (for the members of the reader family, not
+ * the core: that is reader.h): the failure helper and the choice of a
+ * sheet by --sheet NAME|N, written once for xlsxin, odsin and xlsin.
+ */
+#ifndef CONTACTSYNC_READ_SHEET_H
+#define CONTACTSYNC_READ_SHEET_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Sets info (and *failed, the reader's sticky error: after it the reader
+ * can only be closed) to code and the message; returns code.
+ */
+enum err reader_fail(enum err *failed, struct errinfo *info, enum err code,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A --sheet value as a 1-based sheet number: "2" → 2; 0 when it is not
+ * one (no sign, no leading zero, at most nine digits). */
+unsigned long sheet_number(const char *spec);
+
+/* Name of sheet i of n (borrowed), for sheet_by_name. */
+typedef const char *sheet_name_fn(const void *ctx, size_t i);
+
+/*
+ * The sheet spec names among n: exact name first, then ignoring ASCII
+ * case; -1 when none (the caller then tries it as a number, its own way).
+ */
+long sheet_by_name(const char *spec, size_t n, sheet_name_fn *name, const void *ctx);
+
+#endif
