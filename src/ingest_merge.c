@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "contact.h"
+#include "results.h"
 
-#define DATASET "desired"
 
 enum err ingest_add_name(struct ingest *in, const char *name)
 {
@@ -29,25 +29,26 @@ enum err ingest_add_name(struct ingest *in, const char *name)
 }
 
 /*
- * The side files and their headers (the rows: ingest_reject, duplicate).
- * A CSV file beside the import, when asked for.
+ * The side files, with their headers as results.h declares them (the
+ * rows: ingest_reject, duplicate). A CSV file beside the import, when
+ * asked for.
  */
 static enum err open_side(struct ingest *in, const char *path, struct outfile *f,
-			  struct csvout *w, const char *header)
+			  struct csvout *w, enum results_file which)
 {
 	if (!path)
 		return ERR_OK;	/* (a NULL path would make it standard output) */
-	return csvout_open(f, w, path, header, in->info);
+	return results_open_csv(f, w, path, which, in->info);
 }
 
 enum err ingest_open_side_files(struct ingest *in)
 {
 	enum err e = open_side(in, in->o->rejects_path, &in->rej, &in->rejw,
-			       "file,row,reason,cells\n");
+			       RESULTS_REJECTS);
 
 	if (!e)
 		e = open_side(in, in->o->duplicates_path, &in->dup, &in->dupw,
-			      "phone,file,row,merged_into_file,merged_into_row\n");
+			      RESULTS_DUPLICATES);
 	return e;
 }
 
@@ -86,12 +87,12 @@ enum err ingest_load_current(struct ingest *in)
 	e = store_read_begin(in->st, &rd, in->info);
 	if (e)
 		return e;
-	e = store_files(rd, DATASET, &names, &n, in->info);
+	e = store_files(rd, STORE_DESIRED, &names, &n, in->info);
 	for (i = 0; !e && i < n; i++)
 		if (ingest_add_name(in, names[i]))
 			e = err_set(in->info, ERR_NOMEM, "out of memory");
 	if (!e)
-		e = store_cursor_open(rd, DATASET, &cur, in->info);
+		e = store_cursor_open(rd, STORE_DESIRED, &cur, in->info);
 	if (e) {
 		store_read_end(rd);
 		return e;
@@ -223,7 +224,7 @@ enum err ingest_merge_into(struct ingest *in, struct store_gen **genp)
 	enum err e;
 	uint32_t len;
 
-	e = store_gen_begin(in->st, DATASET, genp, in->info);
+	e = store_gen_begin(in->st, STORE_DESIRED, genp, in->info);
 	if (e)
 		return e;
 	gen = *genp;

@@ -72,7 +72,7 @@ void journal_move(struct journal_state_rec *s, enum journal_event ev)
 
 void journal_plan_dataset(const char *profile, char *out, size_t cap)
 {
-	snprintf(out, cap, "plan:%s", profile);
+	snprintf(out, cap, STORE_PLAN_PREFIX "%s", profile);
 }
 
 /* FNV-1a, 64 bits: enough to tell one planned operation from another. */

@@ -316,7 +316,7 @@ enum err plan_run(struct store_read *rd, const char *remote_dataset,
 	buf_init(&d.scratch, 0);
 	buf_init(&d.joined_before, 0);
 	buf_init(&d.joined_after, 0);
-	e = store_cursor_open(rd, dp->desired ? dp->desired : "desired", &dc, info);
+	e = store_cursor_open(rd, dp->desired ? dp->desired : STORE_DESIRED, &dc, info);
 	if (!e)
 		e = store_cursor_open(rd, remote_dataset, &rc, info);
 	if (e)

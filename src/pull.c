@@ -10,7 +10,6 @@
 #include "ratestate.h"
 #include "snapshot.h"
 #include "sorter.h"
-#include "text.h"
 
 #define SORT_MEM ((size_t)32 << 20)
 #define REPORT_INVALID 10	/* invalid numbers named one by one */
@@ -74,7 +73,7 @@ static const struct contact *desired_lookup(void *ctx, const char *e164)
 	const void *v;
 	size_t vl;
 
-	if (!pl->rd || store_get(pl->rd, pl->o->desired ? pl->o->desired : "desired", e164,
+	if (!pl->rd || store_get(pl->rd, pl->o->desired ? pl->o->desired : STORE_DESIRED, e164,
 				 strlen(e164), &v, &vl, NULL))
 		return NULL;
 	if (contact_decode(&pl->desired, v, vl, e164, strlen(e164), NULL))
@@ -169,7 +168,7 @@ static int known_valid(struct pull *pl, const char *raw, size_t rawlen)
 
 	if (!pl->rd || rawlen < 2 || rawlen > PHONE_E164_MAX || raw[0] != '+')
 		return 0;
-	if (!store_get(pl->rd, pl->o->desired ? pl->o->desired : "desired", raw, rawlen, &v, &vl,
+	if (!store_get(pl->rd, pl->o->desired ? pl->o->desired : STORE_DESIRED, raw, rawlen, &v, &vl,
 		       NULL))
 		return 1;
 	return !store_get(pl->rd, pl->snapshot, raw, rawlen, &v, &vl, NULL) && vl >= 2 &&

@@ -31,12 +31,12 @@ void push_opts_init(struct push_opts *o)
 
 void push_journal_table(const char *profile, char *out, size_t cap)
 {
-	snprintf(out, cap, "journal:%s", profile);
+	snprintf(out, cap, STORE_JOURNAL_PREFIX "%s", profile);
 }
 
 void push_optouts_table(const char *profile, char *out, size_t cap)
 {
-	snprintf(out, cap, "optouts:%s", profile);
+	snprintf(out, cap, STORE_OPTOUTS_PREFIX "%s", profile);
 }
 
 int push_parse_on_missing(const char *s, enum on_missing *out)
@@ -204,7 +204,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 		else if (tx)
 			store_tx_abort(tx);
 		if (!e)
-			e = push_put_state(ps, "journal-snapshot", s.snap_id, info);
+			e = push_put_state(ps, STORE_JOURNAL_SNAPSHOT_PREFIX, s.snap_id, info);
 		if (e)
 			return e;
 	}
@@ -250,7 +250,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 						? ps->planned[k] - ps->settled[k] : 0;
 	if (!ps->stopping && !*relist && !ps->o->dry_run && !ps->o->desired &&
 	    !push_summary_is_partial(ps->sum))
-		e = push_put_state(ps, "synced", s.desired_count, info);
+		e = push_put_state(ps, STORE_SYNCED_PREFIX, s.desired_count, info);
 	return e;
 }
 
@@ -287,7 +287,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	push_journal_table(p->name, ps.journal, sizeof(ps.journal));
 	push_optouts_table(p->name, ps.optouts, sizeof(ps.optouts));
 	snapshot_dataset(p->name, ps.remote_ds, sizeof(ps.remote_ds));
-	ps.desired_ds = o->desired ? o->desired : "desired";
+	ps.desired_ds = o->desired ? o->desired : STORE_DESIRED;
 	buf_init(&ps.path, 0);
 	buf_init(&ps.body, 0);
 

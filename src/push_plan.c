@@ -11,7 +11,6 @@
 #include "snapshot.h"
 
 #define PLAN_SORT_MEM ((size_t)32 << 20)
-#define STATE_TABLE "state"
 
 struct planner {
 	struct push *ps;
@@ -94,10 +93,10 @@ enum err push_put_state(struct push *ps, const char *what, uint64_t v, struct er
 	enum err e;
 
 	store_put_u64(num, v);
-	snprintf(key, sizeof(key), "%s:%s", what, ps->prof.name);
+	snprintf(key, sizeof(key), "%s%s", what, ps->prof.name);
 	e = store_tx_begin(ps->st, &tx, info);
 	if (!e)
-		e = store_tx_put(tx, STATE_TABLE, key, strlen(key), num, 8, info);
+		e = store_tx_put(tx, STORE_STATE, key, strlen(key), num, 8, info);
 	if (!e)
 		return store_tx_commit(tx, info);
 	store_tx_abort(tx);
@@ -110,8 +109,8 @@ static uint64_t get_state(struct store_read *rd, const char *what, const char *p
 	const void *v;
 	size_t vl;
 
-	snprintf(key, sizeof(key), "%s:%s", what, profile);
-	if (store_table_get(rd, STATE_TABLE, key, strlen(key), &v, &vl, NULL))
+	snprintf(key, sizeof(key), "%s%s", what, profile);
+	if (store_table_get(rd, STORE_STATE, key, strlen(key), &v, &vl, NULL))
 		return 0;
 	return store_get_u64(v, vl);
 }
@@ -146,8 +145,8 @@ enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *
 	s->snap_id = store_gen_id(rd, ps->remote_ds);
 	s->snap_time = store_gen_time(rd, ps->remote_ds);
 	s->has_desired = store_has(rd, ps->desired_ds);
-	s->synced_count = ps->o->desired ? 0 : get_state(rd, "synced", ps->prof.name);
-	s->journal_snap = get_state(rd, "journal-snapshot", ps->prof.name);
+	s->synced_count = ps->o->desired ? 0 : get_state(rd, STORE_SYNCED_PREFIX, ps->prof.name);
+	s->journal_snap = get_state(rd, STORE_JOURNAL_SNAPSHOT_PREFIX, ps->prof.name);
 	e = store_count(rd, ps->remote_ds, &s->remote_count, info);
 	if (!e)
 		e = store_count(rd, ps->desired_ds, &s->desired_count, info);

@@ -7,7 +7,6 @@
 
 #include "http.h"
 
-#define TABLE "state"
 
 static long long wall_ms(void)
 {
@@ -19,7 +18,7 @@ static long long wall_ms(void)
 
 static size_t state_key(const struct provider_session *s, char *key, size_t cap)
 {
-	int n = snprintf(key, cap, "ratelimit:%s", s->profile->name);
+	int n = snprintf(key, cap, STORE_RATELIMIT_PREFIX "%s", s->profile->name);
 
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
@@ -35,7 +34,7 @@ void ratestate_resume(struct store *st, struct provider_session *s)
 
 	if (store_read_begin(st, &rd, NULL))
 		return;
-	if (!store_table_get(rd, TABLE, key, kl, &v, &vl, NULL) && vl < sizeof(val)) {
+	if (!store_table_get(rd, STORE_STATE, key, kl, &v, &vl, NULL) && vl < sizeof(val)) {
 		memcpy(val, v, vl);
 		val[vl] = '\0';
 		if (sscanf(val, "%lf %lld", &tokens, &at) == 2)
@@ -60,7 +59,7 @@ void ratestate_save(struct store *st, struct provider_session *s,
 	vl = snprintf(val, sizeof(val), "%.3f %lld", http_rate_tokens(s->http), wall_ms());
 	e = store_tx_begin(st, &tx, &info);
 	if (!e) {
-		e = store_tx_put(tx, TABLE, key, kl, val, (size_t)vl, &info);
+		e = store_tx_put(tx, STORE_STATE, key, kl, val, (size_t)vl, &info);
 		if (!e)
 			e = store_tx_commit(tx, &info);
 		else

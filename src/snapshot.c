@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "rec.h"
+#include "store.h"
 
 void snapshot_dataset(const char *profile, char *out, size_t cap)
 {
-	snprintf(out, cap, "remote:%s", profile);
+	snprintf(out, cap, STORE_REMOTE_PREFIX "%s", profile);
 }
 
 static enum err put_str(struct buf *out, const char *s)

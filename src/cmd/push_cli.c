@@ -43,11 +43,6 @@ const struct opt push_cli_options[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
-long long push_cli_duration_ms(const char *s)
-{
-	return duration_ms(s);
-}
-
 static int number(const char *arg, const char *opt, double min, double max, double *out,
 		  struct errinfo *info)
 {
@@ -125,7 +120,7 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 		return 0;
 	case P_TIME_BUDGET:
 	case P_MAX_SNAPSHOT_AGE:
-		ms = push_cli_duration_ms(arg);
+		ms = duration_ms(arg);
 		if (ms <= 0) {
 			err_set(info, ERR_USAGE, "%s must be a duration such as 90s, 45m or 6h, not '%s'",
 				id == P_TIME_BUDGET ? "--time-budget" : "--max-snapshot-age", arg);

@@ -33,7 +33,5 @@ int push_cli_finish(struct push_opts *o, struct errinfo *info);
 enum err push_cli_run(struct store *st, const struct profile *p, const struct provider *drv,
 		      struct push_opts *o, struct push_summary *sum, struct errinfo *info);
 
-/* "90s", "45m", "6h", "1d", "1h30m", plain seconds: milliseconds, or -1. */
-long long push_cli_duration_ms(const char *s);
 
 #endif
