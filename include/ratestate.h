@@ -12,6 +12,7 @@
 #define CONTACTSYNC_RATESTATE_H
 
 #include "provider.h"
+#include "hook.h"
 #include "store.h"
 
 /* Starts s's limiter from what the profile's last session left (nothing
@@ -22,6 +23,6 @@ void ratestate_resume(struct store *st, struct provider_session *s);
  * only costs the next session its knowledge; it is told to warn (with
  * ctx; may be NULL) as a message naming the profile. */
 void ratestate_save(struct store *st, struct provider_session *s,
-		    void (*warn)(void *ctx, const char *msg), void *ctx);
+		    hook_fn *warn, void *ctx);
 
 #endif

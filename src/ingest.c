@@ -6,13 +6,13 @@
 #include "ingest_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hook.h"
 #include "pipeline.h"
 
 #define DEFAULT_SORT_MEM ((size_t)32 << 20)
@@ -47,19 +47,6 @@ enum reject ingest_reject_from_code(const char *code)
 		if (!strcmp(reject_codes[r], code))
 			break;
 	return (enum reject)r;
-}
-
-void ingest_warn(struct ingest *in, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (!in->o->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	in->o->warn(in->o->warn_ctx, msg);
 }
 
 uint64_t ingest_read_pos(const struct ingest *in)
@@ -192,7 +179,7 @@ static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 			break;
 		have_map = 1;
 		for (i = 0; i < map.nwarnings; i++)
-			ingest_warn(in, "%s", map.warnings[i]);
+			hook_say(in->o->warn, in->o->warn_ctx, "%s", map.warnings[i]);
 	}
 	if (par)
 		e = ingest_par_end(par, e);	/* before the map goes: the workers read it */
@@ -202,7 +189,7 @@ static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 			e = err_set(in->info, ERR_USAGE, "'%s' row %lu is empty: no header there",
 				    fname, want);
 		else if (!have_map)
-			ingest_warn(in, "'%s' is empty: no header row", fname);
+			hook_say(in->o->warn, in->o->warn_ctx, "'%s' is empty: no header row", fname);
 	}
 	if (have_map)
 		colmap_free(&map);
@@ -226,7 +213,7 @@ static void warn_other_sheets(struct ingest *in, const char *fname, const char *
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s'%s'",
 					i ? ", " : "", names[i]);
 	if (n)
-		ingest_warn(in, "'%s': only sheet '%s' was read; %zu other sheet%s %s not (%s%s): "
+		hook_say(in->o->warn, in->o->warn_ctx, "'%s': only sheet '%s' was read; %zu other sheet%s %s not (%s%s): "
 			    "read them with --sheet NAME --append",
 			    fname, sheet ? sheet : "?", n, n == 1 ? "" : "s",
 			    n == 1 ? "was" : "were", list, n > 4 ? ", ..." : "");
@@ -252,7 +239,7 @@ static enum err ingest_file(struct ingest *in, const struct reader *rd, const ch
 	}
 	e = rd->records ? ingest_records(in, idx, fname) : ingest_rows(in, idx, fname);
 	if (!e && rd->note && rd->note(in->cur.priv, fname, note, sizeof(note)))
-		ingest_warn(in, "%s", note);
+		hook_say(in->o->warn, in->o->warn_ctx, "%s", note);
 	if (!e && rd->sheet && !in->o->sheet.sheet)
 		warn_other_sheets(in, fname, sheet);
 	rd->close(in->cur.priv);

@@ -55,8 +55,6 @@ struct ingest {
 };
 
 /* ingest.c */
-void ingest_warn(struct ingest *in, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* How far the reader of the file being read got, in bytes (0: not known). */
 uint64_t ingest_read_pos(const struct ingest *in);
 /* Tells the progress hook how far the import got, every so many rows;

@@ -1,11 +1,11 @@
 /* pull: a profile's remote contacts → its snapshot in the store (see pull.h). */
 #include "pull.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hook.h"
 #include "phone.h"
 #include "ratestate.h"
 #include "snapshot.h"
@@ -35,23 +35,6 @@ struct pull {
 
 	struct provider_session *s;	/* while the listing runs */
 };
-
-static void say(const struct pull *pl, void (*hook)(void *, const char *),
-		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(const struct pull *pl, void (*hook)(void *, const char *),
-		const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (!hook)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	hook(pl->o->ctx, msg);
-}
 
 static enum err check_driver(const struct profile *p, const struct provider *drv,
 			     struct errinfo *info)
@@ -199,7 +182,7 @@ static enum err add_record(struct pull *pl, const char *id, const struct str *ra
 		if (keylen > SORTER_KEY_MAX)
 			keylen = SORTER_KEY_MAX;
 		if (pl->invalid++ < REPORT_INVALID)
-			say(pl, pl->o->warn,
+			hook_say(pl->o->warn, pl->o->ctx,
 			    "profile '%s': remote contact %s has the number '%.*s', which is not valid (%s): kept as it is",
 			    pl->p->name, id[0] ? id : "(no id)", (int)keylen, key,
 			    phone_reason_code(pr->reason));
@@ -271,7 +254,7 @@ static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg
 
 	(void)what;
 	(void)ms;
-	say(pl, pl->o->info, "profile '%s': %s", pl->p->name, msg);
+	hook_say(pl->o->info, pl->o->ctx, "profile '%s': %s", pl->p->name, msg);
 }
 
 /* Sorted records → the new snapshot; the first of equal numbers wins. */
@@ -349,7 +332,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 		if (e != ERR_CHANGED || tries == PULL_TRIES)
 			break;
 		/* what was listed may have skipped someone: start over */
-		say(pl, pl->o->warn, "%s; listing it again (%d of %d)", info->msg, tries + 1,
+		hook_say(pl->o->warn, pl->o->ctx, "%s; listing it again (%d of %d)", info->msg, tries + 1,
 		    PULL_TRIES);
 		e = restart(pl, info);
 		if (e)
@@ -409,10 +392,10 @@ enum err pull_profile(struct store *st, const struct profile *p, const struct pr
 	if (e)
 		return e;
 	if (pl.invalid)
-		say(&pl, o->warn, "profile '%s': %llu remote numbers are not valid and were kept as they are",
+		hook_say(o->warn, o->ctx, "profile '%s': %llu remote numbers are not valid and were kept as they are",
 		    p->name, pl.invalid);
 	if (pl.duplicates)
-		say(&pl, o->warn, "profile '%s': %llu remote contacts repeat a number already listed; the first was kept",
+		hook_say(o->warn, o->ctx, "profile '%s': %llu remote contacts repeat a number already listed; the first was kept",
 		    p->name, pl.duplicates);
 	return ERR_OK;
 }

@@ -4,7 +4,6 @@
 
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "config.h"
 #include "guard.h"
+#include "hook.h"
 #include "ratestate.h"
 #include "runlog.h"
 #include "snapshot.h"
@@ -78,19 +78,6 @@ int push_signalled(const struct push *ps)
 	return ps->o->stop ? (int)*ps->o->stop : 0;
 }
 
-void push_say(const struct push *ps, void (*hook)(void *, const char *), const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	if (!hook)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	hook(ps->o->hook_ctx, msg);
-}
-
 /* 1 when the run is stopping: stopped already, or now, the time budget
  * being spent or a signal come (push_stop is then called here). */
 int push_is_stopping(struct push *ps)
@@ -122,7 +109,7 @@ static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg
 
 	(void)what;
 	(void)ms;
-	push_say(ps, ps->o->info, "profile '%s': %s", ps->prof.name, msg);
+	hook_say(ps->o->info, ps->o->hook_ctx, "profile '%s': %s", ps->prof.name, msg);
 }
 
 /* Marks every delete of the plan skipped, with why. */
@@ -184,7 +171,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 		return err_set(info, ERR_USAGE,
 			       "no desired set yet: run 'contactsync import FILE' first");
 	if (s.unsettled_creates && !ps->drv->build_lookup && !ps->o->dry_run) {
-		push_say(ps, ps->o->info, "profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
+		hook_say(ps->o->info, ps->o->hook_ctx, "profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
 		    ps->prof.name, s.unsettled_creates);
 		*relist = 1;
 		return ERR_OK;

@@ -148,10 +148,6 @@ int push_signalled(const struct push *ps);
  * being spent or a signal come (push_stop is then called here). */
 int push_is_stopping(struct push *ps);
 
-/* Tells the hook (push_opts.warn or .info) one message, if it is set. */
-void push_say(const struct push *ps, void (*hook)(void *, const char *), const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* ---- push_op.c: queues (an op is in one queue at a time, or in a request) */
 
 /* Appends op to q. */

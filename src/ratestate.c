@@ -1,6 +1,8 @@
 /* ratestate: a profile's rate limiter carried from one run to the next. */
 #include "ratestate.h"
 
+#include "hook.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,10 +46,9 @@ void ratestate_resume(struct store *st, struct provider_session *s)
 }
 
 void ratestate_save(struct store *st, struct provider_session *s,
-		    void (*warn)(void *ctx, const char *msg), void *ctx)
+		    hook_fn *warn, void *ctx)
 {
 	struct errinfo info = { ERR_OK, "" };
-	char msg[sizeof(info.msg) + 300];
 	struct store_tx *tx;
 	char key[300], val[64];
 	size_t kl = state_key(s, key, sizeof(key));
@@ -65,9 +66,7 @@ void ratestate_save(struct store *st, struct provider_session *s,
 		else
 			store_tx_abort(tx);
 	}
-	if (!e || !warn)
-		return;
-	snprintf(msg, sizeof(msg), "profile '%s': the rate limiter's state was not kept: %s",
-		 s->profile->name, info.msg);
-	warn(ctx, msg);
+	if (e)
+		hook_say(warn, ctx, "profile '%s': the rate limiter's state was not kept: %s",
+			 s->profile->name, info.msg);
 }

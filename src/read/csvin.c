@@ -37,7 +37,6 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +44,7 @@
 
 #include "buf.h"
 #include "reader.h"
+#include "read/sheet.h"
 
 #define CHUNK ((size_t)64 << 10)
 /* UTF-16 gives at most 3 UTF-8 bytes per 2 input bytes (4 per 4 for a
@@ -153,19 +153,8 @@ struct csvin {
 	struct csvin_stats stats;
 };
 
-__attribute__((format(printf, 4, 5)))
-static enum err fail(struct csvin *r, struct errinfo *info, enum err code,
-		     const char *fmt, ...)
-{
-	char msg[sizeof(info->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->failed = code;
-	return err_set(info, code, "%s", msg);
-}
+/* Sets info and the reader's sticky error (read/sheet.h). */
+#define fail(r, info, ...) reader_fail(&(r)->failed, info, __VA_ARGS__)
 
 /* ---- UTF-8 ---------------------------------------------------------- */
 

@@ -1140,10 +1140,7 @@ static int ods_probe(const struct reader_probe *p, struct errinfo *info)
 		return 0;
 	if (!odf_is_encrypted(p->zip))
 		return 1;
-	err_set(info, ERR_FORMAT,
-		"'%s' is password-protected (encrypted): save it without a password first",
-		p->name);
-	return -1;
+	return reader_encrypted(info, p->name);
 }
 
 static enum err ods_open(void **priv, const char *path, const char *name,

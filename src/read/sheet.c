@@ -45,3 +45,11 @@ long sheet_by_name(const char *spec, size_t n, sheet_name_fn *name, const void *
 			return (long)i;
 	return -1;
 }
+
+int reader_encrypted(struct errinfo *info, const char *name)
+{
+	err_set(info, ERR_FORMAT,
+		"'%s' is password-protected (encrypted): save it without a password first",
+		name);
+	return -1;
+}

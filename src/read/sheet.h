@@ -1,6 +1,7 @@
 /*
  * sheet: the readers' toolkit (for the members of the reader family, not
- * the core: that is reader.h): the failure helper and the choice of a
+ * the core: that is reader.h): the failure helper (every reader's), the
+ * encrypted-file refusal (odsin's and xlsin's probes) and the choice of a
  * sheet by --sheet NAME|N, written once for xlsxin, odsin and xlsin.
  */
 #ifndef CONTACTSYNC_READ_SHEET_H
@@ -16,6 +17,10 @@
  */
 enum err reader_fail(enum err *failed, struct errinfo *info, enum err code,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A probe's answer for a password-protected (encrypted) Office file:
+ * info set to say so, naming the file; returns -1 (reader.h's probe). */
+int reader_encrypted(struct errinfo *info, const char *name);
 
 /* A --sheet value as a 1-based sheet number: "2" → 2; 0 when it is not
  * one (no sign, no leading zero, at most nine digits). */

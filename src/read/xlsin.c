@@ -1040,10 +1040,7 @@ static int xls_probe(const struct reader_probe *p, struct errinfo *info)
 	fclose(fp);
 	if (!encrypted)
 		return 1;
-	err_set(info, ERR_FORMAT,
-		"'%s' is password-protected (encrypted): save it without a password first",
-		p->name);
-	return -1;
+	return reader_encrypted(info, p->name);
 }
 
 static enum err xls_open(void **priv, const char *path, const char *name,
