@@ -8,6 +8,9 @@
 
 #include "unzip.h"
 
+/* The members, each defined in its own file. */
+extern const struct reader reader_xls, reader_xlsx, reader_ods, reader_jsonl;
+
 /* Asked in this order; the first that says yes reads the file. */
 static const struct reader *const readers[] = {
 	&reader_xls,

@@ -26,6 +26,9 @@
 #error "define FUZZ_READER (the reader to fuzz) before including fuzz_reader.h"
 #endif
 
+/* The member, declared here: the core sees only reader_detect. */
+extern const struct reader FUZZ_READER;
+
 static void fuzz_read(const struct reader *rd, const char *path, const struct reader_opts *ro,
 		      struct errinfo *info)
 {
