@@ -99,7 +99,7 @@ enum err contact_decode(struct contact *c, const void *data, size_t len,
 enum err contact_merge(struct contact *base, const struct contact *later);
 
 /* 1 when both have the same content (source and raw phone ignored). */
-int contact_same(const struct contact *a, const struct contact *b);
+int contact_is_same(const struct contact *a, const struct contact *b);
 
 const char *tri_str(enum tri t);
 

@@ -193,7 +193,7 @@ struct http_stats http_stats(const struct http_client *client);
  * from what an earlier client of the same account left (ratelimit_resume):
  * how one run hands its limiter's state to the next.
  */
-int http_rate_limited(const struct http_client *client);
+int http_is_rate_limited(const struct http_client *client);
 double http_rate_tokens(struct http_client *client);
 void http_rate_resume(struct http_client *client, double tokens, long long age_ms);
 

@@ -89,7 +89,7 @@ enum lpn_status lpn_parse(const char *input, size_t len, const char *region,
  * 1 if `region` (exact, upper case: "GB") is a geographical region
  * libphonenumber has metadata for; "001" and "ZZ" are not.
  */
-int lpn_region_supported(const char *region);
+int lpn_is_region_supported(const char *region);
 
 #ifdef __cplusplus
 }

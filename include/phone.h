@@ -102,7 +102,7 @@ const char *phone_reason_code(enum phone_reason r);
 const char *phone_type_name(enum phone_type t);
 
 /* 1 if `region` (case-insensitive) is a region libphonenumber supports. */
-int phone_region_supported(const char *region);
+int phone_is_region_supported(const char *region);
 
 /*
  * Copies `region` uppercased into out (3 bytes) when it is a supported

@@ -47,6 +47,6 @@ void phonefast_counts(unsigned long *answered, unsigned long *declined);
 void phonefast_set_enabled(int on);
 
 /* 1 when phonefast_parse may answer. */
-int phonefast_enabled(void);
+int phonefast_is_enabled(void);
 
 #endif

@@ -34,10 +34,10 @@ typedef void pipeline_work_fn(void *ctx, unsigned worker, void *item);
 enum err pipeline_new(struct pipeline **out, unsigned nworkers, size_t nslots,
 		      pipeline_work_fn *work, void *ctx, struct errinfo *info);
 /* Hands item to the workers. The caller makes sure fewer than nslots
- * items are in flight (pipeline_full). */
+ * items are in flight (pipeline_is_full). */
 void pipeline_submit(struct pipeline *p, void *item);
 /* 1 when nslots items are in flight. */
-int pipeline_full(const struct pipeline *p);
+int pipeline_is_full(const struct pipeline *p);
 /* Items in flight. */
 size_t pipeline_inflight(const struct pipeline *p);
 /* Waits for the oldest item in flight to be processed and returns it

@@ -22,14 +22,14 @@
 #ifndef CONTACTSYNC_PROVIDER_H
 #define CONTACTSYNC_PROVIDER_H
 
+#include <jansson.h>
 #include <stddef.h>
 
-#include "profile.h"
-#include "contact.h"
 #include "buf.h"
+#include "contact.h"
 #include "err.h"
 #include "http.h"
-#include <jansson.h>
+#include "profile.h"
 
 #define PROVIDER_CAP_BULK_CREATE	(1u << 0)	/* build_bulk takes creates */
 #define PROVIDER_CAP_BULK_DELETE	(1u << 1)	/* build_bulk takes deletes */

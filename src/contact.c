@@ -333,7 +333,7 @@ enum err contact_merge(struct contact *base, const struct contact *later)
 	return ERR_OK;
 }
 
-int contact_same(const struct contact *a, const struct contact *b)
+int contact_is_same(const struct contact *a, const struct contact *b)
 {
 	size_t i;
 

@@ -1517,7 +1517,7 @@ struct http_stats http_stats(const struct http_client *c)
 	return c->stats;
 }
 
-int http_rate_limited(const struct http_client *c)
+int http_is_rate_limited(const struct http_client *c)
 {
 	return ratelimit_rate(&c->rl) > 0;
 }

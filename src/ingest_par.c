@@ -265,7 +265,7 @@ static enum err par_flush(struct par *par)
 
 	if (!b->n)
 		return ERR_OK;
-	while (pipeline_full(par->pl))
+	while (pipeline_is_full(par->pl))
 		if ((e = par_take(par)))
 			return e;
 	for (i = 0; i < b->ncells; i++)
@@ -326,7 +326,7 @@ enum err ingest_par_new(struct ingest *in, struct par **out, const struct colmap
 	par->cur = par->free_list[--par->nfree];
 	/* libphonenumber's singleton and jansson's hash seed are made here,
 	 * before any worker needs them */
-	(void)phone_region_supported("GB");
+	(void)phone_is_region_supported("GB");
 	json_object_seed(0);
 	e = pipeline_new(&par->pl, par->nworkers, nslots, par_work, par, in->info);
 	if (e) {

@@ -150,7 +150,7 @@ extern "C" enum lpn_status lpn_parse(const char *input, size_t len,
 	}
 }
 
-extern "C" int lpn_region_supported(const char *region)
+extern "C" int lpn_is_region_supported(const char *region)
 {
 	if (!region)
 		return 0;

@@ -234,7 +234,7 @@ int phone_region_canon(const char *region, char out[3])
 {
 	char r[3];
 
-	if (!region_syntax(region, r) || !lpn_region_supported(r)) {
+	if (!region_syntax(region, r) || !lpn_is_region_supported(r)) {
 		if (out)
 			out[0] = '\0';
 		return 0;
@@ -244,7 +244,7 @@ int phone_region_canon(const char *region, char out[3])
 	return 1;
 }
 
-int phone_region_supported(const char *region)
+int phone_is_region_supported(const char *region)
 {
 	return phone_region_canon(region, NULL);
 }
@@ -263,7 +263,7 @@ static enum phone_reason reason_of_status(enum lpn_status st,
 		 */
 		if (international(s, len))
 			return PHONE_INVALID_COUNTRY_CODE;
-		if (!region || !lpn_region_supported(region))
+		if (!region || !lpn_is_region_supported(region))
 			return PHONE_NO_REGION;
 		return PHONE_INVALID_COUNTRY_CODE;
 	case LPN_TOO_SHORT_AFTER_IDD:

@@ -91,7 +91,7 @@ void phonefast_set_enabled(int on)
 	atomic_store(&enabled, on ? 1 : 0);
 }
 
-int phonefast_enabled(void)
+int phonefast_is_enabled(void)
 {
 	int e = atomic_load_explicit(&enabled, memory_order_relaxed);
 
@@ -733,7 +733,7 @@ int phonefast_parse(const char *input, size_t len, const char *region,
 		    unsigned flags, struct lpn_number *out,
 		    enum lpn_status *status)
 {
-	if (!phonefast_enabled())
+	if (!phonefast_is_enabled())
 		return 0;
 	if (decide(input, len, region, flags, out, status)) {
 		tl_answered++;

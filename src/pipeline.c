@@ -125,7 +125,7 @@ size_t pipeline_inflight(const struct pipeline *p)
 	return (size_t)(p->head - p->tail);
 }
 
-int pipeline_full(const struct pipeline *p)
+int pipeline_is_full(const struct pipeline *p)
 {
 	return pipeline_inflight(p) >= p->nslots;
 }

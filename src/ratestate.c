@@ -55,7 +55,7 @@ void ratestate_save(struct store *st, struct provider_session *s,
 	int vl;
 	enum err e;
 
-	if (!s->http || !http_rate_limited(s->http))
+	if (!s->http || !http_is_rate_limited(s->http))
 		return;
 	vl = snprintf(val, sizeof(val), "%.3f %lld", http_rate_tokens(s->http), wall_ms());
 	e = store_tx_begin(st, &tx, &info);

@@ -207,7 +207,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 		summary_text(fp, p->name, drv, &stats);
 	else if (o->format == FMT_JSON)
 		summary_json(fp, &stats);
-	else if (o->format == FMT_CSV && log_enabled(LOG_INFO))
+	else if (o->format == FMT_CSV && log_is_enabled(LOG_INFO))
 		summary_text(stderr, p->name, drv, &stats);
 	return ferror(fp) ? err_set(info, ERR_IO, "cannot write the plan: %s", strerror(errno)) : ERR_OK;
 }

@@ -48,7 +48,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 		log_error("import failed: the desired set is unchanged");
 		goto out;
 	}
-	if (log_enabled(LOG_INFO))
+	if (log_is_enabled(LOG_INFO))
 		import_cli_report(stdout, &o, &stats);
 	rc = stats.rejected ? EXIT_PARTIAL : EXIT_OK;
 out:

@@ -58,7 +58,7 @@ static void progress(void *ctx, const struct ingest_progress *p)
 	char what[512];
 
 	(void)ctx;
-	if (!log_status_due())
+	if (!log_is_status_due())
 		return;
 	if (p->nfiles > 1)
 		snprintf(what, sizeof(what), "importing '%s' (%zu of %zu)", p->file, p->file_no,

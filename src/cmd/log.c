@@ -78,7 +78,7 @@ void log_set_progress(int on)
 	g_progress = on;
 }
 
-int log_enabled(enum log_level level)
+int log_is_enabled(enum log_level level)
 {
 	return level <= g_level;
 }
@@ -187,7 +187,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	char msg[2048];
 	va_list ap;
 
-	if (!log_enabled(level))
+	if (!log_is_enabled(level))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -210,7 +210,7 @@ void log_event(enum log_level level, const char *event, json_t *fields, const ch
 	char msg[2048];
 	va_list ap;
 
-	if (g_format != LOG_JSON || !log_enabled(level)) {
+	if (g_format != LOG_JSON || !log_is_enabled(level)) {
 		json_decref(fields);
 		return;
 	}
@@ -287,10 +287,10 @@ void log_phase_end(const char *phase, const char *profile, int ok, json_t *field
 
 static int status_on(void)
 {
-	return g_progress && g_tty && g_format == LOG_TEXT && log_enabled(LOG_INFO);
+	return g_progress && g_tty && g_format == LOG_TEXT && log_is_enabled(LOG_INFO);
 }
 
-int log_status_due(void)
+int log_is_status_due(void)
 {
 	return status_on() && now_ms() >= g_next_draw;
 }

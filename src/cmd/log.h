@@ -30,7 +30,7 @@ void log_setup(enum log_format fmt, int verbosity);
 /* --no-progress: no status lines (on by default; they are drawn only when
  * standard error is a terminal, the format is text and info is shown). */
 void log_set_progress(int on);
-int log_enabled(enum log_level level);
+int log_is_enabled(enum log_level level);
 /* The format log_setup chose (commands that print results as JSON follow it). */
 enum log_format log_format(void);
 
@@ -85,7 +85,7 @@ struct log_status {
 };
 
 /* 1 when a status line would be drawn now: hooks ask before formatting. */
-int log_status_due(void);
+int log_is_status_due(void);
 void log_status(const struct log_status *st);
 
 /*

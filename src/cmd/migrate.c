@@ -102,7 +102,7 @@ static int pull(struct run *r, const struct profile *p, const struct provider *d
 		log_error("the migration stopped: the pull of '%s' failed", p->name);
 		return -1;
 	}
-	if (log_enabled(LOG_INFO))
+	if (log_is_enabled(LOG_INFO))
 		pull_stats_print(stdout, p, drv, &stats);
 	return 0;
 }
@@ -115,10 +115,10 @@ static void print_conversion(const struct run *r, const char *dir)
 	if (log_format() == LOG_JSON) {
 		char *line = json_dumps(r->mig, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-		if (line && log_enabled(LOG_INFO))
+		if (line && log_is_enabled(LOG_INFO))
 			printf("%s\n", line);
 		free(line);
-	} else if (log_enabled(LOG_INFO)) {
+	} else if (log_is_enabled(LOG_INFO)) {
 		printf("migration from '%s' (%s) to '%s' (%s): %llu contacts, %llu carried over "
 		       "(%llu opted out), %llu not\n", r->from->name, r->from_drv->name, r->to->name,
 		       r->to_drv->name, (unsigned long long)s->contacts,
@@ -201,7 +201,7 @@ static void push(struct run *r)
 	r->o->push.snapshot_fresh = 1;
 	e = push_cli_run(r->app->store, r->to, r->to_drv, &r->o->push, &sum, &info);
 	r->rec.push = push_summary_json(&sum);
-	if (log_enabled(LOG_INFO))
+	if (log_is_enabled(LOG_INFO))
 		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
 	if (e)
 		r->rc = app_fail(e, &info);	/* guard 3, budget 6, remote 4, store 5 */

@@ -62,7 +62,7 @@ int cmd_pull(int argc, char **argv, struct app *app)
 		log_error("pull failed: the previous snapshot of '%s' is unchanged", p->name);
 		return rc;
 	}
-	if (log_enabled(LOG_INFO))
+	if (log_is_enabled(LOG_INFO))
 		pull_stats_print(stdout, p, drv, &stats);
 	return EXIT_OK;
 }

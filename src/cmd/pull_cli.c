@@ -19,7 +19,7 @@ static void progress(void *ctx, const struct pull_progress *p)
 		log_progress_end();	/* the listing is over */
 		return;
 	}
-	if (!log_status_due())
+	if (!log_is_status_due())
 		return;
 	snprintf(what, sizeof(what), "pulling '%s'", p->profile);
 	n = snprintf(detail, sizeof(detail), ", %lu request%s", p->requests,

@@ -169,7 +169,7 @@ static void progress(void *ctx, const struct push_progress *p)
 		log_progress_end();	/* the push is over */
 		return;
 	}
-	if (!log_status_due())
+	if (!log_is_status_due())
 		return;
 	snprintf(what, sizeof(what), "pushing to '%s'", p->profile);
 	snprintf(detail, sizeof(detail), ", %llu failed, %lu request%s, %.1f s waiting for the rate limit",

@@ -128,7 +128,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 		rc = app_fail(e, &info);
 		goto out;
 	}
-	if (log_enabled(LOG_INFO)) {
+	if (log_is_enabled(LOG_INFO)) {
 		printf("report of run %s ('%s', %s) in '%s': %llu changes, %llu failures, "
 		       "%llu skipped, %llu rejects, %llu duplicates",
 		       field(rec, "id"), field(rec, "profile"), field(rec, "command"), o.output,

@@ -90,7 +90,7 @@ static int import(struct app *app, struct import_cli *o, const char *profile, ch
 		return -1;
 	}
 	run->import = import_cli_stats_json(o, &stats);
-	if (log_enabled(LOG_INFO))
+	if (log_is_enabled(LOG_INFO))
 		import_cli_report(stdout, o, &stats);
 	if (stats.rejected)
 		*partial = 1;
@@ -127,7 +127,7 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
 	run->pull = pull_stats_json(&stats);
 	if (!e) {
-		if (log_enabled(LOG_INFO))
+		if (log_is_enabled(LOG_INFO))
 			pull_stats_print(stdout, p, drv, &stats);
 		push->snapshot_fresh = 1;
 		return 0;
@@ -247,7 +247,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		goto done;
 	e = push_cli_run(app->store, p, drv, &o->push, &sum, &info);
 	run.push = push_summary_json(&sum);
-	if (log_enabled(LOG_INFO))
+	if (log_is_enabled(LOG_INFO))
 		push_summary_print(stdout, &sum, log_format() == LOG_JSON);
 	if (e)
 		rc = app_fail(e, &info);	/* guard 3, budget 6, remote 4, store 5 */

@@ -413,9 +413,9 @@ static enum err altum_update_body(const struct write_op *op, struct buf *body)
 	const struct contact *d = op->desired;
 	enum err e = ERR_OK;
 
-	if (provider_changes(op, "name") && d->name.len)
+	if (provider_has_change(op, "name") && d->name.len)
 		e = provider_form_add(body, "name", d->name);
-	if (!e && provider_changes_any_custom(op))
+	if (!e && provider_has_any_custom_change(op))
 		e = add_merged_custom(body, &op->remote->c, d);
 	return e;
 }

@@ -670,7 +670,7 @@ static int set_slots(const struct profile *p, const struct write_op *op, json_t 
 
 		if (!v || !v->len)
 			continue;
-		if (changed_only && !provider_changes_custom(op, (struct str){ key, strlen(key) }))
+		if (changed_only && !provider_has_custom_change(op, (struct str){ key, strlen(key) }))
 			continue;
 		snprintf(slot, sizeof(slot), "custom_%zu", i + 1);
 		if (set_str(o, slot, *v))
@@ -708,11 +708,11 @@ static enum err atom_write_json(const struct provider_session *s, const struct w
 			bad |= json_object_set_new(o, "group_id", json_string(state(s)->suppress_book_id));
 		return bad ? ERR_NOMEM : ERR_OK;
 	}
-	if (!changed || provider_changes(op, "first_name"))
+	if (!changed || provider_has_change(op, "first_name"))
 		bad |= set_str(o, "first_name", d->first_name);
-	if (!changed || provider_changes(op, "last_name"))
+	if (!changed || provider_has_change(op, "last_name"))
 		bad |= set_str(o, "last_name", d->last_name);
-	if (!changed || provider_changes(op, "company"))
+	if (!changed || provider_has_change(op, "company"))
 		bad |= set_str(o, "company", d->company);
 	bad |= set_slots(s->profile, op, o, changed);
 	return bad ? ERR_NOMEM : ERR_OK;

@@ -82,9 +82,9 @@ json_t *provider_json_strn(struct str s);
  * include field ("name" …), the custom field key (matched the way diff
  * names it, long keys cut alike), or any custom.
  */
-int provider_changes(const struct write_op *op, const char *field);
-int provider_changes_custom(const struct write_op *op, struct str key);
-int provider_changes_any_custom(const struct write_op *op);
+int provider_has_change(const struct write_op *op, const char *field);
+int provider_has_custom_change(const struct write_op *op, struct str key);
+int provider_has_any_custom_change(const struct write_op *op);
 
 /* Helpers for drivers' projections (and provider_full_name,
  * provider_split_name: provider.h). */

@@ -589,7 +589,7 @@ static void custom_field(struct str key, char *out, size_t cap)
 	snprintf(out, cap, "custom:%.*s", (int)key.len, key.ptr);
 }
 
-int provider_changes(const struct write_op *op, const char *field)
+int provider_has_change(const struct write_op *op, const char *field)
 {
 	size_t i;
 
@@ -599,15 +599,15 @@ int provider_changes(const struct write_op *op, const char *field)
 	return 0;
 }
 
-int provider_changes_custom(const struct write_op *op, struct str key)
+int provider_has_custom_change(const struct write_op *op, struct str key)
 {
 	char field[sizeof(op->changes[0].field)];
 
 	custom_field(key, field, sizeof(field));
-	return provider_changes(op, field);
+	return provider_has_change(op, field);
 }
 
-int provider_changes_any_custom(const struct write_op *op)
+int provider_has_any_custom_change(const struct write_op *op)
 {
 	size_t i;
 

@@ -300,7 +300,8 @@ static json_t *custom_json(const struct contact *c, const struct write_op *op)
 		const struct contact_kv *kv = &c->custom[i];
 		char key[1024];
 
-		if (!kv->val.len || kv->key.len >= sizeof(key) || (op && !provider_changes_custom(op, kv->key)))
+		if (!kv->val.len || kv->key.len >= sizeof(key) ||
+		    (op && !provider_has_custom_change(op, kv->key)))
 			continue;
 		memcpy(key, kv->key.ptr, kv->key.len);
 		key[kv->key.len] = '\0';
@@ -355,15 +356,15 @@ static json_t *update_json(const struct write_op *op)
 
 	if (bad)
 		return NULL;
-	if (provider_changes(op, "first_name"))
+	if (provider_has_change(op, "first_name"))
 		bad |= set_str(o, "first_name", d->first_name);
-	if (provider_changes(op, "last_name"))
+	if (provider_has_change(op, "last_name"))
 		bad |= set_str(o, "last_name", d->last_name);
-	if (provider_changes(op, "company"))
+	if (provider_has_change(op, "company"))
 		bad |= set_str(o, "company_name", d->company);
-	if (provider_changes(op, "tags") && d->ntags)	/* replaced: the whole list */
+	if (provider_has_change(op, "tags") && d->ntags)	/* replaced: the whole list */
 		bad |= json_object_set_new(o, "tags", tags_json(d));
-	if (provider_changes_any_custom(op)) {	/* merged: the changed keys only */
+	if (provider_has_any_custom_change(op)) {	/* merged: the changed keys only */
 		json_t *cv = custom_json(d, op);
 
 		bad |= !cv;

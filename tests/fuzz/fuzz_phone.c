@@ -21,7 +21,7 @@ static void check_same_without_fastpath(const uint8_t *data, size_t size,
 					const struct phone_result *pr)
 {
 	struct phone_result slow;
-	int was = phonefast_enabled();
+	int was = phonefast_is_enabled();
 	enum err e;
 
 	phonefast_set_enabled(0);

@@ -299,7 +299,7 @@ int main(int argc, char **argv)
 	char in[256], a[512], b[512];
 
 	/* CONTACTSYNC_PHONE_FASTPATH=0 is honoured: everything unsure then. */
-	int fast = phonefast_enabled();
+	int fast = phonefast_is_enabled();
 
 	rng = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x5eed5eed5eedull;
 	if (!rng)

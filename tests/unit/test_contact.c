@@ -63,7 +63,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(contact_encode(&a, &rec), ERR_OK);
 	assert_int_equal((unsigned char)rec.data[0], CONTACT_RECORD_VERSION);
 	assert_int_equal(contact_decode(&b, rec.data, rec.len, a.phone, strlen(a.phone), &info), ERR_OK);
-	assert_true(contact_same(&a, &b));
+	assert_true(contact_is_same(&a, &b));
 	assert_int_equal(b.source_file, 3);
 	assert_true(b.source_row == 123456789);
 	assert_int_equal(b.raw_phone.len, 12);
@@ -87,7 +87,7 @@ static void test_empty_contact(void **state)
 	assert_int_equal(contact_encode(&a, &rec), ERR_OK);
 	assert_int_equal(rec.len, 4);	/* version, flags, file, row */
 	assert_int_equal(contact_decode(&b, rec.data, rec.len, "+12125550142", 12, &info), ERR_OK);
-	assert_true(contact_same(&a, &b));
+	assert_true(contact_is_same(&a, &b));
 	assert_int_equal(b.opted_out, TRI_UNKNOWN);
 	buf_free(&rec);
 	contact_free(&a);

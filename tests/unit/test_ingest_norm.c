@@ -114,7 +114,7 @@ static void test_contact(void **state)
 	assert_int_equal(contact_decode(&dec, f->n.rec.data, f->n.rec.len, f->n.c.phone,
 					strlen(f->n.c.phone), NULL),
 			 ERR_OK);
-	assert_true(contact_same(&dec, &f->n.c));
+	assert_true(contact_is_same(&dec, &f->n.c));
 	contact_free(&dec);
 }
 

@@ -205,7 +205,7 @@ static void test_no_status_line_off_a_terminal(void **state)
 	(void)state;
 	capture_start(&c);
 	log_setup(LOG_TEXT, 0);	/* standard error is a file now */
-	assert_false(log_status_due());
+	assert_false(log_is_status_due());
 	log_status(&st);
 	log_progress("pulling '%s': %d", "shop", 3);
 	log_progress_end();

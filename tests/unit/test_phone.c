@@ -392,21 +392,21 @@ static void test_type_only_when_asked(void **state)
 static void test_region_supported(void **state)
 {
 	(void)state;
-	assert_true(phone_region_supported("GB"));
-	assert_true(phone_region_supported("gb"));
-	assert_true(phone_region_supported("Us"));
-	assert_true(phone_region_supported("DE"));
-	assert_true(phone_region_supported("GG"));
-	assert_true(phone_region_supported("SG"));
-	assert_false(phone_region_supported(NULL));
-	assert_false(phone_region_supported(""));
-	assert_false(phone_region_supported("XX"));
-	assert_false(phone_region_supported("ZZ"));
-	assert_false(phone_region_supported("001"));
-	assert_false(phone_region_supported("G"));
-	assert_false(phone_region_supported("GBR"));
-	assert_false(phone_region_supported("G1"));
-	assert_false(phone_region_supported("UK"));
+	assert_true(phone_is_region_supported("GB"));
+	assert_true(phone_is_region_supported("gb"));
+	assert_true(phone_is_region_supported("Us"));
+	assert_true(phone_is_region_supported("DE"));
+	assert_true(phone_is_region_supported("GG"));
+	assert_true(phone_is_region_supported("SG"));
+	assert_false(phone_is_region_supported(NULL));
+	assert_false(phone_is_region_supported(""));
+	assert_false(phone_is_region_supported("XX"));
+	assert_false(phone_is_region_supported("ZZ"));
+	assert_false(phone_is_region_supported("001"));
+	assert_false(phone_is_region_supported("G"));
+	assert_false(phone_is_region_supported("GBR"));
+	assert_false(phone_is_region_supported("G1"));
+	assert_false(phone_is_region_supported("UK"));
 }
 
 static void test_region_canon(void **state)
@@ -599,11 +599,11 @@ static void test_lpn_statuses(void **state)
 	assert_int_equal(n.ext_len, 2);
 	assert_int_equal(n.type, LPN_TYPE_UNKNOWN);
 
-	assert_true(lpn_region_supported("GB"));
-	assert_false(lpn_region_supported("gb"));
-	assert_false(lpn_region_supported("001"));
-	assert_false(lpn_region_supported("ZZ"));
-	assert_false(lpn_region_supported(NULL));
+	assert_true(lpn_is_region_supported("GB"));
+	assert_false(lpn_is_region_supported("gb"));
+	assert_false(lpn_is_region_supported("001"));
+	assert_false(lpn_is_region_supported("ZZ"));
+	assert_false(lpn_is_region_supported(NULL));
 }
 
 static void *table_thread(void *arg)

@@ -231,7 +231,7 @@ static void test_disable(void **state)
 {
 	struct lpn_number n;
 	enum lpn_status st;
-	int was = phonefast_enabled();
+	int was = phonefast_is_enabled();
 
 	(void)state;
 	phonefast_set_enabled(0);

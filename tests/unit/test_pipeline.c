@@ -79,7 +79,7 @@ static void test_order(void **state)
 	for (i = 0; i < 2000; i++) {
 		items[i].no = i;
 		items[i].in = i * 31u;
-		while (pipeline_full(p)) {
+		while (pipeline_is_full(p)) {
 			it = pipeline_next(p);
 			assert_ptr_equal(it, &items[next_out]);
 			assert_true(it->worked);
@@ -140,7 +140,7 @@ static void test_empty(void **state)
 	pthread_mutex_init(&ctx.mu, NULL);
 	assert_int_equal(pipeline_new(&p, 4, 2, work, &ctx, &info), ERR_OK);
 	assert_null(pipeline_next(p));
-	assert_false(pipeline_full(p));
+	assert_false(pipeline_is_full(p));
 	pipeline_free(p);
 	pipeline_free(NULL);
 	assert_int_equal(ctx.worked, 0);
