@@ -38,6 +38,7 @@
 
 #include "colmap.h"
 #include "err.h"
+#include "hook.h"
 #include "row.h"
 #include "store.h"
 
@@ -99,7 +100,7 @@ struct ingest_opts {
 	unsigned long header_row;	/* 0 = the first non-empty row */
 	struct sheet_opts sheet;	/* spreadsheets: sheet and zip caps */
 	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */
-	void (*warn)(void *ctx, const char *msg);
+	hook_fn *warn;
 	/* Says how each input is read (its kind, its sheet); may be NULL. */
 	void (*debug)(void *ctx, const char *file, const char *what);
 	/* How far the import got, every INGEST_PROGRESS_ROWS rows; may be NULL. */

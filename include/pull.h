@@ -28,6 +28,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "hook.h"
 #include "http.h"
 #include "provider.h"
 #include "store.h"
@@ -53,8 +54,8 @@ struct pull_opts {
 	 * the profile. progress: how far the listing got, after every page,
 	 * and NULL once the listing is over (time to erase a status line).
 	 */
-	void (*warn)(void *ctx, const char *msg);
-	void (*info)(void *ctx, const char *msg);
+	hook_fn *warn;
+	hook_fn *info;
 	void (*progress)(void *ctx, const struct pull_progress *p);
 	void *ctx;
 };
@@ -83,10 +84,10 @@ enum err pull_profile(struct store *st, const struct profile *p, const struct pr
 		      const struct pull_opts *o, struct pull_stats *stats,
 		      struct errinfo *info);
 
-/* "pulled N contacts from 'p' (driver): R requests, …", one line. */
 /* The stats as a JSON object (new reference): contacts, invalid,
  * duplicates, requests, retries, status_429, rate_wait_s. */
 json_t *pull_stats_json(const struct pull_stats *stats);
+/* "pulled N contacts from 'p' (driver): R requests, …", one line. */
 void pull_stats_print(FILE *fp, const struct profile *p, const struct provider *drv,
 		      const struct pull_stats *stats);
 

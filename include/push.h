@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "hook.h"
 #include "plan.h"
 #include "provider.h"
 #include "store.h"
@@ -104,8 +105,8 @@ struct push_opts {
 	 */
 	void (*progress)(void *ctx, const struct push_progress *p);
 	void (*failure)(void *ctx, const struct push_failure *f);
-	void (*warn)(void *ctx, const char *msg);
-	void (*info)(void *ctx, const char *msg);
+	hook_fn *warn;
+	hook_fn *info;
 	void *hook_ctx;
 };
 
