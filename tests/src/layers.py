@@ -177,7 +177,7 @@ def main():
         graph[p] = deps
     checks = [
         ("includes point down the layers", check_layers(graph)),
-        ("no cycle among the headers", check_cycles(graph)),
+        ("no cycle among the modules", check_cycles(graph)),
         ("no log_* call outside src/cmd/",
          grep(r"\blog_(msg|error|warn|info|debug|progress|event)\w*\s*\(",
               lambda p: folder(p) != "cmd")),
