@@ -1,7 +1,6 @@
 /* config: INI provider profiles (see config.h). */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
