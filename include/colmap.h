@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 #include "row.h"
 
@@ -31,6 +32,15 @@ enum field {
 	FIELD_COUNTRY,
 	FIELD__STD,		/* number of standard fields */
 	FIELD_CUSTOM = FIELD__STD,
+	FIELD_PHONE_TYPE,	/* the type cell of a typed pair: read, not pushed */
+	FIELD_IGNORED,		/* --ignore, or not allowed by --columns */
+};
+
+/* The role of a phone column, strongest (for SMS) first. */
+enum phone_role {
+	ROLE_MOBILE, ROLE_GENERIC, ROLE_HOME, ROLE_WORK, ROLE_OTHER,
+	ROLE_FAX,	/* fax, pager: never a contact's number (from a type cell) */
+	ROLE_BY_TYPE,	/* read per row from the cell in type_col[i] */
 };
 
 struct colmap_override {
@@ -38,11 +48,24 @@ struct colmap_override {
 	const char *column;	/* header text (exact or loosely matched) */
 };
 
+struct colmap_opts {
+	const struct colmap_override *maps;
+	size_t nmaps;
+	const char *const *columns;	/* allow-list of custom columns; NULL: all */
+	size_t ncolumns;
+	const char *const *ignore;
+	size_t nignore;
+};
+
 struct colmap {
 	size_t ncols;
 	enum field *field;	/* per column */
 	char **key;		/* per column: custom field key (owned), or NULL */
+	enum phone_role *role;	/* per column, for FIELD_PHONE */
+	long *type_col;		/* per column: ROLE_BY_TYPE's type column, else -1 */
 	long col[FIELD__STD];	/* column of each standard field, or -1 */
+	size_t nphones;
+	int optout_consent;
 	char **warnings;	/* owned messages about duplicate headers etc. */
 	size_t nwarnings;
 };
@@ -58,8 +81,11 @@ enum field colmap_field_lookup(const char *name);
  * ERR_CONFIG when no phone column can be found (both list the headers).
  */
 enum err colmap_build(struct colmap *m, const struct row *header,
-		      const struct colmap_override *ov, size_t nov,
-		      const char *file, struct errinfo *info);
+		      const struct colmap_opts *o, const char *file, struct errinfo *info);
+enum phone_role colmap_role_of_type(const char *s, size_t len);
+const char *colmap_role_name(enum phone_role r);
+enum err colmap_check_field(const char *field, struct errinfo *info);
+enum err colmap_describe(const struct colmap *m, size_t col, struct buf *out);
 void colmap_free(struct colmap *m);
 
 #endif

@@ -73,6 +73,7 @@ enum phone_type {
 
 /* Ask phone_parse for the number type (costs another metadata lookup). */
 #define PHONE_WANT_TYPE 0x1u
+#define PHONE_READ_INTL 0x2u	/* SHIM until the phone-intl branch lands */
 
 struct phone_result {
 	enum phone_reason reason;	/* PHONE_OK when valid */
@@ -81,6 +82,7 @@ struct phone_result {
 	char region[3];			/* ISO 3166 region of a valid number, "" otherwise */
 					/* ("" too for non-geographical +800 ...) */
 	enum phone_type type;		/* only with PHONE_WANT_TYPE and valid */
+	int read_international;		/* SHIM */
 };
 
 /*

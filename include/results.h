@@ -14,10 +14,18 @@
  *   changes.csv   operation, phone, id, field, before, after: a row per
  *                 field each done operation changed (a delete: one row
  *                 without a field)
- * An import's, where --rejects and --duplicates say (ingest.h):
- *   rejects.csv     file, row, reason, cells (the row's own cells, as many
- *                   as it had)
- *   duplicates.csv  phone, file, row, merged_into_file, merged_into_row
+ * An import's, in its results folder unless --rejects and --duplicates
+ * say elsewhere (ingest.h):
+ *   rejects.csv     the input's own header and cells, then _reason,
+ *                   _column, _value, _source, _row: fixed, the file imports
+ *                   again as it is (those five are not read as fields);
+ *                   inputs with another header get rejects-2.csv …
+ *   duplicates.csv  phone, file, row, merged_into_file, merged_into_row,
+ *                   how (merged: the same person; replaced: another
+ *                   person's row came later and replaced it whole)
+ *   mapping.csv     file, column, header, use: what each column became
+ *   warnings.csv    file, row, column, value, number, warning: numbers read
+ *                   as international, countries ignored
  * A migrate's, in its results folder (migrate.h):
  *   unmapped.csv      phone, field, value, kept
  *   not_migrated.csv  phone, reason
@@ -37,11 +45,11 @@
 #include "outfile.h"
 #include "provider.h"
 
-/* In the order of the report's sheets (report.h); the two without one last. */
+/* In the order of the report's sheets (report.h); those without one last. */
 enum results_file {
 	RESULTS_CHANGES, RESULTS_ERRORS, RESULTS_SKIPPED, RESULTS_REJECTS,
 	RESULTS_DUPLICATES, RESULTS_UNMAPPED, RESULTS_NOT_MIGRATED,
-	RESULTS_SUCCESS, RESULTS_BEFORE,
+	RESULTS_SUCCESS, RESULTS_BEFORE, RESULTS_MAPPING, RESULTS_WARNINGS,
 	RESULTS__COUNT
 };
 
@@ -58,8 +66,8 @@ struct results_def {
 	enum results_by by;
 	const char *const *columns;	/* the header row; NULL: not CSV */
 	size_t ncolumns;
-	int open_ended;			/* the last column takes zero or more
-					 * cells (rejects' cells) */
+	int trailing;			/* the columns are the last of each
+					 * row, after the input's own (rejects) */
 };
 
 /* Indexed by enum results_file. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "text.h"
@@ -258,10 +259,41 @@ static enum err auto_map(struct colmap *m, const struct row *h,
 	return ERR_OK;
 }
 
-enum err colmap_build(struct colmap *m, const struct row *h,
-		      const struct colmap_override *ov, size_t nov,
-		      const char *file, struct errinfo *info)
+/* SHIM until the colmap branch lands */
+enum phone_role colmap_role_of_type(const char *s, size_t len)
 {
+	if (len >= 6 && !strncasecmp(s, "mobile", 6))
+		return ROLE_MOBILE;
+	return len ? ROLE_OTHER : ROLE_GENERIC;
+}
+
+const char *colmap_role_name(enum phone_role r)
+{
+	static const char *const n[] = { "mobile", "phone", "home", "work", "other", "fax", "by type" };
+
+	return n[r];
+}
+
+enum err colmap_check_field(const char *field, struct errinfo *info)
+{
+	(void)field;
+	(void)info;
+	return ERR_OK;
+}
+
+enum err colmap_describe(const struct colmap *m, size_t col, struct buf *out)
+{
+	buf_reset(out);
+	if (m->field[col] == FIELD_CUSTOM)
+		return buf_printf(out, "custom '%s'", m->key[col]);
+	return buf_adds(out, colmap_field_name(m->field[col]));
+}
+
+enum err colmap_build(struct colmap *m, const struct row *h,
+		      const struct colmap_opts *o, const char *file, struct errinfo *info)
+{
+	const struct colmap_override *ov = o->maps;
+	size_t nov = o->nmaps;
 	const char **ov_key = NULL;
 	int fixed[FIELD__STD] = { 0 };
 	struct buf t1, t2, list;
@@ -277,6 +309,8 @@ enum err colmap_build(struct colmap *m, const struct row *h,
 	m->ncols = h->ncells;
 	m->field = calloc(h->ncells + 1, sizeof(*m->field));
 	m->key = calloc(h->ncells + 1, sizeof(*m->key));
+	m->role = calloc(h->ncells + 1, sizeof(*m->role));
+	m->type_col = calloc(h->ncells + 1, sizeof(*m->type_col));
 	ov_key = calloc(h->ncells + 1, sizeof(*ov_key));
 	if (!m->field || !m->key || !ov_key) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
@@ -316,6 +350,9 @@ enum err colmap_build(struct colmap *m, const struct row *h,
 			    file, buf_str(&list));
 		goto done;
 	}
+	m->nphones = 1;
+	for (i = 0; i < h->ncells; i++)
+		m->type_col[i] = -1;
 	if (assign_keys(m, h, ov_key, file))
 		e = err_set(info, ERR_NOMEM, "out of memory");
 done:
@@ -338,6 +375,8 @@ void colmap_free(struct colmap *m)
 	for (i = 0; i < m->nwarnings; i++)
 		free(m->warnings[i]);
 	free(m->key);
+	free(m->role);
+	free(m->type_col);
 	free(m->field);
 	free(m->warnings);
 	memset(m, 0, sizeof(*m));

@@ -84,11 +84,30 @@ static void debug(struct ingest *in, const char *fname, const char *what)
 }
 
 enum err ingest_apply(struct ingest *in, const char *fname, const struct row *row,
-		      enum reject why, const char *key, const void *rec, size_t reclen)
+		      const char *items, size_t len)
 {
-	if (why != NOT_REJECTED)
-		return ingest_reject(in, fname, row, why);
-	return sorter_add(in->sorter, key, strlen(key), ++in->seq, rec, reclen, in->info);
+	const char *p = items, *end = items + len;
+	struct norm_item it;
+	int nrec = 0;
+	enum err e = ERR_OK;
+
+	while (!e && ingest_norm_next(&p, end, &it)) {
+		switch (it.type) {
+		case NORM_RECORD:
+			if (nrec++)
+				in->s->extra++;
+			e = sorter_add(in->sorter, it.key.ptr, it.key.len, ++in->seq, it.data.ptr,
+				       it.data.len, in->info);
+			break;
+		case NORM_REJECT:
+			e = ingest_reject(in, fname, row, &it);
+			break;
+		case NORM_NOTE:
+			e = ingest_note(in, fname, row, &it);
+			break;
+		}
+	}
+	return e;
 }
 
 /* The single-threaded path: one row, from the reader to the sorter. */
@@ -96,18 +115,17 @@ static enum err process_row(struct ingest *in, const struct colmap *m,
 			    const struct row *row, uint32_t file_idx, const char *fname)
 {
 	struct ingest_norm *n = &in->norm;
-	enum reject why;
 	enum err e;
 
 	in->s->rows_read++;
 	tick(in);
 	if (m)
-		e = ingest_norm_row(n, m, row, file_idx, fname, &why, in->info);
+		e = ingest_norm_row(n, m, row, file_idx, fname, in->info);
 	else
-		e = ingest_norm_record(n, row, file_idx, fname, &why, in->info);
+		e = ingest_norm_record(n, row, file_idx, fname, in->info);
 	if (e)
 		return e;
-	return ingest_apply(in, fname, row, why, n->c.phone, n->rec.data, n->rec.len);
+	return ingest_apply(in, fname, row, n->out.data, n->out.len);
 }
 
 /* Self-describing records (JSON lines): every row is one, no header. */
@@ -116,9 +134,10 @@ static enum err ingest_records(struct ingest *in, uint32_t idx, const char *fnam
 	const struct reader *rd = in->cur.reader;
 	struct par *par = NULL;
 	struct row row;
-	enum err e = ERR_OK;
+	enum err e;
 
-	if (in->jobs > 1)
+	e = ingest_set_header(in, NULL);
+	if (!e && in->jobs > 1)
 		e = ingest_par_new(in, &par, NULL, idx, fname);
 	while (!e && !(e = rd->next(in->cur.priv, &row, in->info))) {
 		if (par)
@@ -131,15 +150,86 @@ static enum err ingest_records(struct ingest *in, uint32_t idx, const char *fnam
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
-/* The header is the first non-blank row at or after --header-row. */
+/* The header row --header-row gives this file (FILE=N first, then N); 0:
+ * searched for. */
+static unsigned long header_row_for(const struct ingest *in, const char *fname)
+{
+	size_t i;
+
+	for (i = 0; i < in->o->nheader_rows; i++)
+		if (!strcmp(in->o->header_rows[i].file, fname))
+			return in->o->header_rows[i].row;
+	return in->o->header_row;
+}
+
+static const char *const reject_columns[] = { "_reason", "_column", "_value", "_source", "_row" };
+#define NREJCOLS (sizeof(reject_columns) / sizeof(reject_columns[0]))
+
+/* A rejects file imported again after a fix: the columns the import added
+ * (ingest_reject) are not the contacts' and are not pushed. */
+static void ignore_reject_columns(struct colmap *m, const struct row *h)
+{
+	size_t i, base;
+
+	if (h->ncells < NREJCOLS || m->ncols != h->ncells)
+		return;
+	base = h->ncells - NREJCOLS;
+	for (i = 0; i < NREJCOLS; i++)
+		if (h->lens[base + i] != strlen(reject_columns[i]) ||
+		    memcmp(h->cells[base + i], reject_columns[i], h->lens[base + i]))
+			return;
+	for (i = base; i < h->ncells; i++)
+		if (m->field[i] == FIELD_CUSTOM) {
+			m->field[i] = FIELD_IGNORED;
+			free(m->key[i]);
+			m->key[i] = NULL;
+		}
+}
+
+/* The column map of a header row; ERR_CONFIG when it has no phone column. */
+static enum err build_map(struct ingest *in, struct colmap *map, const struct row *row,
+			  const char *fname)
+{
+	struct colmap_opts co = { in->o->maps, in->o->nmaps, in->o->columns, in->o->ncolumns,
+				  in->o->ignore, in->o->nignore };
+	enum err e = colmap_build(map, row, &co, fname, in->info);
+
+	if (!e)
+		ignore_reject_columns(map, row);
+	return e;
+}
+
+/* The header found: said, kept for the rejects, written to mapping.csv. */
+static enum err use_header(struct ingest *in, const struct colmap *map, const struct row *row,
+			   const char *fname)
+{
+	enum err e;
+	size_t i;
+
+	for (i = 0; i < map->nwarnings; i++)
+		hook_say(in->o->warn, in->o->warn_ctx, "%s", map->warnings[i]);
+	if (in->o->mapped)
+		in->o->mapped(in->o->warn_ctx, fname, row, map);
+	e = ingest_set_header(in, row);
+	if (!e)
+		e = ingest_write_mapping(in, fname, row, map);
+	return e;
+}
+
+/*
+ * The header is row --header-row gives, or else the first non-blank row
+ * among the first INGEST_HEADER_SEARCH that has a phone column (a title, a
+ * note or merged cells may sit above it). When none has, the first row's
+ * error is the one reported.
+ */
 static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 {
-	unsigned long want = in->o->header_row;
+	unsigned long want = header_row_for(in, fname), searched = 0, above = 0;
+	struct errinfo first = { ERR_OK, "" };
 	struct colmap map;
 	struct row row;
 	struct par *par = NULL;
 	int have_map = 0;
-	size_t i;
 	enum err e;
 
 	memset(&map, 0, sizeof(map));
@@ -174,16 +264,31 @@ static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 				    fname, want);
 			break;
 		}
-		e = colmap_build(&map, &row, in->o->maps, in->o->nmaps, fname, in->info);
+		e = build_map(in, &map, &row, fname);
+		if (!want && (e == ERR_CONFIG || e == ERR_USAGE) &&
+		    ++searched < INGEST_HEADER_SEARCH) {
+			if (searched == 1)
+				first = *in->info;
+			above++;
+			e = ERR_OK;
+			continue;	/* a title above the header? */
+		}
+		if (e && searched > 1)
+			*in->info = first;
 		if (e)
 			break;
 		have_map = 1;
-		for (i = 0; i < map.nwarnings; i++)
-			hook_say(in->o->warn, in->o->warn_ctx, "%s", map.warnings[i]);
+		in->s->above_header += above;
+		e = use_header(in, &map, &row, fname);
+		if (e)
+			break;
 	}
 	if (par)
 		e = ingest_par_end(par, e);	/* before the map goes: the workers read it */
-	if (e == ERR_NOT_FOUND || (!e && !have_map && want)) {
+	if (e == ERR_NOT_FOUND && !have_map && searched) {
+		e = first.code ? first.code : ERR_CONFIG;
+		*in->info = first;
+	} else if (e == ERR_NOT_FOUND || (!e && !have_map && want)) {
 		e = ERR_OK;
 		if (!have_map && want)
 			e = err_set(in->info, ERR_USAGE, "'%s' row %lu is empty: no header there",
@@ -344,6 +449,8 @@ enum err ingest_files(struct store *st, const char *const *files,
 
 	memset(&in, 0, sizeof(in));
 	memset(stats, 0, sizeof(*stats));
+	in.cur.rej = -1;
+	buf_init(&in.cur.header.bytes, 0);
 	in.st = st;
 	in.o = opts;
 	in.s = stats;
@@ -353,6 +460,8 @@ enum err ingest_files(struct store *st, const char *const *files,
 	buf_init(&in.rec, 0);
 	e = sorter_new(&in.sorter, opts->sort_mem ? opts->sort_mem : DEFAULT_SORT_MEM,
 		       store_dir(st), info);
+	if (!e)
+		e = ingest_count_previous(&in);
 	if (!e)
 		e = ingest_open_side_files(&in);
 	if (!e && opts->append)

@@ -24,6 +24,21 @@
 #include "reader.h"
 #include "sorter.h"
 
+/* A file's header row, kept for its rejects (a reader's row lasts only
+ * until the next one). JSON lines' is the one column "line". */
+struct header_copy {
+	struct buf bytes;
+	size_t *offs, *lens;
+	size_t n;
+};
+
+struct rejfile {
+	struct outfile of;
+	struct csvout w;
+	char *path;
+	struct header_copy h;
+};
+
 struct ingest {
 	struct store *st;
 	const struct ingest_opts *o;
@@ -33,10 +48,16 @@ struct ingest {
 	uint64_t seq;
 	unsigned jobs;		/* worker threads; 1: none */
 
-	struct outfile rej;	/* rejects file; fp NULL when none is asked */
-	struct csvout rejw;
+	/* the rejects files, one per header (opened at a file's first reject) */
+	struct rejfile *rejs;
+	size_t nrejs;
 	struct outfile dup;	/* duplicates file; fp NULL when none is asked */
 	struct csvout dupw;
+	char *dup_path;
+	struct outfile mapf;	/* mapping.csv, in the results folder */
+	struct csvout mapw;
+	struct outfile warnf;	/* warnings.csv, opened at the first warning */
+	struct csvout warnw;
 
 	char **names;		/* source file table */
 	size_t nnames;
@@ -51,8 +72,11 @@ struct ingest {
 		uint64_t size;		/* 0: not known */
 		const struct reader *reader;	/* NULL between files */
 		void *priv;		/* its state */
+		struct header_copy header;	/* its header row */
+		long rej;		/* its rejects file in rejs; -1: none yet */
 	} cur;
 };
+
 
 /* ingest.c */
 /* How far the reader of the file being read got, in bytes (0: not known). */
@@ -61,12 +85,12 @@ uint64_t ingest_read_pos(const struct ingest *in);
  * bytes: where the reader was when it read the row just counted. */
 void ingest_tick_at(struct ingest *in, uint64_t bytes);
 /*
- * What a row became → the import, in input order (the consumer's side:
- * the rejects file, the sorter, the counts). key and rec are the record's
- * when why is NOT_REJECTED.
+ * What a row became (ingest_norm's items) → the import, in input order
+ * (the consumer's side: the rejects and warnings files, the sorter, the
+ * counts).
  */
 enum err ingest_apply(struct ingest *in, const char *fname, const struct row *row,
-		      enum reject why, const char *key, const void *rec, size_t reclen);
+		      const char *items, size_t len);
 
 /* ingest_par.c: the workers for one file's rows (map NULL: records). */
 struct par;
@@ -81,9 +105,20 @@ enum err ingest_par_end(struct par *par, enum err e);
 /* ingest_merge.c */
 enum err ingest_add_name(struct ingest *in, const char *name);
 enum err ingest_open_side_files(struct ingest *in);
-/* A rejected row: counted, and written to the rejects file if asked. */
+/* The header of the file being read, for its rejects (n cells; NULL:
+ * JSON lines). */
+enum err ingest_set_header(struct ingest *in, const struct row *h);
+/* A rejected row: counted, and written with its header's rejects. */
 enum err ingest_reject(struct ingest *in, const char *fname, const struct row *row,
-		       enum reject why);
+		       const struct norm_item *it);
+/* A note about a row (ingest_norm.h): counted, and a line in warnings.csv. */
+enum err ingest_note(struct ingest *in, const char *fname, const struct row *row,
+		     const struct norm_item *it);
+/* The columns of a file and what each became, in mapping.csv. */
+enum err ingest_write_mapping(struct ingest *in, const char *fname, const struct row *h,
+			      const struct colmap *m);
+/* The desired set's size before the import, for the shrink guard. */
+enum err ingest_count_previous(struct ingest *in);
 enum err ingest_load_current(struct ingest *in);
 /* Begins the new generation in *genp (to publish or abort) and merges
  * the sorted records into it. */

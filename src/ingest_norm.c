@@ -1,11 +1,14 @@
-/* ingest_norm: one row → a contact record or a reject reason, the
- * workers' part of an import (see ingest_norm.h). Thread-safe. */
+/* ingest_norm: one row → contact records or a reject reason, the workers'
+ * part of an import (see ingest_norm.h). Thread-safe. */
 #include "ingest_norm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "country.h"
+#include "optval.h"
 #include "phone.h"
+#include "taglist.h"
 #include "text.h"
 
 void ingest_norm_init(struct ingest_norm *n, const struct ingest_opts *o)
@@ -15,6 +18,7 @@ void ingest_norm_init(struct ingest_norm *n, const struct ingest_opts *o)
 	buf_init(&n->arena, 0);
 	buf_init(&n->clean, 0);
 	buf_init(&n->rec, 0);
+	buf_init(&n->out, 0);
 	contact_init(&n->c);
 }
 
@@ -23,9 +27,68 @@ void ingest_norm_free(struct ingest_norm *n)
 	buf_free(&n->arena);
 	buf_free(&n->clean);
 	buf_free(&n->rec);
+	buf_free(&n->out);
 	contact_free(&n->c);
 	free(n->f.custom);
+	free(n->f.cand);
 }
+
+/* ---- the items of n->out (ingest_norm.h) ---- */
+
+static enum err put_u32(struct buf *b, uint32_t v)
+{
+	return buf_add(b, &v, sizeof(v));
+}
+
+static uint32_t get_u32(const char **p)
+{
+	uint32_t v;
+
+	memcpy(&v, *p, sizeof(v));
+	*p += sizeof(v);
+	return v;
+}
+
+static enum err put_item(struct buf *b, enum norm_item_type type, int sub, long col,
+			 struct str key, struct str data)
+{
+	unsigned char head[2] = { (unsigned char)type, (unsigned char)sub };
+	enum err e = buf_add(b, head, 2);
+
+	if (!e)
+		e = put_u32(b, (uint32_t)(int32_t)col);
+	if (!e)
+		e = put_u32(b, (uint32_t)key.len);
+	if (!e)
+		e = buf_add(b, key.ptr, key.len);
+	if (!e)
+		e = put_u32(b, (uint32_t)data.len);
+	if (!e)
+		e = buf_add(b, data.ptr, data.len);
+	return e;
+}
+
+int ingest_norm_next(const char **p, const char *end, struct norm_item *it)
+{
+	const char *q = *p;
+
+	if (q >= end)
+		return 0;
+	it->type = (enum norm_item_type)(unsigned char)q[0];
+	it->sub = (unsigned char)q[1];
+	q += 2;
+	it->col = (long)(int32_t)get_u32(&q);
+	it->key.len = get_u32(&q);
+	it->key.ptr = q;
+	q += it->key.len;
+	it->data.len = get_u32(&q);
+	it->data.ptr = q;
+	q += it->data.len;
+	*p = q;
+	return 1;
+}
+
+/* ---- the fields of a row ---- */
 
 static enum reject reject_for_phone(enum phone_reason r)
 {
@@ -91,6 +154,10 @@ void ingest_norm_reset(struct ingest_norm *n)
 	buf_reset(&n->arena);
 	memset(n->f.std, 0, sizeof(n->f.std));
 	n->f.ncustom = 0;
+	n->f.ncand = 0;
+	n->f.country_col = -1;
+	n->f.optout_col = -1;
+	n->f.consent = 0;
 }
 
 static struct str resolve(const struct ingest_norm *n, struct norm_span sp)
@@ -104,7 +171,87 @@ static struct str resolve(const struct ingest_norm *n, struct norm_span sp)
 	return s;
 }
 
-/* A table row's mapped cells → fields. */
+static enum err add_cand(struct ingest_norm *n, long col, int role, int piece,
+			 const char *s, size_t len)
+{
+	struct norm_fields *f = &n->f;
+	struct norm_cand *c;
+
+	if (f->ncand == f->cand_cap) {
+		size_t ncap = f->cand_cap ? f->cand_cap * 2 : 8;
+		void *p = realloc(f->cand, ncap * sizeof(*f->cand));
+
+		if (!p)
+			return ERR_NOMEM;
+		f->cand = p;
+		f->cand_cap = ncap;
+	}
+	c = &f->cand[f->ncand];
+	c->col = col;
+	c->role = role;
+	c->piece = piece;
+	{
+		enum err e = put_clean(n, s, len, &c->val);
+
+		if (e)
+			return e;
+	}
+	if (c->val.len)
+		f->ncand++;
+	return ERR_OK;
+}
+
+/* Where the next separator of a list of numbers in a cell starts (Google's
+ * " ::: ", ';', a line break), and *seplen its length; end when none. */
+static const char *next_sep(const char *p, const char *end, size_t *seplen)
+{
+	for (; p < end; p++) {
+		if (*p == ';' || *p == '\n' || *p == '\r') {
+			*seplen = 1;
+			return p;
+		}
+		if (*p == ':' && end - p >= 3 && p[1] == ':' && p[2] == ':') {
+			*seplen = 3;
+			return p;
+		}
+	}
+	*seplen = 0;
+	return end;
+}
+
+/* A phone column's cell: each number in it is a candidate. */
+static enum err phone_cell(struct ingest_norm *n, long col, int role, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	int piece = 0;
+	enum err e = ERR_OK;
+
+	while (p <= end && !e) {
+		size_t seplen;
+		const char *q = next_sep(p, end, &seplen);
+
+		if (has_text(p, (size_t)(q - p)))
+			e = add_cand(n, col, role, piece++, p, (size_t)(q - p));
+		if (q == end)
+			break;
+		p = q + seplen;
+	}
+	return e;
+}
+
+/* The role of phone column i in this row (a typed pair's from its type cell). */
+static int row_role(const struct colmap *m, const struct row *row, size_t i)
+{
+	long t = m->type_col[i];
+
+	if (m->role[i] != ROLE_BY_TYPE)
+		return (int)m->role[i];
+	if (t < 0 || (size_t)t >= row->ncells)
+		return ROLE_GENERIC;
+	return (int)colmap_role_of_type(row->cells[t], row->lens[t]);
+}
+
+/* A table row's mapped cells → fields and phone candidates. */
 static enum err fields_from_row(struct ingest_norm *n, const struct colmap *m,
 				const struct row *row)
 {
@@ -112,159 +259,338 @@ static enum err fields_from_row(struct ingest_norm *n, const struct colmap *m,
 	enum err e = ERR_OK;
 
 	ingest_norm_reset(n);
+	n->f.country_col = m->col[FIELD_COUNTRY];
+	n->f.optout_col = m->col[FIELD_OPTED_OUT];
+	n->f.consent = m->optout_consent;
 	for (i = 0; i < nc && !e; i++) {
 		if (!row->lens[i])
 			continue;
-		if (m->field[i] == FIELD_CUSTOM)
+		switch (m->field[i]) {
+		case FIELD_CUSTOM:
 			e = ingest_norm_put_custom(n, m->key[i], strlen(m->key[i]),
 						   row->cells[i], row->lens[i]);
-		else
+			break;
+		case FIELD_PHONE:
+			e = phone_cell(n, (long)i, row_role(m, row, i), row->cells[i],
+				       row->lens[i]);
+			break;
+		case FIELD_PHONE_TYPE:
+		case FIELD_IGNORED:
+			break;
+		default:
 			e = put_clean(n, row->cells[i], row->lens[i], &n->f.std[m->field[i]]);
+		}
 	}
 	return e;
 }
 
-static enum err add_tags(struct contact *c, struct str v)
+static enum err add_tag(void *ctx, const char *s, size_t len)
 {
-	const char *p = v.ptr, *end = v.ptr + v.len;
-	enum err e = ERR_OK;
-
-	while (p < end && !e) {
-		const char *q = p;
-		const char *a, *b;
-
-		while (q < end && *q != ',' && *q != ';')
-			q++;
-		for (a = p; a < q && *a == ' '; a++)
-			;
-		for (b = q; b > a && b[-1] == ' '; b--)
-			;
-		if (b > a)
-			e = contact_add_tag(c, a, (size_t)(b - a));
-		p = q + 1;
-	}
-	return e;
+	return contact_add_tag(ctx, s, len);
 }
 
-/* Region for the record: its country field, else the default. */
-static int record_region(const struct ingest_norm *n, char region[3], const char **reg)
+/* ---- the contact's number ---- */
+
+/* How good a candidate is for SMS: lower is better; -1 when it is not one. */
+static int cand_class(const struct norm_cand *c, const struct phone_result *pr)
+{
+	if (pr->reason != PHONE_OK || c->role == ROLE_FAX)
+		return -1;
+	if (c->role == ROLE_MOBILE)
+		return 0;
+	if (pr->type == PHONE_TYPE_MOBILE)
+		return 1;
+	if (pr->type == PHONE_TYPE_FIXED_LINE_OR_MOBILE)
+		return 2;
+	return 3;
+}
+
+/* Numbers of one row that are read (a row holds a handful). */
+#define MAX_CANDS 16
+
+/* The row's candidates read: a verdict and a class each. */
+struct verdicts {
+	struct phone_result *pr;
+	int *cls;
+	size_t n;
+};
+
+/*
+ * The region the numbers of the row are read with: its country cell when
+ * there is one, else the default. *unreadable when the cell holds
+ * something that is no country: the numbers are then read without a
+ * region, so that only international ones are valid.
+ */
+static const char *row_region(const struct ingest_norm *n, char region[3], int *unreadable)
 {
 	struct str country = resolve(n, n->f.std[FIELD_COUNTRY]);
-	char tmp[8];
 
-	*reg = n->o->region;
+	*unreadable = 0;
 	if (!country.len)
-		return 0;
-	if (country.len >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, country.ptr, country.len);
-	tmp[country.len] = '\0';
-	if (!phone_region_canon(tmp, region))
-		return -1;
-	*reg = region;
-	return 0;
+		return n->o->region;
+	if (country_lookup(country.ptr, country.len, region))
+		return region;
+	*unreadable = 1;
+	return NULL;
+}
+
+static enum err emit_reject(struct ingest_norm *n, enum reject why, long col, struct str val)
+{
+	static const struct str none = { "", 0 };
+
+	buf_reset(&n->out);
+	return put_item(&n->out, NORM_REJECT, (int)why, col, none, val);
 }
 
 /*
- * Fields → contact record in n->rec (keyed by n->c.phone, *why =
- * NOT_REJECTED), or the reason to reject the row. Returns an error only
- * for failures that stop the import (memory, the phone library).
+ * Numbers of the row that are not its contact's stay custom fields under
+ * their columns' keys (several of one cell joined by "; "): nothing a file
+ * holds is dropped. chosen: the candidate that is the contact's number.
  */
-static enum err build_contact(struct ingest_norm *n, const struct row *row, uint32_t file_idx,
-			      const char *fname, enum reject *why, struct errinfo *info)
+static enum err keep_others(struct ingest_norm *n, const struct colmap *m, size_t chosen,
+			    struct buf *tmp)
+{
+	struct norm_fields *f = &n->f;
+	size_t i, j;
+	enum err e = ERR_OK;
+
+	for (i = 0; i < f->ncand && !e; i = j) {
+		long col = f->cand[i].col;
+
+		buf_reset(tmp);
+		for (j = i; j < f->ncand && f->cand[j].col == col; j++) {
+			struct str v = resolve(n, f->cand[j].val);
+
+			if (j == chosen)
+				continue;
+			if (tmp->len)
+				e = buf_adds(tmp, "; ");
+			if (!e)
+				e = buf_add(tmp, v.ptr, v.len);
+		}
+		if (!e && tmp->len && col >= 0 && m && m->key[col])
+			e = contact_add_custom(&n->c, m->key[col], strlen(m->key[col]),
+					       tmp->data, tmp->len);
+	}
+	return e;
+}
+
+/* The record of the row with candidate `chosen` as its number → n->out. */
+static enum err emit_record(struct ingest_norm *n, const struct colmap *m, const struct row *row,
+			    uint32_t file_idx, size_t chosen, const struct phone_result *pr,
+			    enum tri opted_out, struct buf *tmp)
 {
 	struct contact *c = &n->c;
-	struct phone_result pr;
-	struct str phone, v;
-	char region[3] = "";
-	const char *reg;
+	struct str key, v;
 	size_t i;
 	enum err e;
 
-	*why = NOT_REJECTED;
-	if (record_region(n, region, &reg)) {
-		*why = REJ_UNKNOWN_COUNTRY;
-		return ERR_OK;
-	}
-	phone = resolve(n, n->f.std[FIELD_PHONE]);
-	e = phone_parse(phone.ptr, phone.len, reg, 0, &pr);
-	if (e)
-		return err_set(info, e, "'%s' row %lu: phone library failed", fname, row->rowno);
-	if (pr.reason != PHONE_OK) {
-		*why = reject_for_phone(pr.reason);
-		return ERR_OK;
-	}
 	contact_reset(c);
-	memcpy(c->phone, pr.e164, sizeof(c->phone));
-	c->raw_phone = phone;
-	v = resolve(n, n->f.std[FIELD_OPTED_OUT]);
-	if (text_parse_optout(v.ptr, v.len, &c->opted_out)) {
-		*why = REJ_BAD_OPT_OUT;
-		return ERR_OK;
-	}
+	memcpy(c->phone, pr->e164, sizeof(c->phone));
+	c->raw_phone = resolve(n, n->f.cand[chosen].val);
+	c->opted_out = opted_out;
 	c->name = resolve(n, n->f.std[FIELD_NAME]);
 	c->first_name = resolve(n, n->f.std[FIELD_FIRST_NAME]);
 	c->last_name = resolve(n, n->f.std[FIELD_LAST_NAME]);
 	c->company = resolve(n, n->f.std[FIELD_COMPANY]);
 	c->source_file = file_idx;
 	c->source_row = row->rowno;
-	e = add_tags(c, resolve(n, n->f.std[FIELD_TAGS]));
+	v = resolve(n, n->f.std[FIELD_TAGS]);
+	e = taglist_split(v.ptr, v.len, add_tag, c);
 	for (i = 0; !e && i < n->f.ncustom; i++) {
 		struct str k = resolve(n, n->f.custom[i].key);
 
 		v = resolve(n, n->f.custom[i].val);
 		e = contact_add_custom(c, k.ptr, k.len, v.ptr, v.len);
 	}
-	if (!e && pr.extension[0])
-		e = contact_add_custom(c, "phone_extension", 15, pr.extension,
-				       strlen(pr.extension));
+	if (!e)
+		e = keep_others(n, m, chosen, tmp);
+	if (!e && pr->extension[0])
+		e = contact_add_custom(c, "phone_extension", 15, pr->extension,
+				       strlen(pr->extension));
 	if (e)
-		return err_set(info, e, "out of memory");
+		return e;
 	contact_sort(c);
 	buf_reset(&n->rec);
 	e = contact_encode(c, &n->rec);
 	if (e)
-		return err_set(info, e, "'%s' row %lu: record too large", fname, row->rowno);
+		return e;
+	key.ptr = c->phone;
+	key.len = strlen(c->phone);
+	v.ptr = n->rec.data;
+	v.len = n->rec.len;
+	return put_item(&n->out, NORM_RECORD, 0, -1, key, v);
+}
+
+/* A number read as international, an unreadable country ignored: told. */
+static enum err emit_notes(struct ingest_norm *n, size_t chosen, const struct phone_result *pr,
+			   int country_ignored)
+{
+	struct str e164 = { pr->e164, strlen(pr->e164) };
+	enum err e = ERR_OK;
+
+	if (pr->read_international)
+		e = put_item(&n->out, NORM_NOTE, NOTE_INTERNATIONAL, n->f.cand[chosen].col, e164,
+			     resolve(n, n->f.cand[chosen].val));
+	if (!e && country_ignored)
+		e = put_item(&n->out, NORM_NOTE, NOTE_COUNTRY_IGNORED, n->f.country_col, e164,
+			     resolve(n, n->f.std[FIELD_COUNTRY]));
+	return e;
+}
+
+/* 1 when candidate i's number is one an earlier valid candidate has. */
+static int seen_before(const struct verdicts *vd, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (vd->cls[j] >= 0 && !strcmp(vd->pr[j].e164, vd->pr[i].e164))
+			return 1;
+	return 0;
+}
+
+/*
+ * Fields → the row's items in n->out: with --phones best one record, its
+ * number the best SMS candidate (a mobile column's first, then a mobile
+ * number, then fixed-line-or-mobile, then any valid one; ties by column
+ * and cell order); with --phones all one per distinct valid number; or the
+ * reason to reject the row, with the column and value it is about.
+ */
+static enum err build(struct ingest_norm *n, const struct colmap *m, const struct row *row,
+		      uint32_t file_idx, const char *fname, struct errinfo *info)
+{
+	struct norm_fields *f = &n->f;
+	struct phone_result prs[MAX_CANDS];
+	int cls[MAX_CANDS];
+	struct verdicts vd = { prs, cls, 0 };
+	unsigned flags = PHONE_WANT_TYPE | (n->o->strict_phone ? 0 : PHONE_READ_INTL);
+	char region[3] = "";
+	const char *reg;
+	int unreadable, best = -1;
+	enum tri opted_out;
+	struct buf tmp;
+	struct str v;
+	size_t i;
+	enum err e = ERR_OK;
+
+	buf_reset(&n->out);
+	if (!f->ncand && f->std[FIELD_PHONE].len) {
+		struct str p = resolve(n, f->std[FIELD_PHONE]);
+		struct buf copy;
+
+		/* the arena may move while the candidate goes into it */
+		buf_init(&copy, 0);
+		e = buf_add(&copy, p.ptr, p.len);
+		if (!e)
+			e = add_cand(n, -1, ROLE_GENERIC, 0, copy.data, copy.len);
+		buf_free(&copy);
+		if (e)
+			return err_set(info, e, "out of memory");
+	}
+	if (!f->ncand) {
+		static const struct str none = { "", 0 };
+
+		e = emit_reject(n, REJ_EMPTY, m && m->col[FIELD_PHONE] >= 0 ? m->col[FIELD_PHONE] : -1,
+				none);
+		return e ? err_set(info, e, "out of memory") : ERR_OK;
+	}
+	reg = row_region(n, region, &unreadable);
+	/* numbers past the first MAX_CANDS of a row are kept, not read */
+	vd.n = f->ncand < MAX_CANDS ? f->ncand : MAX_CANDS;
+	for (i = 0; i < vd.n; i++) {
+		struct str p = resolve(n, f->cand[i].val);
+
+		e = phone_parse(p.ptr, p.len, reg, flags, &prs[i]);
+		if (e)
+			return err_set(info, e, "'%s' row %lu: phone library failed", fname,
+				       row->rowno);
+		cls[i] = cand_class(&f->cand[i], &prs[i]);
+		if (cls[i] >= 0 && (best < 0 || cls[i] < cls[best]))
+			best = (int)i;
+	}
+	if (best < 0) {
+		/* the first candidate that could have been a number says why not */
+		for (i = 0; i + 1 < vd.n && f->cand[i].role == ROLE_FAX; i++)
+			;
+		if (unreadable && prs[i].reason == PHONE_NO_REGION)
+			e = emit_reject(n, REJ_UNKNOWN_COUNTRY, f->country_col,
+					resolve(n, f->std[FIELD_COUNTRY]));
+		else if (f->cand[i].role == ROLE_FAX)
+			e = emit_reject(n, REJ_EMPTY, f->cand[i].col, resolve(n, f->cand[i].val));
+		else
+			e = emit_reject(n, reject_for_phone(prs[i].reason), f->cand[i].col,
+					resolve(n, f->cand[i].val));
+		return e ? err_set(info, e, "out of memory") : ERR_OK;
+	}
+	v = resolve(n, f->std[FIELD_OPTED_OUT]);
+	if (optval_parse(v.ptr, v.len, f->consent, &opted_out)) {
+		e = emit_reject(n, REJ_BAD_OPT_OUT, f->optout_col, v);
+		return e ? err_set(info, e, "out of memory") : ERR_OK;
+	}
+	buf_init(&tmp, 0);
+	if (n->o->phones == INGEST_PHONES_ALL) {
+		for (i = 0; i < vd.n && !e; i++)
+			if (cls[i] >= 0 && !seen_before(&vd, i)) {
+				e = emit_record(n, m, row, file_idx, i, &prs[i], opted_out, &tmp);
+				if (!e)
+					e = emit_notes(n, i, &prs[i], unreadable);
+			}
+	} else {
+		e = emit_record(n, m, row, file_idx, (size_t)best, &prs[best], opted_out, &tmp);
+		if (!e)
+			e = emit_notes(n, (size_t)best, &prs[best], unreadable);
+	}
+	buf_free(&tmp);
+	if (e)
+		return err_set(info, e, "'%s' row %lu: %s", fname, row->rowno,
+			       e == ERR_NOMEM ? "out of memory" : "record too large");
 	return ERR_OK;
 }
 
 enum err ingest_norm_row(struct ingest_norm *n, const struct colmap *m, const struct row *row,
-			 uint32_t file_idx, const char *fname, enum reject *why,
-			 struct errinfo *info)
+			 uint32_t file_idx, const char *fname, struct errinfo *info)
 {
+	static const struct str none = { "", 0 };
 	size_t i;
 	enum err e;
 
-	*why = NOT_REJECTED;
 	if (row->bad_cell) {
-		*why = REJ_BAD_ENCODING;
-		return ERR_OK;
+		e = emit_reject(n, REJ_BAD_ENCODING, (long)row->bad_cell - 1, none);
+		return e ? err_set(info, e, "out of memory") : ERR_OK;
 	}
 	for (i = m->ncols; i < row->ncells; i++)
 		if (has_text(row->cells[i], row->lens[i])) {
-			*why = REJ_TOO_MANY_CELLS;
-			return ERR_OK;
+			struct str v = { row->cells[i], row->lens[i] };
+
+			/* the value is not valid text when the rest of the row is not */
+			if (!text_utf8_valid(v.ptr, v.len))
+				v = none;
+			e = emit_reject(n, REJ_TOO_MANY_CELLS, (long)i, v);
+			return e ? err_set(info, e, "out of memory") : ERR_OK;
 		}
 	e = fields_from_row(n, m, row);
 	if (e == ERR_ENCODING) {
-		*why = REJ_BAD_ENCODING;
-		return ERR_OK;
+		e = emit_reject(n, REJ_BAD_ENCODING, -1, none);
+		return e ? err_set(info, e, "out of memory") : ERR_OK;
 	}
 	if (e)
 		return err_set(info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
-	return build_contact(n, row, file_idx, fname, why, info);
+	return build(n, m, row, file_idx, fname, info);
 }
 
 enum err ingest_norm_record(struct ingest_norm *n, const struct row *row, uint32_t file_idx,
-			    const char *fname, enum reject *why, struct errinfo *info)
+			    const char *fname, struct errinfo *info)
 {
+	static const struct str none = { "", 0 };
 	enum err e;
 
-	*why = REJ_BAD_JSON;
+	ingest_norm_reset(n);
 	e = ingest_json_fields(n, row->cells[0], row->lens[0]);
-	if (e == ERR_FORMAT || e == ERR_ENCODING)
-		return ERR_OK;
+	if (e == ERR_FORMAT || e == ERR_ENCODING) {
+		e = emit_reject(n, REJ_BAD_JSON, -1, none);
+		return e ? err_set(info, e, "out of memory") : ERR_OK;
+	}
 	if (e)
 		return err_set(info, e, "out of memory");
-	return build_contact(n, row, file_idx, fname, why, info);
+	return build(n, NULL, row, file_idx, fname, info);
 }

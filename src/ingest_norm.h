@@ -29,6 +29,35 @@
 #define NOT_REJECTED REJ__COUNT
 
 /*
+ * What a row became, as bytes (n->out): the same whatever the thread, so
+ * the parallel path copies them into its batch as they are and the
+ * reading thread reads them back in input order. A sequence of items:
+ *   NORM_RECORD  a contact record keyed by its E.164 number (one, or one
+ *                per distinct number with --phones all)
+ *   NORM_REJECT  the reason the row is rejected, the column it is about
+ *                and the value that was wrong (the row's only item)
+ *   NORM_NOTE    something the user is told about in the warnings file:
+ *                a number read as international, a country ignored
+ */
+enum norm_item_type { NORM_RECORD, NORM_REJECT, NORM_NOTE };
+
+enum norm_note {
+	NOTE_INTERNATIONAL,	/* key: the number read as international */
+	NOTE_COUNTRY_IGNORED,	/* an unreadable country, the number was international */
+};
+
+struct norm_item {
+	enum norm_item_type type;
+	int sub;		/* NORM_REJECT: enum reject; NORM_NOTE: enum norm_note */
+	long col;		/* the column (0-based) it is about; -1: none */
+	struct str key;		/* NORM_RECORD, NORM_NOTE: the E.164 number */
+	struct str data;	/* NORM_RECORD: the record; else the value */
+};
+
+/* The next item of [*p, end) into it, *p moved past it; 0 at the end. */
+int ingest_norm_next(const char **p, const char *end, struct norm_item *it);
+
+/*
  * The cleaned values of one input record, whatever its format. Spans are
  * offsets into the norm's arena (which may move while it grows) and are
  * resolved to strings only once the record is complete.
@@ -37,23 +66,36 @@ struct norm_span {
 	size_t off, len;
 };
 
+/* A phone number of the row: one piece of a phone column's cell. */
+struct norm_cand {
+	long col;		/* -1: a JSON line's phone */
+	int role;		/* enum phone_role */
+	struct norm_span val;
+	int piece;		/* 0, 1 ... within its cell */
+};
+
 struct norm_fields {
 	struct norm_span std[FIELD__STD];
 	struct {
 		struct norm_span key, val;
 	} *custom;
 	size_t ncustom, cap;
+	struct norm_cand *cand;	/* phone candidates, in column and cell order */
+	size_t ncand, cand_cap;
+	long country_col;	/* where the country came from; -1 */
+	long optout_col;
+	int consent;		/* the opt-out value is a consent, read inverted */
 };
 
 /*
  * Scratch of the work on one row (cleaning, phone, record): one for the
  * single-threaded path, one per worker thread. What a row becomes is left
- * in it: the record in rec, keyed by c.phone. Everything here is the
- * thread's own; the options are only read.
+ * in out (items above). Everything here is the thread's own; the options
+ * are only read.
  */
 struct ingest_norm {
 	const struct ingest_opts *o;
-	struct buf arena, clean, rec;
+	struct buf arena, clean, rec, out;
 	struct contact c;
 	struct norm_fields f;
 };
@@ -62,19 +104,18 @@ void ingest_norm_init(struct ingest_norm *n, const struct ingest_opts *o);
 void ingest_norm_free(struct ingest_norm *n);
 
 /*
- * A data row of a table, its cells mapped by m → the record in n->rec,
- * keyed by n->c.phone (*why = NOT_REJECTED), or the reason to reject it
- * in *why. Returns an error only for failures that stop the import
- * (memory, the phone library), with info naming fname and the row.
+ * A data row of a table, its cells mapped by m → its items in n->out (the
+ * records, or the reason to reject it, and notes). Returns an error only
+ * for failures that stop the import (memory, the phone library), with
+ * info naming fname and the row.
  */
 enum err ingest_norm_row(struct ingest_norm *n, const struct colmap *m, const struct row *row,
-			 uint32_t file_idx, const char *fname, enum reject *why,
-			 struct errinfo *info);
+			 uint32_t file_idx, const char *fname, struct errinfo *info);
 
 /* A self-describing record (a JSON line: the row's one cell) → the same
  * (ingest_json.c maps its keys). */
 enum err ingest_norm_record(struct ingest_norm *n, const struct row *row, uint32_t file_idx,
-			    const char *fname, enum reject *why, struct errinfo *info);
+			    const char *fname, struct errinfo *info);
 
 /* For the mappings: the fields of a new record, then values cleaned into
  * them (a standard field, a custom one; empty keys or values dropped). */

@@ -36,10 +36,8 @@ struct brow {
 	size_t bad_cell;
 	uint64_t bytes;		/* where the reader was, when a progress tick is due */
 	int blank;		/* a blank row: only counted */
-	/* from the worker */
-	enum reject why;
-	size_t rec_off, rec_len;	/* in recs */
-	char key[PHONE_E164_MAX + 1];
+	/* from the worker: what the row became (ingest_norm's items) */
+	size_t out_off, out_len;	/* in outs */
 };
 
 struct batch {
@@ -50,7 +48,7 @@ struct batch {
 	char **ptrs;		/* resolved when the batch is handed over */
 	size_t ncells, cells_cap;
 
-	struct buf recs;	/* the records */
+	struct buf outs;	/* the rows' items */
 	size_t ndone;		/* rows worked; row ndone failed when err */
 	enum err err;
 	struct errinfo info;
@@ -77,7 +75,7 @@ static void batch_reset(struct batch *b)
 	b->n = 0;
 	b->ncells = 0;
 	buf_reset(&b->cells);
-	buf_reset(&b->recs);
+	buf_reset(&b->outs);
 	b->ndone = 0;
 	b->err = ERR_OK;
 }
@@ -90,7 +88,7 @@ static void batch_free(struct batch *b)
 	free(b->lens);
 	free(b->ptrs);
 	buf_free(&b->cells);
-	buf_free(&b->recs);
+	buf_free(&b->outs);
 }
 
 /* Row i of a handed-over batch, as a view (borrowed from the batch). */
@@ -192,15 +190,13 @@ static void par_work(void *ctx, unsigned worker, void *item)
 			continue;
 		batch_row(b, i, &row);
 		if (par->map)
-			e = ingest_norm_row(n, par->map, &row, par->idx, par->fname, &r->why,
-					    &b->info);
+			e = ingest_norm_row(n, par->map, &row, par->idx, par->fname, &b->info);
 		else
-			e = ingest_norm_record(n, &row, par->idx, par->fname, &r->why, &b->info);
-		if (!e && r->why == NOT_REJECTED) {
-			memcpy(r->key, n->c.phone, sizeof(r->key));
-			r->rec_off = b->recs.len;
-			r->rec_len = n->rec.len;
-			e = buf_add(&b->recs, n->rec.data, n->rec.len);
+			e = ingest_norm_record(n, &row, par->idx, par->fname, &b->info);
+		if (!e) {
+			r->out_off = b->outs.len;
+			r->out_len = n->out.len;
+			e = buf_add(&b->outs, n->out.data, n->out.len);
 			if (e)
 				e = err_set(&b->info, e, "out of memory");
 		}
@@ -234,8 +230,7 @@ static enum err par_consume(struct par *par, struct batch *b)
 			return b->err;
 		}
 		batch_row(b, i, &row);
-		e = ingest_apply(in, par->fname, &row, r->why, r->key, b->recs.data + r->rec_off,
-			  r->rec_len);
+		e = ingest_apply(in, par->fname, &row, b->outs.data + r->out_off, r->out_len);
 		if (e)
 			return e;
 	}
@@ -320,7 +315,7 @@ enum err ingest_par_new(struct ingest *in, struct par **out, const struct colmap
 		ingest_norm_init(&par->norms[i], in->o);
 	for (i = 0; i < par->nbatches; i++) {
 		buf_init(&par->batches[i].cells, 0);
-		buf_init(&par->batches[i].recs, 0);
+		buf_init(&par->batches[i].outs, 0);
 		par->free_list[par->nfree++] = &par->batches[i];
 	}
 	par->cur = par->free_list[--par->nfree];

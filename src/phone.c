@@ -328,6 +328,7 @@ static void clear(struct phone_result *out)
 	out->extension[0] = '\0';
 	out->region[0] = '\0';
 	out->type = PHONE_TYPE_UNKNOWN;
+	out->read_international = 0;
 }
 
 /* One libphonenumber verdict on [s, s + len) into out (cleared before). */

@@ -34,6 +34,7 @@ struct source {
 	int unused;		/* no sheet in this run: a migrate's, of another run,
 			 * or a file that has none (success.csv) */
 	uint64_t bytes, lines;	/* for the size estimate */
+	size_t ncells;		/* a trailing file's header's cells */
 };
 
 /* A text cell or a number cell taken from a column of the file. */
@@ -56,9 +57,10 @@ static const struct column skipped_cols[] = {
 };
 static const struct column duplicates_cols[] = {
 	{ "phone", 0, TEXT }, { "file", 1, TEXT }, { "row", 2, NUMBER },
-	{ "merged into file", 3, TEXT }, { "merged into row", 4, NUMBER },
+	{ "merged into file", 3, TEXT }, { "merged into row", 4, NUMBER }, { "how", 5, TEXT },
 };
-static const char *const rejects_titles[] = { "file", "row", "reason", "reason code", "cells" };
+static const char *const rejects_titles[] = { "file", "row", "reason", "reason code", "column",
+					       "value", "cells" };
 static const struct column unmapped_cols[] = {
 	{ "phone", 0, TEXT }, { "field", 1, TEXT }, { "value", 2, TEXT },
 	{ "what the destination keeps", 3, TEXT },
@@ -269,7 +271,7 @@ static enum err resolve(struct report *r)
  * member of the reader family, as UTF-8 with commas, never guessed. */
 static const struct reader *const csv = &reader_csv;
 
-static enum err open_source(struct report *r, const struct source *s, void **in)
+static enum err open_source(struct report *r, struct source *s, void **in)
 {
 	static const struct reader_opts co = { .delimiter = ',', .encoding = "utf-8" };
 	const struct results_def *d = s->def;
@@ -283,10 +285,17 @@ static enum err open_source(struct report *r, const struct source *s, void **in)
 	e = csv->next(*in, &row, r->info);
 	if (e == ERR_NOT_FOUND)
 		e = err_set(r->info, ERR_FORMAT, "'%s' is empty: no header row", s->path);
-	for (i = 0; !e && i < d->ncolumns; i++)
-		if (row.ncells != d->ncolumns || strcmp(row.cells[i], d->columns[i]))
+	for (i = 0; !e && i < d->ncolumns; i++) {
+		/* a trailing file's own columns end its header */
+		size_t at = d->trailing ? row.ncells - d->ncolumns + i : i;
+
+		if ((d->trailing ? row.ncells < d->ncolumns : row.ncells != d->ncolumns) ||
+		    strcmp(row.cells[at], d->columns[i]))
 			e = err_set(r->info, ERR_FORMAT, "'%s' row 1: not the header of %s "
 				    "(expected '%s', …)", s->path, d->name, d->columns[0]);
+	}
+	if (!e)
+		s->ncells = row.ncells;
 	if (e) {
 		if (*in)
 			csv->close(*in);
@@ -307,12 +316,11 @@ static enum err next_row(struct report *r, const struct source *s, void *in,
 	while (!e && row_is_blank(row));
 	if (e)
 		return e;
-	/* an open-ended last column may have no cell at all */
-	ncells = s->def->ncolumns - (s->def->open_ended ? 1 : 0);
-	if (s->def->open_ended ? row->ncells < ncells : row->ncells != ncells)
-		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %zu cells, %s%zu expected",
-			       s->path, row->rowno, row->ncells,
-			       s->def->open_ended ? "at least " : "", ncells);
+	/* a trailing file's rows have as many cells as its header */
+	ncells = s->def->trailing ? s->ncells : s->def->ncolumns;
+	if (row->ncells != ncells)
+		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %zu cells, %zu expected",
+			       s->path, row->rowno, row->ncells, ncells);
 	return ERR_OK;
 }
 
@@ -330,7 +338,9 @@ static enum err number_cell(struct report *r, const struct source *s, const stru
 		;
 	if (i < len || len > 15)
 		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %s '%.40s' is not a number",
-			       s->path, row->rowno, s->def->columns[col], c);
+			       s->path, row->rowno,
+			       s->def->columns[col - (s->def->trailing ? row->ncells - s->def->ncolumns : 0)],
+			       c);
 	return xlsxout_number(r->w, strtod(c, NULL), r->info);
 }
 
@@ -588,7 +598,7 @@ static void fields_free(struct fields *fs)
 }
 
 /* First pass: the field names (and every row checked). */
-static enum err collect_fields(struct report *r, const struct source *s, struct fields *fs)
+static enum err collect_fields(struct report *r, struct source *s, struct fields *fs)
 {
 	void *in;
 	struct row row;
@@ -776,7 +786,7 @@ static void free_header_names(const char **h, size_t n)
 
 static enum err changes(struct report *r, enum results_file f)
 {
-	const struct source *s = &r->src[f];
+	struct source *s = &r->src[f];
 	struct fields fs = { 0 };
 	struct group g;
 	void *in = NULL;
@@ -815,7 +825,7 @@ out:
 
 static enum err plain_table(struct report *r, enum results_file f)
 {
-	const struct source *s = &r->src[f];
+	struct source *s = &r->src[f];
 	const struct column *cols = sheets[f].cols;
 	size_t ncols = sheets[f].ncols;
 	uint64_t *rows = (uint64_t *)((char *)r->stats + sheets[f].rows);
@@ -845,15 +855,15 @@ static enum err plain_table(struct report *r, enum results_file f)
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
-/* The cells from `from` on as one CSV line, as the file had them. */
-static enum err join_csv(struct report *r, const struct row *row, size_t from)
+/* The cells from `from` up to `to` as one CSV line, as the file had them. */
+static enum err join_csv(struct report *r, const struct row *row, size_t from, size_t to)
 {
 	struct buf *b = &r->scratch;
 	size_t i, j;
 	enum err e = ERR_OK;
 
 	buf_reset(b);
-	for (i = from; !e && i < row->ncells; i++) {
+	for (i = from; !e && i < to; i++) {
 		const char *c = row->cells[i];
 		size_t len = row->lens[i];
 		int quote = len && (strpbrk(c, ",\"\r\n") || c[0] == ' ' || c[len - 1] == ' ');
@@ -873,7 +883,7 @@ static enum err join_csv(struct report *r, const struct row *row, size_t from)
 
 static enum err rejects(struct report *r, enum results_file f)
 {
-	const struct source *s = &r->src[f];
+	struct source *s = &r->src[f];
 	void *in = NULL;
 	struct row row;
 	enum err e;
@@ -882,17 +892,24 @@ static enum err rejects(struct report *r, enum results_file f)
 	if (e || !s->path)
 		return e;
 	e = open_source(r, s, &in);
+	/* the input's cells, then _reason, _column, _value, _source, _row */
 	while (!e && !(e = next_row(r, s, in, &row))) {
-		e = xlsxout_cell(r->w, row.cells[0], row.lens[0], r->info);
+		size_t x = row.ncells - s->def->ncolumns;
+
+		e = xlsxout_cell(r->w, row.cells[x + 3], row.lens[x + 3], r->info);
 		if (!e)
-			e = number_cell(r, s, &row, 1);
+			e = number_cell(r, s, &row, x + 4);
 		if (!e)
-			e = xlsxout_cellz(r->w, ingest_reject_words(ingest_reject_from_code(row.cells[2])),
+			e = xlsxout_cellz(r->w, ingest_reject_words(ingest_reject_from_code(row.cells[x])),
 					  r->info);
 		if (!e)
-			e = xlsxout_cell(r->w, row.cells[2], row.lens[2], r->info);
+			e = xlsxout_cell(r->w, row.cells[x], row.lens[x], r->info);
 		if (!e)
-			e = join_csv(r, &row, 3);
+			e = xlsxout_cell(r->w, row.cells[x + 1], row.lens[x + 1], r->info);
+		if (!e)
+			e = xlsxout_cell(r->w, row.cells[x + 2], row.lens[x + 2], r->info);
+		if (!e)
+			e = join_csv(r, &row, 0, x);
 		if (!e)
 			e = xlsxout_cell(r->w, r->scratch.data, r->scratch.len, r->info);
 		if (!e)

@@ -30,13 +30,17 @@ const struct results_def results_files[RESULTS__COUNT] = {
 	[RESULTS_CHANGES] = { "changes.csv", "Changes", RESULTS_BY_PUSH,
 		COLUMNS("operation", "phone", "id", "field", "before", "after"), 0 },
 	[RESULTS_REJECTS] = { "rejects.csv", "Rejects", RESULTS_BY_IMPORT,
-		COLUMNS("file", "row", "reason", "cells"), 1 },
+		COLUMNS("_reason", "_column", "_value", "_source", "_row"), 1 },
 	[RESULTS_DUPLICATES] = { "duplicates.csv", "Duplicates", RESULTS_BY_IMPORT,
-		COLUMNS("phone", "file", "row", "merged_into_file", "merged_into_row"), 0 },
+		COLUMNS("phone", "file", "row", "merged_into_file", "merged_into_row", "how"), 0 },
 	[RESULTS_UNMAPPED] = { "unmapped.csv", "Unmapped", RESULTS_BY_MIGRATE,
 		COLUMNS("phone", "field", "value", "kept"), 0 },
 	[RESULTS_NOT_MIGRATED] = { "not_migrated.csv", "Not migrated", RESULTS_BY_MIGRATE,
 		COLUMNS("phone", "reason"), 0 },
+	[RESULTS_MAPPING] = { "mapping.csv", NULL, RESULTS_BY_IMPORT,
+		COLUMNS("file", "column", "header", "use"), 0 },
+	[RESULTS_WARNINGS] = { "warnings.csv", NULL, RESULTS_BY_IMPORT,
+		COLUMNS("file", "row", "column", "value", "number", "warning"), 0 },
 };
 
 void results_write_header(FILE *fp, enum results_file which)

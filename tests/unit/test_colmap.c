@@ -43,7 +43,7 @@ static void test_synonyms(void **state)
 	struct errinfo info = { 0 };
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, header(&h, names), NULL, 0, "f.csv", &info), ERR_OK);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ 0 }, "f.csv", &info), ERR_OK);
 	assert_int_equal(m.col[FIELD_PHONE], 0);
 	assert_int_equal(m.col[FIELD_FIRST_NAME], 1);
 	assert_int_equal(m.col[FIELD_LAST_NAME], 2);
@@ -66,7 +66,7 @@ static void test_strongest_synonym_wins(void **state)
 	struct errinfo info = { 0 };
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, header(&h, names), NULL, 0, "f.csv", &info), ERR_OK);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ 0 }, "f.csv", &info), ERR_OK);
 	assert_int_equal(m.col[FIELD_PHONE], 2);
 	assert_string_equal(m.key[0], "Number");	/* the others stay as custom fields */
 	assert_string_equal(m.key[1], "Cell");
@@ -86,7 +86,7 @@ static void test_overrides(void **state)
 	struct errinfo info = { 0 };
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, header(&h, names), ov, 3, "f.csv", &info), ERR_OK);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ .maps = ov, .nmaps = 3 }, "f.csv", &info), ERR_OK);
 	assert_int_equal(m.col[FIELD_PHONE], 1);
 	assert_int_equal(m.field[0], FIELD_CUSTOM);	/* displaced "Phone" is kept */
 	assert_string_equal(m.key[0], "Phone");
@@ -104,9 +104,9 @@ static void test_errors(void **state)
 	struct errinfo info = { 0 };
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, header(&h, names), NULL, 0, "f.csv", &info), ERR_CONFIG);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ 0 }, "f.csv", &info), ERR_CONFIG);
 	assert_non_null(strstr(info.msg, "'f.csv': no phone column found (columns: 'name', 'email')"));
-	assert_int_equal(colmap_build(&m, header(&h, names), ov, 1, "f.csv", &info), ERR_USAGE);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ .maps = ov, .nmaps = 1 }, "f.csv", &info), ERR_USAGE);
 	assert_non_null(strstr(info.msg, "no column 'Tel'"));
 }
 
@@ -120,13 +120,13 @@ static void test_hostile_headers(void **state)
 	struct errinfo info = { 0 };
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, header(&h, names), NULL, 0, "f.csv", &info), ERR_CONFIG);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ 0 }, "f.csv", &info), ERR_CONFIG);
 	assert_non_null(strstr(info.msg, "(columns: 'a\\x1b[2Jb\\x07', '0123456789012345678901234567890123456789...')"));
 	assert_null(strchr(info.msg, '\x1b'));
 	header(&h, names);
 	h.cells[0] = "p\0h\0o\0n\0e\0";
 	h.lens[0] = 10;
-	assert_int_equal(colmap_build(&m, &h.row, NULL, 0, "u.csv", &info), ERR_FORMAT);
+	assert_int_equal(colmap_build(&m, &h.row, &(struct colmap_opts){ 0 }, "u.csv", &info), ERR_FORMAT);
 	assert_non_null(strstr(info.msg, "'u.csv': the header (column 1) holds NUL bytes"));
 }
 
@@ -138,7 +138,7 @@ static void test_repeated_and_empty_headers(void **state)
 	struct errinfo info = { 0 };
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, header(&h, names), NULL, 0, "f.csv", &info), ERR_OK);
+	assert_int_equal(colmap_build(&m, header(&h, names), &(struct colmap_opts){ 0 }, "f.csv", &info), ERR_OK);
 	assert_string_equal(m.key[1], "Email");
 	assert_string_equal(m.key[2], "column_3");
 	assert_string_equal(m.key[3], "Email (2)");
