@@ -179,6 +179,7 @@ struct ingest_stats {
 	char **outputs;
 	size_t noutputs;
 	char *rejects;		/* the first rejects file, or NULL (in outputs) */
+	size_t nrejects;	/* rejects files (one per header) */
 	char *duplicates;	/* or NULL (in outputs) */
 };
 

@@ -36,6 +36,11 @@ struct profile {
 	long timeout_ms;		/* per request, retries included; 0 = default */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
+	/* what a sync imports for it (import --phones, --columns, --ignore);
+	 * NULL: the command line's, or the defaults */
+	char *phones;			/* "best" or "all" */
+	char *columns;			/* COL,COL,... */
+	char *ignore;
 	unsigned line;			/* where the section starts */
 };
 

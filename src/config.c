@@ -218,6 +218,15 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 	}
 	if (!strcmp(name, "rate"))
 		return set_str(&pr->rate, value);
+	if (!strcmp(name, "phones")) {
+		if (strcmp(value, "best") && strcmp(value, "all"))
+			return fail(p, "phones must be best or all, not '%s'%s", value, "");
+		return set_str(&pr->phones, value);
+	}
+	if (!strcmp(name, "columns"))
+		return set_str(&pr->columns, value);
+	if (!strcmp(name, "ignore"))
+		return set_str(&pr->ignore, value);
 	if (!strcmp(name, "concurrency")) {
 		errno = 0;
 		n = strtoul(value, &end, 10);
@@ -381,6 +390,9 @@ static void free_profile(struct profile *pr)
 	for (i = 0; i < pr->nslots; i++)
 		free(pr->custom_slots[i]);
 	free(pr->rate);
+	free(pr->phones);
+	free(pr->columns);
+	free(pr->ignore);
 	free(pr->suppress_book);
 }
 

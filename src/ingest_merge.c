@@ -664,6 +664,7 @@ void ingest_stats_free(struct ingest_stats *s)
 	s->outputs = NULL;
 	s->noutputs = 0;
 	s->rejects = s->duplicates = NULL;
+	s->nrejects = 0;
 }
 
 /* A published side file's path, for the summary (stats->outputs). */
@@ -699,8 +700,10 @@ static enum err side_files(struct ingest *in, int publish)
 	for (i = 0; i < in->nrejs && !e; i++) {
 		e = publish ? outfile_publish(&in->rejs[i].of, in->info)
 			    : outfile_finish(&in->rejs[i].of, in->info);
-		if (!e && publish)
+		if (!e && publish) {
 			e = add_output(in, in->rejs[i].path, &in->s->rejects);
+			in->s->nrejects++;
+		}
 	}
 	for (i = 0; i < 3 && !e; i++) {
 		char *path = f[i]->path ? strdup(f[i]->path) : NULL;

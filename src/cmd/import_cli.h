@@ -31,12 +31,24 @@ extern const struct opt import_cli_options[];
 	"  invalid_for_region, no_region, bad_opt_out, unknown_country, too_many_cells,\n" \
 	"  bad_encoding, bad_json\n"
 
+/* A list of names (owned). */
+struct import_cli_list {
+	char **v;
+	size_t n;
+};
+
 struct import_cli {
 	struct ingest_opts in;		/* what ingest_files takes; warnings go to the log */
 	char region[3];			/* in.region points here */
 	struct colmap_override *maps;	/* --map; in.maps points here. Fields
 					   owned, columns borrowed from argv */
 	size_t nmaps;
+	struct import_cli_list columns, ignore;	/* --columns, --ignore */
+	struct ingest_header_row *header_rows;	/* --header-row FILE=N; files
+						   borrowed from argv */
+	int show_map;			/* --show-map */
+	int phones_given;		/* --phones: the profile's does not apply */
+	struct import_cli_list custom;	/* the custom fields the files give */
 };
 
 void import_cli_init(struct import_cli *o);
@@ -44,6 +56,11 @@ void import_cli_free(struct import_cli *o);
 
 /* Handles one option of import_cli_options (-1 with info on a bad value). */
 int import_cli_option(struct import_cli *o, int id, const char *arg, struct errinfo *info);
+
+/* The profile's settings (phones, columns, ignore) where the command line
+ * did not say otherwise: -1 with info on a bad value. */
+int import_cli_profile(struct import_cli *o, const char *phones, const char *columns,
+		       const char *ignore, struct errinfo *info);
 
 /*
  * ingest_files as `import` and `sync` run it: a status line on a terminal

@@ -78,15 +78,19 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 static int import(struct app *app, struct import_cli *o, const char *profile, char **files,
 		  int nfiles, int *partial, int *rc, struct runlog_run *run)
 {
-	struct ingest_stats stats;
+	struct ingest_stats stats = { 0 };
 	struct errinfo info = { ERR_OK, "" };
 	enum err e;
 
 	e = import_cli_run(app->store, o, (const char *const *)files, (size_t)nfiles,
 			   profile, &stats, &info);
+	if (e == ERR_GUARD && log_is_enabled(LOG_INFO))
+		import_cli_report(stdout, o, &stats);
 	if (e) {
 		*rc = app_fail(e, &info);
-		log_error("import failed: the desired set is unchanged; nothing pulled or pushed");
+		log_error("import %s: the desired set is unchanged; nothing pulled or pushed",
+			  e == ERR_GUARD ? "stopped" : "failed");
+		ingest_stats_free(&stats);
 		return -1;
 	}
 	run->import = import_cli_stats_json(o, &stats);
@@ -94,6 +98,7 @@ static int import(struct app *app, struct import_cli *o, const char *profile, ch
 		import_cli_report(stdout, o, &stats);
 	if (stats.rejected)
 		*partial = 1;
+	ingest_stats_free(&stats);
 	return 0;
 }
 
@@ -145,29 +150,27 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 
 /*
  * The run's results folder, made before the import so that the rejected
- * and the merged rows (unless --rejects and --duplicates say elsewhere)
- * land beside the push's files.
+ * and the merged rows (unless --rejects and --duplicates say elsewhere),
+ * the mapping and the warnings land beside the push's files. The
+ * profile's import settings apply where the command line is silent.
  */
 static int results_dir(struct app *app, const struct profile *p, struct sync_opts *o,
-		       char *dir, size_t cap, char *rejects, size_t rcap, char *dups, size_t dcap,
-		       int *rc)
+		       char *dir, size_t cap, int *rc)
 {
 	struct errinfo info = { ERR_OK, "" };
 
+	if (import_cli_profile(&o->import, p->phones, p->columns, p->ignore, &info)) {
+		*rc = app_fail(ERR_CONFIG, &info);
+		return -1;
+	}
+	o->import.in.force = o->push.force;
 	push_results_dir(app->store, p->name, &o->push, dir, cap);
 	if (results_mkdir(dir, &info)) {
 		*rc = app_fail(ERR_IO, &info);
 		return -1;
 	}
 	o->push.results_dir = dir;
-	if (!o->import.in.rejects_path) {
-		snprintf(rejects, rcap, "%s/rejects.csv", dir);
-		o->import.in.rejects_path = rejects;
-	}
-	if (!o->import.in.duplicates_path) {
-		snprintf(dups, dcap, "%s/duplicates.csv", dir);
-		o->import.in.duplicates_path = dups;
-	}
+	o->import.in.results_dir = dir;
 	return 0;
 }
 
@@ -219,7 +222,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	json_t *rec;
 	const struct profile *p;
 	const struct provider *drv;
-	char id[64], dir[4096], rejects[4200], dups[4200];
+	char id[64], dir[4096];
 	int rc = EXIT_OK, partial = 0;
 	enum err e;
 
@@ -238,8 +241,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	run.id = o->push.run_id = id;
 	run.profile = p->name;
 	run.provider = drv->name;
-	if (results_dir(app, p, o, dir, sizeof(dir), rejects, sizeof(rejects), dups, sizeof(dups),
-			&rc))
+	if (results_dir(app, p, o, dir, sizeof(dir), &rc))
 		goto out;
 	run.results = dir;
 	if (import(app, &o->import, p->name, argv + 1, npos - 1, &partial, &rc, &run) ||
