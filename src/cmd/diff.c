@@ -45,7 +45,30 @@ struct out {
 	FILE *fp;
 	enum format format;
 	struct csvout csv;
+	char **custom;		/* the custom fields the plan writes, in order met */
+	size_t ncustom;
 };
+
+/* Notes a field the plan writes when it is a custom one ("custom:KEY"). */
+static enum err note_custom(struct out *o, const char *field)
+{
+	char **v;
+	size_t i;
+
+	if (strncmp(field, "custom:", 7))
+		return ERR_OK;
+	for (i = 0; i < o->ncustom; i++)
+		if (!strcmp(o->custom[i], field + 7))
+			return ERR_OK;
+	v = realloc(o->custom, (o->ncustom + 1) * sizeof(*v));
+	if (!v)
+		return ERR_NOMEM;
+	o->custom = v;
+	if (!(v[o->ncustom] = strdup(field + 7)))
+		return ERR_NOMEM;
+	o->ncustom++;
+	return ERR_OK;
+}
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 {
@@ -143,14 +166,19 @@ static enum err emit(void *ctx, const struct plan_entry *e, struct errinfo *info
 	else if (o->format == FMT_CSV)
 		for (i = 0; i < e->nchanges; i++)
 			csv_row(o, e, e->changes[i].field, e->changes[i].before, e->changes[i].after);
+	for (i = 0; !err && i < e->nchanges; i++)
+		if (note_custom(o, e->changes[i].field))
+			err = err_set(info, ERR_NOMEM, "out of memory");
 	if (!err && ferror(o->fp))
 		err = err_set(info, ERR_IO, "cannot write the plan: %s", strerror(errno));
 	return err;
 }
 
 static void summary_text(FILE *fp, const char *profile, const struct provider *drv,
-			 const struct plan_stats *s)
+			 const struct plan_stats *s, const struct out *o)
 {
+	size_t i;
+
 	unsigned line;
 	int op, id;
 
@@ -164,6 +192,14 @@ static void summary_text(FILE *fp, const char *profile, const struct provider *d
 			if (plan_stat_row((enum plan_stat)id)->line == line &&
 			    plan_stat_value(s, (enum plan_stat)id))
 				plan_stat_print(fp, s, (enum plan_stat)id, drv->name);
+	if (!o->ncustom)
+		return;
+	fprintf(fp, "custom fields written: ");
+	for (i = 0; i < o->ncustom && i < 12; i++)
+		fprintf(fp, "%s'%s'", i ? ", " : "", o->custom[i]);
+	if (o->ncustom > 12)
+		fprintf(fp, " and %zu more", o->ncustom - 12);
+	fprintf(fp, " (choose with import --columns or --ignore)\n");
 }
 
 static void summary_json(FILE *fp, const struct plan_stats *s)
@@ -190,7 +226,8 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 {
 	struct push_plan_in in;
 	struct plan_stats stats;
-	struct out out = { fp, o->format, { 0 } };
+	struct out out = { fp, o->format, { 0 }, NULL, 0 };
+	size_t i;
 	enum err e;
 
 	e = push_plan_open(&in, app->store, p->name, &o->plan, info);
@@ -201,14 +238,17 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 		fputs("op,phone,id,field,before,after\n", fp);
 	e = plan_run(in.rd, in.remote, p, drv, &in.params, emit, &out, &stats, info);
 	push_plan_close(&in);
+	if (!e && o->format == FMT_TEXT)
+		summary_text(fp, p->name, drv, &stats, &out);
+	else if (!e && o->format == FMT_JSON)
+		summary_json(fp, &stats);
+	else if (!e && o->format == FMT_CSV && log_is_enabled(LOG_INFO))
+		summary_text(stderr, p->name, drv, &stats, &out);
+	for (i = 0; i < out.ncustom; i++)
+		free(out.custom[i]);
+	free(out.custom);
 	if (e)
 		return e;
-	if (o->format == FMT_TEXT)
-		summary_text(fp, p->name, drv, &stats);
-	else if (o->format == FMT_JSON)
-		summary_json(fp, &stats);
-	else if (o->format == FMT_CSV && log_is_enabled(LOG_INFO))
-		summary_text(stderr, p->name, drv, &stats);
 	return ferror(fp) ? err_set(info, ERR_IO, "cannot write the plan: %s", strerror(errno)) : ERR_OK;
 }
 

@@ -67,14 +67,15 @@ static const char skipped_csv[] =
 	"operation,phone,source_file,source_row,reason\n"
 	"delete,+447400000007,,,opted out remotely\n";
 
+/* The input's own header and cells, then where and why (results.h). */
 static const char rejects_csv[] =
-	"file,row,reason,cells\n"
-	"list.csv,4,too_short,123,Bob,\"a,b\"\n"
-	"list.csv,9,some_new_reason,x\n";
+	"phone,name,tags,_reason,_column,_value,_source,_row\n"
+	"123,Bob,\"a,b\",too_short,phone,123,list.csv,4\n"
+	"x,,,some_new_reason,,,list.csv,9\n";
 
 static const char duplicates_csv[] =
-	"phone,file,row,merged_into_file,merged_into_row\n"
-	"+447400000001,list.csv,3,list.csv,8\n";
+	"phone,file,row,merged_into_file,merged_into_row,how\n"
+	"+447400000001,list.csv,3,list.csv,8,merged: the same person\n";
 
 /* A sync record whose results folder is f->results. */
 static json_t *record(const struct fixture *f)
@@ -351,12 +352,16 @@ static void test_full_report(void **state)
 	assert_string_equal(cell(x.data, "E2"), "opted out remotely");
 	buf_free(&x);
 
-	/* Rejects: the reason in words, the code, the cells as one CSV line */
+	/* Rejects: the reason in words, the code, the column and value, the
+	 * cells as one CSV line */
 	sheet(f, 6, &x);
+	assert_string_equal(cell(x.data, "A2"), "list.csv");
 	assert_string_equal(cell(x.data, "B2"), "n:4");
 	assert_string_equal(cell(x.data, "C2"), "the number is too short");
 	assert_string_equal(cell(x.data, "D2"), "too_short");
-	assert_string_equal(cell(x.data, "E2"), "123,Bob,\"a,b\"");
+	assert_string_equal(cell(x.data, "E2"), "phone");
+	assert_string_equal(cell(x.data, "F2"), "123");
+	assert_string_equal(cell(x.data, "G2"), "123,Bob,\"a,b\"");
 	assert_string_equal(cell(x.data, "C3"), "unknown reason");
 	assert_string_equal(cell(x.data, "D3"), "some_new_reason");
 	buf_free(&x);
@@ -493,8 +498,8 @@ static void test_malformed(void **state)
 	malformed(f, "changes.csv", "operation,phone,id,field,before,after\ncreate,+44,1,x\n",
 		  "row 2: 4 cells, 6 expected");
 	write_file(f->results, "changes.csv", changes_csv);
-	malformed(f, "rejects.csv", "file,row,reason,cells\nlist.csv,x1,empty\n",
-		  "row 2: row 'x1' is not a number");
+	malformed(f, "rejects.csv", "phone,_reason,_column,_value,_source,_row\n"
+		  "x,empty,phone,,list.csv,x1\n", "row 2: _row 'x1' is not a number");
 	write_file(f->results, "rejects.csv", rejects_csv);
 	malformed(f, "duplicates.csv", "phone,file,row\n", "not the header of duplicates.csv");
 }
