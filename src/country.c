@@ -207,7 +207,8 @@ static void add(struct builder *b, const char *s, size_t len, const char *region
 	}
 	c = &b->v[b->n++];
 	c->key = b->arena.len;
-	memcpy(c->region, region, 3);
+	memset(c->region, 0, sizeof(c->region));
+	memcpy(c->region, region, strnlen(region, 2));
 	c->rank = (unsigned char)rank;
 	if (buf_add(&b->arena, key, klen + 1))
 		b->failed = 1;
