@@ -24,7 +24,7 @@
 
 #include "buf.h"
 
-/* A longer cell is no country name (the longest CLDR name is ~90 bytes). */
+/* A longer cell is no country name (CLDR's longest here is under 100 bytes). */
 #define INPUT_MAX 256
 /* Code points of a decomposed input; bytes of a key. */
 #define CPS_MAX (2 * INPUT_MAX)
@@ -121,13 +121,8 @@ static size_t skip_the(const utf8proc_int32_t *cp, size_t n)
 	return 0;
 }
 
-/*
- * The matching key of s into out (KEY_MAX bytes, NUL-terminated): NFKC
- * case fold, marks stripped, letters and digits only, a leading "the"
- * dropped. Returns its length; 0 when s has no key (empty, no letter or
- * digit, invalid UTF-8, too long).
- */
-static size_t country_key(const char *s, size_t len, char *out)
+/* country_key of a string with a byte >= 0x80. */
+static size_t unicode_key(const char *s, size_t len, char *out)
 {
 	const utf8proc_option_t opt = UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
 				      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK;
@@ -135,8 +130,6 @@ static size_t country_key(const char *s, size_t len, char *out)
 	utf8proc_ssize_t n;
 	size_t k = 0;
 
-	if (len > INPUT_MAX)
-		return 0;
 	n = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
 			       cp, CPS_MAX, opt);
 	if (n < 0 || n > CPS_MAX)
@@ -151,6 +144,52 @@ static size_t country_key(const char *s, size_t len, char *out)
 	}
 	out[k] = '\0';
 	return k;
+}
+
+static int ascii_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * country_key of ASCII, the common case, without utf8proc: the same key
+ * (NFKC and case folding of ASCII are lower-casing, its letters and
+ * digits are a-z and 0-9).
+ */
+static size_t ascii_key(const char *s, size_t len, char *out)
+{
+	size_t i = 0, k = 0;
+
+	for (size_t j = 0; j < len; j++) {
+		char c = s[j];
+
+		out[j] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	while (i < len && !ascii_alnum(out[i]))
+		i++;
+	if (i + 3 < len && !memcmp(out + i, "the", 3) && !ascii_alnum(out[i + 3]))
+		i += 3;
+	for (; i < len; i++)
+		if (ascii_alnum(out[i]))
+			out[k++] = out[i];
+	out[k] = '\0';
+	return k;
+}
+
+/*
+ * The matching key of s into out (KEY_MAX + 1 bytes, NUL-terminated):
+ * NFKC case fold, marks stripped, letters and digits only, a leading "the"
+ * dropped. Returns its length; 0 when s has no key (empty, no letter or
+ * digit, invalid UTF-8, too long).
+ */
+static size_t country_key(const char *s, size_t len, char *out)
+{
+	if (len > INPUT_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return unicode_key(s, len, out);
+	return ascii_key(s, len, out);
 }
 
 /* Two ASCII letters (blanks around allowed), upper-cased into code. */

@@ -102,6 +102,9 @@ static void test_names(void **state)
 	assert_string_equal(look("Nederland"), "NL");
 	assert_string_equal(look("The Netherlands"), "NL");
 	assert_string_equal(look("the  netherlands"), "NL");
+	assert_string_equal(look("THE NETHERLANDS"), "NL");
+	/* NFKC: full-width ＣＡＮＡＤＡ is CANADA */
+	assert_string_equal(look("\xef\xbc\xa3\xef\xbc\xa1\xef\xbc\xae\xef\xbc\xa1\xef\xbc\xa4\xef\xbc\xa1"), "CA");
 	assert_string_equal(look("Polska"), "PL");
 	assert_string_equal(look("Schweiz"), "CH");
 	assert_string_equal(look("Suisse"), "CH");
