@@ -328,7 +328,8 @@ static const char *row_region(const struct ingest_norm *n, char region[3], int *
 	*unreadable = 0;
 	if (!country.len)
 		return n->o->region;
-	if (country_lookup(country.ptr, country.len, region))
+	/* a region libphonenumber cannot read numbers with is no help */
+	if (country_lookup(country.ptr, country.len, region) && phone_is_region_supported(region))
 		return region;
 	*unreadable = 1;
 	return NULL;

@@ -1,8 +1,9 @@
 # Bad input accounting: every file of the malformed corpus (the small ones
 # committed in tests/fixtures/malformed, the large and binary ones made by
-# make-malformed.py) is imported. Each gives exit 0, 1 or 2 (never a
+# make-malformed.py) is imported. Each gives exit 0, 1, 2 or 3 (never a
 # signal), the outcome and message the table below expects, and:
 #   exit 2: an error naming the file, and the desired set unchanged;
+#   exit 3: the guard against an import without contacts, the set unchanged;
 #   exit 0/1: rows read = staged + merged + rejected, in the text summary
 #   and in the JSON log's phase_end alike, the rejects file holds exactly
 #   the rejected rows, and the store holds exactly `total` contacts.
@@ -15,7 +16,8 @@ cp "$FIX"/malformed/*.csv "$FIX"/malformed/*.jsonl corpus/
 "$PY" "$FIX/malformed/make-malformed.py" corpus "$FIX"
 check_rc "at least 30 malformed files" 0 test "$(ls corpus | wc -l)" -ge 30
 
-printf 'phone,name\n+447700900001,Base\n+447700900002,Line\n' >base.csv
+# (the set is put back after each file with --force: most files yield fewer)
+printf 'phone,name\n+447400900001,Base\n+447400900002,Line\n' >base.csv
 cs import base.csv >/dev/null
 cs export -o base-export.csv
 tmo=
@@ -30,15 +32,22 @@ expect() {
 	seen="$seen $f"
 	$tmo "$BIN" --log-format json import --region GB --rejects rj.csv "$@" "corpus/$f" >out.json 2>err.json
 	rc=$?
-	if [ "$rc" -gt 2 ]; then
+	if [ "$rc" -gt 3 ]; then
 		fail "$f: exit $rc (a crash, a signal or a store error)"
 		sed 's/^/#   /' err.json | head -5
-		cs import base.csv >/dev/null
+		cs import --force base.csv >/dev/null
 		return
 	fi
 	check_eq "$f: exit status" "$want" "$rc"
 	$tmo "$BIN" import --region GB --rejects rj-text.csv "$@" "corpus/$f" >out.txt 2>err.txt
 	check_eq "$f: the text run ends the same" "$rc" "$?"
+	if [ "$rc" -eq 3 ]; then
+		check_grep "$f: says what is wrong ($pat)" "$pat" err.txt
+		cs export -o after.csv
+		check_same "$f: the desired set is unchanged" base-export.csv after.csv
+		rm -f rj.csv rj-text.csv
+		return
+	fi
 	if [ "$rc" -eq 2 ]; then
 		if grep -q "^error: .*'corpus/$f'" err.txt && grep -q '"event":"error"' err.json; then
 			pass "$f: the error names the file"
@@ -102,15 +111,16 @@ PYEOF
 		sed 's/^/#   /' out.txt err.txt | head -5
 	fi
 	rm -f rj.csv rj-text.csv
-	cs import base.csv >/dev/null
+	cs import --force base.csv >/dev/null
 }
 
-# text files
-expect empty.csv 0 "is empty: no header row"
-expect bom-only.csv 0 "is empty: no header row"
-expect only-header.csv 0 "rows read 0 = staged 0"
-expect only-blank-lines.csv 0 "is empty: no header row"
-expect only-delimiters.csv 0 "is empty: no header row"
+# text files (those that yield no contact stop at the guard, exit 3; with
+# --allow-empty their accounting is checked)
+expect empty.csv 3 "yields no contacts"
+expect bom-only.csv 3 "yields no contacts"
+expect only-header.csv 3 "yields no contacts (0 rows read"
+expect only-blank-lines.csv 3 "yields no contacts"
+expect only-delimiters.csv 3 "yields no contacts"
 expect blank-lines-100k.csv 1 "100000 blank rows skipped"
 expect no-phone-column.csv 2 "no phone column found \(columns: 'name', 'email'\)"
 expect quote-never-closed.csv 2 "row 3: unterminated quoted field"
@@ -122,7 +132,7 @@ expect truncated-mid-row.csv 0 "rows read 1034 = staged 1034"
 expect ragged-rows.csv 1 "too_many_cells"
 expect mixed-line-endings.csv 0 "4 contacts; 1 blank rows skipped"
 expect cr-only.csv 0 "rows read 2 = staged 2"
-expect nul-bytes.csv 1 "bad_encoding 3"
+expect nul-bytes.csv 1 "bad_encoding 3" --allow-empty
 expect utf16le-no-bom.csv 2 "holds NUL bytes.*--encoding utf-16le"
 expect utf16be-no-bom.csv 2 "holds NUL bytes.*--encoding utf-16le"
 expect utf16le-no-bom.csv 0 "rows read 2 = staged 2" --encoding utf-16le
@@ -137,16 +147,16 @@ expect columns-10000.csv 0 "rows read 2 = staged 2"
 expect columns-25000.csv 2 "row 1: more than 20000 cells"
 expect row-17mib.csv 2 "row 2: row is larger than 16777216 bytes"
 expect garbage.csv 2 "no phone column found"
-expect garbage-with-phone-header.csv 1 "not_a_number"
+expect garbage-with-phone-header.csv 1 "not_a_number" --allow-empty
 # JSON lines
 expect not-objects.jsonl 1 "rows read 8 = staged 1 .*rejected 7"
 expect truncated.jsonl 1 "bad_json 1"
-expect garbage-after-object.jsonl 1 "bad_json 3"
-expect json-bad-strings.jsonl 1 "bad_json 3"
-expect line-1mb-no-newline.jsonl 1 "bad_json 1"
-expect deep-nesting.jsonl 1 "bad_json 1"
-expect garbage.json 1 "bad_json"
-expect garbage.jsonl 1 "bad_json"
+expect garbage-after-object.jsonl 1 "bad_json 3" --allow-empty
+expect json-bad-strings.jsonl 1 "bad_json 3" --allow-empty
+expect line-1mb-no-newline.jsonl 1 "bad_json 1" --allow-empty
+expect deep-nesting.jsonl 1 "bad_json 1" --allow-empty
+expect garbage.json 1 "bad_json" --allow-empty
+expect garbage.jsonl 1 "bad_json" --allow-empty
 # spreadsheets: cut short, damaged, hostile
 expect garbage.xlsx 2 "no phone column found"
 expect garbage.ods 2 "no phone column found"
@@ -163,7 +173,7 @@ expect xlsx-bad-xml.xlsx 2 "malformed XML in 'xl/worksheets/sheet1.xml'"
 expect xlsx-shared-string-out-of-range.xlsx 2 "cell A3: no shared string"
 expect xlsx-absurd-cell-refs.xlsx 2 "invalid row number"
 expect xlsx-10000-columns.xlsx 0 "rows read 1 = staged 1"
-expect xlsx-only-header.xlsx 0 "rows read 0 = staged 0"
+expect xlsx-only-header.xlsx 3 "yields no contacts (0 rows read"
 expect zip-bomb.xlsx 2 "inflates more than 1000 times \(zip bomb\?\)"
 expect zip-empty.xlsx 2 "holds NUL bytes: not a text file"
 expect ods-bad-xml.ods 2 "content.xml line 1"
