@@ -9,7 +9,7 @@
 #   compare_export.py counts IMPORT_STDOUT EXPECTED.rejects
 #       the "rejected: REASON N, ..." line against the expected rows' reasons
 #   compare_export.py rows REJECTS.csv EXPECTED.rejects
-#       the rejects file's (row, reason) pairs against the expected ones
+#       the rejects file's (_row, _reason) pairs against the expected ones
 import collections
 import csv
 import re
@@ -74,7 +74,7 @@ def counts(stdout, expected):
 def rows(rejects, expected):
     want = sorted(expected_rejects(expected), key=lambda r: int(r[0]))
     with open(rejects, newline="", encoding="utf-8") as f:
-        got = sorted(((r["row"], r["reason"]) for r in csv.DictReader(f)), key=lambda r: int(r[0]))
+        got = sorted(((r["_row"], r["_reason"]) for r in csv.DictReader(f)), key=lambda r: int(r[0]))
     if want == got:
         return []
     return ["rejected rows: wanted %s, got %s" % (want, got)]
