@@ -464,7 +464,7 @@ static enum err build(struct ingest_norm *n, const struct colmap *m, const struc
 	struct phone_result prs[MAX_CANDS];
 	int cls[MAX_CANDS];
 	struct verdicts vd = { prs, cls, 0 };
-	unsigned flags = PHONE_WANT_TYPE | (n->o->strict_phone ? 0 : PHONE_READ_INTL);
+	unsigned flags = n->o->strict_phone ? 0 : PHONE_READ_INTL;
 	char region[3] = "";
 	const char *reg;
 	int unreadable, best = -1;
@@ -496,6 +496,8 @@ static enum err build(struct ingest_norm *n, const struct colmap *m, const struc
 		return e ? err_set(info, e, "out of memory") : ERR_OK;
 	}
 	reg = row_region(n, region, &unreadable);
+	if (f->ncand > 1)
+		flags |= PHONE_WANT_TYPE;	/* to rank them; one needs no rank */
 	/* numbers past the first MAX_CANDS of a row are kept, not read */
 	vd.n = f->ncand < MAX_CANDS ? f->ncand : MAX_CANDS;
 	for (i = 0; i < vd.n; i++) {
