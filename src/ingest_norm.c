@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optval.h"
 #include "phone.h"
 #include "text.h"
 
@@ -198,7 +199,7 @@ static enum err build_contact(struct ingest_norm *n, const struct row *row, uint
 	memcpy(c->phone, pr.e164, sizeof(c->phone));
 	c->raw_phone = phone;
 	v = resolve(n, n->f.std[FIELD_OPTED_OUT]);
-	if (text_parse_optout(v.ptr, v.len, &c->opted_out)) {
+	if (optval_parse(v.ptr, v.len, 0, &c->opted_out)) {
 		*why = REJ_BAD_OPT_OUT;
 		return ERR_OK;
 	}
