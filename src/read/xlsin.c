@@ -348,8 +348,8 @@ static const char *cell_text(const FreeXL_CellValue *v, char *tmp, size_t *n)
 /* The cell at column col of row r->next as this reader knows it (struct
  * xcells) when FreeXL reads it wrong: a boolean as TRUE or FALSE, an error
  * constant as empty. An entry is used only where FreeXL gave what it gives
- * for that record (an integer for BOOLERR, nothing for a formula), so a
- * wrong guess about which sheet a record belongs to changes no value. */
+ * for that record (an integer for BOOLERR, nothing for a formula), which
+ * bounds what a wrong guess about a record's sheet could change. */
 static void fixed_cell(struct xlsin *r, unsigned short col, int type, const char **s,
 		       size_t *n)
 {
