@@ -25,13 +25,6 @@ enum tri { TRI_UNKNOWN = 0, TRI_FALSE = 1, TRI_TRUE = 2 };
 enum err text_clean(const char *in, size_t len, struct buf *out);
 
 /*
- * Opt-out values: yes/y/true/1/x/stop/unsubscribed/opted out → TRI_TRUE,
- * no/n/false/0 → TRI_FALSE, empty → TRI_UNKNOWN (case-insensitive, on a
- * cleaned value). Returns -1 for anything else.
- */
-int text_parse_optout(const char *s, size_t len, enum tri *out);
-
-/*
  * Header key for column matching: lower case, everything that is not a
  * letter or digit dropped ("First Name" and "first_name" → "firstname").
  */

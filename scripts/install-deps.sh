@@ -15,7 +15,7 @@ libmicrohttpd-dev
 libcmocka-dev
 time unzip curl python3 groff-base
 valgrind clang
-libreoffice-calc-nogui python3-openpyxl python3-phonenumbers
+libreoffice-calc-nogui python3-openpyxl python3-phonenumbers python3-xlwt
 "
 
 missing=""

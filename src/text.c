@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <utf8proc.h>
 
 static int is_ascii(const char *s, size_t len)
@@ -105,35 +104,6 @@ enum err text_clean(const char *in, size_t len, struct buf *out)
 	if (is_ascii(in, len))
 		return clean_ascii(in, len, out);
 	return clean_unicode(in, len, out);
-}
-
-static int word_in(const char *s, size_t len, const char *const *list)
-{
-	for (; *list; list++)
-		if (strlen(*list) == len && !strncasecmp(s, *list, len))
-			return 1;
-	return 0;
-}
-
-int text_parse_optout(const char *s, size_t len, enum tri *out)
-{
-	static const char *const yes[] = { "yes", "y", "true", "1", "x", "stop",
-					   "unsubscribed", "opted out", NULL };
-	static const char *const no[] = { "no", "n", "false", "0", NULL };
-
-	if (!len) {
-		*out = TRI_UNKNOWN;
-		return 0;
-	}
-	if (word_in(s, len, yes)) {
-		*out = TRI_TRUE;
-		return 0;
-	}
-	if (word_in(s, len, no)) {
-		*out = TRI_FALSE;
-		return 0;
-	}
-	return -1;
 }
 
 enum err text_header_key(const char *in, size_t len, struct buf *out)

@@ -28,9 +28,10 @@
  *     (0.25, not 25%); date: office:date-value as ISO 8601, without a
  *     midnight time, seconds kept and fractions dropped; time:
  *     office:time-value (PT13H45M00S) as 13:45:00, hours past 24 kept
- *     (PT36H -> 36:00:00); boolean: TRUE or FALSE; a value attribute that
- *     does not parse is ERR_FORMAT naming the cell (LibreOffice would
- *     silently show 0). Without its value attribute a cell is read as text.
+ *     (PT36H -> 36:00:00); boolean, and a float whose formula is =TRUE()
+ *     or =FALSE() (LibreOffice's booleans from XLSX): TRUE or FALSE; a
+ *     value attribute that does not parse is ERR_FORMAT naming the cell
+ *     (LibreOffice would silently show 0). Without its value attribute a cell is read as text.
  *   - string, no type, unknown type: office:string-value when present,
  *     else the text of its text:p/text:h paragraphs joined with "\n", with
  *     text:s (text:c spaces), text:tab, text:line-break expanded and spans,
@@ -398,6 +399,19 @@ static size_t fmt_bool(const char *s, char *out)
 	return 0;
 }
 
+/* A float cell's value; TRUE or FALSE for the formulas =TRUE() and
+ * =FALSE(), which is how LibreOffice keeps the booleans of an XLSX it
+ * opens (their value 1 or 0, shown as TRUE or FALSE). */
+static size_t fmt_float_cell(const char *formula, const char *v, char *out)
+{
+	size_t n = 0;
+
+	if (formula && (strcmp(formula, "of:=TRUE()") == 0 ||
+			strcmp(formula, "of:=FALSE()") == 0))
+		n = fmt_bool(v, out);
+	return n ? n : fmt_float(v, out);
+}
+
 /* ---- the row --------------------------------------------------------- */
 
 static void store_failed(struct odsin *r, enum err e)
@@ -503,7 +517,7 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 	    strcmp(type, "currency") == 0) {
 		what = "value";
 		if ((v = attr(a, NS_OFFICE "value")))
-			n = fmt_float(v, out);
+			n = fmt_float_cell(attr(a, NS_TABLE "formula"), v, out);
 	} else if (strcmp(type, "date") == 0) {
 		what = "date-value";
 		if ((v = attr(a, NS_OFFICE "date-value")))

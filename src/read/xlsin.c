@@ -26,9 +26,15 @@
  *     in the other readers.
  *   - formulas: FORMULA records are skipped, so cells holding a formula
  *     read as empty where LibreOffice's CSV would hold the cached value.
+ *     LibreOffice writes every boolean cell to .xls as the formula =TRUE()
+ *     or =FALSE(), so its booleans came out empty (an opt-out column
+ *     imported as unknown with exit 0): a formula whose cached result is
+ *     a boolean is read here (struct xcells) as TRUE or FALSE.
  *   - booleans and error constants (BOOLERR records) arrive as the
- *     integers 1 and 0, and are written so: TRUE reads as 1, FALSE as 0,
- *     an error constant as 1 (0 for #NULL!).
+ *     integers 1 and 0 (an error constant as 1, #NULL! as 0, as if it were
+ *     a boolean): they are read here instead, booleans as TRUE and FALSE
+ *     as the other readers give them, error constants as empty cells as
+ *     the other readers do.
  *   - encryption: when FreeXL gets past a FILEPASS record (it reads the
  *     records after it as if they were plain), freexl_get_info
  *     (FREEXL_BIFF_PASSWORD) answers something other than
@@ -53,6 +59,7 @@
 #include <signal.h>
 #include <freexl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +95,9 @@ struct xlsin {
 	/* The row handed out. */
 	struct rowbuf rb;
 	size_t row_bytes;
+
+	struct xcells *xc;	/* cells FreeXL reads wrong (NULL: none) */
+	size_t xnext;		/* the first of them not yet passed */
 };
 
 /* Every error the reader returns is sticky (r->failed). */
@@ -213,6 +223,98 @@ static size_t fmt_datetime(const char *s, int kind, char *out)
 				mo, d, s + 14);
 }
 
+/* ---- cells FreeXL reads wrong ----------------------------------------- */
+
+/*
+ * The booleans and error constants of BOOLERR records, and the formulas
+ * whose cached result is a boolean, as check_biff meets them in the
+ * workbook stream, each with the sheet it belongs to (its index in
+ * BOUNDSHEET order, which is FreeXL's numbering too: struct sheets). Once
+ * the sheet is chosen only its cells are kept, in row and column order,
+ * for fixed_cell to walk along with the rows. XLS_MAX_XCELLS at most (12
+ * bytes each), beyond which the workbook is refused.
+ */
+#define XLS_MAX_XCELLS ((size_t)1 << 22)
+
+enum xc_what { XC_FALSE, XC_TRUE, XC_ERROR };
+
+struct xcell {
+	uint32_t row;
+	uint16_t col;
+	uint16_t sheet;
+	uint8_t what;		/* enum xc_what */
+	uint8_t from_formula;	/* else a BOOLERR record */
+};
+
+struct xcells {
+	struct xcell *v;
+	size_t n, cap;
+};
+
+static int xcell_before(const struct xcell *x, unsigned row, unsigned short col)
+{
+	return x->row < row || (x->row == row && x->col < col);
+}
+
+static int xcell_cmp(const void *a, const void *b)
+{
+	const struct xcell *x = a, *y = b;
+
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* 0, or -1 when out of memory or past XLS_MAX_XCELLS (*full set). */
+static int xcells_add(struct xcells *xc, const struct xcell *x, int *full)
+{
+	if (xc->n == xc->cap) {
+		size_t ncap = xc->cap ? xc->cap * 2 : 64;
+		void *p;
+
+		if (xc->n >= XLS_MAX_XCELLS) {
+			*full = 1;
+			return -1;
+		}
+		p = realloc(xc->v, ncap * sizeof(*xc->v));
+		if (!p)
+			return -1;
+		xc->v = p;
+		xc->cap = ncap;
+	}
+	xc->v[xc->n++] = *x;
+	return 0;
+}
+
+static void xcells_free(struct xcells *xc)
+{
+	if (xc) {
+		free(xc->v);
+		free(xc);
+	}
+}
+
+/* Keeps the cells of sheet `sheet` only, sorted; none left frees them. */
+static void xcells_keep(struct xlsin *r, unsigned sheet)
+{
+	struct xcells *xc = r->xc;
+	size_t i, n = 0;
+
+	if (!xc)
+		return;
+	for (i = 0; i < xc->n; i++)
+		if (xc->v[i].sheet == sheet)
+			xc->v[n++] = xc->v[i];
+	xc->n = n;
+	if (!n) {
+		xcells_free(xc);
+		r->xc = NULL;
+		return;
+	}
+	qsort(xc->v, n, sizeof(*xc->v), xcell_cmp);
+	r->xnext = 0;
+}
+
 /* ---- rows ------------------------------------------------------------ */
 
 /* The text of one cell (borrowed from FreeXL or written into tmp). */
@@ -241,6 +343,30 @@ static const char *cell_text(const FreeXL_CellValue *v, char *tmp, size_t *n)
 	}
 	*n = 0;
 	return "";
+}
+
+/* The cell at column col of row r->next as this reader knows it (struct
+ * xcells) when FreeXL reads it wrong: a boolean as TRUE or FALSE, an error
+ * constant as empty. An entry is used only where FreeXL gave what it gives
+ * for that record (an integer for BOOLERR, nothing for a formula), which
+ * bounds what a wrong guess about a record's sheet could change. */
+static void fixed_cell(struct xlsin *r, unsigned short col, int type, const char **s,
+		       size_t *n)
+{
+	const struct xcell *x;
+
+	if (!r->xc)
+		return;
+	while (r->xnext < r->xc->n && xcell_before(&r->xc->v[r->xnext], r->next, col))
+		r->xnext++;
+	if (r->xnext == r->xc->n)
+		return;
+	x = &r->xc->v[r->xnext];
+	if (x->row != r->next || x->col != col ||
+	    type != (x->from_formula ? FREEXL_CELL_NULL : FREEXL_CELL_INT))
+		return;
+	*s = x->what == XC_TRUE ? "TRUE" : x->what == XC_FALSE ? "FALSE" : "";
+	*n = strlen(*s);
 }
 
 /* Stores the non-empty cell at col after the empty ones before it. */
@@ -285,6 +411,7 @@ static enum err read_row(struct xlsin *r, struct errinfo *info)
 			return cell_fail(r, info, ERR_FORMAT, c,
 					 "cannot read the cell (FreeXL error %d)", rc);
 		s = cell_text(&v, tmp, &n);
+		fixed_cell(r, c, v.type, &s, &n);
 		if (n > 0 && (e = put_cell(r, c, s, n, info)))
 			return e;
 	}
@@ -391,6 +518,7 @@ static enum err select_sheet(struct xlsin *r, const char *spec,
 	if (idx < 0)
 		return no_sheet(r, spec, n, info);
 	r->sheet = sheet_name(r, (unsigned)idx);
+	xcells_keep(r, (unsigned)idx);
 	rc = freexl_select_active_worksheet(r->xl, (unsigned short)idx);
 	if (rc == FREEXL_OK)
 		rc = freexl_worksheet_dimensions(r->xl, &r->rows, &r->cols);
@@ -493,6 +621,8 @@ static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *
 #define BIFF_DIMENSION 0x0200
 #define BIFF_BOUNDSHEET 0x0085
 #define BIFF_EOF 0x000A
+#define BIFF_BOOLERR 0x0205
+#define BIFF_FORMULA 0x0006
 #define BIFF8 0x0600
 #define BIFF_RECORD_MAX 8224	/* FreeXL's record buffer */
 #define SST_MAX 1048576		/* FreeXL refuses more strings */
@@ -700,6 +830,43 @@ static const char *check_record(struct sheets *sh, struct sst *sst, unsigned lon
 	}
 }
 
+static const char xc_full[] = "too many boolean and error cells";
+
+/*
+ * Notes a BOOLERR record (row, column, XF, value, 1 if an error) or a
+ * FORMULA record whose cached result is a boolean (row, column, XF, then
+ * the 8-byte result: type 1 in its first byte, the value in its third,
+ * 0xFFFF in its last two) of sheet `sheet` (MS-XLS 2.4.24, 2.4.127). ""
+ * when noted or nothing to note, else why not.
+ */
+static const char *note_xcell(struct xlsin *r, long sheet, unsigned long type,
+			      const unsigned char *rec, size_t sz)
+{
+	struct xcell x;
+	int full = 0;
+
+	if (sheet < 0 || sheet > 65535)
+		return "";
+	if (type == BIFF_BOOLERR && sz >= 8) {
+		x.what = rec[7] ? XC_ERROR : rec[6] ? XC_TRUE : XC_FALSE;
+		x.from_formula = 0;
+	} else if (type == BIFF_FORMULA && sz >= 20 && get_le(rec + 12, 2) == 0xFFFF &&
+		   rec[6] == 1) {
+		x.what = rec[8] ? XC_TRUE : XC_FALSE;
+		x.from_formula = 1;
+	} else {
+		return "";
+	}
+	x.row = (uint32_t)get_le(rec, 2);
+	x.col = (uint16_t)get_le(rec + 2, 2);
+	x.sheet = (uint16_t)sheet;
+	if (!r->xc && !(r->xc = calloc(1, sizeof(*r->xc))))
+		return "out of memory";
+	if (xcells_add(r->xc, &x, &full))
+		return full ? xc_full : "out of memory";
+	return "";
+}
+
 /*
  * Walks the workbook stream's records the way FreeXL frames them (it
  * stops at a record of type 0 and size 0, one longer than its buffer, one
@@ -738,6 +905,8 @@ static enum err check_biff(struct xlsin *r, const unsigned char *s, size_t len,
 		if (sh.after_eof && type != BIFF_BOF)
 			break;
 		why = check_record(&sh, &sst, version, type, prev, s + at + 4, sz, at);
+		if (!*why)
+			why = note_xcell(r, sh.active, type, s + at + 4, sz);
 		if (type != BIFF_CONTINUE)
 			prev = type;
 	}
@@ -749,6 +918,10 @@ static enum err check_biff(struct xlsin *r, const unsigned char *s, size_t len,
 	free(sh.v);
 	if (!strcmp(why, "out of memory"))
 		return fail(r, info, ERR_NOMEM, "out of memory");
+	if (why == xc_full)
+		return fail(r, info, ERR_LIMIT,
+			    "'%s': more than %zu boolean and error cells; save it as XLSX",
+			    r->name, XLS_MAX_XCELLS);
 	if (*why)
 		return fail(r, info, ERR_FORMAT,
 			    "cannot read '%s': not a valid .xls workbook (%s at byte %zu of the workbook stream)%s",
@@ -898,6 +1071,7 @@ static void destroy(struct xlsin *r)
 {
 	if (r->xl)
 		freexl_close(r->xl);
+	xcells_free(r->xc);
 	rowbuf_free(&r->rb);
 	free(r->name);
 	free(r);

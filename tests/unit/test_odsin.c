@@ -845,6 +845,47 @@ static void expect_fixture(const char *name, const char *sheet_name,
 	free(path);
 }
 
+/*
+ * LibreOffice keeps the booleans of an XLSX it opens as the formulas
+ * =TRUE() and =FALSE() with a float value (as in the content.xml of
+ * tests/fixtures/exports/optout-booleans-libreoffice.ods): TRUE and FALSE,
+ * as a boolean cell; any other formula keeps its number.
+ */
+static void test_boolean_formulas(void **state)
+{
+	char *path;
+	struct result res;
+	char *got;
+
+	(void)state;
+	expect(DOC("", TABLE("S",
+		ROW("<table:table-cell table:formula=\"of:=TRUE()\" "
+		    "office:value-type=\"float\" office:value=\"1\" "
+		    "calcext:value-type=\"float\"><text:p>TRUE</text:p></table:table-cell>"
+		    "<table:table-cell table:formula=\"of:=FALSE()\" "
+		    "office:value-type=\"float\" office:value=\"0\"/>"
+		    "<table:table-cell table:formula=\"of:=1+0\" "
+		    "office:value-type=\"float\" office:value=\"1\"/>"
+		    "<table:table-cell table:formula=\"of:=TRUE()\" "
+		    "office:value-type=\"float\" office:value=\"2.5\"/>"))),
+	       NULL, "1:[TRUE][FALSE][1][2.5]\n");
+	assert_true(asprintf(&path, "%s/tests/fixtures/exports/optout-booleans-libreoffice.ods",
+			     getenv("CONTACTSYNC_TOP") ? getenv("CONTACTSYNC_TOP") : ".") > 0);
+	got = dump_file(path, NULL, &res);
+	assert_string_equal(err_name(res.end), err_name(ERR_NOT_FOUND));
+	assert_string_equal(got, "1:[Phone][Name][Opted Out][VIP]\n"
+			    "2:[+447911123401][Ann][TRUE][TRUE]\n"
+			    "3:[+447911123402][Bob][FALSE][FALSE]\n"
+			    "4:[+447911123403][Cy][][TRUE]\n"
+			    "5:[+447911123404][Di][][FALSE]\n"
+			    "6:[+447911123405][Ed]\n"
+			    "7:[+447911123406][Fay][yes]\n"
+			    "8:[+447911123407][Gus][1][0]\n"
+			    "9:[+447911123408][Hal][0][1]\n");
+	free(got);
+	free(path);
+}
+
 static void test_libreoffice_contacts(void **state)
 {
 	(void)state;
@@ -873,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_dates_times_booleans),
+		cmocka_unit_test(test_boolean_formulas),
 		cmocka_unit_test(test_value_missing_is_text),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_repeated_empty_rows_and_columns),

@@ -50,30 +50,6 @@ static void test_clean_rejects_bad_utf8(void **state)
 	assert_false(text_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
 }
 
-static void test_optout(void **state)
-{
-	static const char *const yes[] = { "yes", "Y", "TRUE", "1", "x", "STOP",
-					   "unsubscribed", "Opted Out" };
-	static const char *const no[] = { "no", "N", "False", "0" };
-	static const char *const bad[] = { "maybe", "2", "yes please", "opted", "-" };
-	enum tri t;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
-		assert_int_equal(text_parse_optout(yes[i], strlen(yes[i]), &t), 0);
-		assert_int_equal(t, TRI_TRUE);
-	}
-	for (i = 0; i < sizeof(no) / sizeof(*no); i++) {
-		assert_int_equal(text_parse_optout(no[i], strlen(no[i]), &t), 0);
-		assert_int_equal(t, TRI_FALSE);
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		assert_int_equal(text_parse_optout(bad[i], strlen(bad[i]), &t), -1);
-	assert_int_equal(text_parse_optout("", 0, &t), 0);
-	assert_int_equal(t, TRI_UNKNOWN);
-}
-
 static void test_header_key(void **state)
 {
 	struct buf b;
@@ -96,7 +72,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_clean_rejects_bad_utf8),
-		cmocka_unit_test(test_optout),
 		cmocka_unit_test(test_header_key),
 	};
 

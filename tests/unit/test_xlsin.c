@@ -116,11 +116,12 @@ static void expect_error(const char *path, const struct sheet_opts *opts,
 	"1:[Name][Phone][Born][Note][Age]\n"                                \
 	"2:[Alice Smith][447911123456][2024-03-01][Hello, \"world\"][18]\n" \
 	"4:[Bob][+44 7911 123457][1999-12-31T13:45:00][two\nlines][0.1]\n"  \
-	"5:[Carol][447911123458][13:45:00][  spaced  out][1]\n"
+	"5:[Carol][447911123458][13:45:00][  spaced  out][TRUE]\n"
 
 /* A numeric phone, a date, a date-time, a time, text with a comma, a
  * quote, a line break and leading spaces, a blank row in the middle. The
- * boolean TRUE in E5 reads as 1 (FreeXL). */
+ * boolean TRUE in E5 (a BOOLERR record) reads as TRUE, as in the .ods it
+ * was made from (FreeXL alone gives 1). */
 static void test_contacts(void **state)
 {
 	(void)state;
@@ -153,6 +154,34 @@ static void test_from_csv(void **state)
 	       "1:[Name][Phone][Born][Note]\n"
 	       "2:[Alice][447911123456][2024-03-01][Hello, \"world\"]\n"
 	       "4:[Bob][447911123457][1999-12-31][plain]\n");
+}
+
+/*
+ * Booleans and error constants as two programs write them
+ * (tests/fixtures/exports/make-booleans.py): xlwt as BOOLERR records,
+ * LibreOffice as the formulas =TRUE() and =FALSE() with a cached result
+ * (which FreeXL skips: they read as empty before). Booleans read as TRUE
+ * and FALSE, the error constants #N/A and #NULL! as empty cells (FreeXL
+ * gives 1 and 0, as if they were booleans).
+ */
+static void test_booleans(void **state)
+{
+	static const char *const files[] = { "../exports/optout-booleans-xlwt.xls",
+					     "../exports/optout-booleans-libreoffice.xls" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		expect(files[i], NULL, "Contacts",
+		       "1:[Phone][Name][Opted Out][VIP]\n"
+		       "2:[+447911123401][Ann][TRUE][TRUE]\n"
+		       "3:[+447911123402][Bob][FALSE][FALSE]\n"
+		       "4:[+447911123403][Cy][][TRUE]\n"
+		       "5:[+447911123404][Di][][FALSE]\n"
+		       "6:[+447911123405][Ed]\n"
+		       "7:[+447911123406][Fay][yes]\n"
+		       "8:[+447911123407][Gus][1][0]\n"
+		       "9:[+447911123408][Hal][0][1]\n");
 }
 
 /* FreeXL skips formula records: B1 to D1 come back empty. */
@@ -405,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_second_sheet),
 		cmocka_unit_test(test_hidden_sheet_not_known),
 		cmocka_unit_test(test_from_csv),
+		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_formulas_empty),
 		cmocka_unit_test(test_times_rounded_to_midnight),
 		cmocka_unit_test(test_missing_sheet),
