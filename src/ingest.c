@@ -135,6 +135,7 @@ static enum err ingest_records(struct ingest *in, uint32_t idx, const char *fnam
 static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 {
 	unsigned long want = in->o->header_row;
+	const struct colmap_opts mopts = { .maps = in->o->maps, .nmaps = in->o->nmaps };
 	struct colmap map;
 	struct row row;
 	struct par *par = NULL;
@@ -174,7 +175,7 @@ static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 				    fname, want);
 			break;
 		}
-		e = colmap_build(&map, &row, in->o->maps, in->o->nmaps, fname, in->info);
+		e = colmap_build(&map, &row, &mopts, fname, in->info);
 		if (e)
 			break;
 		have_map = 1;

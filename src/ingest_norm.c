@@ -113,13 +113,19 @@ static enum err fields_from_row(struct ingest_norm *n, const struct colmap *m,
 
 	ingest_norm_reset(n);
 	for (i = 0; i < nc && !e; i++) {
-		if (!row->lens[i])
+		enum field f = m->field[i];
+
+		if (!row->lens[i] || f == FIELD_PHONE_TYPE || f == FIELD_IGNORED)
 			continue;
-		if (m->field[i] == FIELD_CUSTOM)
+		/* only the first phone column gives the number (for now); the
+		 * others' numbers are kept under their key */
+		if (f == FIELD_PHONE && (long)i != m->col[FIELD_PHONE])
+			f = m->key[i] ? FIELD_CUSTOM : FIELD_IGNORED;
+		if (f == FIELD_CUSTOM)
 			e = ingest_norm_put_custom(n, m->key[i], strlen(m->key[i]),
 						   row->cells[i], row->lens[i]);
-		else
-			e = put_clean(n, row->cells[i], row->lens[i], &n->f.std[m->field[i]]);
+		else if (f < FIELD__STD)
+			e = put_clean(n, row->cells[i], row->lens[i], &n->f.std[f]);
 	}
 	return e;
 }
@@ -171,7 +177,7 @@ static int record_region(const struct ingest_norm *n, char region[3], const char
  * for failures that stop the import (memory, the phone library).
  */
 static enum err build_contact(struct ingest_norm *n, const struct row *row, uint32_t file_idx,
-			      const char *fname, enum reject *why, struct errinfo *info)
+			      const char *fname, int consent, enum reject *why, struct errinfo *info)
 {
 	struct contact *c = &n->c;
 	struct phone_result pr;
@@ -202,6 +208,8 @@ static enum err build_contact(struct ingest_norm *n, const struct row *row, uint
 		*why = REJ_BAD_OPT_OUT;
 		return ERR_OK;
 	}
+	if (consent && c->opted_out != TRI_UNKNOWN)	/* "Accepts SMS Marketing: yes" */
+		c->opted_out = c->opted_out == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
 	c->name = resolve(n, n->f.std[FIELD_NAME]);
 	c->first_name = resolve(n, n->f.std[FIELD_FIRST_NAME]);
 	c->last_name = resolve(n, n->f.std[FIELD_LAST_NAME]);
@@ -252,7 +260,7 @@ enum err ingest_norm_row(struct ingest_norm *n, const struct colmap *m, const st
 	}
 	if (e)
 		return err_set(info, e, "'%s' row %lu: %s", fname, row->rowno, err_str(e));
-	return build_contact(n, row, file_idx, fname, why, info);
+	return build_contact(n, row, file_idx, fname, m->optout_consent, why, info);
 }
 
 enum err ingest_norm_record(struct ingest_norm *n, const struct row *row, uint32_t file_idx,
@@ -266,5 +274,5 @@ enum err ingest_norm_record(struct ingest_norm *n, const struct row *row, uint32
 		return ERR_OK;
 	if (e)
 		return err_set(info, e, "out of memory");
-	return build_contact(n, row, file_idx, fname, why, info);
+	return build_contact(n, row, file_idx, fname, 0, why, info);
 }

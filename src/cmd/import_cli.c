@@ -136,6 +136,10 @@ static int add_map(struct import_cli *o, const char *arg, struct errinfo *info)
 		err_set(info, ERR_NOMEM, "out of memory");
 		return -1;
 	}
+	if (colmap_check_field(m[o->nmaps].field, info)) {	/* a typo is no custom field */
+		free((char *)m[o->nmaps].field);
+		return -1;
+	}
 	o->in.nmaps = ++o->nmaps;
 	return 0;
 }

@@ -56,7 +56,7 @@ static int setup(void **state)
 
 	memset(&f, 0, sizeof(f));
 	f.o.region = "GB";
-	if (colmap_build(&f.map, mkrow(&c, 1, header), NULL, 0, "t.csv", &f.info))
+	if (colmap_build(&f.map, mkrow(&c, 1, header), NULL, "t.csv", &f.info))
 		return -1;
 	ingest_norm_init(&f.n, &f.o);
 	*state = &f;
