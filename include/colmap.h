@@ -83,7 +83,7 @@ enum colmap_note {
 	NOTE_IGNORE,		/* --ignore */
 	NOTE_NOT_IN_COLUMNS,	/* --columns does not name it */
 	NOTE_FAX,		/* a fax, pager ... column: custom, never a number */
-	NOTE_EMAIL_OPTOUT,	/* an e-mail (or fax) opt-out or consent: custom */
+	NOTE_EMAIL_OPTOUT,	/* an e-mail (or fax) opt-out or consent: custom, never the opt-out */
 	NOTE_OPTOUT_UNUSED,	/* an opt-out or consent column another one beat */
 };
 

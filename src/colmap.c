@@ -407,7 +407,7 @@ static enum err warn_optouts(struct build *b)
 		buf_printf(&b->msg, "'%s': column ", b->file);
 		list_header(&b->msg, b->h->cells[i], b->h->lens[i]);
 		if (w->kind == WORD_NOT_SMS) {
-			buf_adds(&b->msg, " is an e-mail or fax opt-out, not an SMS one: not used");
+			buf_adds(&b->msg, " is about e-mail or fax, not SMS: not used as the opt-out");
 		} else {
 			buf_adds(&b->msg, w->kind == WORD_CONSENT ? " looks like a consent column but "
 							       : " looks like an opt-out column but ");
@@ -634,7 +634,7 @@ static void describe_custom(const struct colmap *m, size_t col, struct buf *out)
 		buf_adds(out, " (fax: never a contact's number)");
 		break;
 	case NOTE_EMAIL_OPTOUT:
-		buf_adds(out, " (an e-mail or fax opt-out: not used)");
+		buf_adds(out, " (e-mail or fax, not SMS: not used as the opt-out)");
 		break;
 	case NOTE_OPTOUT_UNUSED:
 		buf_adds(out, " (looks like an opt-out: another column is used)");

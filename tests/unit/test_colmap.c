@@ -599,9 +599,9 @@ static void test_consent(void **state)
 	assert_int_equal(m.col[FIELD_OPTED_OUT], 3);
 	assert_int_equal(m.optout_consent, 1);
 	expect_describe(&m, 3, "opted_out (consent: read inverted)");
-	expect_describe(&m, 1, "custom 'Accepts Email Marketing' (an e-mail or fax opt-out: not used)");
+	expect_describe(&m, 1, "custom 'Accepts Email Marketing' (e-mail or fax, not SMS: not used as the opt-out)");
 	assert_int_equal(m.nwarnings, 2);
-	assert_non_null(strstr(m.warnings[0], "column 'Accepts Email Marketing' is an e-mail or fax opt-out"));
+	assert_non_null(strstr(m.warnings[0], "column 'Accepts Email Marketing' is about e-mail or fax, not SMS"));
 	assert_non_null(strstr(m.warnings[1], "column 'Unsubscribed' looks like an opt-out column but "
 					      "'Accepts SMS Marketing' is used"));
 	colmap_free(&m);
