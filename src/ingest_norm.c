@@ -251,11 +251,12 @@ static int row_role(const struct colmap *m, const struct row *row, size_t i)
 	return (int)colmap_role_of_type(row->cells[t], row->lens[t]);
 }
 
-/* A table row's mapped cells → fields and phone candidates. */
+/* A table row's mapped cells → fields and phone candidates (in the order
+ * of m->phones: a --map phone column first, then by role, word and column). */
 static enum err fields_from_row(struct ingest_norm *n, const struct colmap *m,
 				const struct row *row)
 {
-	size_t i, nc = row->ncells < m->ncols ? row->ncells : m->ncols;
+	size_t i, k, nc = row->ncells < m->ncols ? row->ncells : m->ncols;
 	enum err e = ERR_OK;
 
 	ingest_norm_reset(n);
@@ -270,16 +271,19 @@ static enum err fields_from_row(struct ingest_norm *n, const struct colmap *m,
 			e = ingest_norm_put_custom(n, m->key[i], strlen(m->key[i]),
 						   row->cells[i], row->lens[i]);
 			break;
-		case FIELD_PHONE:
-			e = phone_cell(n, (long)i, row_role(m, row, i), row->cells[i],
-				       row->lens[i]);
-			break;
+		case FIELD_PHONE:	/* below, strongest column first */
 		case FIELD_PHONE_TYPE:
 		case FIELD_IGNORED:
 			break;
 		default:
 			e = put_clean(n, row->cells[i], row->lens[i], &n->f.std[m->field[i]]);
 		}
+	}
+	for (k = 0; k < m->nphones && !e; k++) {
+		i = (size_t)m->phones[k];
+		if (i < nc && row->lens[i])
+			e = phone_cell(n, (long)i, row_role(m, row, i), row->cells[i],
+				       row->lens[i]);
 	}
 	return e;
 }

@@ -224,15 +224,7 @@ static int add_map(struct import_cli *o, const char *arg, struct errinfo *info)
 		err_set(info, ERR_USAGE, "--map needs FIELD=COLUMN, not '%s'", arg);
 		return -1;
 	}
-	{
-		char *field = strndup(arg, (size_t)(eq - arg));
-		enum err e = field ? colmap_check_field(field, info)
-				   : err_set(info, ERR_NOMEM, "out of memory");
 
-		free(field);
-		if (e)
-			return -1;
-	}
 	m = realloc(o->maps, (o->nmaps + 1) * sizeof(*m));
 	if (!m) {
 		err_set(info, ERR_NOMEM, "out of memory");
@@ -244,6 +236,10 @@ static int add_map(struct import_cli *o, const char *arg, struct errinfo *info)
 	m[o->nmaps].column = eq + 1;
 	if (!m[o->nmaps].field) {
 		err_set(info, ERR_NOMEM, "out of memory");
+		return -1;
+	}
+	if (colmap_check_field(m[o->nmaps].field, info)) {	/* a typo is no custom field */
+		free((char *)m[o->nmaps].field);
 		return -1;
 	}
 	o->in.nmaps = ++o->nmaps;

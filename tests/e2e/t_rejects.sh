@@ -45,7 +45,7 @@ check_grep "no_region" "^noreg.csv,2,no_region," r2.csv
 # A file without a phone column is a usage error naming the file and columns.
 printf 'name,email\nAnn,a@example.com\n' >nophone.csv
 check_rc "no phone column exits 2" 2 cs import nophone.csv
-check_grep "message names file and columns" "'nophone.csv': no phone column found (columns: 'name', 'email')" err.txt
+check_grep "message names file and columns" "'nophone.csv': no phone column found; name it with --map phone=COLUMN (columns: 'name', 'email')" err.txt
 printf 'name,Tel.\nAnn,+447911123456\n' >tel.csv
 check_rc "--map names the column" 0 cs import --map phone=tel --map who=name tel.csv
 cs export -o tel-out.csv
