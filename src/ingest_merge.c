@@ -425,31 +425,45 @@ static const char *file_name(const struct ingest *in, uint32_t idx)
 	return idx < in->nnames ? in->names[idx] : "";
 }
 
-/* The person a contact names: "first last", else its full name (view
- * into buf). */
-static struct str person(const struct contact *c, char *buf, size_t cap)
+/* 1 when both values are there and differ (case aside). */
+static int both_differ(struct str a, struct str b)
 {
-	struct str s = c->name;
+	return a.len && b.len && (a.len != b.len || strncasecmp(a.ptr, b.ptr, a.len));
+}
 
-	if (c->first_name.len || c->last_name.len) {
-		int n = snprintf(buf, cap, "%.*s%s%.*s", (int)c->first_name.len, c->first_name.ptr,
-				 c->first_name.len && c->last_name.len ? " " : "",
-				 (int)c->last_name.len, c->last_name.ptr);
+/* "first last" of c into buf (a view of it). */
+static struct str composed(const struct contact *c, char *buf, size_t cap)
+{
+	struct str s;
+	int n = snprintf(buf, cap, "%.*s%s%.*s", (int)c->first_name.len, c->first_name.ptr,
+			 c->first_name.len && c->last_name.len ? " " : "",
+			 (int)c->last_name.len, c->last_name.ptr);
 
-		s.ptr = buf;
-		s.len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-	}
+	s.ptr = buf;
+	s.len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 	return s;
 }
 
-/* 1 when both name someone and not the same one (case aside): two people
- * on one number, not one person written twice. */
+/*
+ * 1 when the two name different people: a name both give differs (first,
+ * last, or full name; a full name against the other's first and last when
+ * that is all it has). A row that only adds a name (a last name to a first
+ * one) is the same person written twice.
+ */
 static int other_person(const struct contact *a, const struct contact *b)
 {
 	char ba[512], bb[512];
-	struct str pa = person(a, ba, sizeof(ba)), pb = person(b, bb, sizeof(bb));
+	int a_parts = a->first_name.len || a->last_name.len;
+	int b_parts = b->first_name.len || b->last_name.len;
 
-	return pa.len && pb.len && (pa.len != pb.len || strncasecmp(pa.ptr, pb.ptr, pa.len));
+	if (both_differ(a->first_name, b->first_name) || both_differ(a->last_name, b->last_name) ||
+	    both_differ(a->name, b->name))
+		return 1;
+	if (a->name.len && !a_parts && b_parts && !b->name.len)
+		return both_differ(a->name, composed(b, bb, sizeof(bb)));
+	if (b->name.len && !b_parts && a_parts && !a->name.len)
+		return both_differ(composed(a, ba, sizeof(ba)), b->name);
+	return 0;
 }
 
 /* duplicates.csv: record c of the group went into the group's final

@@ -516,9 +516,14 @@ static enum err build(struct ingest_norm *n, const struct colmap *m, const struc
 			best = (int)i;
 	}
 	if (best < 0) {
-		/* the first candidate that could have been a number says why not */
+		/* the leftmost that could have been the number says why not */
+		size_t j;
+
 		for (i = 0; i + 1 < vd.n && f->cand[i].role == ROLE_FAX; i++)
 			;
+		for (j = i + 1; j < vd.n; j++)
+			if (f->cand[j].role != ROLE_FAX && f->cand[j].col < f->cand[i].col)
+				i = j;
 		if (unreadable && prs[i].reason == PHONE_NO_REGION)
 			e = emit_reject(n, REJ_UNKNOWN_COUNTRY, f->country_col,
 					resolve(n, f->std[FIELD_COUNTRY]));

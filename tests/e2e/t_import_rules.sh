@@ -23,13 +23,13 @@ check_grep "a row with only a mobile is staged" '^+447400123457,Only mobile,' tw
 check_grep "a row with only a landline keeps it" '^+442079460001,Only landline,' two-out.csv
 res=$(ls -d "$CONTACTSYNC_STORE"/results/import-* | tail -1)
 check_grep "the empty row is in the run's rejects, its header kept" '^Name,Phone,Mobile,_reason,_column,_value,_source,_row$' "$res/rejects.csv"
-check_grep "with reason, column, source and row" '^Nothing,,,empty,Phone,,two.csv,5$' "$res/rejects.csv"
+check_grep "with reason, column (the strongest phone column), source and row" '^Nothing,,,empty,Mobile,,two.csv,5$' "$res/rejects.csv"
 check_grep "the summary names the rejects file" "rows in '$res/rejects.csv'" out.txt
 check_grep "the mapping is kept" '^two.csv,3,Mobile,' "$res/mapping.csv"
 
 # A cell with several numbers (Google's " ::: "): the mobile wins even second.
 printf 'Name,Phone\nMulti,020 7946 0000 ::: 07400 123456\n' >multi.csv
-check_rc "two numbers in one cell" 0 cs import --region GB multi.csv
+check_rc "two numbers in one cell" 0 cs import --region GB --force multi.csv
 cs export -o multi-out.csv
 check_grep "the mobile of the two" '^+447400123456,Multi,' multi-out.csv
 
@@ -42,7 +42,7 @@ check_grep "and so is the mobile" '^+447400123456,Office first,' all-out.csv
 
 # The rejects file imports again as it is, once fixed.
 printf 'phone,name,city\n12,Short,Leeds\n+447400123458,Good,York\n' >rej.csv
-check_rc "a row rejected" 1 cs import --region GB --rejects fixme.csv rej.csv
+check_rc "a row rejected" 1 cs import --region GB --force --rejects fixme.csv rej.csv
 check_grep "reason, column and value" '^12,Short,Leeds,too_short,phone,12,rej.csv,2$' fixme.csv
 sed 's/^12,/07400 123459,/' fixme.csv >fixed.csv
 check_rc "the fixed rejects file imports" 0 cs import --region GB --append fixed.csv
@@ -62,7 +62,7 @@ phone,first_name,last_name,company,opted_out
 07400 123456,Ann,Lee,Lee Ltd,
 07400 123456,ann,lee,,no
 CSV
-check_rc "two people on one number" 0 cs import --region GB people.csv
+check_rc "two people on one number" 0 cs import --region GB --force people.csv
 check_grep "the summary says so" "merged 2, of which with different names 1" out.txt
 cs export --format json -o people.jsonl
 check_grep "Lucy Green, without Emily's company" '"phone":"+447911123456","name":null,"first_name":"Lucy","last_name":"Green","company":null' people.jsonl
@@ -72,7 +72,7 @@ res=$(ls -d "$CONTACTSYNC_STORE"/results/import-* | tail -1)
 check_grep "the duplicates file says which was replaced" "replaced: another person's row came later" "$res/duplicates.csv"
 
 # The guards: an empty export does not empty the list; a big shrink stops.
-cs import --region GB people.csv >/dev/null 2>&1
+cs import --region GB --force people.csv >/dev/null 2>&1
 printf 'phone,name\n' >header-only.csv
 check_rc "a header-only file: exit 3" 3 cs import header-only.csv
 check_grep "says why and what to do" "yields no contacts.*--allow-empty" err.txt

@@ -23,15 +23,15 @@ check_rc "import with rejects exits 1" 1 cs import --region GB --rejects rej.csv
 check_grep "accounting line" "rows read 13 = staged 4 + merged 1 + rejected 8" out.txt
 check_grep "blank row counted apart" "1 blank rows skipped" out.txt
 check_eq "rejects file: header + 8 rows" 9 "$(wc -l <rej.csv | tr -d ' ')"
-check_grep "rejects header" "^file,row,reason,cells$" rej.csv
-check_grep "too_short with row number" "^in.csv,4,too_short,12,Short" rej.csv
-check_grep "invalid_country_code" "^in.csv,5,invalid_country_code," rej.csv
-check_grep "too_long" "^in.csv,6,too_long," rej.csv
-check_grep "not_a_number" "^in.csv,7,not_a_number,hello" rej.csv
-check_grep "empty" "^in.csv,8,empty,,No phone" rej.csv
-check_grep "bad_opt_out (row after the blank line)" "^in.csv,10,bad_opt_out," rej.csv
-check_grep "unknown_country" "^in.csv,12,unknown_country," rej.csv
-check_grep "too_many_cells" "^in.csv,13,too_many_cells,.*spill" rej.csv
+check_grep "rejects header: the input's, then where and why" "^Phone,Name,Opt out,Country,Note,_reason,_column,_value,_source,_row$" rej.csv
+check_grep "too_short with column, value, file and row" "^12,Short,,,,too_short,Phone,12,in.csv,4$" rej.csv
+check_grep "invalid_country_code" "^+999 1234 5678,Bad code,,,,invalid_country_code,Phone,+999 1234 5678,in.csv,5$" rej.csv
+check_grep "too_long" ",too_long,Phone,0791112345678901234,in.csv,6$" rej.csv
+check_grep "not_a_number" "^hello,Words,,,,not_a_number,Phone,hello,in.csv,7$" rej.csv
+check_grep "empty" "^,No phone,,,,empty,Phone,,in.csv,8$" rej.csv
+check_grep "bad_opt_out names the cell (row after the blank line)" ",bad_opt_out,Opt out,maybe,in.csv,10$" rej.csv
+check_grep "unknown_country" "^0612345679,Nowhere,,XX,,unknown_country,Country,XX,in.csv,12$" rej.csv
+check_grep "too_many_cells: the spilled value" "^07911 123459,Extra,,,,too_many_cells,column 6,spill,in.csv,13$" rej.csv
 check_rc "export" 0 cs export -o out.csv
 check_grep "French number via the country column" "^+33612345678," out.csv
 check_grep "merged row keeps later note" "^+447911123456,Ann again,.*,second$" out.csv
@@ -39,8 +39,8 @@ check_grep "quoted comma and embedded newline kept" '^+447911123460,"Quoted, wit
 
 # No region: national numbers are rejected as no_region.
 printf 'phone\n07911 123456\n+447911123456\n' >noreg.csv
-check_rc "import without region" 1 cs import --rejects r2.csv noreg.csv
-check_grep "no_region" "^noreg.csv,2,no_region," r2.csv
+check_rc "import without region" 1 cs import --max-shrink-percent 100 --rejects r2.csv noreg.csv
+check_grep "no_region" "^07911 123456,no_region,phone,07911 123456,noreg.csv,2$" r2.csv
 
 # A file without a phone column is a usage error naming the file and columns.
 printf 'name,email\nAnn,a@example.com\n' >nophone.csv
@@ -66,9 +66,11 @@ printf 'phone,first_name\n+447911000002,Bobby\n' >d2.csv
 check_rc "import with --duplicates" 0 cs import --duplicates dups.csv d1.csv d2.csv
 check_grep "three rows merged" "rows read 5 = staged 2 + merged 3 + rejected 0" out.txt
 check_eq "one line per merged row" 4 "$(wc -l <dups.csv | tr -d ' ')"
-check_grep "the header" "^phone,file,row,merged_into_file,merged_into_row$" dups.csv
-check_grep "rows merged into the number's last row" "^+447911000001,d1.csv,2,d1.csv,5$" dups.csv
-check_grep "across files" "^+447911000002,d1.csv,3,d2.csv,2$" dups.csv
+check_grep "the header" "^phone,file,row,merged_into_file,merged_into_row,how$" dups.csv
+check_grep "rows merged into the number's last row" "^+447911000001,d1.csv,2,d1.csv,5,replaced: another person's row came later$" dups.csv
+check_grep "the same person (a last name added) merges" "^+447911000001,d1.csv,4,d1.csv,5,replaced: another person's row came later$" dups.csv
+check_grep "other names: the later row replaces the earlier whole" "merged 3, of which with different names 2" out.txt
+check_grep "across files" "^+447911000002,d1.csv,3,d2.csv,2,replaced: another person's row came later$" dups.csv
 check_rc "--append: the current set is not a duplicate" 0 cs import --append --duplicates dups2.csv d2.csv
 check_eq "nothing merged within the file" 1 "$(wc -l <dups2.csv | tr -d ' ')"
 check_rc "a failed import leaves no duplicates file" 2 cs import --duplicates dups3.csv d1.csv missing.csv

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "colmap.h"
@@ -81,6 +82,28 @@ static enum reject outcome(const struct ingest_norm *n)
 
 	assert_true(ingest_norm_next(&p, n->out.data + n->out.len, &it));
 	return it.type == NORM_REJECT ? (enum reject)it.sub : NOT_REJECTED;
+}
+
+/* The first of n's items. */
+static struct norm_item first_item(const struct ingest_norm *n)
+{
+	const char *p = n->out.data;
+	struct norm_item it;
+
+	assert_true(ingest_norm_next(&p, n->out.data + n->out.len, &it));
+	return it;
+}
+
+/* 1 when n's items hold a note of that kind. */
+static int has_note(const struct ingest_norm *n, enum norm_note kind)
+{
+	const char *p = n->out.data;
+	struct norm_item it;
+
+	while (ingest_norm_next(&p, n->out.data + n->out.len, &it))
+		if (it.type == NORM_NOTE && it.sub == (int)kind)
+			return 1;
+	return 0;
 }
 
 /* What the row of these cells becomes. */
@@ -185,7 +208,8 @@ static void test_country(void **state)
 	static const char *const us[] = { "(201) 555-0123", "", "", "us", NULL };
 	static const char *const gb[] = { "07400 123456", "", "", "", NULL };
 	static const char *const zz[] = { "07400 123456", "", "", "ZZ", NULL };
-	static const char *const lng[] = { "07400 123456", "", "", "United Kingdom", NULL };
+	static const char *const lng[] = { "07400 123456", "", "", "Vereinigtes Königreich", NULL };
+	static const char *const intl[] = { "+12015550123", "", "", "Narnia", NULL };
 	static const char *const wrong[] = { "07400 123456", "", "", "US", NULL };
 	struct fix *f = *state;
 
@@ -194,8 +218,148 @@ static void test_country(void **state)
 	assert_int_equal(norm(f, gb), NOT_REJECTED);	/* the default region */
 	assert_string_equal(f->n.c.phone, "+447400123456");
 	assert_int_equal(norm(f, zz), REJ_UNKNOWN_COUNTRY);
-	assert_int_equal(norm(f, lng), REJ_UNKNOWN_COUNTRY);
+	/* a country's name in a major language (country.h) */
+	assert_int_equal(norm(f, lng), NOT_REJECTED);
+	assert_string_equal(f->n.c.phone, "+447400123456");
 	assert_int_not_equal(norm(f, wrong), NOT_REJECTED);
+	/* no country, but an international number: the country is ignored, said */
+	assert_int_equal(norm(f, intl), NOT_REJECTED);
+	assert_string_equal(f->n.c.phone, "+12015550123");
+	assert_true(has_note(&f->n, NOTE_COUNTRY_IGNORED));
+}
+
+/* A map of the given header (NULL-terminated) into m. */
+static void map_of(struct colmap *m, const char *const *header, const struct colmap_opts *co)
+{
+	struct errinfo info = { 0 };
+	struct cells c;
+
+	assert_int_equal(colmap_build(m, mkrow(&c, 1, header), co, "t.csv", &info), ERR_OK);
+}
+
+/* The E.164 numbers of the records n's items hold, ' '-joined. */
+static const char *records(const struct ingest_norm *n, char *buf, size_t cap)
+{
+	const char *p = n->out.data;
+	struct norm_item it;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	while (ingest_norm_next(&p, n->out.data + n->out.len, &it))
+		if (it.type == NORM_RECORD)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%.*s", len ? " " : "",
+						(int)it.key.len, it.key.ptr);
+	return buf;
+}
+
+/*
+ * The contact's number among several phone columns (python3-phonenumbers:
+ * 020 7946 0000 FIXED_LINE, 07400 123456 / 07400 123457 MOBILE,
+ * +12015550123 FIXED_LINE_OR_MOBILE).
+ */
+static void test_best_number(void **state)
+{
+	static const char *const header[] = { "Name", "Phone", "Mobile", "Business Fax", NULL };
+	static const char *const both[] = { "A", "020 7946 0000", "07400 123456", "", NULL };
+	static const char *const mobile_only[] = { "B", "", "07400 123457", "", NULL };
+	static const char *const landline[] = { "C", "020 7946 0000", "", "07400 123456", NULL };
+	static const char *const bad_mobile[] = { "D", "020 7946 0000", "12", "", NULL };
+	static const char *const none[] = { "E", "", "", "07400 123456", NULL };
+	static const char *const junk[] = { "F", "hello", "12", "", NULL };
+	static const char *const cell[] = { "G", "020 7946 0000 ::: +12015550123", "", "", NULL };
+	struct fix *f = *state;
+	struct colmap m;
+	struct cells c;
+	char buf[128];
+
+	map_of(&m, header, &(struct colmap_opts){ 0 });
+#define ROW(v) (assert_int_equal(ingest_norm_row(&f->n, &m, mkrow(&c, 2, v), 0, "t.csv", \
+						 &f->info), ERR_OK), outcome(&f->n))
+	assert_int_equal(ROW(both), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+447400123456");
+	/* the number not chosen stays under its column */
+	assert_non_null(contact_custom(&f->n.c, "Phone"));
+	assert_int_equal(ROW(mobile_only), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+447400123457");
+	/* a fax column's number is never the contact's */
+	assert_int_equal(ROW(landline), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+442079460000");
+	/* an invalid mobile loses to a valid landline */
+	assert_int_equal(ROW(bad_mobile), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+442079460000");
+	assert_int_equal(ROW(none), REJ_EMPTY);
+	/* no valid number: the leftmost one's reason, with its column and value */
+	assert_int_equal(ROW(junk), REJ_NOT_A_NUMBER);
+	assert_int_equal(first_item(&f->n).col, 1);
+	assert_int_equal(first_item(&f->n).data.len, 5);
+	/* two numbers in a cell: the mobile-capable one */
+	assert_int_equal(ROW(cell), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+12015550123");
+	colmap_free(&m);
+}
+
+/* Google's typed pairs: the role comes from the type cell of the row. */
+static void test_typed_pairs(void **state)
+{
+	static const char *const header[] = { "Name", "Phone 1 - Type", "Phone 1 - Value",
+					      "Phone 2 - Type", "Phone 2 - Value", NULL };
+	static const char *const row[] = { "A", "Home", "+12015550123", "Mobile", "020 7946 0000",
+					   NULL };
+	static const char *const fax[] = { "B", "Work Fax", "07400 123456", "Work",
+					   "020 7946 0000", NULL };
+	struct fix *f = *state;
+	struct colmap m;
+	struct cells c;
+	char buf[128];
+
+	map_of(&m, header, &(struct colmap_opts){ 0 });
+	/* the mobile-typed one wins although its number is a landline */
+	assert_int_equal(ROW(row), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+442079460000");
+	assert_int_equal(ROW(fax), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+442079460000");
+	colmap_free(&m);
+}
+
+/* --phones all: one record per distinct valid number. */
+static void test_phones_all(void **state)
+{
+	static const char *const header[] = { "Name", "Phone", "Mobile", "Other Phone", NULL };
+	static const char *const row[] = { "A", "020 7946 0000", "07400 123456", "+44 20 7946 0000",
+					   NULL };
+	struct fix *f = *state;
+	struct colmap m;
+	struct cells c;
+	char buf[128];
+
+	f->o.phones = INGEST_PHONES_ALL;
+	map_of(&m, header, &(struct colmap_opts){ 0 });
+	assert_int_equal(ROW(row), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+447400123456 +442079460000");
+	f->o.phones = INGEST_PHONES_BEST;
+	colmap_free(&m);
+}
+
+/* A consent column: yes is not opted out, no is; status words as they say. */
+static void test_consent(void **state)
+{
+	static const char *const header[] = { "Phone", "Accepts SMS Marketing", NULL };
+	static const char *const yes[] = { "+447400123456", "yes", NULL };
+	static const char *const no[] = { "+447400123456", "no", NULL };
+	static const char *const unsub[] = { "+447400123456", "unsubscribed", NULL };
+	struct fix *f = *state;
+	struct colmap m;
+	struct cells c;
+
+	map_of(&m, header, &(struct colmap_opts){ 0 });
+	assert_int_equal(ROW(yes), NOT_REJECTED);
+	assert_int_equal(f->n.c.opted_out, TRI_FALSE);
+	assert_int_equal(ROW(no), NOT_REJECTED);
+	assert_int_equal(f->n.c.opted_out, TRI_TRUE);
+	assert_int_equal(ROW(unsub), NOT_REJECTED);
+	assert_int_equal(f->n.c.opted_out, TRI_TRUE);
+#undef ROW
+	colmap_free(&m);
 }
 
 static void test_custom(void **state)
@@ -277,6 +441,10 @@ int main(void)
 		cmocka_unit_test(test_no_region),
 		cmocka_unit_test(test_opt_out),
 		cmocka_unit_test(test_country),
+		cmocka_unit_test(test_best_number),
+		cmocka_unit_test(test_typed_pairs),
+		cmocka_unit_test(test_phones_all),
+		cmocka_unit_test(test_consent),
 		cmocka_unit_test(test_custom),
 		cmocka_unit_test(test_encoding),
 		cmocka_unit_test(test_too_many_cells),
