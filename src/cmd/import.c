@@ -12,8 +12,7 @@
 enum { O_FORCE = IMPORT_CLI_ID_END };
 
 static const struct opt import_only[] = {
-	{ "force", 0, NULL, "replace the desired set even when it shrinks by more than\n"
-	  "                                 --max-shrink-percent", O_FORCE },
+	{ "force", 0, NULL, "replace the desired set even when the shrink guard says stop", O_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 

@@ -104,6 +104,13 @@ check_rc "--ignore" 0 cs import --ignore 'CRM Id,E-mail' crm.csv
 cs export -o ign.csv
 check_eq "the ignored columns are gone" "phone,name,first_name,last_name,company,tags,opted_out,Lead Source" "$(head -1 ign.csv)"
 
+# A typo in --map is no custom field.
+check_rc "--map first_nme=...: exit 2" 2 cs import --map first_nme=name crm.csv
+check_grep "did you mean" "did you mean 'first_name'" err.txt
+check_rc "--map custom:KEY=COLUMN" 0 cs import --map custom:first_nme=name crm.csv
+cs export -o custom.csv
+check_grep "makes the custom field" "first_nme" custom.csv
+
 # The header row under a title and a blank row; --header-row FILE=N.
 cs import --allow-empty header-only.csv >/dev/null 2>&1
 printf 'Customer list,,\nExported 2026-12-01,,\n\nName,Phone,City\nAnn,+447400123456,York\n' >title.csv

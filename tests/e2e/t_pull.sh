@@ -222,6 +222,7 @@ check_grep "update names the field" "^update,+447911000010,[0-9]*,first_name,F10
 check_rc "diff text" 0 cs --config cs.ini diff sb
 check_grep "counts" "plan for 'sb' (sendblue): create 10, update 2499, delete 0, opt-out 1" out.txt
 check_grep "opted out remotely stays so" "opted out remotely, kept opted out: 499" out.txt
+check_grep "the custom fields it writes are named (the creates' Email)" "custom fields written: 'Email'" out.txt
 check_rc "diff --mode mirror" 0 cs --config cs.ini diff sb --mode mirror --format json -o plan.json
 check_eq "mirror deletes 4 of the 5 remote-only" 4 "$(grep -c '"op":"delete"' plan.json)"
 check_grep "json summary line" '^{"summary":{"create":10,"update":2499,"delete":4,"opt-out":1' plan.json
