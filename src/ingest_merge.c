@@ -425,44 +425,42 @@ static const char *file_name(const struct ingest *in, uint32_t idx)
 	return idx < in->nnames ? in->names[idx] : "";
 }
 
+/* A contact's given name: its first name, else the first word of its full
+ * name (a view). */
+static struct str given_name(const struct contact *c)
+{
+	struct str s = c->first_name;
+	size_t i;
+
+	if (s.len || !c->name.len)
+		return s;
+	s = c->name;
+	for (i = 0; i < s.len && s.ptr[i] != ' '; i++)
+		;
+	s.len = i;
+	return s;
+}
+
 /* 1 when both values are there and differ (case aside). */
 static int both_differ(struct str a, struct str b)
 {
 	return a.len && b.len && (a.len != b.len || strncasecmp(a.ptr, b.ptr, a.len));
 }
 
-/* "first last" of c into buf (a view of it). */
-static struct str composed(const struct contact *c, char *buf, size_t cap)
-{
-	struct str s;
-	int n = snprintf(buf, cap, "%.*s%s%.*s", (int)c->first_name.len, c->first_name.ptr,
-			 c->first_name.len && c->last_name.len ? " " : "",
-			 (int)c->last_name.len, c->last_name.ptr);
-
-	s.ptr = buf;
-	s.len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-	return s;
-}
-
 /*
- * 1 when the two name different people: a name both give differs (first,
- * last, or full name; a full name against the other's first and last when
- * that is all it has). A row that only adds a name (a last name to a first
- * one) is the same person written twice.
+ * 1 when the two are different people: both give a given name and they
+ * differ (or, neither giving one, both give a last name and those differ).
+ * A row that only adds a name, or changes the last name (a marriage, a
+ * double-barrelled name), is the same person written again.
  */
 static int other_person(const struct contact *a, const struct contact *b)
 {
-	char ba[512], bb[512];
-	int a_parts = a->first_name.len || a->last_name.len;
-	int b_parts = b->first_name.len || b->last_name.len;
+	struct str ga = given_name(a), gb = given_name(b);
 
-	if (both_differ(a->first_name, b->first_name) || both_differ(a->last_name, b->last_name) ||
-	    both_differ(a->name, b->name))
-		return 1;
-	if (a->name.len && !a_parts && b_parts && !b->name.len)
-		return both_differ(a->name, composed(b, bb, sizeof(bb)));
-	if (b->name.len && !b_parts && a_parts && !a->name.len)
-		return both_differ(composed(a, ba, sizeof(ba)), b->name);
+	if (ga.len && gb.len)
+		return both_differ(ga, gb);
+	if (!ga.len && !gb.len)
+		return both_differ(a->last_name, b->last_name);
 	return 0;
 }
 

@@ -157,7 +157,7 @@ print("ok" if ok else (got, want))')"
 	check_eq "Duplicates: the duplicates file" ok "$(py '
 got, want = rd("second/second-Duplicates.csv"), rd("'"$res"'/duplicates.csv")
 print("ok" if got[1:] == want[1:] and len(got) == 2 else (got, want))')"
-	check_grep "the merged row" '^+447712000001,list.csv,3,list.csv,9,merged: the same person$' second/second-Duplicates.csv
+	check_grep "the merged row (P1, then Dup: another person)" "^+447712000001,list.csv,3,list.csv,9,replaced: another person's row came later$" second/second-Duplicates.csv
 fi
 
 # --- contactsync report: the last run, a run by id ------------------------------

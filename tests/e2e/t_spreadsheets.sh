@@ -8,14 +8,14 @@ F="$TOP/tests/fixtures/sheets"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-check_rc "import the source CSV" 1 cs import --region GB "$F/contacts.csv"
+check_rc "import the source CSV" 1 cs import --force --region GB "$F/contacts.csv"
 check_grep "CSV accounting" "rows read 8 = staged 7 + merged 0 + rejected 1" out.txt
 cs export -o want.csv
 
 same_as_csv() { # DESC FILE [import options]
 	desc=$1 file=$2
 	shift 2
-	check_rc "$desc: import" 1 cs import --region GB "$@" "$file"
+	check_rc "$desc: import" 1 cs import --force --region GB "$@" "$file"
 	check_grep "$desc: accounting" "rows read 8 = staged 7 + merged 0 + rejected 1" out.txt
 	cs export -o got.csv
 	check_same "$desc: same desired set as the CSV" want.csv got.csv
@@ -47,7 +47,7 @@ else
 	echo "# openpyxl not installed: fresh openpyxl file not checked"
 fi
 check_rc "export xlsx (libxlsxwriter)" 0 cs export --format xlsx -o ours.xlsx
-check_rc "re-import our own XLSX" 0 cs import ours.xlsx
+check_rc "re-import our own XLSX" 0 cs import --force ours.xlsx
 cs export -o ours.csv
 check_same "own XLSX round trip" want.csv ours.csv
 
@@ -59,14 +59,14 @@ cs export -o got.csv
 check_same "ODS from stdin gives the same set" want.csv got.csv
 
 # Sheet selection: the openpyxl file has a hidden first sheet "Old list".
-check_rc "--sheet by name picks the hidden sheet" 0 cs import --sheet "Old list" "$F/contacts-openpyxl.xlsx"
+check_rc "--sheet by name picks the hidden sheet" 0 cs import --force --sheet "Old list" "$F/contacts-openpyxl.xlsx"
 cs export -o old.csv
 check_eq "hidden sheet content" "+447911000000" "$(tail -n +2 old.csv | cut -d, -f1)"
-check_rc "--sheet by number" 0 cs import --sheet 1 "$F/contacts-openpyxl.xlsx"
-check_rc "--sheet 2 is the contacts" 1 cs import --region GB --sheet 2 "$F/contacts-openpyxl.xlsx"
-check_rc "--sheet that does not exist exits 2" 2 cs import --sheet Nope "$F/contacts-openpyxl.xlsx"
+check_rc "--sheet by number" 0 cs import --force --sheet 1 "$F/contacts-openpyxl.xlsx"
+check_rc "--sheet 2 is the contacts" 1 cs import --force --region GB --sheet 2 "$F/contacts-openpyxl.xlsx"
+check_rc "--sheet that does not exist exits 2" 2 cs import --force --sheet Nope "$F/contacts-openpyxl.xlsx"
 check_grep "message lists the sheets" "no sheet 'Nope' (sheets: 'Old list', 'Contacts')" err.txt
-check_rc "--sheet on ODS" 2 cs import --sheet Nope "$F/contacts-libreoffice.ods"
+check_rc "--sheet on ODS" 2 cs import --force --sheet Nope "$F/contacts-libreoffice.ods"
 check_grep "ODS message names the sheet" "no sheet 'Nope'" err.txt
 
 # A second visible sheet that is not read is reported, never silently skipped.
@@ -83,9 +83,9 @@ b.append(["Phone", "Name"])
 b.append(["+447911123457", "Bob"])
 wb.save("two.xlsx")
 PYEOF
-	check_rc "two visible sheets: first read" 0 cs import two.xlsx
+	check_rc "two visible sheets: first read" 0 cs import --force two.xlsx
 	check_grep "other sheet reported" "only sheet 'Contacts' was read; 1 other sheet was not ('Contacts (2)')" err.txt
-	check_rc "second sheet appended" 0 cs import --sheet "Contacts (2)" --append two.xlsx
+	check_rc "second sheet appended" 0 cs import --force --sheet "Contacts (2)" --append two.xlsx
 	check_eq "both sheets' contacts" 2 "$(cs export | tail -n +2 | wc -l | tr -d ' ')"
 else
 	echo "# openpyxl not installed: multi-sheet warning not checked"
@@ -93,21 +93,21 @@ fi
 
 # --header-row skips title rows above the header.
 { printf 'Contact list,,\nexported 2024-03-01,,\n'; cat "$F/contacts.csv"; } >titled.csv
-check_rc "--header-row 3" 1 cs import --region GB --header-row 3 titled.csv
+check_rc "--header-row 3" 1 cs import --force --region GB --header-row 3 titled.csv
 check_grep "rows above the header reported" "2 rows above the header skipped" out.txt
 cs export -o got.csv
 check_same "--header-row gives the same set" want.csv got.csv
-check_rc "--header-row at a blank row exits 2" 2 cs import --header-row 7 "$F/contacts.csv"
+check_rc "--header-row at a blank row exits 2" 2 cs import --force --header-row 7 "$F/contacts.csv"
 check_grep "says the row is empty" "row 7 is empty" err.txt
 
 # Broken, encrypted and oversized files: exit 2, a message naming the
 # file, and the store unchanged.
-cs import --region GB "$F/contacts.csv" >/dev/null 2>&1
+cs import --force --region GB "$F/contacts.csv" >/dev/null 2>&1
 cs export -o before.csv
 bad() { # DESC PATTERN FILE [options]
 	desc=$1 pat=$2 file=$3
 	shift 3
-	check_rc "$desc exits 2" 2 cs import "$@" "$file"
+	check_rc "$desc exits 2" 2 cs import --force "$@" "$file"
 	check_grep "$desc: clear message" "$pat" err.txt
 }
 head -c 3000 "$F/contacts-libreoffice.xlsx" >truncated.xlsx

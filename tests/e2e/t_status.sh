@@ -41,7 +41,7 @@ check_eq "JSON: the run's pull and push" "0 2" "$(status_py ok '"%d %d" % (p["ru
 results=$(status_py ok 'p["runs"][-1]["results"]')
 check_rc "the results folder holds the push's files" 0 test -f "$results/success.csv"
 check_grep "and the rejected rows (no --rejects given)" "not a number" "$results/rejects.csv"
-check_grep "and the merged rows' file (none merged)" "^phone,file,row,merged_into_file,merged_into_row$" "$results/duplicates.csv"
+check_grep "and the merged rows' file (none merged)" "^phone,file,row,merged_into_file,merged_into_row,how$" "$results/duplicates.csv"
 check_grep "changes.csv: the fields each operation changed" "^create,+447711000001,[^,]*,first_name,,Ann$" "$results/changes.csv"
 check_rc "a dry run" 1 cs --config cs.ini sync --dry-run ok list.csv
 check_rc "status after it" 0 cs --config cs.ini status ok --runs 1

@@ -3,7 +3,7 @@
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
 printf 'phone,name,city\n+447911123456,Ann,Leeds\n+447911123457,Bob,York\n' >a.csv
-printf 'phone,name,city\n+447911123457,Robert,\n+447911123458,Cat,Hull\n' >b.csv
+printf 'phone,name,city\n+447911123457,Bob Smith,\n+447911123458,Cat,Hull\n' >b.csv
 
 check_rc "import a" 0 cs import a.csv
 check_rc "import b replaces" 0 cs import b.csv
@@ -15,7 +15,7 @@ check_rc "append b" 0 cs import --append b.csv
 check_grep "append summary" "desired set: 3 contacts (1 updated)" out.txt
 cs export -o ap.csv
 check_grep "append keeps a's contact" "^+447911123456,Ann," ap.csv
-check_grep "append merges: new name, empty city keeps old" "^+447911123457,Robert,.*,York$" ap.csv
+check_grep "append merges the same person: new name, empty city keeps old" "^+447911123457,Bob Smith,.*,York$" ap.csv
 check_grep "append adds b's new contact" "^+447911123458,Cat," ap.csv
 
 # Failed imports leave the store as it was, and no rejects file behind.
@@ -35,7 +35,7 @@ check_rc "bad region exits 2" 2 cs import --region XX a.csv
 
 # A second writer is refused with the holder's pid (exit 5).
 mkfifo slow.csv
-"$BIN" import slow.csv >/dev/null 2>&1 &
+"$BIN" import --force slow.csv >/dev/null 2>&1 &
 holder=$!
 i=0
 while [ $i -lt 50 ] && ! grep -q "$holder" store/lock 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
@@ -49,7 +49,7 @@ check_eq "first writer finished" 0 $?
 check_rc "lock released when the holder exits" 0 cs import a.csv
 # A writer killed with SIGKILL leaves no stale lock.
 rm -f slow.csv && mkfifo slow.csv
-"$BIN" import slow.csv >/dev/null 2>&1 &
+"$BIN" import --force slow.csv >/dev/null 2>&1 &
 holder=$!
 i=0
 while [ $i -lt 50 ] && ! grep -q "$holder" store/lock 2>/dev/null; do sleep 0.1; i=$((i + 1)); done

@@ -121,7 +121,7 @@ if [ -n "$new" ] && [ "$new" != "$dead" ]; then pass "lock file names the new ho
 
 # --- rejected rows are reported and do not stop the run -------------------
 check_not_rc "rejected rows" 0 cs --config cs.ini sync --region GB --rejects rej.csv sb rejects.csv
-check_grep "import report" "rejected: not_a_number 1 (rows in 'rej.csv')" out.txt
+check_grep "import report" "rejected: not_a_number 1 (rows in 'rej.csv'" out.txt
 check_grep "pull went on" "pulled 2 contacts from 'sb'" out.txt
 check_grep "rejects written" "not_a_number" rej.csv
 

@@ -4,7 +4,7 @@
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
 cp "$TOP/samples/contacts.csv" in.csv
-check_rc "import samples" 1 cs import --region GB in.csv
+check_rc "import samples" 1 cs import --force --region GB in.csv
 check_rc "export csv" 0 cs export -o e.csv
 check_rc "export xlsx" 0 cs export --format xlsx -o e.xlsx
 check_eq "nothing on stderr" "" "$(cat err.txt)"
@@ -54,7 +54,7 @@ phone,name,Code,Formula,Notes,City
 +447911123457,@cmd,1.5E+3,+1,"a;b|c	tab",Zoë 😀
 +447911123458,-2,0044,TRUE,line with 'single' quotes,
 EOF
-check_rc "import tricky values" 0 cs import tricky.csv
+check_rc "import tricky values" 0 cs import --force tricky.csv
 check_rc "export tricky csv" 0 cs export -o tricky-out.csv
 check_rc "export tricky xlsx" 0 cs export --format xlsx -o tricky.xlsx
 unzip -p tricky.xlsx xl/worksheets/sheet1.xml >t1.xml
@@ -65,7 +65,7 @@ check_eq "no number cells" 0 "$(tr '<' '\n' <t1.xml | grep '^c ' | grep -vc 't="
 
 # A value longer than a cell holds is cut, with a warning and exit 1.
 awk 'BEGIN { s = ""; for (i = 0; i < 40000; i++) s = s "x"; print "phone,Notes"; print "+447911123456," s; print "+447911123457,short" }' >long.csv
-check_rc "import a 40,000-character value" 0 cs import long.csv
+check_rc "import a 40,000-character value" 0 cs import --force long.csv
 check_rc "export of a cut value exits 1" 1 cs export --format xlsx -o long.xlsx
 check_grep "warning says what, where and which column" \
 	"'long.xlsx': 1 value cut to a cell's 32767 characters (the first at 'Contacts'!H2, column 'Notes')" err.txt
@@ -76,10 +76,10 @@ unzip -p long.xlsx xl/worksheets/sheet1.xml >l1.xml
 check_grep "the next row is whole" '<t>short</t>' l1.xml
 
 # Read back by our own importer: the same set.
-check_rc "import the XLSX export" 0 cs import e.xlsx
+check_rc "import the XLSX export" 0 cs import --force e.xlsx
 cs export -o back.csv
 check_same "XLSX round trip is exact" e.csv back.csv
-check_rc "import the tricky XLSX" 0 cs import tricky.xlsx
+check_rc "import the tricky XLSX" 0 cs import --force tricky.xlsx
 cs export -o tricky-back.csv
 check_same "tricky values round trip exactly" tricky-out.csv tricky-back.csv
 
