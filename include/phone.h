@@ -47,7 +47,8 @@
  *
  * Thread-safe: no global mutable state besides libphonenumber's singleton,
  * which is itself thread-safe, and the fast path's compiled patterns
- * (compiled once per region under a lock).
+ * (compiled once per region under a lock); the international reading keeps
+ * the last region's prefixes per thread.
  */
 #ifndef CONTACTSYNC_PHONE_H
 #define CONTACTSYNC_PHONE_H

@@ -432,21 +432,33 @@ static int lead_digits(const char *s, size_t len, char *out, size_t n)
  */
 static int intl_candidate(const char *s, size_t len, const char *region)
 {
-	char ndd[LPN_NDD_MAX + 1], cc[8], lead[LPN_NDD_MAX + sizeof(cc)];
+	/* The last region's prefixes, per thread: import asks for one region
+	 * over and over, and libphonenumber's lookup costs a string copy. */
+	static _Thread_local struct {
+		char region[3];
+		char cc[4];
+		char ndd[LPN_NDD_MAX + 1];
+	} last;
+	char lead[LPN_NDD_MAX + 4];
 	size_t ncc, nndd;
-	int code;
 
 	if (!region || !is_digit(s[0]))
 		return 0;
-	code = lpn_region_prefixes(region, ndd);
-	if (code <= 0 || code > 999)
+	if (strcmp(last.region, region) != 0) {
+		int code = lpn_region_prefixes(region, last.ndd);
+
+		if (code <= 0 || code > 999)
+			last.cc[0] = '\0';
+		else
+			snprintf(last.cc, sizeof(last.cc), "%d", code);
+		memcpy(last.region, region, sizeof(last.region));
+	}
+	ncc = strlen(last.cc);
+	nndd = strlen(last.ndd);
+	if (ncc == 0 || !lead_digits(s, len, lead, ncc > nndd ? ncc : nndd))
 		return 0;
-	ncc = (size_t)snprintf(cc, sizeof(cc), "%d", code);
-	nndd = strlen(ndd);
-	if (!lead_digits(s, len, lead, ncc > nndd ? ncc : nndd))
-		return 0;
-	return memcmp(lead, cc, ncc) == 0 &&
-	       (nndd == 0 || memcmp(lead, ndd, nndd) != 0);
+	return memcmp(lead, last.cc, ncc) == 0 &&
+	       (nndd == 0 || memcmp(lead, last.ndd, nndd) != 0);
 }
 
 static int mobile_capable(const struct phone_result *r)
@@ -513,15 +525,16 @@ enum err phone_parse(const char *input, size_t len, const char *region,
 		out->reason = PHONE_NOT_A_NUMBER;
 		return ERR_OK;
 	}
-	if (sheet == SHEET_NONE) {
+	/* The rule compares types: ask for them only where it may apply. */
+	candidate = (flags & PHONE_READ_INTL) &&
+		    (sheet == SHEET_DIGITS ? intl_candidate(plus + 1, ndigits, r)
+					   : intl_candidate(input, len, r));
+	if (candidate)
+		f |= PHONE_WANT_TYPE;
+	if (candidate && sheet == SHEET_NONE) {
 		memcpy(plus + 1, input, len);
 		ndigits = len;
 	}
-	/* The rule compares types: ask for them only where it may apply. */
-	candidate = (flags & PHONE_READ_INTL) &&
-		    intl_candidate(plus + 1, ndigits, r);
-	if (candidate)
-		f |= PHONE_WANT_TYPE;
 	if (sheet == SHEET_DIGITS)
 		e = parse_sheet(plus, ndigits, r, f, out, &tried_plus);
 	else
