@@ -91,7 +91,7 @@ enum lpn_status lpn_parse(const char *input, size_t len, const char *region,
  */
 int lpn_is_region_supported(const char *region);
 
-#define LPN_NDD_MAX 7	/* longest national (trunk) prefix: "06" in 8.12 */
+#define LPN_NDD_MAX 7	/* room for a national (trunk) prefix: 2 digits at most in 8.12 */
 
 /*
  * Returns the country calling code of `region` (exact, upper case: 49 for

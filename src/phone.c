@@ -3,9 +3,11 @@
  *
  * Every validity decision is libphonenumber's (answered natively by
  * phonefast.c for the common forms, with the library's exact answers, or by
- * the library itself); this file only prepares the
- * input (trim, spreadsheet forms) and turns the verdict into the reason
- * codes of the CLI contract. It allocates nothing: inputs longer than
+ * the library itself); this file only prepares the input (trim,
+ * spreadsheet forms), chooses between the national and the '+' reading of
+ * digits (spreadsheet recovery, PHONE_READ_INTL: both readings are
+ * verdicts of the library) and turns the verdict into the reason codes of
+ * the CLI contract. It allocates nothing: inputs longer than
  * PHONE_INPUT_MAX are refused before libphonenumber sees them, and the
  * spreadsheet digits live on the stack.
  */
