@@ -91,6 +91,16 @@ enum lpn_status lpn_parse(const char *input, size_t len, const char *region,
  */
 int lpn_is_region_supported(const char *region);
 
+#define LPN_NDD_MAX 7	/* room for a national (trunk) prefix: 2 digits at most in 8.12 */
+
+/*
+ * Returns the country calling code of `region` (exact, upper case: 49 for
+ * "DE") and writes its national (trunk) prefix, digits only, to ndd ("0";
+ * "" when it has none). Returns 0, ndd "", for a region the library does
+ * not support.
+ */
+int lpn_region_prefixes(const char *region, char ndd[LPN_NDD_MAX + 1]);
+
 #ifdef __cplusplus
 }
 #endif

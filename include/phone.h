@@ -11,7 +11,34 @@
  *     digits (mantissa shorter than the exponent needs) or has a fraction is
  *     rejected as not_a_number, never guessed;
  *   - extensions (`x123`, `ext. 123`, `;ext=123`) split off into `extension`;
+ *   - on request (PHONE_READ_INTL), the international reading of numbers
+ *     whose '+' was lost, below;
  *   - the reason codes of the CLI contract.
+ *
+ * The international reading. Spreadsheets drop the '+' of international
+ * numbers (+4915123456781 becomes the number 4915123456781), and
+ * libphonenumber may accept the digits as a different national number of
+ * the default region: in DE, +494915123456781, a fixed line in the open-
+ * ended area code 4915, so a text would go to a stranger. With
+ * PHONE_READ_INTL the '+' reading wins when all of these hold:
+ *   - the input starts with a digit: no '+', so no IDD (00, 011) either;
+ *   - its digits start with the default region's own calling code (49 in
+ *     DE) and not with its trunk prefix (0 in DE, 1 in US: +1 numbers read
+ *     the same either way, so the rule never looks at them);
+ *   - with a '+' in front they form a valid number of type mobile or
+ *     fixed_line_or_mobile;
+ *   - the answer without the rule is not one of those: invalid, or valid
+ *     of another type (fixed line, toll free ...).
+ * So a German 4930123456 (Berlin read either way, a fixed line) and a
+ * number whose national reading is itself a mobile stay libphonenumber's.
+ * read_international is 1 exactly when the rule changed the answer, i.e.
+ * when phone_parse without PHONE_READ_INTL answers differently. Bare
+ * digits invalid nationally get the '+' from the spreadsheet recovery
+ * above with or without the flag, so read_international stays 0 for them
+ * (with region US, 4915123456781 is +4915123456781 either way). The rule
+ * costs one more parse (and the types of both) only for inputs it may
+ * apply to; the answer is the same with the fast path on or off, since
+ * both readings are verdicts of either.
  *
  * libphonenumber's answers for the common forms come from a native fast
  * path (phonefast.h) that replays the library over its own metadata; the
@@ -20,7 +47,8 @@
  *
  * Thread-safe: no global mutable state besides libphonenumber's singleton,
  * which is itself thread-safe, and the fast path's compiled patterns
- * (compiled once per region under a lock).
+ * (compiled once per region under a lock); the international reading keeps
+ * the last region's prefixes per thread.
  */
 #ifndef CONTACTSYNC_PHONE_H
 #define CONTACTSYNC_PHONE_H
@@ -73,7 +101,12 @@ enum phone_type {
 
 /* Ask phone_parse for the number type (costs another metadata lookup). */
 #define PHONE_WANT_TYPE 0x1u
-#define PHONE_READ_INTL 0x2u	/* SHIM until the phone-intl branch lands */
+/*
+ * Apply the international reading (above) to numbers written without
+ * '+'. Import passes it unless the user asked for --strict-phone; raw
+ * libphonenumber comparisons (tests/tools/phone_diff) never do.
+ */
+#define PHONE_READ_INTL 0x2u
 
 struct phone_result {
 	enum phone_reason reason;	/* PHONE_OK when valid */
@@ -82,7 +115,8 @@ struct phone_result {
 	char region[3];			/* ISO 3166 region of a valid number, "" otherwise */
 					/* ("" too for non-geographical +800 ...) */
 	enum phone_type type;		/* only with PHONE_WANT_TYPE and valid */
-	int read_international;		/* SHIM */
+	int read_international;		/* 1 when PHONE_READ_INTL changed the */
+					/* answer: e164 is the '+' reading */
 };
 
 /*

@@ -166,3 +166,25 @@ extern "C" int lpn_is_region_supported(const char *region)
 		return 0;
 	}
 }
+
+extern "C" int lpn_region_prefixes(const char *region,
+				   char ndd[LPN_NDD_MAX + 1])
+{
+	ndd[0] = '\0';
+	if (!region)
+		return 0;
+	try {
+		const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+		int cc = util.GetCountryCodeForRegion(region);
+		std::string prefix;
+
+		if (cc == 0)
+			return 0;
+		util.GetNddPrefixForRegion(region, true, &prefix);
+		copy_out(ndd, LPN_NDD_MAX, prefix);
+		return cc;
+	} catch (...) {
+		ndd[0] = '\0';
+		return 0;
+	}
+}

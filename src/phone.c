@@ -3,14 +3,17 @@
  *
  * Every validity decision is libphonenumber's (answered natively by
  * phonefast.c for the common forms, with the library's exact answers, or by
- * the library itself); this file only prepares the
- * input (trim, spreadsheet forms) and turns the verdict into the reason
- * codes of the CLI contract. It allocates nothing: inputs longer than
+ * the library itself); this file only prepares the input (trim,
+ * spreadsheet forms), chooses between the national and the '+' reading of
+ * digits (spreadsheet recovery, PHONE_READ_INTL: both readings are
+ * verdicts of the library) and turns the verdict into the reason codes of
+ * the CLI contract. It allocates nothing: inputs longer than
  * PHONE_INPUT_MAX are refused before libphonenumber sees them, and the
  * spreadsheet digits live on the stack.
  */
 #include "phone.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lpn.h"
@@ -376,23 +379,118 @@ static enum err verdict(const char *s, size_t len, const char *region,
  * The digits of a spreadsheet number: national for the region first (a
  * national number is what was typed most of the time), then as if the
  * '+' had been eaten. When neither is valid the first verdict is the one
- * reported, since the '+' was only a guess.
+ * reported, since the '+' was only a guess. *tried_plus says whether the
+ * '+' reading was asked for.
  */
 static enum err parse_sheet(char *plus, size_t ndigits, const char *region,
-			    unsigned flags, struct phone_result *out)
+			    unsigned flags, struct phone_result *out,
+			    int *tried_plus)
 {
 	enum phone_reason first;
 	enum err e;
 
+	*tried_plus = 0;
 	e = verdict(plus + 1, ndigits, region, flags, out);
 	if (e != ERR_OK || out->reason == PHONE_OK)
 		return e;
 	first = out->reason;
+	*tried_plus = 1;
 	e = verdict(plus, ndigits + 1, region, flags, out);
 	if (e != ERR_OK || out->reason == PHONE_OK)
 		return e;
 	clear(out);
 	out->reason = first;
+	return ERR_OK;
+}
+
+/*
+ * The first n digits of [s, s + len) into out, read past the separators
+ * people write between them (space - . / ( )); 0 when there are fewer, or
+ * anything else comes first.
+ */
+static int lead_digits(const char *s, size_t len, char *out, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len && k < n; i++) {
+		if (is_digit(s[i]))
+			out[k++] = s[i];
+		else if (!strchr(" -./()", s[i]) || s[i] == '\0')
+			return 0;
+	}
+	return k == n;
+}
+
+/*
+ * Whether the international reading (phone.h, PHONE_READ_INTL) may look
+ * at [s, s + len): it starts with a digit, so no '+'; its digits start
+ * with the region's own calling code and not with its trunk prefix. No
+ * region's international prefix starts with its own calling code (true of
+ * every region in libphonenumber 8.12's metadata: they start with 0, or
+ * are such as 810 or 14xx0011 beside codes 375 or 61), so the IDD needs
+ * no test of its own. The trunk prefix test matters for the +1 regions
+ * alone, whose trunk prefix is their code: 1 202 555 0123 reads the same
+ * either way.
+ */
+static int intl_candidate(const char *s, size_t len, const char *region)
+{
+	/* The last region's prefixes, per thread: import asks for one region
+	 * over and over, and libphonenumber's lookup costs a string copy. */
+	static _Thread_local struct {
+		char region[3];
+		char cc[4];
+		char ndd[LPN_NDD_MAX + 1];
+	} last;
+	char lead[LPN_NDD_MAX + 4];
+	size_t ncc, nndd;
+
+	if (!region || !is_digit(s[0]))
+		return 0;
+	if (strcmp(last.region, region) != 0) {
+		int code = lpn_region_prefixes(region, last.ndd);
+
+		if (code <= 0 || code > 999)
+			last.cc[0] = '\0';
+		else
+			snprintf(last.cc, sizeof(last.cc), "%d", code);
+		memcpy(last.region, region, sizeof(last.region));
+	}
+	ncc = strlen(last.cc);
+	nndd = strlen(last.ndd);
+	if (ncc == 0 || !lead_digits(s, len, lead, ncc > nndd ? ncc : nndd))
+		return 0;
+	return memcmp(lead, last.cc, ncc) == 0 &&
+	       (nndd == 0 || memcmp(lead, last.ndd, nndd) != 0);
+}
+
+static int mobile_capable(const struct phone_result *r)
+{
+	return r->reason == PHONE_OK && (r->type == PHONE_TYPE_MOBILE ||
+					 r->type == PHONE_TYPE_FIXED_LINE_OR_MOBILE);
+}
+
+/*
+ * The international reading of a candidate: `plus` is the input with a
+ * '+' put in front, *out the answer without the rule (national, with
+ * types). The '+' reading replaces it only when that one can take a text
+ * and the national one cannot: a German "4930123456" is Berlin either
+ * way, and a national mobile stays what libphonenumber says.
+ */
+static enum err read_intl(const char *plus, size_t len, const char *region,
+			  unsigned flags, struct phone_result *out)
+{
+	struct phone_result alt;
+	enum err e;
+
+	if (mobile_capable(out))
+		return ERR_OK;
+	clear(&alt);
+	e = verdict(plus, len, region, flags, &alt);
+	if (e != ERR_OK || !mobile_capable(&alt) ||
+	    strcmp(alt.e164, out->e164) == 0)
+		return e;
+	*out = alt;
+	out->read_international = 1;
 	return ERR_OK;
 }
 
@@ -402,7 +500,11 @@ enum err phone_parse(const char *input, size_t len, const char *region,
 	char reg[3];
 	const char *r = NULL;
 	char plus[PHONE_INPUT_MAX + 2];
-	size_t ndigits;
+	size_t ndigits = 0;
+	enum sheet sheet;
+	int candidate, tried_plus = 0;
+	unsigned f = flags;
+	enum err e;
 
 	clear(out);
 	if (!input)
@@ -420,14 +522,29 @@ enum err phone_parse(const char *input, size_t len, const char *region,
 		r = reg;
 
 	plus[0] = '+';
-	switch (sheet_digits(input, len, plus + 1, &ndigits)) {
-	case SHEET_DIGITS:
-		return parse_sheet(plus, ndigits, r, flags, out);
-	case SHEET_LOSSY:
+	sheet = sheet_digits(input, len, plus + 1, &ndigits);
+	if (sheet == SHEET_LOSSY) {
 		out->reason = PHONE_NOT_A_NUMBER;
 		return ERR_OK;
-	case SHEET_NONE:
-		break;
 	}
-	return verdict(input, len, r, flags, out);
+	/* The rule compares types: ask for them only where it may apply. */
+	candidate = (flags & PHONE_READ_INTL) &&
+		    (sheet == SHEET_DIGITS ? intl_candidate(plus + 1, ndigits, r)
+					   : intl_candidate(input, len, r));
+	if (candidate)
+		f |= PHONE_WANT_TYPE;
+	if (candidate && sheet == SHEET_NONE) {
+		memcpy(plus + 1, input, len);
+		ndigits = len;
+	}
+	if (sheet == SHEET_DIGITS)
+		e = parse_sheet(plus, ndigits, r, f, out, &tried_plus);
+	else
+		e = verdict(input, len, r, f, out);
+	/* A '+' the spreadsheet recovery tried already was its answer. */
+	if (e == ERR_OK && candidate && !tried_plus)
+		e = read_intl(plus, ndigits + 1, r, f, out);
+	if (!(flags & PHONE_WANT_TYPE))
+		out->type = PHONE_TYPE_UNKNOWN;
+	return e;
 }

@@ -11,24 +11,33 @@
 
 #define LINE_MAX_BYTES 4096
 
-enum { O_REGION, O_FORMAT };
+enum { O_REGION, O_FORMAT, O_STRICT_PHONE };
 enum format { FMT_PLAIN, FMT_TSV, FMT_JSON };
 
 static const struct opt options[] = {
 	{ "region", 0, "CC", "default region for national numbers (ISO 3166, e.g. GB)", O_REGION },
 	{ "format", 0, "plain|tsv|json", "output format (default plain)", O_FORMAT },
+	{ "strict-phone", 0, NULL,
+	  "read digits without '+' as libphonenumber does (no international reading)",
+	  O_STRICT_PHONE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync phone [--region CC] [--format plain|tsv|json] [NUMBER...]",
+	.usage = "contactsync phone [--region CC] [--format plain|tsv|json] [--strict-phone] [NUMBER...]",
 	.summary = "Normalises phone numbers to E.164, from the arguments or one per line\n"
 		   "of standard input. Exit status 0 when every input was valid, 1 otherwise.",
 	.opts = options,
 	.footer = "formats:\n"
 		  "  plain  the E.164 number, or '-' when the input is not a valid number\n"
 		  "  tsv    E.164 (or '-'), input, type, reason, extension, tab-separated\n"
-		  "  json   one object per line: input, valid, e164, type, reason, region, extension\n"
+		  "  json   one object per line: input, valid, e164, type, reason, region, extension,\n"
+		  "         read_international\n"
+		  "\n"
+		  "digits without '+' that start with the region's calling code and make a\n"
+		  "mobile number with one (4915123456781 in DE) are read as international when\n"
+		  "the national reading is not a mobile number; plain and tsv say so on\n"
+		  "standard error, json in read_international\n"
 		  "\n"
 		  "reasons: empty, not_a_number, invalid_country_code, too_short, too_long,\n"
 		  "         invalid_for_region, no_region\n",
@@ -38,6 +47,7 @@ struct phone_opts {
 	const char *region;
 	char region_cc[3];
 	enum format format;
+	int strict;	/* --strict-phone: no PHONE_READ_INTL */
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
@@ -63,6 +73,9 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 			err_set(info, ERR_USAGE, "--format must be plain, tsv or json, not '%s'", arg);
 			return -1;
 		}
+		return 0;
+	case O_STRICT_PHONE:
+		o->strict = 1;
 		return 0;
 	}
 	return -1;
@@ -92,6 +105,7 @@ static void put_json(const char *in, size_t len, const struct phone_result *r)
 	json_object_set_new(o, "reason", ok ? json_null() : json_string(phone_reason_code(r->reason)));
 	json_object_set_new(o, "region", ok ? json_string(r->region) : json_null());
 	json_object_set_new(o, "extension", r->extension[0] ? json_string(r->extension) : json_null());
+	json_object_set_new(o, "read_international", json_boolean(r->read_international));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (line)
 		printf("%s\n", line);
@@ -99,19 +113,46 @@ static void put_json(const char *in, size_t len, const struct phone_result *r)
 	json_decref(o);
 }
 
+/*
+ * Says on standard error that `in` was read as international, with what
+ * --strict-phone would have answered, so that plain and tsv output (whose
+ * columns stay as they are) do not change a number silently.
+ */
+static void note_international(const struct phone_opts *o, const char *in,
+			       size_t len, const struct phone_result *r)
+{
+	struct phone_result strict;
+
+	if (phone_parse(in, len, o->region, PHONE_WANT_TYPE, &strict) != ERR_OK)
+		return;
+	if (strict.reason == PHONE_OK)
+		log_info("'%.*s' read as international: %s (%s); --strict-phone reads %s (%s)",
+			 (int)len, in, r->e164, phone_type_name(r->type), strict.e164,
+			 phone_type_name(strict.type));
+	else
+		log_info("'%.*s' read as international: %s (%s); --strict-phone: %s",
+			 (int)len, in, r->e164, phone_type_name(r->type),
+			 phone_reason_code(strict.reason));
+}
+
 /* Returns 1 when the input was valid, 0 when not, -1 on failure. */
 static int one(const struct phone_opts *o, const char *in, size_t len)
 {
 	struct phone_result r;
 	struct errinfo info = { ERR_OK, "" };
+	unsigned flags = o->strict ? 0 : PHONE_READ_INTL;
 	enum err e;
 
-	e = phone_parse(in, len, o->region,
-			o->format == FMT_PLAIN ? 0 : PHONE_WANT_TYPE, &r);
+	/* The note names the type even in plain output. */
+	if (o->format != FMT_PLAIN || !o->strict)
+		flags |= PHONE_WANT_TYPE;
+	e = phone_parse(in, len, o->region, flags, &r);
 	if (e) {
 		app_fail(e, &info);
 		return -1;
 	}
+	if (r.read_international && o->format != FMT_JSON)
+		note_international(o, in, len, &r);
 	switch (o->format) {
 	case FMT_PLAIN:
 		puts(r.reason == PHONE_OK ? r.e164 : "-");
@@ -177,7 +218,7 @@ static int from_stdin(const struct phone_opts *o, int *all_valid)
 
 int cmd_phone(int argc, char **argv, struct app *app)
 {
-	struct phone_opts o = { NULL, "", FMT_PLAIN };
+	struct phone_opts o = { NULL, "", FMT_PLAIN, 0 };
 	int npos, done, rc, i, all_valid = 1;
 
 	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);

@@ -34,6 +34,22 @@ check_eq "stdin: one line per input" 3 "$(wc -l <out.txt | tr -d ' ')"
 check_grep "empty line is empty" "$(printf '^-\t\t\tempty')" out.txt
 check_grep "too short" "too_short" out.txt
 check_rc "phone unknown region exits 2" 2 cs phone --region QQ 1
+# The international reading: a German mobile whose '+' was lost. python3-
+# phonenumbers: parse('+4915123456781') is a MOBILE, parse('4915123456781',
+# 'DE') the FIXED_LINE +494915123456781.
+check_rc "phone: digits without '+' read as international" 0 cs phone --region DE 4915123456781
+check_eq "international reading: the mobile" "+4915123456781" "$(cat out.txt)"
+check_grep "international reading said on stderr, with the strict answer" \
+	"'4915123456781' read as international: +4915123456781 (mobile); --strict-phone reads +494915123456781 (fixed_line)" err.txt
+check_rc "phone --strict-phone" 0 cs phone --strict-phone --region DE 4915123456781
+check_eq "--strict-phone: libphonenumber's national reading" "+494915123456781" "$(cat out.txt)"
+check_eq "--strict-phone: nothing said" "" "$(cat err.txt)"
+check_rc "phone tsv, read as international" 0 cs phone --format tsv --region DE 4915123456781
+check_eq "tsv columns unchanged" "$(printf '+4915123456781\t4915123456781\tmobile\t\t')" "$(cat out.txt)"
+check_rc "phone json, read as international" 0 cs phone --format json --region DE 4915123456781 4930123456
+check_grep "json read_international true" '"e164":"+4915123456781".*"read_international":true' out.txt
+check_grep "json read_international false for a landline" '"e164":"+4930123456".*"read_international":false' out.txt
+check_eq "json: nothing on stderr" "" "$(cat err.txt)"
 
 # store location: --store, then $CONTACTSYNC_STORE, then ./.contactsync
 printf 'phone\n+447911123456\n' >one.csv

@@ -4,6 +4,9 @@
  * rest is the number as a cell would hold it. A valid result must be
  * E.164 that parses again, without a region, to itself, and the native
  * fast path (phonefast.h) must give the answer libphonenumber alone gives.
+ * Every input is parsed again with the international reading
+ * (PHONE_READ_INTL): the same answer unless read_international says it
+ * changed, to a mobile number; fast path or not.
  */
 #include <string.h>
 
@@ -16,23 +19,6 @@ static const char *const regions[] = {
 };
 
 /* The same verdict with the fast path off: libphonenumber's own. */
-static void check_same_without_fastpath(const uint8_t *data, size_t size,
-					const char *region,
-					const struct phone_result *pr)
-{
-	struct phone_result slow;
-	int was = phonefast_is_enabled();
-	enum err e;
-
-	phonefast_set_enabled(0);
-	e = phone_parse((const char *)data + 1, size - 1, region, PHONE_WANT_TYPE, &slow);
-	phonefast_set_enabled(was);
-	if (e != ERR_OK || slow.reason != pr->reason || strcmp(slow.e164, pr->e164) ||
-	    strcmp(slow.region, pr->region) || strcmp(slow.extension, pr->extension) ||
-	    slow.type != pr->type)
-		fuzz_fail("the fast path and libphonenumber disagree");
-}
-
 static void check_valid(const struct phone_result *pr)
 {
 	struct phone_result again;
@@ -48,6 +34,51 @@ static void check_valid(const struct phone_result *pr)
 		fuzz_fail("an E.164 result does not parse to itself");
 }
 
+static int same(const struct phone_result *a, const struct phone_result *b)
+{
+	return a->reason == b->reason && !strcmp(a->e164, b->e164) &&
+	       !strcmp(a->region, b->region) && !strcmp(a->extension, b->extension) &&
+	       a->type == b->type && a->read_international == b->read_international;
+}
+
+static void check_same_without_fastpath(const uint8_t *data, size_t size,
+					const char *region, unsigned flags,
+					const struct phone_result *pr)
+{
+	struct phone_result slow;
+	int was = phonefast_is_enabled();
+	enum err e;
+
+	phonefast_set_enabled(0);
+	e = phone_parse((const char *)data + 1, size - 1, region, flags, &slow);
+	phonefast_set_enabled(was);
+	if (e != ERR_OK || !same(&slow, pr))
+		fuzz_fail("the fast path and libphonenumber disagree");
+}
+
+/* The international reading against the strict answer `pr`. */
+static void check_read_intl(const uint8_t *data, size_t size, const char *region,
+			    const struct phone_result *pr)
+{
+	const unsigned flags = PHONE_WANT_TYPE | PHONE_READ_INTL;
+	struct phone_result in;
+
+	if (pr->read_international)
+		fuzz_fail("read_international without PHONE_READ_INTL");
+	if (phone_parse((const char *)data + 1, size - 1, region, flags, &in))
+		return;
+	check_same_without_fastpath(data, size, region, flags, &in);
+	if (!in.read_international) {
+		if (!same(&in, pr))
+			fuzz_fail("PHONE_READ_INTL changed the answer unsaid");
+		return;
+	}
+	if (in.reason != PHONE_OK || !strcmp(in.e164, pr->e164) ||
+	    (in.type != PHONE_TYPE_MOBILE && in.type != PHONE_TYPE_FIXED_LINE_OR_MOBILE))
+		fuzz_fail("read as international, but not to another mobile number");
+	check_valid(&in);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct phone_result pr;
@@ -60,7 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (phone_parse((const char *)data + 1, size - 1, region, PHONE_WANT_TYPE, &pr))
 		return 0;
 	(void)phone_reason_code(pr.reason);
-	check_same_without_fastpath(data, size, region, &pr);
+	check_same_without_fastpath(data, size, region, PHONE_WANT_TYPE, &pr);
+	check_read_intl(data, size, region, &pr);
 	if (pr.reason == PHONE_OK) {
 		check_valid(&pr);
 		(void)phone_type_name(pr.type);

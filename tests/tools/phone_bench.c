@@ -5,6 +5,8 @@
  * the same rows with the row's country or DEFAULT_REGION:
  *   - libphonenumber alone (lpn_parse, as phone_baseline does);
  *   - phone_parse with the fast path (what import runs);
+ *   - the same with PHONE_READ_INTL (what import runs without
+ *     --strict-phone), and how many answers the rule changed;
  *   - phone_parse with the fast path off, for reference;
  * and prints µs per number, the ratio, and the share of rows the fast path
  * decided without libphonenumber (phone_parse may ask twice for
@@ -41,7 +43,8 @@ int main(int argc, char **argv)
 	struct row *rows = NULL;
 	size_t nrows = 0, cap = 0;
 	unsigned long valid_lpn = 0, valid_fast = 0, valid_slow = 0, nat = 0;
-	double t0, t_lpn, t_fast, t_slow;
+	unsigned long valid_intl = 0, read_intl = 0;
+	double t0, t_lpn, t_fast, t_intl, t_slow;
 	FILE *fp;
 
 	if (argc != 3 || !(fp = fopen(argv[1], "r"))) {
@@ -88,6 +91,19 @@ int main(int argc, char **argv)
 	}
 	t_fast = now() - t0;
 
+	t0 = now();
+	for (size_t i = 0; i < nrows; i++) {
+		struct phone_result pr;
+
+		if (phone_parse(rows[i].phone, strlen(rows[i].phone), rows[i].region,
+				PHONE_READ_INTL, &pr) == ERR_OK &&
+		    pr.reason == PHONE_OK) {
+			valid_intl++;
+			read_intl += (unsigned long)pr.read_international;
+		}
+	}
+	t_intl = now() - t0;
+
 	for (size_t i = 0; i < nrows; i++) {
 		struct phone_result pr;
 		unsigned long a0, d0, a1, d1;
@@ -114,6 +130,9 @@ int main(int argc, char **argv)
 	       t_lpn * 1e6 / (double)nrows, valid_lpn);
 	printf("phone_parse, fast path on:        %.3f s, %.3f us/number, valid %lu\n", t_fast,
 	       t_fast * 1e6 / (double)nrows, valid_fast);
+	printf("phone_parse, PHONE_READ_INTL:     %.3f s, %.3f us/number, valid %lu, "
+	       "read as international %lu\n",
+	       t_intl, t_intl * 1e6 / (double)nrows, valid_intl, read_intl);
 	printf("phone_parse, fast path off:       %.3f s, %.3f us/number, valid %lu\n", t_slow,
 	       t_slow * 1e6 / (double)nrows, valid_slow);
 	printf("decided natively: %lu of %zu rows (%.2f%%)\n", nat, nrows,

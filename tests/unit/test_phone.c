@@ -17,8 +17,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+
 #include "lpn.h"
 #include "phone.h"
+#include "phonefast.h"
+#include "phonemeta.h"
 
 struct phone_case {
 	const char *region;	/* NULL: no default region */
@@ -318,6 +324,202 @@ static void test_table_coverage(void **state)
 	assert_true(nregions >= 15);
 }
 
+/*
+ * The international reading (PHONE_READ_INTL). Every expectation comes from
+ * python3-phonenumbers 8.12.57 (Debian 12), not from this code:
+ *   raw   phone_parse without the flag: p.parse(digits, region) when
+ *         p.is_valid_number, else (spreadsheet digits) p.parse('+' + digits);
+ *   intl  i = p.parse('+' + digits), taken when p.is_valid_number(i) and
+ *         p.number_type(i) is MOBILE or FIXED_LINE_OR_MOBILE while the raw
+ *         answer's type is neither, for inputs starting with a digit whose
+ *         digits start with p.country_code_for_region(region) and not with
+ *         p.ndd_prefix_for_region(region, True);
+ * e.g. python3 -c "import phonenumbers as p; i = p.parse('+4915123456781');
+ *   n = p.parse('4915123456781', 'DE'); print(p.format_number(i, 0),
+ *   p.number_type(i), p.format_number(n, 0), p.number_type(n))"
+ * gives "+4915123456781 1 +494915123456781 0" (1 mobile, 0 fixed line).
+ */
+struct intl_case {
+	const char *region;
+	const char *input;
+	const char *raw;	/* E.164 without PHONE_READ_INTL */
+	const char *intl;	/* E.164 with it */
+	const char *ext;
+	int read_international;
+};
+
+#define IC(reg, in, raw, intl, ext, ri) { reg, in, raw, intl, ext, ri }
+
+static const struct intl_case intl_cases[] = {
+	/* German mobiles whose '+' a spreadsheet dropped: libphonenumber
+	 * reads a fixed line in the open-ended area code 4915 / 4917 */
+	IC("DE", "4915123456781", "+494915123456781", "+4915123456781", "", 1),
+	IC("DE", "4917612345678", "+494917612345678", "+4917612345678", "", 1),
+	IC("DE", "4915123456781.0", "+494915123456781", "+4915123456781", "", 1),
+	IC("DE", "4.915123456781E+12", "+494915123456781", "+4915123456781", "", 1),
+	IC("DE", "49 151 23456781", "+494915123456781", "+4915123456781", "", 1),
+	IC("DE", "49-176-1234-5678", "+494917612345678", "+4917612345678", "", 1),
+	IC("DE", "4915123456781 ext. 12", "+494915123456781", "+4915123456781", "12", 1),
+	/* a German landline with its code: Berlin either way, not a mobile */
+	IC("DE", "4930123456", "+4930123456", "+4930123456", "", 0),
+	/* the '+' reading is valid but not a mobile: the national one stays,
+	 * be it the same number or not (shared cost, a Jakarta fixed line,
+	 * toll free) */
+	IC("DE", "498001234567", "+498001234567", "+498001234567", "", 0),
+	IC("DE", "4918085383", "+494918085383", "+494918085383", "", 0),
+	IC("ID", "62218321180", "+6262218321180", "+6262218321180", "", 0),
+	IC("ID", "6280002561", "+626280002561", "+626280002561", "", 0),
+	/* trunk prefix, '+', IDD: not the rule's */
+	IC("DE", "015123456781", "+4915123456781", "+4915123456781", "", 0),
+	IC("DE", "0151 23456781", "+4915123456781", "+4915123456781", "", 0),
+	IC("DE", "01761234567", "+491761234567", "+491761234567", "", 0),
+	IC("DE", "+4915123456781", "+4915123456781", "+4915123456781", "", 0),
+	IC("DE", "004915123456781", "+4915123456781", "+4915123456781", "", 0),
+	/* Indonesia's open numbering does the same to its mobiles */
+	IC("ID", "62812345678", "+6262812345678", "+62812345678", "", 1),
+	IC("ID", "62 812 345678", "+6262812345678", "+62812345678", "", 1),
+	IC("ID", "0812345678", "+62812345678", "+62812345678", "", 0),
+	/* libphonenumber extracts the code itself: same answer, flag 0 */
+	IC("GB", "447911123456", "+447911123456", "+447911123456", "", 0),
+	IC("GB", "447400123456", "+447400123456", "+447400123456", "", 0),
+	IC("GB", "442079460018", "+442079460018", "+442079460018", "", 0),
+	IC("FR", "33612345678", "+33612345678", "+33612345678", "", 0),
+	IC("FR", "33123456789", "+33123456789", "+33123456789", "", 0),
+	IC("IT", "393123456789", "+393123456789", "+393123456789", "", 0),
+	IC("IT", "39 312 345 6789", "+393123456789", "+393123456789", "", 0),
+	IC("IT", "390612345678", "+390612345678", "+390612345678", "", 0),
+	IC("ES", "34612345678", "+34612345678", "+34612345678", "", 0),
+	IC("NL", "31612345678", "+31612345678", "+31612345678", "", 0),
+	IC("PL", "48512345678", "+48512345678", "+48512345678", "", 0),
+	IC("PL", "48123456789", "+48123456789", "+48123456789", "", 0),
+	IC("IN", "919876543210", "+919876543210", "+919876543210", "", 0),
+	IC("AT", "436641234567", "+436641234567", "+436641234567", "", 0),
+	/* a national reading that is itself a mobile stays national (the
+	 * '+' reading, +9198765432 and +3931234567, is not valid) */
+	IC("IN", "9198765432", "+919198765432", "+919198765432", "", 0),
+	IC("IT", "3931234567", "+393931234567", "+393931234567", "", 0),
+	/* +1: the code is the trunk prefix; both readings are one number */
+	IC("US", "12025550123", "+12025550123", "+12025550123", "", 0),
+	IC("CA", "14165550123", "+14165550123", "+14165550123", "", 0),
+	/* invalid for US: the spreadsheet recovery's '+', with or without
+	 * the flag, so the rule changed nothing */
+	IC("US", "4915123456781", "+4915123456781", "+4915123456781", "", 0),
+};
+
+#define NINTL (sizeof(intl_cases) / sizeof(intl_cases[0]))
+
+static int check_intl(const struct intl_case *c, unsigned flags)
+{
+	int intl = (flags & PHONE_READ_INTL) != 0;
+	const char *want = intl ? c->intl : c->raw;
+	int want_ri = intl ? c->read_international : 0;
+	struct phone_result r;
+	enum err e;
+
+	e = phone_parse(c->input, strlen(c->input), c->region, flags, &r);
+	if (e == ERR_OK && r.reason == PHONE_OK && strcmp(r.e164, want) == 0 &&
+	    strcmp(r.extension, c->ext) == 0 && r.read_international == want_ri &&
+	    /* the type only when asked, and then the '+' reading's */
+	    ((flags & PHONE_WANT_TYPE) ? !r.read_international ||
+					   r.type == PHONE_TYPE_MOBILE
+				       : r.type == PHONE_TYPE_UNKNOWN))
+		return 0;
+	print_error("%s '%s' flags %u fast path %d: got err %d %s '%s' ext '%s' "
+		    "type %s read_international %d, want '%s' ext '%s' %d\n",
+		    c->region, c->input, flags, phonefast_is_enabled(), (int)e,
+		    phone_reason_code(r.reason), r.e164, r.extension,
+		    phone_type_name(r.type), r.read_international, want, c->ext,
+		    want_ri);
+	return 1;
+}
+
+/* Every row four ways, with the fast path on and off: the same answers. */
+static void test_read_international(void **state)
+{
+	static const unsigned flags[] = {
+		0, PHONE_WANT_TYPE, PHONE_READ_INTL,
+		PHONE_READ_INTL | PHONE_WANT_TYPE,
+	};
+	int was = phonefast_is_enabled(), failed = 0, changed = 0;
+
+	(void)state;
+	for (int fast = 0; fast <= 1; fast++) {
+		phonefast_set_enabled(fast);
+		for (size_t i = 0; i < NINTL; i++)
+			for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+				failed += check_intl(&intl_cases[i], flags[f]);
+	}
+	phonefast_set_enabled(was);
+	for (size_t i = 0; i < NINTL; i++)
+		changed += intl_cases[i].read_international;
+	assert_int_equal(failed, 0);
+	/* the table holds both outcomes */
+	assert_true(changed >= 5 && changed < (int)NINTL - 10);
+}
+
+/* Without a region, or with an unsupported one, there is no code to match. */
+static void test_read_international_no_region(void **state)
+{
+	struct phone_result r;
+
+	(void)state;
+	assert_int_equal(phone_parse("4915123456781", 13, NULL, PHONE_READ_INTL, &r), ERR_OK);
+	assert_int_equal(r.reason, PHONE_OK);
+	assert_string_equal(r.e164, "+4915123456781");
+	assert_int_equal(r.read_international, 0);
+	assert_int_equal(phone_parse("49 151 23456781", 15, "XX", PHONE_READ_INTL, &r), ERR_OK);
+	assert_int_equal(r.reason, PHONE_NO_REGION);
+	assert_int_equal(r.read_international, 0);
+}
+
+/*
+ * What the rule takes from the metadata without testing it per number
+ * (phone.c, intl_candidate): no region's international prefix can start
+ * a string that starts with its own calling code, and only the +1
+ * regions' trunk prefix starts with their code. A new metadata release
+ * that breaks either must fail here.
+ */
+static void test_read_international_metadata(void **state)
+{
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	int nanpa = 0;
+
+	(void)state;
+	assert_non_null(md);
+	for (size_t g = 0; g < pm_ngeo; g++) {
+		const struct pm_region *r = &pm_regions[pm_geo[g]];
+		char cc[8], subject[32];
+		pcre2_code *re;
+		int err;
+		PCRE2_SIZE off;
+
+		snprintf(cc, sizeof(cc), "%d", r->cc);
+		if (r->national_prefix[0] &&
+		    strncmp(cc, r->national_prefix, strlen(r->national_prefix)) == 0) {
+			assert_int_equal(r->cc, 1);
+			nanpa++;
+		}
+		if (!r->idd[0])
+			continue;
+		re = pcre2_compile((PCRE2_SPTR)r->idd, PCRE2_ZERO_TERMINATED,
+				   PCRE2_ANCHORED, &err, &off, NULL);
+		assert_non_null(re);
+		for (char d = '0'; d <= '9'; d++) {
+			snprintf(subject, sizeof(subject), "%s%c%c%c%c%c%c%c%c%c%c",
+				 cc, d, d, d, d, d, d, d, d, d, d);
+			if (pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
+					md, NULL) >= 0)
+				print_error("%s: IDD '%s' matches '%s'\n", r->id, r->idd,
+					    subject);
+			assert_true(pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject),
+						0, 0, md, NULL) < 0);
+		}
+		pcre2_code_free(re);
+	}
+	pcre2_match_data_free(md);
+	assert_true(nanpa >= 20);
+}
+
 static void test_not_nul_terminated(void **state)
 {
 	/* Only the first 13 bytes count; the rest would make it too long. */
@@ -610,8 +812,12 @@ static void *table_thread(void *arg)
 {
 	int *failed = arg;
 
-	for (int i = 0; i < 20; i++)
+	for (int i = 0; i < 20; i++) {
 		*failed += run_table();
+		/* regions change from row to row: the per-thread prefixes */
+		for (size_t j = 0; j < NINTL; j++)
+			*failed += check_intl(&intl_cases[j], PHONE_READ_INTL);
+	}
 	return NULL;
 }
 
@@ -648,6 +854,9 @@ int main(void)
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_lpn_statuses),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_read_international),
+		cmocka_unit_test(test_read_international_no_region),
+		cmocka_unit_test(test_read_international_metadata),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
