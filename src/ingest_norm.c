@@ -171,11 +171,14 @@ static struct str resolve(const struct ingest_norm *n, struct norm_span sp)
 	return s;
 }
 
-static enum err add_cand(struct ingest_norm *n, long col, int role, int piece,
+/* A number of the row (one piece of a phone cell), cleaned into the arena;
+ * an empty one is none. */
+static enum err add_cand(struct ingest_norm *n, long col, int role,
 			 const char *s, size_t len)
 {
 	struct norm_fields *f = &n->f;
 	struct norm_cand *c;
+	enum err e;
 
 	if (f->ncand == f->cand_cap) {
 		size_t ncap = f->cand_cap ? f->cand_cap * 2 : 8;
@@ -189,15 +192,30 @@ static enum err add_cand(struct ingest_norm *n, long col, int role, int piece,
 	c = &f->cand[f->ncand];
 	c->col = col;
 	c->role = role;
-	c->piece = piece;
-	{
-		enum err e = put_clean(n, s, len, &c->val);
-
-		if (e)
-			return e;
-	}
+	e = put_clean(n, s, len, &c->val);
+	if (e)
+		return e;
 	if (c->val.len)
 		f->ncand++;
+	return ERR_OK;
+}
+
+/* A value already cleaned into the arena (a JSON line's phone) as the
+ * row's one candidate. */
+static enum err add_cand_span(struct ingest_norm *n, struct norm_span val)
+{
+	struct norm_fields *f = &n->f;
+
+	if (!f->cand_cap) {
+		f->cand = malloc(8 * sizeof(*f->cand));
+		if (!f->cand)
+			return ERR_NOMEM;
+		f->cand_cap = 8;
+	}
+	f->cand[0].col = -1;
+	f->cand[0].role = ROLE_GENERIC;
+	f->cand[0].val = val;
+	f->ncand = 1;
 	return ERR_OK;
 }
 
@@ -223,7 +241,6 @@ static const char *next_sep(const char *p, const char *end, size_t *seplen)
 static enum err phone_cell(struct ingest_norm *n, long col, int role, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
-	int piece = 0;
 	enum err e = ERR_OK;
 
 	while (p <= end && !e) {
@@ -231,7 +248,7 @@ static enum err phone_cell(struct ingest_norm *n, long col, int role, const char
 		const char *q = next_sep(p, end, &seplen);
 
 		if (has_text(p, (size_t)(q - p)))
-			e = add_cand(n, col, role, piece++, p, (size_t)(q - p));
+			e = add_cand(n, col, role, p, (size_t)(q - p));
 		if (q == end)
 			break;
 		p = q + seplen;
@@ -455,104 +472,121 @@ static int seen_before(const struct verdicts *vd, size_t i)
 }
 
 /*
- * Fields → the row's items in n->out: with --phones best one record, its
- * number the best SMS candidate (a mobile column's first, then a mobile
- * number, then fixed-line-or-mobile, then any valid one; ties by column
- * and cell order); with --phones all one per distinct valid number; or the
- * reason to reject the row, with the column and value it is about.
+ * Reads the row's numbers (the first MAX_CANDS of them; more are kept, not
+ * read) into vd; the index of the best for SMS, -1 when none is valid. A
+ * failure of the phone library stops the import.
+ */
+static enum err read_numbers(struct ingest_norm *n, const char *reg, struct verdicts *vd,
+			     int *best)
+{
+	struct norm_fields *f = &n->f;
+	unsigned flags = n->o->strict_phone ? 0 : PHONE_READ_INTL;
+	size_t i;
+	enum err e;
+
+	if (f->ncand > 1)
+		flags |= PHONE_WANT_TYPE;	/* to rank them; one needs no rank */
+	vd->n = f->ncand < MAX_CANDS ? f->ncand : MAX_CANDS;
+	*best = -1;
+	for (i = 0; i < vd->n; i++) {
+		struct str p = resolve(n, f->cand[i].val);
+
+		e = phone_parse(p.ptr, p.len, reg, flags, &vd->pr[i]);
+		if (e)
+			return e;
+		vd->cls[i] = cand_class(&f->cand[i], &vd->pr[i]);
+		if (vd->cls[i] >= 0 && (*best < 0 || vd->cls[i] < vd->cls[*best]))
+			*best = (int)i;
+	}
+	return ERR_OK;
+}
+
+/* No valid number: the leftmost that could have been one says why (with
+ * its column and value); an unreadable country when it needed one. */
+static enum err reject_numbers(struct ingest_norm *n, const struct verdicts *vd, int unreadable)
+{
+	const struct norm_fields *f = &n->f;
+	size_t i, j;
+
+	for (i = 0; i + 1 < vd->n && f->cand[i].role == ROLE_FAX; i++)
+		;
+	for (j = i + 1; j < vd->n; j++)
+		if (f->cand[j].role != ROLE_FAX && f->cand[j].col < f->cand[i].col)
+			i = j;
+	if (unreadable && vd->pr[i].reason == PHONE_NO_REGION)
+		return emit_reject(n, REJ_UNKNOWN_COUNTRY, f->country_col,
+				   resolve(n, f->std[FIELD_COUNTRY]));
+	if (f->cand[i].role == ROLE_FAX)	/* a fax is no number to text */
+		return emit_reject(n, REJ_EMPTY, f->cand[i].col, resolve(n, f->cand[i].val));
+	return emit_reject(n, reject_for_phone(vd->pr[i].reason), f->cand[i].col,
+			   resolve(n, f->cand[i].val));
+}
+
+/* The row's records: the best number's, or with --phones all one per
+ * distinct valid number; and their notes. */
+static enum err emit_contacts(struct ingest_norm *n, const struct colmap *m, const struct row *row,
+			      uint32_t file_idx, const struct verdicts *vd, int best,
+			      enum tri opted_out, int unreadable)
+{
+	struct buf tmp;
+	size_t i;
+	enum err e = ERR_OK;
+
+	buf_init(&tmp, 0);
+	for (i = 0; i < vd->n && !e; i++) {
+		if (n->o->phones == INGEST_PHONES_ALL ? vd->cls[i] < 0 || seen_before(vd, i)
+						      : (int)i != best)
+			continue;
+		e = emit_record(n, m, row, file_idx, i, &vd->pr[i], opted_out, &tmp);
+		if (!e)
+			e = emit_notes(n, i, &vd->pr[i], unreadable);
+	}
+	buf_free(&tmp);
+	return e;
+}
+
+/*
+ * Fields → the row's items in n->out: the records (with --phones best one,
+ * its number the best SMS candidate: a mobile column's first, then a
+ * mobile number, then fixed-line-or-mobile, then any valid one; ties by
+ * the map's order of the columns, then within a cell), or the reason to
+ * reject the row with the column and value it is about.
  */
 static enum err build(struct ingest_norm *n, const struct colmap *m, const struct row *row,
 		      uint32_t file_idx, const char *fname, struct errinfo *info)
 {
+	static const struct str none = { "", 0 };
 	struct norm_fields *f = &n->f;
 	struct phone_result prs[MAX_CANDS];
 	int cls[MAX_CANDS];
 	struct verdicts vd = { prs, cls, 0 };
-	unsigned flags = n->o->strict_phone ? 0 : PHONE_READ_INTL;
 	char region[3] = "";
 	const char *reg;
-	int unreadable, best = -1;
+	int unreadable, best;
 	enum tri opted_out;
-	struct buf tmp;
 	struct str v;
-	size_t i;
-	enum err e = ERR_OK;
+	enum err e;
 
 	buf_reset(&n->out);
-	if (!f->ncand && f->std[FIELD_PHONE].len) {
-		struct str p = resolve(n, f->std[FIELD_PHONE]);
-		struct buf copy;
-
-		/* the arena may move while the candidate goes into it */
-		buf_init(&copy, 0);
-		e = buf_add(&copy, p.ptr, p.len);
-		if (!e)
-			e = add_cand(n, -1, ROLE_GENERIC, 0, copy.data, copy.len);
-		buf_free(&copy);
-		if (e)
-			return err_set(info, e, "out of memory");
-	}
-	if (!f->ncand) {
-		static const struct str none = { "", 0 };
-
-		e = emit_reject(n, REJ_EMPTY, m && m->col[FIELD_PHONE] >= 0 ? m->col[FIELD_PHONE] : -1,
-				none);
+	if (!f->ncand && f->std[FIELD_PHONE].len)
+		e = add_cand_span(n, f->std[FIELD_PHONE]);	/* a JSON line's phone */
+	else
+		e = ERR_OK;
+	if (!e && !f->ncand)
+		e = emit_reject(n, REJ_EMPTY, m ? m->col[FIELD_PHONE] : -1, none);
+	if (e || !f->ncand)
 		return e ? err_set(info, e, "out of memory") : ERR_OK;
-	}
 	reg = row_region(n, region, &unreadable);
-	if (f->ncand > 1)
-		flags |= PHONE_WANT_TYPE;	/* to rank them; one needs no rank */
-	/* numbers past the first MAX_CANDS of a row are kept, not read */
-	vd.n = f->ncand < MAX_CANDS ? f->ncand : MAX_CANDS;
-	for (i = 0; i < vd.n; i++) {
-		struct str p = resolve(n, f->cand[i].val);
-
-		e = phone_parse(p.ptr, p.len, reg, flags, &prs[i]);
-		if (e)
-			return err_set(info, e, "'%s' row %lu: phone library failed", fname,
-				       row->rowno);
-		cls[i] = cand_class(&f->cand[i], &prs[i]);
-		if (cls[i] >= 0 && (best < 0 || cls[i] < cls[best]))
-			best = (int)i;
-	}
-	if (best < 0) {
-		/* the leftmost that could have been the number says why not */
-		size_t j;
-
-		for (i = 0; i + 1 < vd.n && f->cand[i].role == ROLE_FAX; i++)
-			;
-		for (j = i + 1; j < vd.n; j++)
-			if (f->cand[j].role != ROLE_FAX && f->cand[j].col < f->cand[i].col)
-				i = j;
-		if (unreadable && prs[i].reason == PHONE_NO_REGION)
-			e = emit_reject(n, REJ_UNKNOWN_COUNTRY, f->country_col,
-					resolve(n, f->std[FIELD_COUNTRY]));
-		else if (f->cand[i].role == ROLE_FAX)
-			e = emit_reject(n, REJ_EMPTY, f->cand[i].col, resolve(n, f->cand[i].val));
-		else
-			e = emit_reject(n, reject_for_phone(prs[i].reason), f->cand[i].col,
-					resolve(n, f->cand[i].val));
-		return e ? err_set(info, e, "out of memory") : ERR_OK;
-	}
+	e = read_numbers(n, reg, &vd, &best);
+	if (e)
+		return err_set(info, e, "'%s' row %lu: phone library failed", fname, row->rowno);
 	v = resolve(n, f->std[FIELD_OPTED_OUT]);
-	if (optval_parse(v.ptr, v.len, f->consent, &opted_out)) {
+	if (best < 0)
+		e = reject_numbers(n, &vd, unreadable);
+	else if (optval_parse(v.ptr, v.len, f->consent, &opted_out))
 		e = emit_reject(n, REJ_BAD_OPT_OUT, f->optout_col, v);
-		return e ? err_set(info, e, "out of memory") : ERR_OK;
-	}
-	buf_init(&tmp, 0);
-	if (n->o->phones == INGEST_PHONES_ALL) {
-		for (i = 0; i < vd.n && !e; i++)
-			if (cls[i] >= 0 && !seen_before(&vd, i)) {
-				e = emit_record(n, m, row, file_idx, i, &prs[i], opted_out, &tmp);
-				if (!e)
-					e = emit_notes(n, i, &prs[i], unreadable);
-			}
-	} else {
-		e = emit_record(n, m, row, file_idx, (size_t)best, &prs[best], opted_out, &tmp);
-		if (!e)
-			e = emit_notes(n, (size_t)best, &prs[best], unreadable);
-	}
-	buf_free(&tmp);
+	else
+		e = emit_contacts(n, m, row, file_idx, &vd, best, opted_out, unreadable);
 	if (e)
 		return err_set(info, e, "'%s' row %lu: %s", fname, row->rowno,
 			       e == ERR_NOMEM ? "out of memory" : "record too large");

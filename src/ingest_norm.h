@@ -71,7 +71,6 @@ struct norm_cand {
 	long col;		/* -1: a JSON line's phone */
 	int role;		/* enum phone_role */
 	struct norm_span val;
-	int piece;		/* 0, 1 ... within its cell */
 };
 
 struct norm_fields {
