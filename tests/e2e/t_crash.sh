@@ -46,7 +46,7 @@ echo "# a whole import takes ${DUR} s"
 # of SHARE: that share of the import's time, in seconds
 of() { "$PY" -c "print(round($1 * $DUR, 3))"; }
 NEW=$(state new)
-cs import old.csv >/dev/null
+cs import --force old.csv >/dev/null
 OLD=$(state store)
 check_eq "the old set: 2 contacts" 2 "${OLD%% *}"
 check_rc "the new set: over 100,000 contacts" 0 test "${NEW%% *}" -gt 100000
@@ -61,7 +61,7 @@ while [ $k -lt 6 ]; do
 	got=$(state store)
 	case "$got" in
 	"$OLD") olds=$((olds + 1)) ;;
-	"$NEW") news=$((news + 1)); cs import old.csv >/dev/null ;;
+	"$NEW") news=$((news + 1)); cs import --force old.csv >/dev/null ;;
 	*) mixed=$((mixed + 1)); echo "# kill $k: the store holds '$got'" ;;
 	esac
 	if [ $have_mdb_stat -eq 1 ] && ! mdb_stat -e store >/dev/null 2>&1; then
@@ -82,7 +82,7 @@ if [ $have_mdb_stat -eq 1 ]; then
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	check_rc "a killed import leaves at most one unfinished set" 0 test "$(datasets store desired)" -le 2
-	check_rc "the next import" 0 cs import old.csv
+	check_rc "the next import" 0 cs import --force old.csv
 	check_eq "... removes it: one set left" 1 "$(datasets store desired)"
 else
 	echo "# skipped: mdb_stat (lmdb-utils) is not installed: leftovers not counted"
@@ -102,7 +102,7 @@ case "$got" in
 "$OLD" | "$NEWAPP") pass "an --append import killed: the old set or the whole new one" ;;
 *) fail "an --append import killed: the store holds '$got' (old '$OLD', new '$NEWAPP')" ;;
 esac
-cs import old.csv >/dev/null
+cs import --force old.csv >/dev/null
 
 # --- pull: 30,000 contacts, killed at random moments -----------------------------------
 # Two accounts seen through the same profile name: 'acct' in old.ini holds
@@ -162,7 +162,7 @@ with open("push.csv", "w") as f:
     for i in range(1500):
         f.write("+4479%08d,R%d\n" % (18000000 + i, i))
 PYEOF
-cs import push.csv >/dev/null
+cs import --force push.csv >/dev/null
 DSET=$(state store)
 start sbpush --dialect sendblue --key-id kid --secret sbsecret --latency 30
 SBP=$U
@@ -214,7 +214,7 @@ says() { if grep -i -q -e "$2" "$3"; then ok "$1"; else no "$1 (no '$2' in $3)";
 S="$T/full/store"
 cs() { "$BIN" --store "$S" "$@"; }
 requests() { curl -s "$SBOLD/_emulator/stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
-expect "import of the small set" 0 cs import old.csv
+expect "import of the small set" 0 cs import --force old.csv
 expect "pull of the 1,000-contact account" 0 cs --config old.ini pull acct
 cs export -o full-old.csv && cs export --from remote:acct -o full-snap.csv
 # the rest of the disk taken by another file
