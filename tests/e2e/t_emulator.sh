@@ -137,13 +137,15 @@ code -H "$A" -H "$J" -d '{"id":7}' "$U/api/address-book/detail" >/dev/null
 check_eq "atom: book detail lists all 300" 300 "$(count_in '"phone_number"' body.txt)"
 check_eq "atom: list has 3 books" 3 "$(code -H "$A" -H "$J" -d '{}' "$U/api/address-book/list" >/dev/null; count_in '"name"' body.txt)"
 
-start atomr --dialect atom
+# atom's 10 a second, over a minute: 15 requests exceed it however slowly a
+# loaded machine sends them (at 10/s they did not always)
+start atomr --dialect atom --rate 10/60s
 n429=0
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
 	c=$(code -H "$A" -H "$J" -d '{}' "$U/api/address-book/list")
 	[ "$c" = 429 ] && n429=$((n429 + 1)) && cp hdr.txt hdr429.txt && cp body.txt body429.txt
 done
-check_rc "atom rate: a burst past 10 gets 429" 0 test "$n429" -gt 0
+check_rc "atom rate: past 10 in the window gets 429" 0 test "$n429" -gt 0
 check_grep "atom rate: Retry-After seconds" '^Retry-After: [0-9]' hdr429.txt
 check_grep "atom rate: rate_limited code" '"code":"rate_limited"' body429.txt
 
