@@ -31,6 +31,7 @@ static const char *const field_names[FIELD_IGNORED + 1] = {
 #define CUSTOM_PREFIX_LEN 7
 #define LIST_CELL_MAX 40	/* bytes of a header shown in a message */
 #define LIST_MAX 12		/* headers listed in a message, then "... and N more" */
+#define LIST_BYTES 280		/* and the bytes they may take */
 #define RANK_PAIR ((size_t)-1 / 2)	/* a typed pair's strength: after every word */
 
 const char *colmap_field_name(enum field f)
@@ -49,13 +50,18 @@ enum field colmap_field_lookup(const char *name)
 }
 
 /* A header as a message shows it: control bytes as \xNN (a binary file's
- * first line must not drive the terminal), cut after LIST_CELL_MAX bytes. */
+ * first line must not drive the terminal), cut after at most LIST_CELL_MAX
+ * bytes, at a space when there is one. */
 static void list_header(struct buf *out, const char *s, size_t len)
 {
-	size_t i, n = len < LIST_CELL_MAX ? len : LIST_CELL_MAX;
+	size_t i, n = len < LIST_CELL_MAX ? len : LIST_CELL_MAX, at;
 
 	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;	/* not inside a UTF-8 sequence */
+	for (at = n; n < len && at > LIST_CELL_MAX / 2 && s[at] != ' '; at--)
+		;
+	if (n < len && s[at] == ' ')
+		n = at;	/* nor inside a word, when there is a space to end at */
 	buf_addc(out, '\'');
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -68,21 +74,29 @@ static void list_header(struct buf *out, const char *s, size_t len)
 	buf_adds(out, n < len ? "...'" : "'");
 }
 
-/* The first LIST_MAX headers: the message must keep its hint, which comes
- * first, within errinfo's buffer even for Google's 57 columns. */
+/* The first headers, at most LIST_MAX of them and LIST_BYTES in all, then
+ * "... and N more": the message (errinfo holds 512 bytes) must keep its
+ * hint, which comes first, and never end mid-word. */
 static void list_headers(const struct row *h, struct buf *out)
 {
-	size_t i;
+	struct buf one;
+	size_t i, start = out->len;
 
+	buf_init(&one, 0);
 	for (i = 0; i < h->ncells && i < LIST_MAX; i++) {
+		buf_reset(&one);
+		list_header(&one, h->cells[i], h->lens[i]);
+		if (i && out->len - start + 2 + one.len > LIST_BYTES)
+			break;
 		if (i)
 			buf_adds(out, ", ");
-		list_header(out, h->cells[i], h->lens[i]);
+		buf_add(out, one.data, one.len);
 	}
-	if (h->ncells > LIST_MAX)
-		buf_printf(out, " ... and %zu more", h->ncells - LIST_MAX);
+	if (i < h->ncells)
+		buf_printf(out, " ... and %zu more", h->ncells - i);
 	if (!h->ncells)
 		buf_adds(out, "none");
+	buf_free(&one);
 }
 
 /* A NUL byte is never text: in a header it is most often a UTF-16 file

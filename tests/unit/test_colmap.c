@@ -740,6 +740,32 @@ static void test_long_header_hint(void **state)
 	assert_null(strstr(info.msg, "'Column Title 13'"));
 }
 
+/* Sixty long headers: fewer are listed, each ends at a word, and the
+ * message ends whole, never cut by errinfo's 512 bytes. */
+static void test_long_headers_listed_whole(void **state)
+{
+	static char cells[60][64];
+	const char *names[61];
+	struct hdr h;
+	struct colmap m;
+	struct errinfo info = { 0 };
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < 60; i++) {
+		snprintf(cells[i], sizeof(cells[i]), "A very long column header number %zu that goes on",
+			 i);
+		names[i] = cells[i];
+	}
+	names[60] = NULL;
+	assert_int_equal(colmap_build(&m, header(&h, names), NULL, "f.csv", &info), ERR_CONFIG);
+	len = strlen(info.msg);
+	assert_true(len < sizeof(info.msg) - 1);
+	assert_string_equal(info.msg + len - 5, "more)");
+	assert_non_null(strstr(info.msg, "'A very long column header number 0 that...'"));
+	assert_non_null(strstr(info.msg, "--map phone=COLUMN (columns: "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -767,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_check_field),
 		cmocka_unit_test(test_columns_and_ignore),
 		cmocka_unit_test(test_long_header_hint),
+		cmocka_unit_test(test_long_headers_listed_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
