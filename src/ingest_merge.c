@@ -352,6 +352,7 @@ enum err ingest_write_mapping(struct ingest *in, const char *fname, const struct
 		return ERR_OK;
 	buf_init(&use, 0);
 	for (i = 0; i < m->ncols && !e; i++) {
+		buf_reset(&use);	/* colmap_describe appends */
 		e = colmap_describe(m, i, &use);
 		snprintf(num, sizeof(num), "%zu", i + 1);
 		csvout_cellz(&in->mapw, fname);

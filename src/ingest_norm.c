@@ -19,6 +19,7 @@ void ingest_norm_init(struct ingest_norm *n, const struct ingest_opts *o)
 	buf_init(&n->clean, 0);
 	buf_init(&n->rec, 0);
 	buf_init(&n->out, 0);
+	buf_init(&n->keep, 0);
 	contact_init(&n->c);
 }
 
@@ -28,6 +29,7 @@ void ingest_norm_free(struct ingest_norm *n)
 	buf_free(&n->clean);
 	buf_free(&n->rec);
 	buf_free(&n->out);
+	buf_free(&n->keep);
 	contact_free(&n->c);
 	free(n->f.custom);
 	free(n->f.cand);
@@ -305,9 +307,45 @@ static enum err fields_from_row(struct ingest_norm *n, const struct colmap *m,
 	return e;
 }
 
+/*
+ * The contact's strings made for it (a tag unquoted, a column's other
+ * numbers joined) are kept in one buffer until it is encoded: the contact
+ * only points at them, so the buffer is given room for all of them first
+ * (keep_room) and never moves while they are added.
+ */
+struct keep {
+	struct contact *c;
+	struct buf *text;
+};
+
+/* What the strings made for this row's contact can take at most: the
+ * tags (unquoting only shortens them) and every number with "; ". */
+static enum err keep_room(const struct ingest_norm *n, struct buf *text)
+{
+	size_t need = n->f.std[FIELD_TAGS].len + 1, i;
+
+	for (i = 0; i < n->f.ncand; i++)
+		need += n->f.cand[i].val.len + 2;
+	buf_reset(text);
+	return buf_reserve(text, need);
+}
+
+/* A copy of s in the kept text (room made by keep_room). */
+static const char *keep_copy(struct buf *text, const char *s, size_t len)
+{
+	size_t at = text->len;
+
+	if (text->cap - text->len <= len || buf_add(text, s, len))
+		return NULL;	/* never moved: what points into it stays valid */
+	return text->data + at;
+}
+
 static enum err add_tag(void *ctx, const char *s, size_t len)
 {
-	return contact_add_tag(ctx, s, len);
+	struct keep *k = ctx;
+	const char *t = keep_copy(k->text, s, len);	/* s may not outlive the call */
+
+	return t ? contact_add_tag(k->c, t, len) : ERR_NOMEM;
 }
 
 /* ---- the contact's number ---- */
@@ -368,9 +406,10 @@ static enum err emit_reject(struct ingest_norm *n, enum reject why, long col, st
  * Numbers of the row that are not its contact's stay custom fields under
  * their columns' keys (several of one cell joined by "; "): nothing a file
  * holds is dropped. chosen: the candidate that is the contact's number.
+ * The joined values go to the kept text (keep_room made room for them).
  */
 static enum err keep_others(struct ingest_norm *n, const struct colmap *m, size_t chosen,
-			    struct buf *tmp)
+			    struct buf *text)
 {
 	struct norm_fields *f = &n->f;
 	size_t i, j;
@@ -378,21 +417,22 @@ static enum err keep_others(struct ingest_norm *n, const struct colmap *m, size_
 
 	for (i = 0; i < f->ncand && !e; i = j) {
 		long col = f->cand[i].col;
+		const char *start = text->data + text->len;
+		size_t at = text->len;
 
-		buf_reset(tmp);
 		for (j = i; j < f->ncand && f->cand[j].col == col; j++) {
 			struct str v = resolve(n, f->cand[j].val);
 
 			if (j == chosen)
 				continue;
-			if (tmp->len)
-				e = buf_adds(tmp, "; ");
-			if (!e)
-				e = buf_add(tmp, v.ptr, v.len);
+			if (text->len > at && !keep_copy(text, "; ", 2))
+				e = ERR_NOMEM;
+			if (!e && !keep_copy(text, v.ptr, v.len))
+				e = ERR_NOMEM;
 		}
-		if (!e && tmp->len && col >= 0 && m && m->key[col])
-			e = contact_add_custom(&n->c, m->key[col], strlen(m->key[col]),
-					       tmp->data, tmp->len);
+		if (!e && text->len > at && col >= 0 && m && m->key[col])
+			e = contact_add_custom(&n->c, m->key[col], strlen(m->key[col]), start,
+					       text->len - at);
 	}
 	return e;
 }
@@ -400,13 +440,17 @@ static enum err keep_others(struct ingest_norm *n, const struct colmap *m, size_
 /* The record of the row with candidate `chosen` as its number → n->out. */
 static enum err emit_record(struct ingest_norm *n, const struct colmap *m, const struct row *row,
 			    uint32_t file_idx, size_t chosen, const struct phone_result *pr,
-			    enum tri opted_out, struct buf *tmp)
+			    enum tri opted_out)
 {
 	struct contact *c = &n->c;
+	struct keep keep = { c, &n->keep };
 	struct str key, v;
 	size_t i;
 	enum err e;
 
+	e = keep_room(n, &n->keep);
+	if (e)
+		return e;
 	contact_reset(c);
 	memcpy(c->phone, pr->e164, sizeof(c->phone));
 	c->raw_phone = resolve(n, n->f.cand[chosen].val);
@@ -418,7 +462,7 @@ static enum err emit_record(struct ingest_norm *n, const struct colmap *m, const
 	c->source_file = file_idx;
 	c->source_row = row->rowno;
 	v = resolve(n, n->f.std[FIELD_TAGS]);
-	e = taglist_split(v.ptr, v.len, add_tag, c);
+	e = taglist_split(v.ptr, v.len, add_tag, &keep);
 	for (i = 0; !e && i < n->f.ncustom; i++) {
 		struct str k = resolve(n, n->f.custom[i].key);
 
@@ -426,7 +470,7 @@ static enum err emit_record(struct ingest_norm *n, const struct colmap *m, const
 		e = contact_add_custom(c, k.ptr, k.len, v.ptr, v.len);
 	}
 	if (!e)
-		e = keep_others(n, m, chosen, tmp);
+		e = keep_others(n, m, chosen, &n->keep);
 	if (!e && pr->extension[0])
 		e = contact_add_custom(c, "phone_extension", 15, pr->extension,
 				       strlen(pr->extension));
@@ -528,20 +572,17 @@ static enum err emit_contacts(struct ingest_norm *n, const struct colmap *m, con
 			      uint32_t file_idx, const struct verdicts *vd, int best,
 			      enum tri opted_out, int unreadable)
 {
-	struct buf tmp;
 	size_t i;
 	enum err e = ERR_OK;
 
-	buf_init(&tmp, 0);
 	for (i = 0; i < vd->n && !e; i++) {
 		if (n->o->phones == INGEST_PHONES_ALL ? vd->cls[i] < 0 || seen_before(vd, i)
 						      : (int)i != best)
 			continue;
-		e = emit_record(n, m, row, file_idx, i, &vd->pr[i], opted_out, &tmp);
+		e = emit_record(n, m, row, file_idx, i, &vd->pr[i], opted_out);
 		if (!e)
 			e = emit_notes(n, i, &vd->pr[i], unreadable);
 	}
-	buf_free(&tmp);
 	return e;
 }
 

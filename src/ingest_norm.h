@@ -95,6 +95,7 @@ struct norm_fields {
 struct ingest_norm {
 	const struct ingest_opts *o;
 	struct buf arena, clean, rec, out;
+	struct buf keep;	/* strings made for the contact (ingest_norm.c) */
 	struct contact c;
 	struct norm_fields f;
 };

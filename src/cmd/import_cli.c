@@ -154,6 +154,7 @@ static void mapped(void *ctx, const char *file, const struct row *h, const struc
 	for (i = 0; i < m->ncols; i++) {
 		if (m->field[i] == FIELD_CUSTOM && m->key[i])
 			(void)list_add(&o->custom, m->key[i], strlen(m->key[i]));
+		buf_reset(&use);	/* colmap_describe appends */
 		if (!(o->show_map || log_is_enabled(LOG_DEBUG)) || colmap_describe(m, i, &use))
 			continue;
 		printf("  %3zu  %-28.*s  %s\n", i + 1, (int)(i < h->ncells ? h->lens[i] : 0),

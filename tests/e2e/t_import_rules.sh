@@ -96,6 +96,9 @@ cs import --allow-empty header-only.csv >/dev/null 2>&1
 printf 'phone,name,E-mail,Lead Source,CRM Id\n+447400123456,Ann,a@x.example,web,0031\n' >crm.csv
 check_rc "--show-map" 0 cs import --show-map crm.csv
 check_grep "prints each column's use" "Lead Source.*custom" out.txt
+check_grep "one use a column, not the ones before it too" "^ *2  name  *name$" out.txt
+res=$(ls -d "$CONTACTSYNC_STORE"/results/import-* | tail -1)
+check_grep "mapping.csv: the column, its header and its use" "^crm.csv,4,Lead Source,custom 'Lead Source'$" "$res/mapping.csv"
 check_grep "the summary names the custom fields" "custom fields pushed: 'E-mail', 'Lead Source', 'CRM Id'" out.txt
 check_rc "--columns" 0 cs import --columns 'Lead Source' crm.csv
 cs export -o cols.csv

@@ -298,6 +298,44 @@ static void test_best_number(void **state)
 	colmap_free(&m);
 }
 
+/* Each number not chosen stays under its own column (they are made for the
+ * contact and must not share one buffer); a quoted tag with a doubled
+ * quote is unquoted into storage that outlives the split. */
+static void test_kept_values(void **state)
+{
+	static const char *const header[] = { "Name", "Mobile Phone", "Mobile Phone 2",
+					      "Home Phone", "Other Phone", "Tags", NULL };
+	static const char *const row[] = { "A", "07400 123456", "07400 123457",
+					   "020 7946 0000", "020 7946 0001 ::: 12",
+					   "\"a\"\"b\",VIP", NULL };
+	struct fix *f = *state;
+	struct colmap m;
+	struct cells c;
+	const struct str *v;
+	char buf[128];
+
+	map_of(&m, header, &(struct colmap_opts){ 0 });
+	assert_int_equal(ROW(row), NOT_REJECTED);
+	assert_string_equal(records(&f->n, buf, sizeof(buf)), "+447400123456");
+	/* decoded from the record, as the store will have it */
+	assert_int_equal(contact_decode(&f->n.c, f->n.rec.data, f->n.rec.len, "+447400123456",
+					13, &f->info), ERR_OK);
+	v = contact_custom(&f->n.c, "Mobile Phone 2");
+	assert_non_null(v);
+	assert_str(*v, "07400 123457");
+	v = contact_custom(&f->n.c, "Home Phone");
+	assert_non_null(v);
+	assert_str(*v, "020 7946 0000");
+	v = contact_custom(&f->n.c, "Other Phone");
+	assert_non_null(v);
+	assert_str(*v, "020 7946 0001; 12");
+	assert_null(contact_custom(&f->n.c, "Mobile Phone"));
+	assert_int_equal(f->n.c.ntags, 2);
+	assert_str(f->n.c.tags[0], "VIP");
+	assert_str(f->n.c.tags[1], "a\"b");
+	colmap_free(&m);
+}
+
 /* Google's typed pairs: the role comes from the type cell of the row. */
 static void test_typed_pairs(void **state)
 {
@@ -442,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_opt_out),
 		cmocka_unit_test(test_country),
 		cmocka_unit_test(test_best_number),
+		cmocka_unit_test(test_kept_values),
 		cmocka_unit_test(test_typed_pairs),
 		cmocka_unit_test(test_phones_all),
 		cmocka_unit_test(test_consent),
