@@ -379,6 +379,19 @@ static iconv_t charset_cd(struct vcardin *r, const char *cs)
 	return r->cd;
 }
 
+/* A cell holds no NUL (text_clean refuses it): "=00" decodes to nothing. */
+static void drop_nul(struct buf *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i])
+			b->data[n++] = b->data[i];
+	if (b->data)
+		b->data[n] = '\0';
+	b->len = n;
+}
+
 /* The value of c as UTF-8 text, still escaped, into r->dec. */
 static enum err decode_value(struct vcardin *r, const struct cline *c)
 {
@@ -402,9 +415,10 @@ static enum err decode_value(struct vcardin *r, const struct cline *c)
 			r->cp1252 = iconv_open("UTF-8", "WINDOWS-1252");
 		cd = r->cp1252;
 	}
-	if (cd == (iconv_t)-1)
-		return buf_add(&r->dec, s, n);
-	return convert(cd, s, n, &r->dec);
+	e = cd == (iconv_t)-1 ? buf_add(&r->dec, s, n) : convert(cd, s, n, &r->dec);
+	if (!e)
+		drop_nul(&r->dec);
+	return e;
 }
 
 /* The end of the part of s[0, n) that starts at i: the next sep that is not
