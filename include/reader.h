@@ -2,7 +2,7 @@
  * reader: the family of contact-file readers, as the core (ingest) sees it.
  *
  * One `const struct reader` per format, in the format's own file under
- * src/read/ (csvin.c, xlsxin.c, odsin.c, xlsin.c, jsonin.c), with
+ * src/read/ (csvin.c, xlsxin.c, odsin.c, xlsin.c, jsonin.c, vcardin.c), with
  * designated initialisers and NULL for what the format cannot do; the
  * member's state is the `void *priv` its open returns, which the core
  * never looks into. reader_detect (src/read/reader.c) holds the one table
@@ -75,12 +75,19 @@ struct reader {
 	/* Once the whole file was read: a warning about it into msg (name
 	 * for the message), 1 when there is one. NULL: never any. */
 	int (*note)(void *priv, const char *name, char *msg, size_t cap);
+	/*
+	 * 1 when column col of the header is one the reader made up and that
+	 * is a custom field only when --columns names it (vCard's E-mail and
+	 * Note: a card's every property is not a column the user chose). NULL:
+	 * every column is the file's own.
+	 */
+	int (*opt_in)(void *priv, size_t col);
 	void (*close)(void *priv);
 };
 
 /*
  * The reader for `path` (`name` for messages), by content first (zip and
- * OLE signatures, a JSON object at the start) and by name only where
+ * OLE signatures, BEGIN:VCARD, a JSON object at the start) and by name only where
  * content cannot tell (".json" files). ERR_IO when it cannot be read;
  * ERR_FORMAT for a password-protected (encrypted) Office file or a zip no
  * reader takes.

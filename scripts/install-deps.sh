@@ -15,7 +15,7 @@ libmicrohttpd-dev
 libcmocka-dev
 time unzip curl python3 groff-base
 valgrind clang
-libreoffice-calc-nogui python3-openpyxl python3-phonenumbers python3-xlwt
+libreoffice-calc-nogui python3-openpyxl python3-phonenumbers python3-xlwt python3-vobject
 "
 
 missing=""

@@ -186,6 +186,23 @@ static void ignore_reject_columns(struct colmap *m, const struct row *h)
 		}
 }
 
+/* Columns the reader made up and asks to be opt-in (reader.opt_in: a
+ * vCard's E-mail and Note) are not pushed unless --columns names them. */
+static void ignore_opt_in_columns(const struct ingest *in, struct colmap *m)
+{
+	size_t i;
+
+	if (!in->cur.reader->opt_in || in->o->ncolumns)
+		return;
+	for (i = 0; i < m->ncols; i++)
+		if (m->field[i] == FIELD_CUSTOM && in->cur.reader->opt_in(in->cur.priv, i)) {
+			m->field[i] = FIELD_IGNORED;
+			m->note[i] = NOTE_NOT_IN_COLUMNS;
+			free(m->key[i]);
+			m->key[i] = NULL;
+		}
+}
+
 /* The column map of a header row; ERR_CONFIG when it has no phone column. */
 static enum err build_map(struct ingest *in, struct colmap *map, const struct row *row,
 			  const char *fname)
@@ -194,8 +211,10 @@ static enum err build_map(struct ingest *in, struct colmap *map, const struct ro
 				  in->o->ignore, in->o->nignore };
 	enum err e = colmap_build(map, row, &co, fname, in->info);
 
-	if (!e)
+	if (!e) {
 		ignore_reject_columns(map, row);
+		ignore_opt_in_columns(in, map);
+	}
 	return e;
 }
 

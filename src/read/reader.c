@@ -9,13 +9,14 @@
 #include "unzip.h"
 
 /* The members, each defined in its own file. */
-extern const struct reader reader_xls, reader_xlsx, reader_ods, reader_jsonl;
+extern const struct reader reader_xls, reader_xlsx, reader_ods, reader_vcard, reader_jsonl;
 
 /* Asked in this order; the first that says yes reads the file. */
 static const struct reader *const readers[] = {
 	&reader_xls,
 	&reader_xlsx,
 	&reader_ods,
+	&reader_vcard,	/* before CSV: a card's lines would read as one column */
 	&reader_jsonl,
 	&reader_csv,	/* last: takes whatever is not a container */
 };
