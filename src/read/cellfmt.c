@@ -3,9 +3,11 @@
  *
  * Numbers: integral values up to 2^53 are printed with all their digits
  * (a phone stored as a number must reach the normaliser digit for digit),
- * other values with the fewest of 15, 16 or 17 significant digits that
- * read back as the same double, so 0.1 stays 0.1 and nothing is lost.
- * Exponents are written as Excel's General format shows them (1E-07).
+ * other values with 15 significant digits, as Excel's General format and
+ * LibreOffice's Standard one show them: 0.1 + 0.2 (0.30000000000000004,
+ * which SheetJS writes for 0.3) is 0.3 and 1/3 is 0.333333333333333, as
+ * in the CSV either would save. Exponents are written as Excel shows them
+ * (1E-07; LibreOffice shows 0.0000001 and 1E+016).
  *
  * Dates: a serial counts days, the fraction is the time of day. Excel's
  * 1900 system believes 1900 was a leap year (a bug inherited from Lotus
@@ -41,9 +43,6 @@ static size_t upper_exponent(char *out)
 
 size_t cellfmt_number(double v, char *out)
 {
-	static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
-	size_t i;
-
 	if (!isfinite(v))
 		return (size_t)snprintf(out, CELLFMT_MAX, "%s",
 					isnan(v) ? "NaN" : v < 0 ? "-Infinity" :
@@ -52,12 +51,7 @@ size_t cellfmt_number(double v, char *out)
 		return (size_t)snprintf(out, CELLFMT_MAX, "0");	/* not -0 */
 	if (fabs(v) <= TWO_53 && v == trunc(v))
 		return (size_t)snprintf(out, CELLFMT_MAX, "%.0f", v);
-	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]) - 1; i++) {
-		snprintf(out, CELLFMT_MAX, fmts[i], v);
-		if (strtod(out, NULL) == v)
-			return upper_exponent(out);
-	}
-	snprintf(out, CELLFMT_MAX, fmts[i], v);
+	snprintf(out, CELLFMT_MAX, "%.15g", v);
 	return upper_exponent(out);
 }
 

@@ -2,7 +2,8 @@
  * cellfmt: turning spreadsheet cell values into the text a CSV of the same
  * sheet would hold, shared by the XLSX, ODS and XLS readers.
  *
- *   - numbers without float noise: 18 (not 18.0 or 1.8E+1), 0.1,
+ *   - numbers without float noise: 18 (not 18.0 or 1.8E+1), 0.1, 0.3
+ *     for 0.30000000000000004 (15 significant digits, as Excel shows),
  *     447911123456 (integers print all their digits up to 2^53, so numeric
  *     phone cells reach the phone normaliser as their exact digits);
  *   - date and time serials (Excel's 1900 system with its 1900-02-29 bug,

@@ -16,7 +16,8 @@
  * call, so the reader holds one row, one input chunk and expat's buffer.
  * The tables kept for the whole read are the shared strings (one arena of
  * NUL-terminated strings plus 32-bit offsets, capped at SST_MAX bytes in
- * all) and one byte of format kind per cell style.
+ * all), one byte of format kind per cell style, and the number formats
+ * numfmt renders, one pointer per cell style into their arena.
  *
  * Names are compared on their local part (after any prefix), without
  * namespace processing: transitional and strict OOXML (purl.oclc.org)
@@ -25,7 +26,8 @@
  * segment for the same reason.
  *
  * Cells become the text a CSV saved by Excel or LibreOffice would hold,
- * with dates in ISO 8601 and numbers without float noise (cellfmt):
+ * with dates in ISO 8601, numbers through their number format (numfmt:
+ * "+"0 shows +4915123456781) or else without float noise (cellfmt):
  * shared and inline strings with rich-text runs joined and phonetic runs
  * (<rPh>) dropped, Excel's _xHHHH_ escapes decoded; booleans TRUE/FALSE;
  * error values empty; formulas by their cached value. Text is kept as
@@ -50,6 +52,7 @@
 
 #include "buf.h"
 #include "read/cellfmt.h"
+#include "read/numfmt.h"
 #include "reader.h"
 #include "read/sheet.h"
 #include "unzip.h"
@@ -68,6 +71,8 @@
 #define MAX_RELS 65536
 #define MAX_XF (1u << 20)
 #define NFMT_IDS 65536		/* custom number format ids kept */
+#define FMT_CODES_MAX ((size_t)1 << 20)	/* their codes, in bytes */
+#define NO_CODE UINT32_MAX
 #define EXCEL_COLS 16384	/* A..XFD */
 #define EXCEL_ROWS 1048576
 
@@ -114,6 +119,9 @@ struct xlsxin {
 	unsigned char *fmt_kind;	/* NFMT_IDS entries, 0xFF = built-in */
 	unsigned *xf_fmt;		/* numFmtId of each cellXfs entry */
 	unsigned char *xf_kind;
+	uint32_t *fmt_code;		/* NFMT_IDS offsets into codes */
+	struct buf codes;		/* custom number formats, each + NUL */
+	const char **xf_code;		/* format numfmt renders, or NULL */
 	size_t nxf;
 	size_t xf_cap;
 
@@ -740,6 +748,19 @@ static void XMLCALL wb_end(void *ud, const char *name)
 
 enum { ST_NUMFMTS, ST_CELLXFS };
 
+/* Keeps a custom number format's code; past FMT_CODES_MAX bytes of them,
+ * cells of the format are shown as if it were General. */
+static void keep_code(struct xlsxin *r, unsigned id, const char *code)
+{
+	size_t off = r->codes.len;
+
+	r->fmt_code[id] = NO_CODE;
+	if (r->fmt_kind[id] != CELLFMT_NUMBER)
+		return;
+	if (buf_add(&r->codes, code, strlen(code) + 1) == ERR_OK)
+		r->fmt_code[id] = (uint32_t)off;
+}
+
 static void XMLCALL st_start(void *ud, const char *name, const char **atts)
 {
 	struct xlsxin *r = ud;
@@ -758,8 +779,10 @@ static void XMLCALL st_start(void *ud, const char *name, const char **atts)
 	} else if (r->in[ST_NUMFMTS] && strcmp(n, "numFmt") == 0) {
 		id = attr(atts, "numFmtId");
 		code = attr(atts, "formatCode");
-		if (id && code && parse_uint(id, NFMT_IDS - 1, &v) == 0)
+		if (id && code && parse_uint(id, NFMT_IDS - 1, &v) == 0) {
 			r->fmt_kind[v] = (unsigned char)cellfmt_classify(code);
+			keep_code(r, (unsigned)v, code);
+		}
 	} else if (r->in[ST_CELLXFS] && strcmp(n, "xf") == 0) {
 		id = attr(atts, "numFmtId");
 		q = grow(r->xf_fmt, &r->xf_cap, r->nxf, sizeof(*q), MAX_XF, &e);
@@ -797,24 +820,34 @@ static enum err read_styles(struct xlsxin *r, const char *part,
 	unsigned id;
 
 	r->fmt_kind = malloc(NFMT_IDS);
-	if (!r->fmt_kind)
+	r->fmt_code = malloc(NFMT_IDS * sizeof(*r->fmt_code));
+	if (!r->fmt_kind || !r->fmt_code)
 		return err_set(info, ERR_NOMEM, "out of memory");
 	memset(r->fmt_kind, 0xFF, NFMT_IDS);
+	memset(r->fmt_code, 0xFF, NFMT_IDS * sizeof(*r->fmt_code));
 	e = xml_run(r, part, st_start, st_end, no_chars, info);
 	if (e)
 		return e;
 	r->xf_kind = malloc(r->nxf ? r->nxf : 1);
-	if (!r->xf_kind)
+	r->xf_code = calloc(r->nxf ? r->nxf : 1, sizeof(*r->xf_code));
+	if (!r->xf_kind || !r->xf_code)
 		return err_set(info, ERR_NOMEM, "out of memory");
+	/* the arena is complete: pointers into it stay valid */
 	for (i = 0; i < r->nxf; i++) {
 		id = r->xf_fmt[i];
 		r->xf_kind[i] = id < NFMT_IDS && r->fmt_kind[id] != 0xFF ?
 			r->fmt_kind[id] : (unsigned char)cellfmt_builtin(id);
+		if (id < NFMT_IDS && r->fmt_code[id] != NO_CODE)
+			r->xf_code[i] = r->codes.data + r->fmt_code[id];
+		else if (id >= NFMT_IDS || r->fmt_kind[id] == 0xFF)
+			r->xf_code[i] = numfmt_builtin(id);
 	}
 	free(r->xf_fmt);
 	r->xf_fmt = NULL;
 	free(r->fmt_kind);
 	r->fmt_kind = NULL;
+	free(r->fmt_code);
+	r->fmt_code = NULL;
 	return ERR_OK;
 }
 
@@ -995,12 +1028,28 @@ static int plain_int(const char *s, size_t n)
 	return 1;
 }
 
+/* The number format numfmt renders for the cell's style, or NULL. */
+static const char *style_code(const struct xlsxin *r)
+{
+	return r->style < r->nxf ? r->xf_code[r->style] : NULL;
+}
+
 static void put_number(struct xlsxin *r, const char *s, size_t n)
 {
 	enum cellfmt_kind k = style_kind(r);
-	char out[CELLFMT_MAX], *end;
+	const char *code = style_code(r);
+	char out[NUMFMT_MAX], *end;
 	double v;
+	int shown;
 
+	if (code) {
+		v = strtod(s, &end);
+		shown = end != s && !*end ? numfmt_render(code, v, out) : -1;
+		if (shown >= 0) {
+			put_value(r, out, (size_t)shown);
+			return;
+		}
+	}
 	if (k != CELLFMT_DATE && k != CELLFMT_TIME && k != CELLFMT_DATETIME &&
 	    plain_int(s, n)) {
 		put_value(r, s, n);
@@ -1474,6 +1523,9 @@ static void destroy(struct xlsxin *r)
 	free(r->fmt_kind);
 	free(r->xf_fmt);
 	free(r->xf_kind);
+	free(r->fmt_code);
+	free(r->xf_code);
+	buf_free(&r->codes);
 	buf_free(&r->text);
 	rowbuf_free(&r->rb);
 	free(r->name);
@@ -1502,6 +1554,7 @@ enum err xlsxin_open(struct xlsxin **out, const char *path, const char *name,
 	buf_init(&r->text, r->max_row);
 	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
 	buf_init(&r->sst, SST_MAX);
+	buf_init(&r->codes, FMT_CODES_MAX);
 	r->name = strdup(name ? name : path);
 	if (!r->name) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
