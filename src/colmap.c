@@ -314,8 +314,9 @@ static void auto_map(struct build *b)
 			m->field[m->col[f]] = (enum field)f;
 }
 
-/* --ignore and --columns: custom columns dropped, phone columns' numbers
- * not kept, an ignored automatic choice unmapped. A --map is kept. */
+/* --ignore and --columns: custom columns dropped, an ignored automatic
+ * choice (a phone column too) unmapped, the numbers of a phone column not in
+ * --columns not kept. A --map is kept. */
 static enum err filter(struct build *b, const char *const *names, size_t n, int allow)
 {
 	struct colmap *m = b->m;
@@ -338,7 +339,10 @@ static enum err filter(struct build *b, const char *const *names, size_t n, int 
 
 		if (hit[i] == allow)
 			continue;	/* allowed, or not ignored */
-		if (f == FIELD_PHONE) {
+		/* a phone column not in --columns is still read, its other
+		 * numbers not kept; an ignored one is not read at all, unless
+		 * --map named it */
+		if (f == FIELD_PHONE && (allow || b->mapped[i])) {
 			b->drop_key[i] = 1;
 			continue;
 		}

@@ -716,6 +716,31 @@ static void test_columns_and_ignore(void **state)
 	colmap_free(&m);
 }
 
+/* An ignored phone column is not read at all ("neither read nor pushed"),
+ * unless --map named it. */
+static void test_ignore_phone_column(void **state)
+{
+	static const char *const names[] = { "Name", "Phone", "Value", NULL };
+	static const char *const ignore[] = { "Phone" };
+	static const struct colmap_override ov[] = { { "phone", "Value" } };
+	static const struct colmap_override ov2[] = { { "phone", "Phone" } };
+	const struct colmap_opts deny = { .maps = ov, .nmaps = 1, .ignore = ignore, .nignore = 1 };
+	const struct colmap_opts mapped = { .maps = ov2, .nmaps = 1, .ignore = ignore, .nignore = 1 };
+	struct hdr h;
+	struct colmap m;
+
+	(void)state;
+	assert_int_equal(colmap_build(&m, header(&h, names), &deny, "f.csv", NULL), ERR_OK);
+	assert_int_equal(m.field[1], FIELD_IGNORED);
+	assert_int_equal(m.nphones, 1);
+	assert_int_equal(m.phones[0], 2);
+	colmap_free(&m);
+	assert_int_equal(colmap_build(&m, header(&h, names), &mapped, "f.csv", NULL), ERR_OK);
+	assert_int_equal(m.field[1], FIELD_PHONE);	/* named: read, its numbers not kept */
+	assert_null(m.key[1]);
+	colmap_free(&m);
+}
+
 /* Google's 57 columns, none a phone: the hint must survive errinfo's 512
  * bytes, so it comes first and the list is cut. */
 static void test_long_header_hint(void **state)
@@ -792,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_map_custom_and_phone),
 		cmocka_unit_test(test_check_field),
 		cmocka_unit_test(test_columns_and_ignore),
+		cmocka_unit_test(test_ignore_phone_column),
 		cmocka_unit_test(test_long_header_hint),
 		cmocka_unit_test(test_long_headers_listed_whole),
 	};
