@@ -125,6 +125,12 @@ static int wordish(unsigned char b)
 	return b >= 0x80 || isalpha(b);
 }
 
+/* A control character or an undefined byte is never text, wherever it is. */
+static int is_control(uint32_t cp)
+{
+	return cp == CHARSET_UNDEF || cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+}
+
 /* The points of a character of class c between p and q (see charset.h). */
 static int points(enum cls p, enum cls c, enum cls q)
 {
@@ -153,8 +159,14 @@ void charset_score(const struct charset_table *t, const unsigned char *s,
 	for (i = 0; i < n; i++) {
 		if (s[i] < 0x80)
 			continue;
-		if (!(i > 0 && wordish(s[i - 1])) && !(i + 1 < n && wordish(s[i + 1])))
+		if (!(i > 0 && wordish(s[i - 1])) && !(i + 1 < n && wordish(s[i + 1]))) {
+			if (is_control(t->cp[s[i] - 0x80])) {
+				out->score -= 2;
+				out->words++;
+				out->bad++;
+			}
 			continue;
+		}
 		p = i > 0 ? classify(t, s[i - 1]) : C_NONE;
 		c = classify(t, s[i]);
 		q = i + 1 < n ? classify(t, s[i + 1]) : C_NONE;

@@ -55,7 +55,8 @@ int charset_known(const char *name);
  * between upper-case letters), 0 for an apostrophe or another letter, and
  * -2 (counted in bad) for anything else: an upper-case letter after a
  * lower-case one (`JosŽ`, `JŸrgen`), a symbol (`Gro§`), punctuation, a
- * control character or an undefined byte.
+ * control character or an undefined byte. A control character or an
+ * undefined byte outside words costs the same (and counts in words).
  */
 struct charset_score {
 	long score;
