@@ -180,10 +180,15 @@ void charset_score(const struct charset_table *t, const unsigned char *s,
 /* ---- the guess --------------------------------------------------------- */
 
 /* uchardet's names for which a superset reads the same text better: the
- * WHATWG encoding standard's mapping of labels to Windows code pages. */
+ * WHATWG encoding standard's mapping of labels to the Windows code pages
+ * that files so labelled are written in. (glibc's SHIFT_JIS reads 0x5C and
+ * 0x7E as ¥ and ‾; Windows' CP932, what Excel writes, as \ and ~.) */
 static const char *const supersets[][2] = {
 	{ "ISO-8859-1", "WINDOWS-1252" },
 	{ "ISO-8859-9", "WINDOWS-1254" },
+	{ "SHIFT_JIS", "CP932" },
+	{ "EUC-KR", "CP949" },
+	{ "GB2312", "GB18030" },
 };
 
 /* Central European answers uchardet confuses with each other: with any of

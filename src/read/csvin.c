@@ -89,7 +89,7 @@ enum enc { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE, ENC_SINGLE, ENC_STREAM };
  * other name iconv knows is read through iconv as it is spelled. */
 static const struct {
 	const char *name;
-	int enc;		/* ENC_SINGLE: through iconv as `iconv` */
+	int enc;		/* ENC_SINGLE, ENC_STREAM: through iconv as `iconv` */
 	const char *iconv, *canon;
 } enc_aliases[] = {
 	{ "utf-8", ENC_UTF8, "UTF-8", "utf-8" },
@@ -101,6 +101,10 @@ static const struct {
 	{ "cp1252", ENC_SINGLE, "WINDOWS-1252", "windows-1252" },
 	{ "latin1", ENC_SINGLE, "ISO-8859-1", "iso-8859-1" },
 	{ "iso-8859-1", ENC_SINGLE, "ISO-8859-1", "iso-8859-1" },
+	/* what Windows and Excel write under the name (see charset.c) */
+	{ "shift_jis", ENC_STREAM, "CP932", "shift_jis" },
+	{ "shift-jis", ENC_STREAM, "CP932", "shift_jis" },
+	{ "sjis", ENC_STREAM, "CP932", "shift_jis" },
 };
 
 /* Why a callback stopped storing cells (libcsv callbacks cannot fail). */

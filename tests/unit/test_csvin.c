@@ -637,6 +637,13 @@ static void test_any_iconv_encoding(void **state)
 	assert_string_equal(res.stats.encoding, "shift_jis");
 	free(got);
 
+	/* Shift-JIS as Windows and Python read it: 0x5C is '\\', 0x7E '~'
+	 * (glibc's SHIFT_JIS would give ¥ and ‾) */
+	o.delimiter = ',';
+	got = read_str("C:\\x~,\x8eR\n", &o, &res);
+	assert_string_equal(got, "1@1:[C:\\x~][\xE5\xB1\xB1]\n");
+	free(got);
+
 	/* a byte invalid in it flags the cell, as with UTF-8 given */
 	o.delimiter = ',';
 	got = read_str("ok,\x83|\xff\nnext,x\n", &o, &res);
