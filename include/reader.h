@@ -99,6 +99,10 @@ enum err reader_detect(const char *path, const char *name, const struct reader *
  * "\t", "tab", "TAB". Returns 0 on success, -1 otherwise. */
 int reader_parse_delimiter(const char *s, char *out);
 
+/* 1 when `name` is an encoding a CSV file can be read in (--encoding):
+ * any name iconv knows. */
+int reader_encoding_known(const char *name);
+
 /* The CSV member, for those who read CSV that contactsync wrote itself
  * (report reads the results files); the other members are reached only
  * through reader_detect, and each is declared where it is listed. */

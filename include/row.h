@@ -24,9 +24,10 @@ struct row {
 	unsigned long line;	/* 1-based physical line where the row starts */
 	/*
 	 * 0, or 1 + index of the first cell whose bytes were not valid in the
-	 * file's encoding when the encoding was given explicitly. (With
-	 * automatic detection such a cell is decoded as Windows-1252 instead
-	 * and counted in the reader's statistics.)
+	 * file's encoding when the encoding was given explicitly or guessed
+	 * as a multi-byte one. (A cell that is not UTF-8 in a file detected
+	 * as UTF-8 is decoded as Windows-1252 instead and counted in the
+	 * reader's statistics.)
 	 */
 	size_t bad_cell;
 };

@@ -38,8 +38,8 @@ const struct opt import_cli_options[] = {
 	{ "max-shrink-percent", 0, "P", "stop when the desired set would shrink by more than P%\n"
 	  "                                 (default 50; --force goes past it)", O_MAX_SHRINK },
 	{ "delimiter", 0, "C", "CSV delimiter: ',', ';', '|' or tab (default: detected)", O_DELIMITER },
-	{ "encoding", 0, "NAME", "utf-8, utf-16, utf-16le, utf-16be, windows-1252, latin1\n"
-	  "                                 (default: detected)", O_ENCODING },
+	{ "encoding", 0, "NAME", "CSV: any iconv encoding (utf-8, utf-16le, windows-1252,\n"
+	  "                                 macintosh, iso-8859-2, shift_jis ...; default: detected)", O_ENCODING },
 	{ "rejects", 0, "FILE", "write rejected rows to FILE (default: the run's results folder):\n"
 	  "                                 the input's header and cells, then _reason, _column,\n"
 	  "                                 _value, _source, _row", O_REJECTS },
@@ -368,6 +368,11 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 		}
 		return 0;
 	case O_ENCODING:
+		if (!reader_encoding_known(arg)) {
+			err_set(info, ERR_USAGE, "unknown encoding '%s' (any name iconv --list shows: "
+				"utf-8, windows-1252, macintosh, iso-8859-2, shift_jis ...)", arg);
+			return -1;
+		}
 		o->in.encoding = arg;
 		return 0;
 	case O_REJECTS:

@@ -1,10 +1,14 @@
 /*
  * csvin: streaming CSV reader on top of libcsv.
  *
- * Pipeline: file -> chunk of CHUNK bytes -> decoder (UTF-16 only: every other
- * supported encoding keeps ASCII as it is, so libcsv can split its bytes
- * directly) -> pieces -> libcsv -> cells -> per-cell conversion to UTF-8 ->
- * row.
+ * Pipeline: file -> chunk of CHUNK bytes -> stream decoder -> pieces ->
+ * libcsv -> cells -> per-cell conversion to UTF-8 -> row. The stream
+ * decoder (iconv to UTF-8) runs only for encodings in which a byte below
+ * 0x80 may be part of another character (UTF-16, Shift-JIS, GB18030, the
+ * stateful ones): UTF-8 and the single-byte encodings that keep ASCII
+ * (charset_table) go to libcsv as they are, since their delimiters, quotes
+ * and line ends are the ASCII bytes, and only cells with other bytes are
+ * converted. So the common case, UTF-8, costs one validity check per cell.
  *
  * Invariants:
  * - A piece ends just after a CR, LF or quote, or at the end of the decoded
@@ -35,6 +39,7 @@
 #include "csvin.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -44,14 +49,17 @@
 
 #include "buf.h"
 #include "reader.h"
+#include "read/charset.h"
 #include "read/sheet.h"
 
 #define CHUNK ((size_t)64 << 10)
-/* UTF-16 gives at most 3 UTF-8 bytes per 2 input bytes (4 per 4 for a
- * surrogate pair); doubling leaves room for the leftover of the last read. */
-#define DEC_CAP (2 * CHUNK + 16)
-/* A UTF-16 character cut by a chunk end leaves at most 3 bytes behind. */
-#define RAW_CAP (CHUNK + 4)
+/* A character cut by a chunk end leaves a few bytes behind (3 at most in
+ * UTF-16 and GB18030); the stream decoder keeps them for the next round. */
+#define RAW_CAP (CHUNK + 16)
+/* Decoded text: 3 UTF-8 bytes per input byte is the most any encoding
+ * iconv reads gives but a few that combine; those stop short of the cap
+ * (E2BIG) and go on in the next round. */
+#define DEC_CAP (4 * RAW_CAP)
 #define SAMPLE_LINES 100
 #define NCAND 4
 
@@ -64,42 +72,39 @@
 #define LIBCSV_FIELD_BEGUN 2
 #define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
 
-enum enc { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE, ENC_CP1252, ENC_LATIN1 };
-
-static const char *const enc_names[] = {
-	[ENC_UTF8] = "utf-8",
-	[ENC_UTF16LE] = "utf-16le",
-	[ENC_UTF16BE] = "utf-16be",
-	[ENC_CP1252] = "windows-1252",
-	[ENC_LATIN1] = "iso-8859-1",
-};
-
-static const char *const enc_iconv[] = {
-	[ENC_UTF8] = "UTF-8",
-	[ENC_UTF16LE] = "UTF-16LE",
-	[ENC_UTF16BE] = "UTF-16BE",
-	[ENC_CP1252] = "WINDOWS-1252",
-	[ENC_LATIN1] = "ISO-8859-1",
-};
+/*
+ * How the file's bytes are read: UTF-8 as it is; UTF-16 with the byte order
+ * of its BOM (whose rules differ: see decode_stream); a single-byte encoding
+ * that keeps ASCII, converted cell by cell; anything else iconv reads,
+ * decoded as a stream.
+ */
+enum enc { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE, ENC_SINGLE, ENC_STREAM };
 
 /* Pseudo encodings for opts.encoding: none given, and "utf-16" alone
  * (the BOM decides, little-endian without one). */
 #define ENC_AUTO (-1)
 #define ENC_UTF16_ANY (-2)
 
+/* Names with a meaning of their own, and the names stats give them; any
+ * other name iconv knows is read through iconv as it is spelled. */
 static const struct {
 	const char *name;
-	int enc;
+	int enc;		/* ENC_SINGLE, ENC_STREAM: through iconv as `iconv` */
+	const char *iconv, *canon;
 } enc_aliases[] = {
-	{ "utf-8", ENC_UTF8 },
-	{ "utf8", ENC_UTF8 },
-	{ "utf-16", ENC_UTF16_ANY },
-	{ "utf-16le", ENC_UTF16LE },
-	{ "utf-16be", ENC_UTF16BE },
-	{ "windows-1252", ENC_CP1252 },
-	{ "cp1252", ENC_CP1252 },
-	{ "latin1", ENC_LATIN1 },
-	{ "iso-8859-1", ENC_LATIN1 },
+	{ "utf-8", ENC_UTF8, "UTF-8", "utf-8" },
+	{ "utf8", ENC_UTF8, "UTF-8", "utf-8" },
+	{ "utf-16", ENC_UTF16_ANY, NULL, NULL },
+	{ "utf-16le", ENC_UTF16LE, "UTF-16LE", "utf-16le" },
+	{ "utf-16be", ENC_UTF16BE, "UTF-16BE", "utf-16be" },
+	{ "windows-1252", ENC_SINGLE, "WINDOWS-1252", "windows-1252" },
+	{ "cp1252", ENC_SINGLE, "WINDOWS-1252", "windows-1252" },
+	{ "latin1", ENC_SINGLE, "ISO-8859-1", "iso-8859-1" },
+	{ "iso-8859-1", ENC_SINGLE, "ISO-8859-1", "iso-8859-1" },
+	/* what Windows and Excel write under the name (see charset.c) */
+	{ "shift_jis", ENC_STREAM, "CP932", "shift_jis" },
+	{ "shift-jis", ENC_STREAM, "CP932", "shift_jis" },
+	{ "sjis", ENC_STREAM, "CP932", "shift_jis" },
 };
 
 /* Why a callback stopped storing cells (libcsv callbacks cannot fail). */
@@ -113,25 +118,30 @@ struct csvin {
 	int parser_ready;
 
 	enum enc enc;
+	char enc_iconv[CHARSET_NAME_MAX];	/* the name iconv is given */
+	char enc_name[CHARSET_NAME_MAX];	/* the name stats give */
 	int explicit_enc;
 	int fallback;		/* auto-detected UTF-8: bad cells are cp1252 */
-	iconv_t stream_cd;	/* UTF-16 -> UTF-8 */
+	int guessed;		/* the encoding is charset_guess's */
+	struct charset_guess guess;
+	iconv_t stream_cd;	/* stream decoder -> UTF-8 */
 	iconv_t cell_cd;	/* single-byte encoding -> UTF-8 */
 	size_t max_row;
 	size_t max_cells;
 
-	/* Input not yet decoded (UTF-16: a cut character, then the chunk). */
+	/* Input not yet decoded (streams: a cut character, then the chunk). */
 	unsigned char *raw;
 	size_t raw_len;
 	unsigned long long raw_off;	/* file offset of raw[0] */
-	unsigned char *dec;		/* UTF-16 output, NULL otherwise */
-	/* Text being fed to libcsv: dec for UTF-16, raw otherwise. */
+	unsigned char *dec;		/* stream decoder's output, else NULL */
+	/* Text being fed to libcsv: dec for a stream, raw otherwise. */
 	unsigned char *text;
 	size_t text_len;
 	size_t text_pos;
 	size_t next[3];		/* cached memchr results in text, see stops */
-	/* Where the UTF-16 decoder failed, reported once the text decoded
-	 * before it has been read, so the rows before it are not lost. */
+	/* Where the decoder of a detected UTF-16 file failed, reported once
+	 * the text decoded before it has been read, so the rows before it are
+	 * not lost. */
 	int bad_utf16;		/* 0, or the errno of the failure */
 	unsigned long long bad_utf16_at;
 	int eof;
@@ -363,14 +373,14 @@ static enum err put_single_byte(struct buf *b, iconv_t cd,
 static enum err put_cell(struct csvin *r, const unsigned char *s, size_t n,
 			 int *bad)
 {
-	if (r->enc == ENC_CP1252 || r->enc == ENC_LATIN1) {
+	if (r->enc == ENC_SINGLE) {
 		if (is_ascii(s, n))
 			return put_copy(&r->rb.cells, s, n);
 		return put_single_byte(&r->rb.cells, r->cell_cd, s, n,
 				       r->explicit_enc, bad);
 	}
-	/* UTF-8 in the file, or UTF-8 from the UTF-16 decoder (where a bad
-	 * unit was turned into an invalid byte so that it shows here). */
+	/* UTF-8 in the file, or UTF-8 from the stream decoder (where a bad
+	 * byte was turned into an invalid one so that it shows here). */
 	if (utf8_valid_len(s, n) == n)
 		return put_copy(&r->rb.cells, s, n);
 	if (r->fallback) {
@@ -477,37 +487,44 @@ static enum err read_full(struct csvin *r, unsigned char *dst, size_t want,
 
 /*
  * Decodes raw into dec. A character cut by the end of the chunk stays in
- * raw for the next round. Invalid input is an error when the encoding was
- * detected (recorded in bad_utf16, the text before it is kept); when it was
- * given, it becomes a 0xFF byte, never valid in UTF-8, so that the cell
- * check flags the cell it landed in.
+ * raw for the next round, and so does what did not fit in dec. Invalid
+ * input in a UTF-16 file known by its BOM is an error (recorded in
+ * bad_utf16, the text before it is kept); in an encoding given or guessed,
+ * each bad byte (UTF-16: unit) becomes a 0xFF byte, never valid in UTF-8,
+ * so that the cell check flags the cell it landed in.
  */
-static enum err decode_utf16(struct csvin *r, struct errinfo *info)
+static enum err decode_stream(struct csvin *r, struct errinfo *info)
 {
 	char *ip = (char *)r->raw, *op = (char *)r->dec;
 	size_t il = r->raw_len, ol = DEC_CAP, skip;
+	size_t unit = r->enc == ENC_STREAM ? 1 : 2;
 
 	while (il > 0) {
 		if (iconv(r->stream_cd, &ip, &il, &op, &ol) != (size_t)-1)
 			break;
-		if (errno == EINVAL && !r->eof)
+		if (errno == E2BIG || (errno == EINVAL && !r->eof))
 			break;
 		if (errno != EILSEQ && errno != EINVAL)
 			return fail(r, info, ERR_INTERNAL,
-				    "'%s': cannot convert from UTF-16: %s",
-				    r->name, strerror(errno));
-		if (!r->explicit_enc) {
+				    "'%s': cannot convert from %s: %s", r->name,
+				    r->enc_iconv, strerror(errno));
+		if (r->enc != ENC_STREAM && !r->explicit_enc) {
 			r->bad_utf16 = errno;
 			r->bad_utf16_at = r->raw_off +
 				(unsigned long long)(ip - (char *)r->raw);
 			break;
 		}
+		if (ol == 0)
+			break;
 		*op++ = (char)0xFF;
 		ol--;
-		skip = il < 2 ? il : 2;
+		skip = il < unit ? il : unit;
 		ip += skip;
 		il -= skip;
 	}
+	/* a converter may hold a character back until the end (to combine it) */
+	if (r->eof && il == 0 && !r->bad_utf16)
+		iconv(r->stream_cd, NULL, NULL, &op, &ol);
 	r->text = r->dec;
 	r->text_len = (size_t)(op - (char *)r->dec);
 	r->raw_off += (unsigned long long)(ip - (char *)r->raw);
@@ -544,11 +561,13 @@ static enum err refill(struct csvin *r, struct errinfo *info)
 
 	do {
 		if (r->dec) {
-			e = read_full(r, r->raw + r->raw_len, CHUNK, &got, info);
+			e = read_full(r, r->raw + r->raw_len,
+				      RAW_CAP - r->raw_len < CHUNK ?
+				      RAW_CAP - r->raw_len : CHUNK, &got, info);
 			if (e)
 				return e;
 			r->raw_len += got;
-			e = decode_utf16(r, info);
+			e = decode_stream(r, info);
 			if (e)
 				return e;
 		} else {
@@ -807,17 +826,41 @@ static char detect_delimiter(const unsigned char *s, size_t n, int complete)
 
 /* ---- opening ---------------------------------------------------------- */
 
-static int parse_encoding(const char *s, int *enc)
+/* The encoding's names: for iconv, and for stats (lower case). */
+static void set_names(struct csvin *r, const char *iconv_name,
+		      const char *canon)
 {
 	size_t i;
 
+	snprintf(r->enc_iconv, sizeof(r->enc_iconv), "%s", iconv_name);
+	for (i = 0; canon[i] && i + 1 < sizeof(r->enc_name); i++)
+		r->enc_name[i] = (char)tolower((unsigned char)canon[i]);
+	r->enc_name[i] = '\0';
+}
+
+/* The encoding the user gave, as csvin_opts.encoding; *enc is ENC_AUTO when
+ * none was. Fills r's names for a fixed one. -1 when iconv does not know it. */
+static int parse_encoding(struct csvin *r, const char *s, int *enc)
+{
+	size_t i;
+
+	*enc = ENC_AUTO;
+	if (!s)
+		return 0;
 	for (i = 0; i < sizeof(enc_aliases) / sizeof(enc_aliases[0]); i++) {
 		if (strcasecmp(s, enc_aliases[i].name) == 0) {
 			*enc = enc_aliases[i].enc;
+			if (enc_aliases[i].iconv)
+				set_names(r, enc_aliases[i].iconv,
+					  enc_aliases[i].canon);
 			return 0;
 		}
 	}
-	return -1;
+	if (!charset_known(s) || strlen(s) >= CHARSET_NAME_MAX)
+		return -1;
+	set_names(r, s, s);
+	*enc = ENC_STREAM;	/* or ENC_SINGLE: set_kind decides */
+	return 0;
 }
 
 static int has_prefix(const unsigned char *s, size_t n, const char *p,
@@ -826,26 +869,57 @@ static int has_prefix(const unsigned char *s, size_t n, const char *p,
 	return n >= plen && memcmp(s, p, plen) == 0;
 }
 
+/* The encoding of a UTF-16 file or one given by name: through iconv as a
+ * single-byte encoding that keeps ASCII when it is one, else as a stream. */
+static void set_kind(struct csvin *r, int enc)
+{
+	if (enc == ENC_UTF8)
+		set_names(r, "UTF-8", "utf-8");
+	else if (enc == ENC_UTF16LE)
+		set_names(r, "UTF-16LE", "utf-16le");
+	else if (enc == ENC_UTF16BE)
+		set_names(r, "UTF-16BE", "utf-16be");
+	else if (enc == ENC_SINGLE || enc == ENC_STREAM)
+		enc = charset_table(r->enc_iconv, NULL) == 1 ? ENC_SINGLE :
+			ENC_STREAM;
+	r->enc = (enum enc)enc;
+}
+
+/* No BOM, and not UTF-8: charset_guess decides. */
+static enum err guess_encoding(struct csvin *r, struct errinfo *info)
+{
+	if (charset_guess(r->raw, r->raw_len, r->eof, &r->guess))
+		return err_set(info, ERR_NOMEM, "out of memory");
+	r->guessed = 1;
+	set_names(r, r->guess.name, r->guess.name);
+	set_kind(r, ENC_STREAM);
+	return ERR_OK;
+}
+
 /* Chooses the encoding from the first chunk (raw) and drops its BOM. */
-static void pick_encoding(struct csvin *r, int given)
+static enum err pick_encoding(struct csvin *r, int given, struct errinfo *info)
 {
 	const unsigned char *s = r->raw;
 	size_t n = r->raw_len, bom = 0;
+	enum err e = ERR_OK;
 
 	if (given == ENC_UTF16_ANY)
 		given = has_prefix(s, n, "\xFE\xFF", 2) ? ENC_UTF16BE :
 			ENC_UTF16LE;
-	if (given >= 0) {
-		r->enc = (enum enc)given;
-	} else if (has_prefix(s, n, "\xEF\xBB\xBF", 3)) {
-		r->enc = ENC_UTF8;
-	} else if (has_prefix(s, n, "\xFF\xFE", 2)) {
-		r->enc = ENC_UTF16LE;
-	} else if (has_prefix(s, n, "\xFE\xFF", 2)) {
-		r->enc = ENC_UTF16BE;
-	} else {
-		r->enc = utf8_sample_ok(s, n, r->eof) ? ENC_UTF8 : ENC_CP1252;
-	}
+	if (given != ENC_AUTO)
+		set_kind(r, given);
+	else if (has_prefix(s, n, "\xEF\xBB\xBF", 3))
+		set_kind(r, ENC_UTF8);
+	else if (has_prefix(s, n, "\xFF\xFE", 2))
+		set_kind(r, ENC_UTF16LE);
+	else if (has_prefix(s, n, "\xFE\xFF", 2))
+		set_kind(r, ENC_UTF16BE);
+	else if (utf8_sample_ok(s, n, r->eof))
+		set_kind(r, ENC_UTF8);
+	else
+		e = guess_encoding(r, info);
+	if (e)
+		return e;
 
 	if (r->enc == ENC_UTF8 && has_prefix(s, n, "\xEF\xBB\xBF", 3))
 		bom = 3;
@@ -857,18 +931,19 @@ static void pick_encoding(struct csvin *r, int given)
 	r->raw_len = n - bom;
 	r->raw_off = bom;
 	r->stats.had_bom = bom > 0;
-	r->stats.encoding = enc_names[r->enc];
+	r->stats.encoding = r->enc_name;
 	r->fallback = given == ENC_AUTO && r->enc == ENC_UTF8;
+	return ERR_OK;
 }
 
-static enum err open_iconv(struct csvin *r, iconv_t *cd, enum enc from,
+static enum err open_iconv(struct csvin *r, iconv_t *cd, const char *from,
 			   struct errinfo *info)
 {
-	*cd = iconv_open("UTF-8", enc_iconv[from]);
+	*cd = iconv_open("UTF-8", from);
 	if (*cd == (iconv_t)-1)
 		return err_set(info, ERR_INTERNAL,
 			       "'%s': cannot convert from %s: %s", r->name,
-			       enc_iconv[from], strerror(errno));
+			       from, strerror(errno));
 	return ERR_OK;
 }
 
@@ -883,23 +958,24 @@ static enum err setup(struct csvin *r, const struct csvin_opts *opts,
 	if (e)
 		return e;
 	r->raw_len = got;
-	pick_encoding(r, given);
+	e = pick_encoding(r, given, info);
+	if (e)
+		return e;
 
-	if (r->enc == ENC_UTF16LE || r->enc == ENC_UTF16BE) {
-		e = open_iconv(r, &r->stream_cd, r->enc, info);
+	if (r->enc != ENC_UTF8 && r->enc != ENC_SINGLE) {
+		e = open_iconv(r, &r->stream_cd, r->enc_iconv, info);
 		if (e)
 			return e;
 		r->dec = malloc(DEC_CAP);
 		if (!r->dec)
 			return err_set(info, ERR_NOMEM, "out of memory");
-		e = decode_utf16(r, info);
+		e = decode_stream(r, info);
 		if (e)
 			return e;
 	} else {
-		if (r->enc != ENC_UTF8 || r->fallback) {
-			e = open_iconv(r, &r->cell_cd,
-				       r->enc == ENC_LATIN1 ? ENC_LATIN1 :
-				       ENC_CP1252, info);
+		if (r->enc == ENC_SINGLE || r->fallback) {
+			e = open_iconv(r, &r->cell_cd, r->fallback ?
+				       "WINDOWS-1252" : r->enc_iconv, info);
 			if (e)
 				return e;
 		}
@@ -959,9 +1035,6 @@ enum err csvin_open_stream(struct csvin **out, FILE *fp, const char *name,
 		opts = &defaults;
 	if (!name)
 		name = "-";
-	if (opts->encoding && parse_encoding(opts->encoding, &given) != 0)
-		return err_set(info, ERR_USAGE, "unknown encoding '%s'",
-			       opts->encoding);
 	if (opts->delimiter == '"' || opts->delimiter == '\r' ||
 	    opts->delimiter == '\n')
 		return err_set(info, ERR_USAGE,
@@ -973,6 +1046,11 @@ enum err csvin_open_stream(struct csvin **out, FILE *fp, const char *name,
 	r->fp = fp;
 	r->stream_cd = (iconv_t)-1;
 	r->cell_cd = (iconv_t)-1;
+	if (parse_encoding(r, opts->encoding, &given) != 0) {
+		e = err_set(info, ERR_USAGE, "unknown encoding '%s'",
+			    opts->encoding);
+		goto fail;
+	}
 	r->explicit_enc = given != ENC_AUTO;
 	r->max_row = opts->max_row_bytes ? opts->max_row_bytes :
 		CSVIN_DEFAULT_MAX_ROW;
@@ -1075,10 +1153,42 @@ static uint64_t csv_offset(void *priv)
 	return csvin_offset(priv);
 }
 
+/* What the warning about a guessed encoding says, by how unsure it is. */
+static void guess_note(const struct charset_guess *g, const char *enc,
+		       const char *name, char *msg, size_t cap)
+{
+	switch (g->doubt) {
+	case CHARSET_NO_ANSWER:
+		snprintf(msg, cap, "'%s': the encoding was not recognised and was taken to be %s; "
+			 "if names look wrong, give it with --encoding NAME (windows-1252, macintosh, "
+			 "iso-8859-2 ...)", name, enc);
+		break;
+	case CHARSET_CLOSE:
+		snprintf(msg, cap, "'%s': read as %s, a guess: %s reads it almost as well; "
+			 "if names look wrong, give --encoding %s or the right one",
+			 name, enc, g->rival, g->rival);
+		break;
+	case CHARSET_ODD:
+		snprintf(msg, cap, "'%s': read as %s, a guess that puts symbols inside words; "
+			 "if names look wrong, give the encoding with --encoding NAME", name, enc);
+		break;
+	default:
+		snprintf(msg, cap, "'%s': read as %s, a guess, but some bytes are not valid in it "
+			 "(their rows are rejected as bad_encoding); give the encoding with "
+			 "--encoding NAME", name, enc);
+		break;
+	}
+}
+
 static int csv_note(void *priv, const char *name, char *msg, size_t cap)
 {
-	const struct csvin_stats *s = csvin_stats(priv);
+	const struct csvin *r = priv;
+	const struct csvin_stats *s = csvin_stats(r);
 
+	if (r->guessed && r->guess.doubt != CHARSET_SURE) {
+		guess_note(&r->guess, s->encoding, name, msg, cap);
+		return 1;
+	}
 	if (!s->cp1252_cells)
 		return 0;
 	snprintf(msg, cap, "'%s': %lu cells were not valid UTF-8 and were read as Windows-1252",

@@ -10,15 +10,20 @@
  * byte for byte: no trimming.
  * Delimiter auto-detected among ',' ';' TAB '|' from the first lines (outside
  * quotes) unless given. Encoding: UTF-8 with or without BOM, UTF-16 LE/BE
- * with BOM, and Windows-1252 when the bytes are not valid UTF-8 (decided on
- * the first 64 KiB; later cells that are not valid UTF-8 are decoded as
- * Windows-1252 one by one and counted). Invalid UTF-16 in a file detected
- * as UTF-16 is ERR_ENCODING with its byte offset. An explicit encoding
- * disables detection, and bytes invalid in it flag the cell instead
- * (row->bad_cell, content with U+FFFD). Conversion through iconv.
+ * with BOM, and when the bytes are not valid UTF-8 (decided on the first
+ * 64 KiB; later cells that are not valid UTF-8 are decoded as Windows-1252
+ * one by one and counted) charset_guess's answer on those 64 KiB
+ * (read/charset.h: libuchardet, then the single-byte readings scored),
+ * with the reader's note naming the encoding when the guess is uncertain.
+ * Invalid UTF-16 in a file detected as UTF-16 is ERR_ENCODING with its byte
+ * offset. An explicit encoding (any name iconv knows) disables detection;
+ * bytes invalid in it, or in a guessed multi-byte encoding, flag the cell
+ * instead (row->bad_cell, content with U+FFFD); bytes a guessed single-byte
+ * encoding leaves undefined become the control character of that value.
+ * Conversion through iconv.
  *
  * Memory is bounded: a single row (all its bytes, quoted newlines and its
- * line end included, counted after UTF-16 decoding) may not exceed
+ * line end included, counted after stream decoding) may not exceed
  * opts.max_row_bytes and may not have more than opts.max_cells cells;
  * either gives ERR_LIMIT naming the row. The reader never holds more than
  * one row plus one 64 KiB input chunk.
@@ -37,9 +42,10 @@
 
 struct csvin_opts {
 	char delimiter;		/* 0 = detect */
-	const char *encoding;	/* NULL = detect; "utf-8", "utf-16", "utf-16le",
-				   "utf-16be", "windows-1252" (alias "cp1252"),
-				   "latin1" (alias "iso-8859-1") */
+	const char *encoding;	/* NULL = detect; "utf-16" (the BOM says which
+				   byte order, LE without one) or any name
+				   iconv knows ("utf-8", "windows-1252",
+				   "macintosh", "shift_jis" ...) */
 	size_t max_row_bytes;	/* 0 = CSVIN_DEFAULT_MAX_ROW */
 	size_t max_cells;	/* 0 = CSVIN_DEFAULT_MAX_CELLS */
 };
@@ -49,7 +55,8 @@ struct csvin_opts {
 
 struct csvin_stats {
 	char delimiter;			/* the one in use */
-	const char *encoding;		/* canonical name of the one in use */
+	const char *encoding;		/* the one in use, lower case: "utf-8",
+					   "windows-1252", "macintosh" ... */
 	int had_bom;
 	unsigned long cp1252_cells;	/* cells decoded as Windows-1252 by fallback */
 };

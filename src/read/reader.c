@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "read/charset.h"
 #include "unzip.h"
 
 /* The members, each defined in its own file. */
@@ -97,4 +98,9 @@ int reader_parse_delimiter(const char *s, char *out)
 		return 0;
 	}
 	return -1;
+}
+
+int reader_encoding_known(const char *name)
+{
+	return charset_known(name);
 }

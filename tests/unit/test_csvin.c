@@ -606,6 +606,77 @@ static void test_explicit_encoding_bad_bytes(void **state)
 	free(got);
 }
 
+/* Any encoding iconv knows; the bytes are Python's str.encode of the text
+ * in the comments. */
+static void test_any_iconv_encoding(void **state)
+{
+	struct csvin_opts o = { .encoding = "macintosh" };
+	struct result res;
+	char *got;
+
+	(void)state;
+	/* "José,Groß" in Mac Roman */
+	got = read_str("Jos\x8e,Gro\xa7\n", &o, &res);
+	assert_string_equal(got, "1@1:[Jos\xC3\xA9][Gro\xC3\x9F]\n");
+	assert_string_equal(res.stats.encoding, "macintosh");
+	free(got);
+
+	/* "Łódź" in ISO-8859-2 */
+	o.encoding = "ISO-8859-2";
+	got = read_str("\xa3\xf3" "d\xbc\n", &o, &res);
+	assert_string_equal(got, "1@1:[\xC5\x81\xC3\xB3" "d\xC5\xBA]\n");
+	assert_string_equal(res.stats.encoding, "iso-8859-2");
+	free(got);
+
+	/* Shift-JIS "ポ" is 0x83 0x7C: its second byte is '|', which must not
+	 * split the cell (the stream is decoded before libcsv sees it) */
+	o.encoding = "shift_jis";
+	o.delimiter = '|';
+	got = read_str("\x83|\x83||x\n", &o, &res);
+	assert_string_equal(got, "1@1:[\xE3\x83\x9D\xE3\x83\x9D][x]\n");
+	assert_string_equal(res.stats.encoding, "shift_jis");
+	free(got);
+
+	/* Shift-JIS as Windows and Python read it: 0x5C is '\\', 0x7E '~'
+	 * (glibc's SHIFT_JIS would give ¥ and ‾) */
+	o.delimiter = ',';
+	got = read_str("C:\\x~,\x8eR\n", &o, &res);
+	assert_string_equal(got, "1@1:[C:\\x~][\xE5\xB1\xB1]\n");
+	free(got);
+
+	/* a byte invalid in it flags the cell, as with UTF-8 given */
+	o.delimiter = ',';
+	got = read_str("ok,\x83|\xff\nnext,x\n", &o, &res);
+	assert_string_equal(got, "1@1:[ok][\xE3\x83\x9D\xEF\xBF\xBD]!2\n2@2:[next][x]\n");
+	assert_int_equal(res.end, ERR_NOT_FOUND);
+	free(got);
+}
+
+/* A GB18030 four-byte character cut by the first 64 KiB read. */
+static void test_chunk_boundary_in_gb18030_char(void **state)
+{
+	struct csvin_opts o = { .encoding = "gb18030" };
+	struct result res;
+	size_t n, i;
+	char *in, *got;
+
+	(void)state;
+	/* 21845 * "x\r\n" is 65535 bytes: "😀" (0x94 0x39 0xFC 0x36) starts
+	 * at the last byte of the read */
+	in = malloc(3 * 21845 + 32);
+	assert_non_null(in);
+	for (i = 0; i < 21845; i++)
+		memcpy(in + 3 * i, "x\r\n", 3);
+	strcpy(in + 3 * i, "\x94\x39\xfc\x36,\xa8\xa6\r\nend\r\n");
+	n = strlen(in);
+	got = read_all(in, n, &o, &res);
+	assert_int_equal(res.end, ERR_NOT_FOUND);
+	assert_ends_with(got, "21846@21846:[\xF0\x9F\x98\x80][\xC3\xA9]\n"
+			 "21847@21847:[end]\n");
+	free(got);
+	free(in);
+}
+
 static void test_unknown_encoding(void **state)
 {
 	struct csvin_opts o = { .encoding = "ebcdic" };
@@ -898,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_windows_1252),
 		cmocka_unit_test(test_late_cp1252_cell),
 		cmocka_unit_test(test_explicit_encoding_bad_bytes),
+		cmocka_unit_test(test_any_iconv_encoding),
 		cmocka_unit_test(test_unknown_encoding),
 		cmocka_unit_test(test_max_row_bytes),
 		cmocka_unit_test(test_max_cells),
@@ -910,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_chunk_boundary_in_crlf),
 		cmocka_unit_test(test_chunk_boundary_in_utf8_char),
 		cmocka_unit_test(test_chunk_boundary_in_utf16_char),
+		cmocka_unit_test(test_chunk_boundary_in_gb18030_char),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
