@@ -198,6 +198,7 @@ static void test_import_files(void **state)
 	assert_int_equal(st.merged, 1);
 	assert_int_equal(check_csv(rejects, RESULTS_REJECTS), 1);
 	assert_int_equal(check_csv(dups, RESULTS_DUPLICATES), 1);
+	ingest_stats_free(&st);
 }
 
 int main(void)
