@@ -84,6 +84,7 @@ struct sheetent {
 	char *rid;
 	int hidden;
 	int worksheet;	/* a worksheet (not a chart sheet); set before rels go */
+	char *part;	/* a worksheet's part; set before rels go */
 };
 
 struct xlsxin {
@@ -103,6 +104,7 @@ struct xlsxin {
 	size_t rels_cap;
 	const char *rel_source;	/* part whose relationships are read */
 	char *sheet;		/* the selected sheet's name */
+	size_t cur;		/* its index in sheets */
 
 	/* shared strings: sst.data + offs[i], NUL-terminated */
 	struct buf sst;
@@ -719,6 +721,7 @@ static void XMLCALL wb_start(void *ud, const char *name, const char **atts)
 	}
 	r->sheets = s;
 	s = &r->sheets[r->nsheets++];
+	memset(s, 0, sizeof(*s));
 	s->name = strdup(v);
 	s->rid = strdup(rid);
 	s->hidden = state && (strcmp(state, "hidden") == 0 ||
@@ -1404,6 +1407,7 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 		goto out;
 	}
 	r->sheet = strdup(sh->name);
+	r->cur = (size_t)(sh - r->sheets);
 	rel = find_rel_id(r, sh->rid);
 	if (!r->sheet) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
@@ -1431,6 +1435,10 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 	for (i = 0; i < r->nsheets; i++) {
 		rel = find_rel_id(r, r->sheets[i].rid);
 		r->sheets[i].worksheet = rel && strcmp(rel->type, "worksheet") == 0;
+		if (r->sheets[i].worksheet && !(r->sheets[i].part = strdup(rel->target))) {
+			e = err_set(info, ERR_NOMEM, "out of memory");
+			goto out;
+		}
 	}
 	free_rels(r);
 
@@ -1465,6 +1473,7 @@ static void destroy(struct xlsxin *r)
 	for (i = 0; i < r->nsheets; i++) {
 		free(r->sheets[i].name);
 		free(r->sheets[i].rid);
+		free(r->sheets[i].part);
 	}
 	free(r->sheets);
 	free_rels(r);
@@ -1547,6 +1556,39 @@ const char *xlsxin_sheet(const struct xlsxin *r)
 	return r->sheet;
 }
 
+/*
+ * The next visible worksheet after the one being read, in workbook order:
+ * its part replaces the current one, the shared strings and styles stay.
+ */
+enum err xlsxin_next_sheet(struct xlsxin *r, struct errinfo *info)
+{
+	size_t i;
+	char *name;
+	enum err e;
+
+	if (r->failed)
+		return err_set(info, r->failed, "'%s': cannot read on after an error", r->name);
+	for (i = r->cur + 1; i < r->nsheets; i++)
+		if (!r->sheets[i].hidden && r->sheets[i].worksheet)
+			break;
+	if (i >= r->nsheets)
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more sheets", r->name);
+	name = strdup(r->sheets[i].name);
+	if (!name)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	free(r->sheet);
+	r->sheet = name;
+	r->cur = i;
+	xml_end(r);
+	r->in_data = r->in_cell = r->in_v = r->in_is = r->in_t = r->in_rph = 0;
+	r->rowno = 0;
+	r->row_ready = 0;
+	e = xml_begin(r, r->sheets[i].part, sheet_start, sheet_end, sheet_chars, info);
+	if (e)
+		r->failed = e;
+	return e;
+}
+
 /* Sheets other than the one being read that may hold data (the visible worksheets):
  * their number, and up to `max` of their names in `names` (borrowed). */
 static size_t xlsxin_other_sheets(const struct xlsxin *r, const char **names, size_t max)
@@ -1603,6 +1645,11 @@ static size_t xlsx_other_sheets(void *priv, const char **names, size_t max)
 	return xlsxin_other_sheets(priv, names, max);
 }
 
+static enum err xlsx_next_sheet(void *priv, struct errinfo *info)
+{
+	return xlsxin_next_sheet(priv, info);
+}
+
 static void xlsx_close(void *priv)
 {
 	xlsxin_close(priv);
@@ -1615,5 +1662,6 @@ const struct reader reader_xlsx = {
 	.next = xlsx_next,
 	.sheet = xlsx_sheet,
 	.other_sheets = xlsx_other_sheets,
+	.next_sheet = xlsx_next_sheet,
 	.close = xlsx_close,
 };
