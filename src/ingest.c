@@ -323,6 +323,7 @@ enum err ingest_open(struct ingest *in, const struct reader *rd, const char *pat
 	enum err e;
 
 	so.sheet = sheet;
+	so.tmp_dir = store_dir(in->st);
 	e = rd->open(&in->cur.priv, path, fname, &ro, in->info);
 	if (e)
 		return e;

@@ -14,9 +14,9 @@
  * part is ever held whole. The sheet's parser is suspended (XML_StopParser
  * resumable) at the end of each non-empty row and resumed by the next
  * call, so the reader holds one row, one input chunk and expat's buffer.
- * The tables kept for the whole read are the shared strings (one arena of
- * NUL-terminated strings plus 32-bit offsets, capped at SST_MAX bytes in
- * all) and one byte of format kind per cell style.
+ * The tables kept for the whole read are the shared strings (sst.h: in
+ * memory up to a few MB, then in unlinked temporary files under
+ * opts->tmp_dir) and one byte of format kind per cell style.
  *
  * Names are compared on their local part (after any prefix), without
  * namespace processing: transitional and strict OOXML (purl.oclc.org)
@@ -52,12 +52,12 @@
 #include "read/cellfmt.h"
 #include "reader.h"
 #include "read/sheet.h"
+#include "read/sst.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)128 << 10)
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
-#define SST_MAX ((size_t)1 << 30)	/* strings and their offsets */
 /* Bytes expat may be fed without reporting anything: a single tag,
  * attribute or comment this long is an attack. Expat buffers all of it
  * and, before 2.6, rescans it on every chunk (quadratic), so the cap
@@ -106,11 +106,7 @@ struct xlsxin {
 	char *sheet;		/* the selected sheet's name */
 	size_t cur;		/* its index in sheets */
 
-	/* shared strings: sst.data + offs[i], NUL-terminated */
-	struct buf sst;
-	uint32_t *offs;
-	size_t nstr;
-	size_t str_cap;
+	struct sst sst;		/* shared strings */
 
 	/* styles */
 	unsigned char *fmt_kind;	/* NFMT_IDS entries, 0xFF = built-in */
@@ -825,18 +821,16 @@ static enum err read_styles(struct xlsxin *r, const char *part,
 
 enum { SS_SI, SS_T, SS_RPH };
 
-static void sst_full(struct xlsxin *r)
+/* An error of the table (sst.h) raised inside a handler. */
+static void sst_fail(struct xlsxin *r, enum err e, const struct errinfo *info)
 {
-	cb_fail(r, ERR_LIMIT, "'%s': shared strings take more than %zu bytes in memory",
-		r->name, SST_MAX);
+	cb_fail(r, e, "'%s': %s", r->name, info->msg);
 }
 
-static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
+static void XMLCALL ss_start(void *ud, const char *name, const char **atts)
 {
 	struct xlsxin *r = ud;
 	const char *n = local(name);
-	uint32_t *q;
-	enum err e;
 
 	(void)atts;
 	r->events++;
@@ -845,23 +839,7 @@ static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
 	if (strcmp(n, "si") == 0) {
 		r->in[SS_SI] = 1;
 		r->in[SS_RPH] = 0;
-		/* The offsets count against the same cap as the bytes. */
-		q = grow(r->offs, &r->str_cap, r->nstr, sizeof(*q),
-			 SST_MAX / sizeof(*q), &e);
-		if (!q) {
-			if (e == ERR_LIMIT)
-				sst_full(r);
-			else
-				nomem(r);
-			return;
-		}
-		r->offs = q;
-		r->sst.max = SST_MAX - r->str_cap * sizeof(*q);
-		if (r->sst.len > r->sst.max) {
-			sst_full(r);
-			return;
-		}
-		r->offs[r->nstr] = (uint32_t)r->sst.len;
+		sst_begin(&r->sst);
 	} else if (strcmp(n, "rPh") == 0) {
 		r->in[SS_RPH] = 1;
 	} else if (strcmp(n, "t") == 0 && r->in[SS_SI] && !r->in[SS_RPH]) {
@@ -869,11 +847,11 @@ static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
 	}
 }
 
-static void XMLCALL sst_end(void *ud, const char *name)
+static void XMLCALL ss_end(void *ud, const char *name)
 {
 	struct xlsxin *r = ud;
 	const char *n = local(name);
-	size_t start, len;
+	struct errinfo info;
 	enum err e;
 
 	r->events++;
@@ -885,33 +863,22 @@ static void XMLCALL sst_end(void *ud, const char *name)
 		r->in[SS_RPH] = 0;
 	} else if (strcmp(n, "si") == 0 && r->in[SS_SI]) {
 		r->in[SS_SI] = 0;
-		start = r->offs[r->nstr];
-		len = r->sst.len - start;
-		if (len)
-			r->sst.len = start + unescape(r->sst.data + start, len);
-		e = buf_addc(&r->sst, '\0');
-		if (e == ERR_LIMIT)
-			sst_full(r);
-		else if (e)
-			nomem(r);
-		else
-			r->nstr++;
+		if ((e = sst_end(&r->sst, unescape, &info)))
+			sst_fail(r, e, &info);
 	}
 }
 
-static void XMLCALL sst_chars(void *ud, const XML_Char *s, int len)
+static void XMLCALL ss_chars(void *ud, const XML_Char *s, int len)
 {
 	struct xlsxin *r = ud;
+	struct errinfo info;
 	enum err e;
 
 	r->events++;
 	if (!r->in[SS_T] || r->cb.code)
 		return;
-	e = buf_add(&r->sst, s, (size_t)len);
-	if (e == ERR_LIMIT)
-		sst_full(r);
-	else if (e)
-		nomem(r);
+	if ((e = sst_add(&r->sst, s, (size_t)len, &info)))
+		sst_fail(r, e, &info);
 }
 
 /* ---- the sheet ------------------------------------------------------ */
@@ -1027,7 +994,10 @@ static void put_number(struct xlsxin *r, const char *s, size_t n)
 static void put_shared(struct xlsxin *r, char *s)
 {
 	unsigned long long i;
-	size_t start, end, n;
+	struct errinfo info;
+	const char *str;
+	size_t n;
+	enum err e;
 
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
@@ -1037,14 +1007,16 @@ static void put_shared(struct xlsxin *r, char *s)
 		s[--n] = '\0';
 	if (!n)
 		return;
-	if (parse_uint(s, SIZE_MAX, &i) != 0 || i >= r->nstr) {
+	if (parse_uint(s, SIZE_MAX, &i) != 0 || i >= sst_count(&r->sst)) {
 		cell_fail(r, ERR_FORMAT, "no shared string '%s' (%zu in the file)",
-			  s, r->nstr);
+			  s, sst_count(&r->sst));
 		return;
 	}
-	start = r->offs[i];
-	end = i + 1 < r->nstr ? r->offs[i + 1] : r->sst.len;
-	put_value(r, r->sst.data + start, end - start - 1);
+	e = sst_get(&r->sst, (size_t)i, &str, &n, &info);
+	if (e)
+		cell_fail(r, e, "%s", info.msg);
+	else
+		put_value(r, str, n);
 }
 
 static void end_cell(struct xlsxin *r)
@@ -1448,7 +1420,11 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 			goto out;
 	}
 	if (sst_part) {
-		e = xml_run(r, sst_part, sst_start, sst_end, sst_chars, info);
+		e = sst_init(&r->sst, r->max_row, 0, opts->tmp_dir, info);
+		if (!e)
+			e = xml_run(r, sst_part, ss_start, ss_end, ss_chars, info);
+		if (!e)
+			e = sst_done(&r->sst, info);
 		if (e)
 			goto out;
 	}
@@ -1478,8 +1454,7 @@ static void destroy(struct xlsxin *r)
 	free(r->sheets);
 	free_rels(r);
 	free(r->sheet);
-	buf_free(&r->sst);
-	free(r->offs);
+	sst_free(&r->sst);
 	free(r->fmt_kind);
 	free(r->xf_fmt);
 	free(r->xf_kind);
@@ -1510,7 +1485,6 @@ enum err xlsxin_open(struct xlsxin **out, const char *path, const char *name,
 	 * NUL per cell. */
 	buf_init(&r->text, r->max_row);
 	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
-	buf_init(&r->sst, SST_MAX);
 	r->name = strdup(name ? name : path);
 	if (!r->name) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
