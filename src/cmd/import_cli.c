@@ -514,7 +514,6 @@ json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_st
 	json_object_set_new(j, "merged", json_integer((json_int_t)s->merged));
 	json_object_set_new(j, "rejected", json_integer((json_int_t)s->rejected));
 	json_object_set_new(j, "blank", json_integer((json_int_t)s->blank));
-	json_object_set_new(j, "sheets_unread", json_integer((json_int_t)s->sheets_unread));
 	json_object_set_new(j, "total", json_integer((json_int_t)s->total));
 	for (r = 0; r < REJ__COUNT; r++)
 		if (s->reasons[r])
