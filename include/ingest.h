@@ -172,6 +172,9 @@ struct ingest_stats {
 	uint64_t updated;	/* with append: staged contacts that already existed */
 	uint64_t total;		/* contacts in the desired set afterwards */
 	uint64_t reasons[REJ__COUNT];
+	/* Sheets after the one --sheet named that share its header, and
+	 * were not read (part of the same table, most likely) */
+	uint64_t sheets_unread;
 	size_t files;
 	size_t sort_runs;
 	/* Files the import left (paths, owned): the rejects (one per header),

@@ -69,6 +69,13 @@ struct reader {
 	 * cannot tell (ODS is read as a stream) or has no sheets.
 	 */
 	size_t (*other_sheets)(void *priv, const char **names, size_t max);
+	/*
+	 * Moves on to the next visible worksheet after the one being read,
+	 * in workbook order, whatever is left of the current one: ERR_OK and
+	 * next() reads its rows (sheet() names it), ERR_NOT_FOUND when there
+	 * is none, or an error. NULL: the format has no sheets.
+	 */
+	enum err (*next_sheet)(void *priv, struct errinfo *info);
 	/* Bytes of the file read so far, for progress (0: not known). NULL:
 	 * the reader cannot tell (a workbook is inflated as it is read). */
 	uint64_t (*offset)(void *priv);

@@ -46,6 +46,8 @@ struct sheet_opts {
 	unsigned max_ratio;	/* zip: cap on the inflation ratio, 0 = default */
 	size_t max_row_bytes;	/* 0 = 16 MiB */
 	size_t max_cells;	/* 0 = 20000 columns */
+	const char *tmp_dir;	/* large tables spill here (XLSX shared
+				   strings); NULL: $TMPDIR, else /tmp */
 };
 
 /* 1 when every cell is empty (or the row has no cells). */

@@ -235,15 +235,27 @@ static enum err use_header(struct ingest *in, const struct colmap *map, const st
 	return e;
 }
 
+/* The row kept back by whoever looked at it first, else the reader's next. */
+static enum err next_row(struct ingest *in, const struct row **pending, struct row *row)
+{
+	if (*pending) {
+		*row = **pending;
+		*pending = NULL;
+		return ERR_OK;
+	}
+	return in->cur.reader->next(in->cur.priv, row, in->info);
+}
+
 /*
  * The header is row --header-row gives, or else the first non-blank row
  * among the first INGEST_HEADER_SEARCH that has a phone column (a title, a
  * note or merged cells may sit above it). When none has, the first row's
  * error is the one reported.
  */
-static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
+enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname,
+		     const struct row *pending, int *found)
 {
-	unsigned long want = header_row_for(in, fname), searched = 0, above = 0;
+	unsigned long want = header_row_for(in, in->cur.name), searched = 0, above = 0;
 	struct errinfo first = { ERR_OK, "" };
 	struct colmap map;
 	struct row row;
@@ -252,7 +264,7 @@ static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 	enum err e;
 
 	memset(&map, 0, sizeof(map));
-	while (!(e = in->cur.reader->next(in->cur.priv, &row, in->info))) {
+	while (!(e = next_row(in, &pending, &row))) {
 		if (!have_map && want && row.rowno < want) {
 			in->s->above_header++;
 			continue;
@@ -317,58 +329,55 @@ static enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname)
 	}
 	if (have_map)
 		colmap_free(&map);
+	if (found)
+		*found = have_map;
 	return e;
 }
 
-/*
- * Only one sheet is read; data on the others would be missed without a
- * word (a long export continues on "Contacts (2)"), so say so (readers that
- * can tell: reader.h).
- */
-static void warn_other_sheets(struct ingest *in, const char *fname, const char *sheet)
+enum err ingest_open(struct ingest *in, const struct reader *rd, const char *path,
+		     const char *fname, const char *sheet)
 {
-	const char *names[4];
-	char list[512] = "";
-	size_t n = 0, i, len = 0;
-
-	if (in->cur.reader->other_sheets)
-		n = in->cur.reader->other_sheets(in->cur.priv, names, 4);
-	for (i = 0; i < n && i < 4 && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s'%s'",
-					i ? ", " : "", names[i]);
-	if (n)
-		hook_say(in->o->warn, in->o->warn_ctx, "'%s': only sheet '%s' was read; %zu other sheet%s %s not (%s%s): "
-			    "read them with --sheet NAME --append",
-			    fname, sheet ? sheet : "?", n, n == 1 ? "" : "s",
-			    n == 1 ? "was" : "were", list, n > 4 ? ", ..." : "");
-}
-
-/* One file with its reader: the rows (or records), then what the reader
- * has to say about the file. */
-static enum err ingest_file(struct ingest *in, const struct reader *rd, const char *path,
-			    uint32_t idx, const char *fname)
-{
-	struct reader_opts ro = { in->o->delimiter, in->o->encoding, 0, 0, &in->o->sheet };
-	const char *sheet = NULL;
-	char note[1024];
+	struct sheet_opts so = in->o->sheet;
+	struct reader_opts ro = { in->o->delimiter, in->o->encoding, 0, 0, &so };
 	enum err e;
 
+	so.sheet = sheet;
+	so.tmp_dir = store_dir(in->st);
 	e = rd->open(&in->cur.priv, path, fname, &ro, in->info);
 	if (e)
 		return e;
 	in->cur.reader = rd;
-	if (rd->sheet) {
-		sheet = rd->sheet(in->cur.priv);
-		debug(in, fname, sheet);
-	}
-	e = rd->records ? ingest_records(in, idx, fname) : ingest_rows(in, idx, fname);
+	if (rd->sheet)
+		debug(in, fname, rd->sheet(in->cur.priv));
+	return ERR_OK;
+}
+
+void ingest_close(struct ingest *in, const char *fname, enum err e)
+{
+	const struct reader *rd = in->cur.reader;
+	char note[1024];
+
 	if (!e && rd->note && rd->note(in->cur.priv, fname, note, sizeof(note)))
 		hook_say(in->o->warn, in->o->warn_ctx, "%s", note);
-	if (!e && rd->sheet && !in->o->sheet.sheet)
-		warn_other_sheets(in, fname, sheet);
 	rd->close(in->cur.priv);
 	in->cur.reader = NULL;
 	in->cur.priv = NULL;
+}
+
+/* One file with its reader: the rows (or records, or sheets), then what
+ * the reader has to say about the file. */
+static enum err ingest_file(struct ingest *in, const struct reader *rd, const char *path,
+			    uint32_t idx, const char *fname)
+{
+	enum err e;
+
+	if (rd->sheet)
+		return ingest_sheets(in, rd, path, idx, fname);
+	e = ingest_open(in, rd, path, fname, NULL);
+	if (e)
+		return e;
+	e = rd->records ? ingest_records(in, idx, fname) : ingest_rows(in, idx, fname, NULL, NULL);
+	ingest_close(in, fname, e);
 	return e;
 }
 

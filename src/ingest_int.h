@@ -92,6 +92,29 @@ void ingest_tick_at(struct ingest *in, uint64_t bytes);
 enum err ingest_apply(struct ingest *in, const char *fname, const struct row *row,
 		      const char *items, size_t len);
 
+/*
+ * The rows of the reader's current sheet (or file), from the header on:
+ * pending is a row already taken from the reader (NULL: none), fname
+ * names them in messages and rejects; *found (may be NULL) says whether
+ * a header was found.
+ */
+enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname,
+		     const struct row *pending, int *found);
+/* Opens the file with its reader into in->cur, on the sheet named
+ * (NULL: the reader's choice). */
+enum err ingest_open(struct ingest *in, const struct reader *rd, const char *path,
+		     const char *fname, const char *sheet);
+/* What the reader has to say about the file (unless e), then closes it. */
+void ingest_close(struct ingest *in, const char *fname, enum err e);
+
+/* ingest_sheets.c: a workbook's sheets, the one asked for or all that
+ * hold the table (see there). */
+enum err ingest_sheets(struct ingest *in, const struct reader *rd, const char *path,
+		       uint32_t idx, const char *fname);
+
+/* ingest_merge.c: whether row is the header of the file being read. */
+int ingest_is_header(const struct ingest *in, const struct row *row);
+
 /* ingest_par.c: the workers for one file's rows (map NULL: records). */
 struct par;
 enum err ingest_par_new(struct ingest *in, struct par **out, const struct colmap *map,

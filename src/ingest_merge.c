@@ -152,6 +152,19 @@ static int header_equal(const struct header_copy *a, const struct header_copy *b
 	return 1;
 }
 
+int ingest_is_header(const struct ingest *in, const struct row *row)
+{
+	const struct header_copy *h = &in->cur.header;
+	size_t i;
+
+	if (h->n != row->ncells)
+		return 0;
+	for (i = 0; i < h->n; i++)
+		if (h->lens[i] != row->lens[i] || memcmp(header_cell(h, i), row->cells[i], h->lens[i]))
+			return 0;
+	return 1;
+}
+
 enum err ingest_set_header(struct ingest *in, const struct row *h)
 {
 	in->cur.rej = -1;

@@ -19,7 +19,7 @@ static const struct opt import_only[] = {
 static const char usage[] =
 	"contactsync import [--region CC] [--map FIELD=COLUMN]... [--phones best|all] [--strict-phone]\n"
 	"       [--columns COL,...] [--ignore COL,...] [--show-map] [--delimiter C] [--encoding NAME]\n"
-	"       [--sheet NAME|N] [--header-row [FILE=]N] [--zip-max-bytes N] [--zip-max-ratio R]\n"
+	"       [--sheet NAME|N|all|A,B] [--header-row [FILE=]N] [--zip-max-bytes N] [--zip-max-ratio R]\n"
 	"       [--rejects FILE] [--duplicates FILE] [--append] [--allow-empty]\n"
 	"       [--max-shrink-percent P] [--force] [--jobs N] FILE...";
 
@@ -30,7 +30,8 @@ static const char summary[] =
 	"in place until the new one is complete, so a failed import changes nothing.\n"
 	"The rejected rows, the merged ones, what each column became and the numbers\n"
 	"read as international are kept in the store's results folder for the run.\n"
-	"Exit status 1 when some rows were rejected, 3 when a guard kept the set (an\n"
+	"Exit status 1 when some rows were rejected or sheets with the header of the\n"
+	"one --sheet named were left unread, 3 when a guard kept the set (an\n"
 	"import without contacts, or one that shrinks it by more than half).";
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
@@ -99,7 +100,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 	}
 	if (log_is_enabled(LOG_INFO))
 		import_cli_report(stdout, &o, &stats);
-	rc = stats.rejected ? EXIT_PARTIAL : EXIT_OK;
+	rc = stats.rejected || stats.sheets_unread ? EXIT_PARTIAL : EXIT_OK;
 out:
 	ingest_stats_free(&stats);
 	free(table);

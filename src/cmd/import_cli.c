@@ -46,8 +46,9 @@ const struct opt import_cli_options[] = {
 	{ "duplicates", 0, "FILE", "write rows merged with another of the same number to FILE\n"
 	  "                                 (default: the run's results folder)", O_DUPLICATES },
 	{ "append", 0, NULL, "merge into the desired set instead of replacing it", O_APPEND },
-	{ "sheet", 0, "NAME|N", "spreadsheets: the sheet to read, by name or number\n"
-	  "                                 (default: the first visible sheet)", O_SHEET },
+	{ "sheet", 0, "NAME|N|all|A,B", "spreadsheets: the sheets to read, by name or number,\n"
+	  "                                 each with its own header (default: the first visible\n"
+	  "                                 sheet and the later ones that start with its header)", O_SHEET },
 	{ "header-row", 0, "[FILE=]N", "the header is row N (of FILE only, repeatable; default: the\n"
 	  "                                 first of the first 20 rows with a phone column)", O_HEADER_ROW },
 	{ "zip-max-bytes", 0, "N", "XLSX/ODS: refuse files that inflate to more than N bytes\n"

@@ -1121,6 +1121,39 @@ enum err odsin_next(struct odsin *r, struct row *row, struct errinfo *info)
 	return ERR_OK;
 }
 
+/*
+ * content.xml read on past the rest of the current table, to the next
+ * visible one: a stream cannot go back, and needs not (tables are read
+ * in document order).
+ */
+enum err odsin_next_sheet(struct odsin *r, struct errinfo *info)
+{
+	enum err e;
+
+	if (r->failed)
+		return err_set(info, r->failed,
+			       "'%s': cannot read on after an error", r->name);
+	while (r->phase == PH_READ && !r->xml_end) {
+		r->row_ready = 0;
+		if ((e = pump(r, info)))
+			return e;
+	}
+	r->row_ready = 0;
+	r->repeats_left = 0;
+	r->spec = NULL;
+	r->target = -1;
+	free(r->sheet);
+	r->sheet = NULL;
+	if (r->xml_end)
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more sheets", r->name);
+	r->phase = PH_SCAN;
+	if ((e = scan(r, info)))
+		return e;
+	if (r->phase != PH_READ)
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more sheets", r->name);
+	return ERR_OK;
+}
+
 const char *odsin_sheet(const struct odsin *r)
 {
 	return r->sheet;
@@ -1177,6 +1210,11 @@ static const char *ods_sheet(void *priv)
 	return odsin_sheet(priv);
 }
 
+static enum err ods_next_sheet(void *priv, struct errinfo *info)
+{
+	return odsin_next_sheet(priv, info);
+}
+
 static void ods_close(void *priv)
 {
 	odsin_close(priv);
@@ -1190,5 +1228,6 @@ const struct reader reader_ods = {
 	.open = ods_open,
 	.next = ods_next,
 	.sheet = ods_sheet,
+	.next_sheet = ods_next_sheet,
 	.close = ods_close,
 };

@@ -29,6 +29,10 @@ enum err odsin_next(struct odsin *r, struct row *row, struct errinfo *info);
 /* Name of the sheet being read (borrowed). */
 const char *odsin_sheet(const struct odsin *r);
 
+/* Moves on to the next visible sheet: ERR_NOT_FOUND when there is none,
+ * else its rows follow (reader.h's next_sheet). */
+enum err odsin_next_sheet(struct odsin *r, struct errinfo *info);
+
 void odsin_close(struct odsin *r);
 
 #endif

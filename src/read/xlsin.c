@@ -98,6 +98,9 @@ struct xlsin {
 
 	struct xcells *xc;	/* cells FreeXL reads wrong (NULL: none) */
 	size_t xnext;		/* the first of them not yet passed */
+	int xsorted;
+	unsigned cur;		/* the sheet being read, 0-based */
+	unsigned nsheets;
 };
 
 /* Every error the reader returns is sticky (r->failed). */
@@ -251,8 +254,10 @@ struct xcells {
 	size_t n, cap;
 };
 
-static int xcell_before(const struct xcell *x, unsigned row, unsigned short col)
+static int xcell_before(const struct xcell *x, unsigned sheet, unsigned row, unsigned short col)
 {
+	if (x->sheet != sheet)
+		return x->sheet < sheet;
 	return x->row < row || (x->row == row && x->col < col);
 }
 
@@ -260,6 +265,8 @@ static int xcell_cmp(const void *a, const void *b)
 {
 	const struct xcell *x = a, *y = b;
 
+	if (x->sheet != y->sheet)
+		return x->sheet < y->sheet ? -1 : 1;
 	if (x->row != y->row)
 		return x->row < y->row ? -1 : 1;
 	return x->col < y->col ? -1 : x->col > y->col;
@@ -294,25 +301,19 @@ static void xcells_free(struct xcells *xc)
 	}
 }
 
-/* Keeps the cells of sheet `sheet` only, sorted; none left frees them. */
+/* The cells of sheet `sheet` come next: all are kept, sorted by sheet,
+ * row and column once, because --sheet all reads on to the next sheet. */
 static void xcells_keep(struct xlsin *r, unsigned sheet)
 {
 	struct xcells *xc = r->xc;
-	size_t i, n = 0;
 
 	if (!xc)
 		return;
-	for (i = 0; i < xc->n; i++)
-		if (xc->v[i].sheet == sheet)
-			xc->v[n++] = xc->v[i];
-	xc->n = n;
-	if (!n) {
-		xcells_free(xc);
-		r->xc = NULL;
-		return;
-	}
-	qsort(xc->v, n, sizeof(*xc->v), xcell_cmp);
-	r->xnext = 0;
+	if (!r->xsorted)
+		qsort(xc->v, xc->n, sizeof(*xc->v), xcell_cmp);
+	r->xsorted = 1;
+	for (r->xnext = 0; r->xnext < xc->n && xc->v[r->xnext].sheet < sheet; r->xnext++)
+		;
 }
 
 /* ---- rows ------------------------------------------------------------ */
@@ -357,12 +358,13 @@ static void fixed_cell(struct xlsin *r, unsigned short col, int type, const char
 
 	if (!r->xc)
 		return;
-	while (r->xnext < r->xc->n && xcell_before(&r->xc->v[r->xnext], r->next, col))
+	while (r->xnext < r->xc->n &&
+	       xcell_before(&r->xc->v[r->xnext], r->cur, r->next, col))
 		r->xnext++;
 	if (r->xnext == r->xc->n)
 		return;
 	x = &r->xc->v[r->xnext];
-	if (x->row != r->next || x->col != col ||
+	if (x->sheet != r->cur || x->row != r->next || x->col != col ||
 	    type != (x->from_formula ? FREEXL_CELL_NULL : FREEXL_CELL_INT))
 		return;
 	*s = x->what == XC_TRUE ? "TRUE" : x->what == XC_FALSE ? "FALSE" : "";
@@ -497,13 +499,14 @@ static enum err no_sheet(struct xlsin *r, const char *spec, unsigned n,
 	return e;
 }
 
+static enum err use_sheet(struct xlsin *r, unsigned idx, struct errinfo *info);
+
 /* After freexl_open: encryption, then the sheet. */
 static enum err select_sheet(struct xlsin *r, const char *spec,
 			     struct errinfo *info)
 {
 	unsigned n = 0, pw = FREEXL_BIFF_PLAIN;
 	long idx;
-	int rc;
 
 	if (freexl_get_info(r->xl, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK &&
 	    pw != FREEXL_BIFF_PLAIN)
@@ -517,8 +520,19 @@ static enum err select_sheet(struct xlsin *r, const char *spec,
 	idx = find_sheet(r, spec, n);
 	if (idx < 0)
 		return no_sheet(r, spec, n, info);
-	r->sheet = sheet_name(r, (unsigned)idx);
-	xcells_keep(r, (unsigned)idx);
+	r->nsheets = n;
+	return use_sheet(r, (unsigned)idx, info);
+}
+
+/* Sheet idx becomes the one read, from its first row. */
+static enum err use_sheet(struct xlsin *r, unsigned idx, struct errinfo *info)
+{
+	int rc;
+
+	r->cur = idx;
+	r->next = 0;
+	r->sheet = sheet_name(r, idx);
+	xcells_keep(r, idx);
 	rc = freexl_select_active_worksheet(r->xl, (unsigned short)idx);
 	if (rc == FREEXL_OK)
 		rc = freexl_worksheet_dimensions(r->xl, &r->rows, &r->cols);
@@ -1119,6 +1133,18 @@ const char *xlsin_sheet(const struct xlsin *r)
 	return r->sheet;
 }
 
+/* The sheet after the current one (FreeXL cannot tell hidden ones apart:
+ * every one counts). */
+enum err xlsin_next_sheet(struct xlsin *r, struct errinfo *info)
+{
+	if (r->failed)
+		return err_set(info, r->failed,
+			       "'%s': cannot read on after an error", r->name);
+	if (r->cur + 1 >= r->nsheets)
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more sheets", r->name);
+	return use_sheet(r, r->cur + 1, info);
+}
+
 /* Sheets other than the one being read that may hold data (every one: FreeXL cannot tell hidden sheets apart):
  * their number, and up to `max` of their names in `names` (borrowed). */
 static size_t xlsin_other_sheets(const struct xlsin *r, const char **names, size_t max)
@@ -1237,6 +1263,11 @@ static const char *xls_sheet(void *priv)
 	return xlsin_sheet(priv);
 }
 
+static enum err xls_next_sheet(void *priv, struct errinfo *info)
+{
+	return xlsin_next_sheet(priv, info);
+}
+
 static size_t xls_other_sheets(void *priv, const char **names, size_t max)
 {
 	return xlsin_other_sheets(priv, names, max);
@@ -1254,5 +1285,6 @@ const struct reader reader_xls = {
 	.next = xls_next,
 	.sheet = xls_sheet,
 	.other_sheets = xls_other_sheets,
+	.next_sheet = xls_next_sheet,
 	.close = xls_close,
 };

@@ -29,6 +29,10 @@ enum err xlsin_next(struct xlsin *r, struct row *row, struct errinfo *info);
 /* Name of the sheet being read (borrowed). */
 const char *xlsin_sheet(const struct xlsin *r);
 
+/* Moves on to the next sheet: ERR_NOT_FOUND when there is none, else its
+ * rows follow (reader.h's next_sheet). */
+enum err xlsin_next_sheet(struct xlsin *r, struct errinfo *info);
+
 void xlsin_close(struct xlsin *r);
 
 #endif

@@ -14,10 +14,10 @@
  * part is ever held whole. The sheet's parser is suspended (XML_StopParser
  * resumable) at the end of each non-empty row and resumed by the next
  * call, so the reader holds one row, one input chunk and expat's buffer.
- * The tables kept for the whole read are the shared strings (one arena of
- * NUL-terminated strings plus 32-bit offsets, capped at SST_MAX bytes in
- * all), one byte of format kind per cell style, and the number formats
- * numfmt renders, one pointer per cell style into their arena.
+ * The tables kept for the whole read are the shared strings (sst.h: in
+ * memory up to a few MB, then in unlinked temporary files under
+ * opts->tmp_dir), one byte of format kind per cell style, and the number
+ * formats numfmt renders, one pointer per cell style into their arena.
  *
  * Names are compared on their local part (after any prefix), without
  * namespace processing: transitional and strict OOXML (purl.oclc.org)
@@ -55,12 +55,12 @@
 #include "read/numfmt.h"
 #include "reader.h"
 #include "read/sheet.h"
+#include "read/sst.h"
 #include "unzip.h"
 
 #define CHUNK ((size_t)128 << 10)
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
-#define SST_MAX ((size_t)1 << 30)	/* strings and their offsets */
 /* Bytes expat may be fed without reporting anything: a single tag,
  * attribute or comment this long is an attack. Expat buffers all of it
  * and, before 2.6, rescans it on every chunk (quadratic), so the cap
@@ -89,6 +89,7 @@ struct sheetent {
 	char *rid;
 	int hidden;
 	int worksheet;	/* a worksheet (not a chart sheet); set before rels go */
+	char *part;	/* a worksheet's part; set before rels go */
 };
 
 struct xlsxin {
@@ -108,12 +109,9 @@ struct xlsxin {
 	size_t rels_cap;
 	const char *rel_source;	/* part whose relationships are read */
 	char *sheet;		/* the selected sheet's name */
+	size_t cur;		/* its index in sheets */
 
-	/* shared strings: sst.data + offs[i], NUL-terminated */
-	struct buf sst;
-	uint32_t *offs;
-	size_t nstr;
-	size_t str_cap;
+	struct sst sst;		/* shared strings */
 
 	/* styles */
 	unsigned char *fmt_kind;	/* NFMT_IDS entries, 0xFF = built-in */
@@ -727,6 +725,7 @@ static void XMLCALL wb_start(void *ud, const char *name, const char **atts)
 	}
 	r->sheets = s;
 	s = &r->sheets[r->nsheets++];
+	memset(s, 0, sizeof(*s));
 	s->name = strdup(v);
 	s->rid = strdup(rid);
 	s->hidden = state && (strcmp(state, "hidden") == 0 ||
@@ -855,18 +854,16 @@ static enum err read_styles(struct xlsxin *r, const char *part,
 
 enum { SS_SI, SS_T, SS_RPH };
 
-static void sst_full(struct xlsxin *r)
+/* An error of the table (sst.h) raised inside a handler. */
+static void sst_fail(struct xlsxin *r, enum err e, const struct errinfo *info)
 {
-	cb_fail(r, ERR_LIMIT, "'%s': shared strings take more than %zu bytes in memory",
-		r->name, SST_MAX);
+	cb_fail(r, e, "'%s': %s", r->name, info->msg);
 }
 
-static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
+static void XMLCALL ss_start(void *ud, const char *name, const char **atts)
 {
 	struct xlsxin *r = ud;
 	const char *n = local(name);
-	uint32_t *q;
-	enum err e;
 
 	(void)atts;
 	r->events++;
@@ -875,23 +872,7 @@ static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
 	if (strcmp(n, "si") == 0) {
 		r->in[SS_SI] = 1;
 		r->in[SS_RPH] = 0;
-		/* The offsets count against the same cap as the bytes. */
-		q = grow(r->offs, &r->str_cap, r->nstr, sizeof(*q),
-			 SST_MAX / sizeof(*q), &e);
-		if (!q) {
-			if (e == ERR_LIMIT)
-				sst_full(r);
-			else
-				nomem(r);
-			return;
-		}
-		r->offs = q;
-		r->sst.max = SST_MAX - r->str_cap * sizeof(*q);
-		if (r->sst.len > r->sst.max) {
-			sst_full(r);
-			return;
-		}
-		r->offs[r->nstr] = (uint32_t)r->sst.len;
+		sst_begin(&r->sst);
 	} else if (strcmp(n, "rPh") == 0) {
 		r->in[SS_RPH] = 1;
 	} else if (strcmp(n, "t") == 0 && r->in[SS_SI] && !r->in[SS_RPH]) {
@@ -899,11 +880,11 @@ static void XMLCALL sst_start(void *ud, const char *name, const char **atts)
 	}
 }
 
-static void XMLCALL sst_end(void *ud, const char *name)
+static void XMLCALL ss_end(void *ud, const char *name)
 {
 	struct xlsxin *r = ud;
 	const char *n = local(name);
-	size_t start, len;
+	struct errinfo info;
 	enum err e;
 
 	r->events++;
@@ -915,33 +896,22 @@ static void XMLCALL sst_end(void *ud, const char *name)
 		r->in[SS_RPH] = 0;
 	} else if (strcmp(n, "si") == 0 && r->in[SS_SI]) {
 		r->in[SS_SI] = 0;
-		start = r->offs[r->nstr];
-		len = r->sst.len - start;
-		if (len)
-			r->sst.len = start + unescape(r->sst.data + start, len);
-		e = buf_addc(&r->sst, '\0');
-		if (e == ERR_LIMIT)
-			sst_full(r);
-		else if (e)
-			nomem(r);
-		else
-			r->nstr++;
+		if ((e = sst_end(&r->sst, unescape, &info)))
+			sst_fail(r, e, &info);
 	}
 }
 
-static void XMLCALL sst_chars(void *ud, const XML_Char *s, int len)
+static void XMLCALL ss_chars(void *ud, const XML_Char *s, int len)
 {
 	struct xlsxin *r = ud;
+	struct errinfo info;
 	enum err e;
 
 	r->events++;
 	if (!r->in[SS_T] || r->cb.code)
 		return;
-	e = buf_add(&r->sst, s, (size_t)len);
-	if (e == ERR_LIMIT)
-		sst_full(r);
-	else if (e)
-		nomem(r);
+	if ((e = sst_add(&r->sst, s, (size_t)len, &info)))
+		sst_fail(r, e, &info);
 }
 
 /* ---- the sheet ------------------------------------------------------ */
@@ -1073,7 +1043,10 @@ static void put_number(struct xlsxin *r, const char *s, size_t n)
 static void put_shared(struct xlsxin *r, char *s)
 {
 	unsigned long long i;
-	size_t start, end, n;
+	struct errinfo info;
+	const char *str;
+	size_t n;
+	enum err e;
 
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
@@ -1083,14 +1056,16 @@ static void put_shared(struct xlsxin *r, char *s)
 		s[--n] = '\0';
 	if (!n)
 		return;
-	if (parse_uint(s, SIZE_MAX, &i) != 0 || i >= r->nstr) {
+	if (parse_uint(s, SIZE_MAX, &i) != 0 || i >= sst_count(&r->sst)) {
 		cell_fail(r, ERR_FORMAT, "no shared string '%s' (%zu in the file)",
-			  s, r->nstr);
+			  s, sst_count(&r->sst));
 		return;
 	}
-	start = r->offs[i];
-	end = i + 1 < r->nstr ? r->offs[i + 1] : r->sst.len;
-	put_value(r, r->sst.data + start, end - start - 1);
+	e = sst_get(&r->sst, (size_t)i, &str, &n, &info);
+	if (e)
+		cell_fail(r, e, "%s", info.msg);
+	else
+		put_value(r, str, n);
 }
 
 static void end_cell(struct xlsxin *r)
@@ -1453,6 +1428,7 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 		goto out;
 	}
 	r->sheet = strdup(sh->name);
+	r->cur = (size_t)(sh - r->sheets);
 	rel = find_rel_id(r, sh->rid);
 	if (!r->sheet) {
 		e = err_set(info, ERR_NOMEM, "out of memory");
@@ -1480,6 +1456,10 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 	for (i = 0; i < r->nsheets; i++) {
 		rel = find_rel_id(r, r->sheets[i].rid);
 		r->sheets[i].worksheet = rel && strcmp(rel->type, "worksheet") == 0;
+		if (r->sheets[i].worksheet && !(r->sheets[i].part = strdup(rel->target))) {
+			e = err_set(info, ERR_NOMEM, "out of memory");
+			goto out;
+		}
 	}
 	free_rels(r);
 
@@ -1489,7 +1469,11 @@ static enum err setup(struct xlsxin *r, const struct sheet_opts *opts,
 			goto out;
 	}
 	if (sst_part) {
-		e = xml_run(r, sst_part, sst_start, sst_end, sst_chars, info);
+		e = sst_init(&r->sst, r->max_row, 0, opts->tmp_dir, info);
+		if (!e)
+			e = xml_run(r, sst_part, ss_start, ss_end, ss_chars, info);
+		if (!e)
+			e = sst_done(&r->sst, info);
 		if (e)
 			goto out;
 	}
@@ -1514,12 +1498,12 @@ static void destroy(struct xlsxin *r)
 	for (i = 0; i < r->nsheets; i++) {
 		free(r->sheets[i].name);
 		free(r->sheets[i].rid);
+		free(r->sheets[i].part);
 	}
 	free(r->sheets);
 	free_rels(r);
 	free(r->sheet);
-	buf_free(&r->sst);
-	free(r->offs);
+	sst_free(&r->sst);
 	free(r->fmt_kind);
 	free(r->xf_fmt);
 	free(r->xf_kind);
@@ -1553,7 +1537,6 @@ enum err xlsxin_open(struct xlsxin **out, const char *path, const char *name,
 	 * NUL per cell. */
 	buf_init(&r->text, r->max_row);
 	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
-	buf_init(&r->sst, SST_MAX);
 	buf_init(&r->codes, FMT_CODES_MAX);
 	r->name = strdup(name ? name : path);
 	if (!r->name) {
@@ -1598,6 +1581,39 @@ enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info)
 const char *xlsxin_sheet(const struct xlsxin *r)
 {
 	return r->sheet;
+}
+
+/*
+ * The next visible worksheet after the one being read, in workbook order:
+ * its part replaces the current one, the shared strings and styles stay.
+ */
+enum err xlsxin_next_sheet(struct xlsxin *r, struct errinfo *info)
+{
+	size_t i;
+	char *name;
+	enum err e;
+
+	if (r->failed)
+		return err_set(info, r->failed, "'%s': cannot read on after an error", r->name);
+	for (i = r->cur + 1; i < r->nsheets; i++)
+		if (!r->sheets[i].hidden && r->sheets[i].worksheet)
+			break;
+	if (i >= r->nsheets)
+		return err_set(info, ERR_NOT_FOUND, "'%s': no more sheets", r->name);
+	name = strdup(r->sheets[i].name);
+	if (!name)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	free(r->sheet);
+	r->sheet = name;
+	r->cur = i;
+	xml_end(r);
+	r->in_data = r->in_cell = r->in_v = r->in_is = r->in_t = r->in_rph = 0;
+	r->rowno = 0;
+	r->row_ready = 0;
+	e = xml_begin(r, r->sheets[i].part, sheet_start, sheet_end, sheet_chars, info);
+	if (e)
+		r->failed = e;
+	return e;
 }
 
 /* Sheets other than the one being read that may hold data (the visible worksheets):
@@ -1656,6 +1672,11 @@ static size_t xlsx_other_sheets(void *priv, const char **names, size_t max)
 	return xlsxin_other_sheets(priv, names, max);
 }
 
+static enum err xlsx_next_sheet(void *priv, struct errinfo *info)
+{
+	return xlsxin_next_sheet(priv, info);
+}
+
 static void xlsx_close(void *priv)
 {
 	xlsxin_close(priv);
@@ -1668,5 +1689,6 @@ const struct reader reader_xlsx = {
 	.next = xlsx_next,
 	.sheet = xlsx_sheet,
 	.other_sheets = xlsx_other_sheets,
+	.next_sheet = xlsx_next_sheet,
 	.close = xlsx_close,
 };

@@ -29,6 +29,10 @@ enum err xlsxin_next(struct xlsxin *r, struct row *row, struct errinfo *info);
 /* Name of the sheet being read (borrowed). */
 const char *xlsxin_sheet(const struct xlsxin *r);
 
+/* Moves on to the next visible worksheet: ERR_NOT_FOUND when there is
+ * none, else its rows follow (reader.h's next_sheet). */
+enum err xlsxin_next_sheet(struct xlsxin *r, struct errinfo *info);
+
 void xlsxin_close(struct xlsxin *r);
 
 #endif

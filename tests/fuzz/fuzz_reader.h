@@ -10,7 +10,8 @@
  * reader's options from the input's size). The input is the whole file,
  * through an in-memory file since readers take paths; the detection
  * probes see it first, then FUZZ_READER reads it with every operation it
- * has (sheet, other sheets, every row, opt-in columns, offset, note) under the fuzz caps
+ * has (sheet, other sheets, every row of every sheet, opt-in columns, offset,
+ * note) under the fuzz caps
  * (fuzz_sheet_opts: one input cannot inflate to more than a few MB).
  */
 #ifndef CONTACTSYNC_FUZZ_READER_H
@@ -48,6 +49,12 @@ static void fuzz_read(const struct reader *rd, const char *path, const struct re
 		if (rd->opt_in && row.rowno == 1)
 			for (size_t i = 0; i <= row.ncells; i++)
 				(void)rd->opt_in(priv, i);
+	}
+	/* --sheet all: every later sheet, read on where the first ended */
+	while (rd->next_sheet && !rd->next_sheet(priv, info)) {
+		(void)strlen(rd->sheet(priv));
+		while (!rd->next(priv, &row, info))
+			fuzz_check_row(&row);
 	}
 	if (rd->offset)
 		(void)rd->offset(priv);
