@@ -33,11 +33,15 @@ struct reader_opts {
 	const struct sheet_opts *sheet;	/* spreadsheets: sheet and caps */
 };
 
+/* How many of a file's first bytes the probes see: enough for the marks
+ * of the text formats (an XML spreadsheet's namespace after its prolog). */
+#define READER_PROBE_HEAD 4096
+
 /* What a probe sees of a file (borrowed for the call). */
 struct reader_probe {
 	const char *path, *name;	/* name: for messages */
 	const unsigned char *head;	/* the first bytes */
-	size_t n;			/* how many (up to 16) */
+	size_t n;			/* how many (up to READER_PROBE_HEAD) */
 	struct unzip *zip;		/* open when the file is a zip, else NULL */
 	int ole;			/* the file is an OLE (CFB) container */
 };
