@@ -7,8 +7,10 @@
  * libxml2's HTML parser reads the file as a stream (the push parser with
  * SAX callbacks, no tree), in CHUNK-byte pieces; it repairs the markup
  * (implied </td> and </tr>, unquoted attributes), decodes entities and
- * converts to UTF-8 from the encoding a BOM or a meta charset names (else
- * UTF-8, falling back to Latin-1 where bytes are not UTF-8). The rows a
+ * converts to UTF-8 from the encoding a BOM or a meta charset names. A
+ * page that names none (the common "tableToExcel" script writes UTF-8
+ * without saying so) is read as UTF-8 when its first SNIFF bytes are,
+ * else as Windows-1252, as browsers and Excel assume. The rows a
  * piece completes wait in a queue holding only their non-empty cells, so
  * memory is bounded by a piece's text, never the table's.
  *
@@ -37,6 +39,7 @@
 #include <errno.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,8 +51,11 @@
 #include "read/sheet.h"
 #include "reader.h"
 #include "row.h"
+#include "text.h"
 
 #define CHUNK ((size_t)16 << 10)
+/* How much of a page is looked at for its encoding. */
+#define SNIFF ((size_t)64 << 10)
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
 #define MAX_TOKEN_SLACK ((size_t)1 << 20)
@@ -528,10 +534,68 @@ static enum err fill(struct htmlin *r, struct errinfo *info)
 	return ERR_OK;
 }
 
+/* Whether the page's head names its encoding ("charset" in a meta),
+ * ignoring case; libxml2 then follows it. */
+static int declares_charset(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 7 <= n; i++)
+		if (strncasecmp(s + i, "charset", 7) == 0)
+			return 1;
+	return 0;
+}
+
+/* Valid UTF-8 up to a sequence the window cuts. */
+static int utf8_head(const char *s, size_t n, int cut)
+{
+	size_t back = 0;
+	unsigned char lead;
+
+	while (cut && back < 3 && back < n && ((unsigned char)s[n - 1 - back] & 0xC0) == 0x80)
+		back++;
+	if (cut && back < n) {
+		lead = (unsigned char)s[n - 1 - back];
+		if (lead >= 0xC0 && back + 1 < (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u))
+			n -= back + 1;
+	}
+	return text_utf8_valid(s, n);
+}
+
+/*
+ * The encoding of a page that does not name one: UTF-8 when its head is
+ * (what the web apps' scripts write), else Windows-1252 (what browsers
+ * and Excel assume); UTF-8 after a UTF-8 BOM; NULL when a meta charset
+ * decides.
+ */
+static const char *default_encoding(struct htmlin *r, struct errinfo *info)
+{
+	char *head = malloc(SNIFF);
+	const char *enc = NULL;
+	size_t n;
+
+	if (!head)
+		return NULL;
+	n = fread(head, 1, SNIFF, r->fp);
+	/* libxml2's push parser does not look for a BOM itself */
+	if (n >= 3 && !memcmp(head, "\xef\xbb\xbf", 3))
+		enc = "UTF-8";
+	else if (!declares_charset(head, n))
+		enc = utf8_head(head, n, n == SNIFF) ? "UTF-8" : "windows-1252";
+	free(head);
+	if (ferror(r->fp) || fseek(r->fp, 0, SEEK_SET) != 0)
+		fail(r, info, ERR_IO, "cannot read '%s': %s", r->name, strerror(errno));
+	return enc;
+}
+
 static enum err start(struct htmlin *r, struct errinfo *info)
 {
+	const char *enc = default_encoding(r, info);
+	xmlCharEncodingHandlerPtr h;
 	xmlSAXHandler sax;
 
+	if (r->failed)
+		return r->failed;
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;	/* so that serror is used */
 	sax.startElement = on_start;
@@ -545,6 +609,8 @@ static enum err start(struct htmlin *r, struct errinfo *info)
 		return fail(r, info, ERR_NOMEM, "out of memory");
 	htmlCtxtUseOptions(r->ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET |
 			   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	if (enc && (h = xmlFindCharEncodingHandler(enc)) && xmlSwitchToEncoding(r->ctxt, h) < 0)
+		return fail(r, info, ERR_NOMEM, "out of memory");
 	return ERR_OK;
 }
 
