@@ -591,6 +591,9 @@ static const char *default_encoding(struct htmlin *r, struct errinfo *info)
 static enum err start(struct htmlin *r, struct errinfo *info)
 {
 	const char *enc = default_encoding(r, info);
+	/* UTF-8 is said at creation: switching to it later does not stick
+	 * once libxml2 meets <html> */
+	int utf8 = enc && strcmp(enc, "UTF-8") == 0;
 	xmlCharEncodingHandlerPtr h;
 	xmlSAXHandler sax;
 
@@ -604,12 +607,14 @@ static enum err start(struct htmlin *r, struct errinfo *info)
 	sax.ignorableWhitespace = on_text;
 	sax.cdataBlock = on_cdata;
 	sax.serror = on_error;
-	r->ctxt = htmlCreatePushParserCtxt(&sax, r, NULL, 0, r->name, XML_CHAR_ENCODING_NONE);
+	r->ctxt = htmlCreatePushParserCtxt(&sax, r, NULL, 0, r->name, utf8 ?
+					   XML_CHAR_ENCODING_UTF8 : XML_CHAR_ENCODING_NONE);
 	if (!r->ctxt)
 		return fail(r, info, ERR_NOMEM, "out of memory");
 	htmlCtxtUseOptions(r->ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET |
 			   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-	if (enc && (h = xmlFindCharEncodingHandler(enc)) && xmlSwitchToEncoding(r->ctxt, h) < 0)
+	if (enc && !utf8 && (h = xmlFindCharEncodingHandler(enc)) &&
+	    xmlSwitchToEncoding(r->ctxt, h) < 0)
 		return fail(r, info, ERR_NOMEM, "out of memory");
 	return ERR_OK;
 }

@@ -181,6 +181,10 @@ static void test_undeclared(void **state)
 		    "1:[José – Müller]\n");
 	expect_rows("<table><tr><td>José – Müller</td></tr></table>",
 		    "1:[José – Müller]\n");
+	/* the tableToExcel template: <html> first did switch libxml2 back */
+	expect_rows("<html xmlns=\"http://www.w3.org/TR/REC-html40\"><head></head><body>"
+		    "<table><tr><td>Müller</td></tr></table></body></html>",
+		    "1:[Müller]\n");
 }
 
 static void expect_failure(const char *html, enum err code, const char *msg)
