@@ -2,10 +2,10 @@
  * reader: the family of contact-file readers, as the core (ingest) sees it.
  *
  * One `const struct reader` per format, in the format's own file under
- * src/read/ (csvin.c, xlsxin.c, odsin.c, xlsin.c, jsonin.c), with
- * designated initialisers and NULL for what the format cannot do; the
- * member's state is the `void *priv` its open returns, which the core
- * never looks into. reader_detect (src/read/reader.c) holds the one table
+ * src/read/ (csvin.c, xlsxin.c, odsin.c, xlsin.c, xmlssin.c, htmlin.c,
+ * jsonin.c), with designated initialisers and NULL for what the format
+ * cannot do; the member's state is the `void *priv` its open returns,
+ * which the core never looks into. reader_detect (src/read/reader.c) holds the one table
  * of readers, in the order their probes are asked.
  *
  * Adding a format: one new file defining its `const struct reader` (and its
@@ -84,7 +84,8 @@ struct reader {
 
 /*
  * The reader for `path` (`name` for messages), by content first (zip and
- * OLE signatures, a JSON object at the start) and by name only where
+ * OLE signatures, an XML spreadsheet's or an HTML page's first tags, a
+ * JSON object at the start) and by name only where
  * content cannot tell (".json" files). ERR_IO when it cannot be read;
  * ERR_FORMAT for a password-protected (encrypted) Office file or a zip no
  * reader takes.
