@@ -212,6 +212,8 @@ static void trim(struct buf *b)
 {
 	size_t s = 0, e = b->len;
 
+	if (e == 0)
+		return;		/* data may still be NULL */
 	while (s < e && strchr(" \t\r\n", b->data[s]))
 		s++;
 	while (e > s && strchr(" \t\r\n", b->data[e - 1]))
