@@ -488,11 +488,34 @@ static void on_cdata(void *ud, const xmlChar *s, int len)
 	r->since_event = 0;
 }
 
-/* The parser repairs what it can; its complaints are not the user's. */
+/*
+ * The parser repairs what it can and its complaints are not the user's,
+ * except one: bytes that are not text in the page's encoding stop it for
+ * good (libxml2 would leave the rows after them unread, silently).
+ */
 static void on_error(void *ud, xmlErrorPtr error)
 {
-	(void)ud;
-	(void)error;
+	struct htmlin *r = ud;
+	const char *enc = "its encoding", *bytes;
+
+	if (!r || !error || error->domain != XML_FROM_I18N || r->hfail)
+		return;
+	if (r->ctxt && r->ctxt->input && r->ctxt->input->buf &&
+	    r->ctxt->input->buf->encoder && r->ctxt->input->buf->encoder->name)
+		enc = r->ctxt->input->buf->encoder->name;
+	bytes = error->message ? strstr(error->message, "bytes ") : NULL;
+	err_set(&r->herr, ERR_ENCODING, "'%s': the text after line %lu is not %s (%.*s)",
+		r->name, line_of(r), enc, bytes ? (int)strcspn(bytes, "\n") : 0,
+		bytes ? bytes : "");
+	r->hfail = ERR_ENCODING;
+}
+
+/* libxml2 reports errors without a parser (encodings) through a
+ * per-thread handler, to stderr unless one is set: on_error, only for
+ * the time of a call into libxml2. */
+static void catch_errors(struct htmlin *r, int on)
+{
+	xmlSetStructuredErrorFunc(on ? r : NULL, on ? on_error : NULL);
 }
 
 /* ---- driving the parser ---------------------------------------------- */
@@ -507,13 +530,18 @@ static enum err feed(struct htmlin *r, struct errinfo *info)
 	r->fed += got;
 	r->since_event += got;
 	r->eof = got == 0;
+	catch_errors(r, 1);
 	htmlParseChunk(r->ctxt, r->chunk, (int)got, r->eof);
+	catch_errors(r, 0);
 	if (r->hfail) {
 		r->failed = r->hfail;
 		return err_set(info, r->hfail, "%s", r->herr.msg);
 	}
 	if (r->ctxt->errNo == XML_ERR_NO_MEMORY)
 		return fail(r, info, ERR_NOMEM, "out of memory");
+	if (r->ctxt->instate == XML_PARSER_EOF && !r->eof)
+		return fail(r, info, ERR_FORMAT, "'%s' line %lu: the HTML parser stopped",
+			    r->name, line_of(r));
 	if (r->since_event > r->max_token)
 		return fail(r, info, ERR_LIMIT,
 			    "'%s' line %lu: a tag or text run is larger than %zu bytes",
@@ -613,10 +641,12 @@ static enum err start(struct htmlin *r, struct errinfo *info)
 		return fail(r, info, ERR_NOMEM, "out of memory");
 	htmlCtxtUseOptions(r->ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET |
 			   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	catch_errors(r, 1);
 	if (enc && !utf8 && (h = xmlFindCharEncodingHandler(enc)) &&
 	    xmlSwitchToEncoding(r->ctxt, h) < 0)
-		return fail(r, info, ERR_NOMEM, "out of memory");
-	return ERR_OK;
+		fail(r, info, ERR_NOMEM, "out of memory");
+	catch_errors(r, 0);
+	return r->failed;
 }
 
 static void destroy(struct htmlin *r)

@@ -210,6 +210,17 @@ static void test_no_table(void **state)
 		       "'t.xls': an HTML page whose tables hold no rows: not a contact list");
 }
 
+/* 0x81 is no Windows-1252 character: an error, never the rows after it
+ * silently dropped (libxml2 stops there). */
+static void test_bad_bytes(void **state)
+{
+	(void)state;
+	expect_failure("<meta charset=\"windows-1252\"><table><tr><td>a</td></tr>\n"
+		       "<tr><td>A\x81" "b</td></tr><tr><td>c</td></tr></table>", ERR_ENCODING,
+		       "'t.xls': the text after line 1 is not windows-1252 "
+		       "(bytes 0x81 0x62 0x3C 0x2F)");
+}
+
 static void test_limits(void **state)
 {
 	struct reader_opts o;
@@ -298,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_bom_doctype),
 		cmocka_unit_test(test_undeclared),
 		cmocka_unit_test(test_no_table),
+		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_probe),
