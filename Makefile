@@ -12,10 +12,10 @@ BIN ?= contactsync
 CC ?= cc
 CXX ?= c++
 
-PKGS = lmdb jansson libutf8proc inih libcurl minizip expat freexl xlsxwriter libpcre2-8 uchardet
+PKGS = lmdb jansson libutf8proc inih libcurl minizip expat freexl xlsxwriter libpcre2-8 uchardet libxml-2.0
 # Evaluated lazily: `make test` installs the packages before the first use.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -llmdb -ljansson -lutf8proc -linih -lcurl -lminizip -lz -lexpat -lfreexl -lxlsxwriter -lpcre2-8 -luchardet)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -llmdb -ljansson -lutf8proc -linih -lcurl -lminizip -lz -lexpat -lfreexl -lxlsxwriter -lpcre2-8 -luchardet -lxml2)
 # No .pc files in Debian for these two: plain -l.
 PHONE_LIBS = -lphonenumber $(shell pkg-config --libs icu-uc icu-i18n protobuf 2>/dev/null)
 CSV_LIBS = -lcsv

@@ -2,10 +2,10 @@
  * reader: the family of contact-file readers, as the core (ingest) sees it.
  *
  * One `const struct reader` per format, in the format's own file under
- * src/read/ (csvin.c, xlsxin.c, odsin.c, xlsin.c, jsonin.c, vcardin.c), with
- * designated initialisers and NULL for what the format cannot do; the
- * member's state is the `void *priv` its open returns, which the core
- * never looks into. reader_detect (src/read/reader.c) holds the one table
+ * src/read/ (csvin.c, xlsxin.c, odsin.c, xlsin.c, xmlssin.c, htmlin.c,
+ * vcardin.c, jsonin.c), with designated initialisers and NULL for what the
+ * format cannot do; the member's state is the `void *priv` its open returns,
+ * which the core never looks into. reader_detect (src/read/reader.c) holds the one table
  * of readers, in the order their probes are asked.
  *
  * Adding a format: one new file defining its `const struct reader` (and its
@@ -33,11 +33,15 @@ struct reader_opts {
 	const struct sheet_opts *sheet;	/* spreadsheets: sheet and caps */
 };
 
+/* How many of a file's first bytes the probes see: enough for the marks
+ * of the text formats (an XML spreadsheet's namespace after its prolog). */
+#define READER_PROBE_HEAD 4096
+
 /* What a probe sees of a file (borrowed for the call). */
 struct reader_probe {
 	const char *path, *name;	/* name: for messages */
 	const unsigned char *head;	/* the first bytes */
-	size_t n;			/* how many (up to 16) */
+	size_t n;			/* how many (up to READER_PROBE_HEAD) */
 	struct unzip *zip;		/* open when the file is a zip, else NULL */
 	int ole;			/* the file is an OLE (CFB) container */
 };
@@ -94,7 +98,8 @@ struct reader {
 
 /*
  * The reader for `path` (`name` for messages), by content first (zip and
- * OLE signatures, BEGIN:VCARD, a JSON object at the start) and by name only where
+ * OLE signatures, an XML spreadsheet's or an HTML page's first tags,
+ * BEGIN:VCARD, a JSON object at the start) and by name only where
  * content cannot tell (".json" files). ERR_IO when it cannot be read;
  * ERR_FORMAT for a password-protected (encrypted) Office file or a zip no
  * reader takes.

@@ -10,7 +10,7 @@ libcsv-dev libpcre2-dev libxlsxwriter-dev liblmdb-dev lmdb-utils
 libcurl4-openssl-dev libjansson-dev
 libphonenumber-dev libicu-dev libprotobuf-dev libboost-dev
 libutf8proc-dev libinih-dev
-libminizip-dev zlib1g-dev libexpat1-dev libfreexl-dev libuchardet-dev
+libminizip-dev zlib1g-dev libexpat1-dev libfreexl-dev libuchardet-dev libxml2-dev
 libmicrohttpd-dev
 libcmocka-dev
 time unzip curl python3 groff-base

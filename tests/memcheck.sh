@@ -7,7 +7,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-tests=${MEMCHECK_TESTS:-t_roundtrip t_spreadsheets}
+tests=${MEMCHECK_TESTS:-t_roundtrip t_spreadsheets t_htmlxls}
 logs=$(mktemp -d "${TMPDIR:-/tmp}/contactsync-memcheck.XXXXXX")
 
 command -v valgrind >/dev/null 2>&1 || {

@@ -10,13 +10,16 @@
 #include "unzip.h"
 
 /* The members, each defined in its own file. */
-extern const struct reader reader_xls, reader_xlsx, reader_ods, reader_vcard, reader_jsonl;
+extern const struct reader reader_xls, reader_xlsx, reader_ods, reader_xmlss, reader_html,
+	reader_vcard, reader_jsonl;
 
 /* Asked in this order; the first that says yes reads the file. */
 static const struct reader *const readers[] = {
 	&reader_xls,
 	&reader_xlsx,
 	&reader_ods,
+	&reader_xmlss,	/* XML text: before HTML, whose probe skips a prolog */
+	&reader_html,
 	&reader_vcard,	/* before CSV: a card's lines would read as one column */
 	&reader_jsonl,
 	&reader_csv,	/* last: takes whatever is not a container */
@@ -68,7 +71,7 @@ enum err reader_detect(const char *path, const char *name, const struct reader *
 		       struct errinfo *info)
 {
 	struct reader_probe p = { path, name, NULL, 0, NULL, 0 };
-	unsigned char head[16];
+	unsigned char head[READER_PROBE_HEAD];
 	enum err e;
 
 	*out = &reader_csv;
