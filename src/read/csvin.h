@@ -55,7 +55,8 @@ struct csvin_opts {
 
 struct csvin_stats {
 	char delimiter;			/* the one in use */
-	const char *encoding;		/* the one in use, lower case: "utf-8",
+	const char *encoding;		/* the one in use (valid until csvin_close),
+					   lower case: "utf-8",
 					   "windows-1252", "macintosh" ... */
 	int had_bom;
 	unsigned long cp1252_cells;	/* cells decoded as Windows-1252 by fallback */

@@ -24,7 +24,8 @@
 struct result {
 	enum err end;		/* what the last csvin_next returned */
 	struct errinfo info;
-	struct csvin_stats stats;
+	struct csvin_stats stats;	/* its encoding points at encoding below */
+	char encoding[64];	/* the reader's, copied: it lives until csvin_close */
 	unsigned long rows;
 };
 
@@ -70,6 +71,9 @@ static char *dump_reader(struct csvin *r, struct result *res)
 		fputc('\n', mem);
 	}
 	res->stats = *csvin_stats(r);
+	snprintf(res->encoding, sizeof(res->encoding), "%s",
+		 res->stats.encoding ? res->stats.encoding : "");
+	res->stats.encoding = res->encoding;
 	assert_int_equal(fclose(mem), 0);
 	return out;
 }
