@@ -164,7 +164,12 @@ if [ -x /usr/bin/time ]; then
 		[ "${kb:-0}" -gt 131072 ] && over="$over $(basename "$f")"
 	done
 	echo "# the largest peak RSS: $max kB ($(basename "$maxf"))"
-	check_eq "no hostile workbook takes more than 128 MB" "" "$over"
+	case "${CONTACTSYNC_BUILD:-build}" in
+	build-asan)	# ASan's shadow memory and quarantine inflate RSS: the
+			# bound holds for the binary users run, checked in make test
+		echo "# under the sanitizers: peaks printed, the 128 MB bound not checked" ;;
+	*)	check_eq "no hostile workbook takes more than 128 MB" "" "$over" ;;
+	esac
 else
 	echo "# /usr/bin/time missing: peak RSS not measured"
 fi
