@@ -530,6 +530,7 @@ json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_st
 	json_object_set_new(j, "merged_renamed", json_integer((json_int_t)s->merged_renamed));
 	json_object_set_new(j, "international", json_integer((json_int_t)s->international));
 	json_object_set_new(j, "country_ignored", json_integer((json_int_t)s->country_ignored));
+	json_object_set_new(j, "sheets_unread", json_integer((json_int_t)s->sheets_unread));
 	json_object_set_new(j, "rejects", runlog_path(s->rejects));
 	json_object_set_new(j, "duplicates", runlog_path(s->duplicates));
 	for (i = 0; i < s->noutputs; i++)

@@ -96,7 +96,7 @@ static int import(struct app *app, struct import_cli *o, const char *profile, ch
 	run->import = import_cli_stats_json(o, &stats);
 	if (log_is_enabled(LOG_INFO))
 		import_cli_report(stdout, o, &stats);
-	if (stats.rejected)
+	if (stats.rejected || stats.sheets_unread)
 		*partial = 1;
 	ingest_stats_free(&stats);
 	return 0;

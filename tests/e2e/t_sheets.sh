@@ -35,8 +35,10 @@ check_rc "the export imported back without --sheet" 0 cs import --force big.xlsx
 check_eq "rows read: every contact" "rows read 1064065 = staged 1064065 + merged 0 + rejected 0" "$(head -n 1 out.txt)"
 cs export -o got.csv
 check_same "the same set as before the export" want.csv got.csv
-check_rc "--sheet Contacts alone exits 1" 1 cs import --force --sheet Contacts big.xlsx
+check_rc "--sheet Contacts alone exits 1" 1 cs --log-format json import --force --sheet Contacts big.xlsx
 check_grep "the unread sheet named" "only sheet 'Contacts' was read; 1 later sheet with the same header was not ('Contacts (2)')" err.txt
+check_eq "the JSON log's import summary counts the unread sheet" 1 \
+	"$("$PY" -c 'import json,sys; print([o for o in map(json.loads, sys.stdin) if o.get("event") == "phase_end"][0]["sheets_unread"])' <err.txt)"
 rm -f big.csv big.xlsx want.csv got.csv
 
 # ---- several sheets, made by LibreOffice -----------------------------------
