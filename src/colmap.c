@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "colmap_words.h"
+#include "quote.h"
 #include "text.h"
 
 static const char *const field_names[FIELD_IGNORED + 1] = {
@@ -29,9 +30,6 @@ static const char *const field_names[FIELD_IGNORED + 1] = {
 
 #define CUSTOM_PREFIX "custom:"
 #define CUSTOM_PREFIX_LEN 7
-#define LIST_CELL_MAX 40	/* bytes of a header shown in a message */
-#define LIST_MAX 12		/* headers listed in a message, then "... and N more" */
-#define LIST_BYTES 280		/* and the bytes they may take */
 #define RANK_PAIR ((size_t)-1 / 2)	/* a typed pair's strength: after every word */
 
 const char *colmap_field_name(enum field f)
@@ -49,54 +47,17 @@ enum field colmap_field_lookup(const char *name)
 	return FIELD_CUSTOM;
 }
 
-/* A header as a message shows it: control bytes as \xNN (a binary file's
- * first line must not drive the terminal), cut after at most LIST_CELL_MAX
- * bytes, at a space when there is one. */
-static void list_header(struct buf *out, const char *s, size_t len)
-{
-	size_t i, n = len < LIST_CELL_MAX ? len : LIST_CELL_MAX, at;
-
-	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;	/* not inside a UTF-8 sequence */
-	for (at = n; n < len && at > LIST_CELL_MAX / 2 && s[at] != ' '; at--)
-		;
-	if (n < len && s[at] == ' ')
-		n = at;	/* nor inside a word, when there is a space to end at */
-	buf_addc(out, '\'');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			buf_printf(out, "\\x%02x", c);
-		else
-			buf_addc(out, (char)c);
-	}
-	buf_adds(out, n < len ? "...'" : "'");
-}
-
-/* The first headers, at most LIST_MAX of them and LIST_BYTES in all, then
- * "... and N more": the message (errinfo holds 512 bytes) must keep its
+/* The headers in a message, bounded (quote.h): the message must keep its
  * hint, which comes first, and never end mid-word. */
 static void list_headers(const struct row *h, struct buf *out)
 {
-	struct buf one;
-	size_t i, start = out->len;
+	struct quote_list l;
+	size_t i;
 
-	buf_init(&one, 0);
-	for (i = 0; i < h->ncells && i < LIST_MAX; i++) {
-		buf_reset(&one);
-		list_header(&one, h->cells[i], h->lens[i]);
-		if (i && out->len - start + 2 + one.len > LIST_BYTES)
-			break;
-		if (i)
-			buf_adds(out, ", ");
-		buf_add(out, one.data, one.len);
-	}
-	if (i < h->ncells)
-		buf_printf(out, " ... and %zu more", h->ncells - i);
-	if (!h->ncells)
-		buf_adds(out, "none");
-	buf_free(&one);
+	quote_list_init(&l, out);
+	for (i = 0; i < h->ncells; i++)
+		quote_list_add(&l, h->cells[i], h->lens[i]);
+	quote_list_end(&l);
 }
 
 /* A NUL byte is never text: in a header it is most often a UTF-16 file
@@ -330,8 +291,9 @@ static enum err filter(struct build *b, const char *const *names, size_t n, int 
 	for (i = 0; i < n && !e; i++)
 		if (!find_columns(b, names[i], 1, &first, hit)) {
 			buf_reset(&b->msg);
-			buf_printf(&b->msg, "'%s': %s '%s' matches no column", b->file,
-				   allow ? "--columns" : "--ignore", names[i]);
+			buf_printf(&b->msg, "'%s': %s ", b->file, allow ? "--columns" : "--ignore");
+			quote_str(&b->msg, names[i]);
+			buf_adds(&b->msg, " matches no column");
 			e = add_warning(m, buf_str(&b->msg));
 		}
 	for (i = 0; i < m->ncols && !e; i++) {
@@ -423,14 +385,14 @@ static enum err warn_optouts(struct build *b)
 			continue;
 		buf_reset(&b->msg);
 		buf_printf(&b->msg, "'%s': column ", b->file);
-		list_header(&b->msg, b->h->cells[i], b->h->lens[i]);
+		quote_value(&b->msg, b->h->cells[i], b->h->lens[i], QUOTE_VALUE_MAX);
 		if (w->kind == WORD_NOT_SMS) {
 			buf_adds(&b->msg, " is about e-mail or fax, not SMS: not used as the opt-out");
 		} else {
 			buf_adds(&b->msg, w->kind == WORD_CONSENT ? " looks like a consent column but "
 							       : " looks like an opt-out column but ");
 			if (used >= 0) {
-				list_header(&b->msg, b->h->cells[used], b->h->lens[used]);
+				quote_value(&b->msg, b->h->cells[used], b->h->lens[used], QUOTE_VALUE_MAX);
 				buf_adds(&b->msg, " is used");
 			} else {
 				buf_adds(&b->msg, "it is not used");
@@ -478,8 +440,10 @@ static enum err assign_keys(struct build *b)
 			e = buf_printf(&name, " (%d)", n);
 			if (!e && !key_taken(m, i, buf_str(&name))) {
 				buf_reset(&b->msg);
-				buf_printf(&b->msg, "'%s': header '%.*s' is repeated; column %zu is kept as '%s'",
-					   b->file, (int)base, name.data, i + 1, buf_str(&name));
+				buf_printf(&b->msg, "'%s': header ", b->file);
+				quote_value(&b->msg, name.data, base, QUOTE_VALUE_MAX);
+				buf_printf(&b->msg, " is repeated; column %zu is kept under that name "
+					   "followed by ' (%d)'", i + 1, n);
 				e = add_warning(m, buf_str(&b->msg));
 				break;
 			}
@@ -632,7 +596,7 @@ static void describe_phone(const struct colmap *m, size_t col, struct buf *out)
 	buf_adds(out, "phone (");
 	if (m->role[col] == ROLE_BY_TYPE && t >= 0) {
 		buf_adds(out, "type from ");
-		list_header(out, m->header[t], strlen(m->header[t]));
+		quote_str(out, m->header[t]);
 	} else {
 		buf_adds(out, colmap_role_name(m->role[col]));
 	}
@@ -646,7 +610,7 @@ static void describe_phone(const struct colmap *m, size_t col, struct buf *out)
 static void describe_custom(const struct colmap *m, size_t col, struct buf *out)
 {
 	buf_adds(out, "custom ");
-	list_header(out, m->key[col], strlen(m->key[col]));
+	quote_str(out, m->key[col]);
 	switch (m->note[col]) {
 	case NOTE_FAX:
 		buf_adds(out, " (fax: never a contact's number)");
@@ -681,7 +645,7 @@ enum err colmap_describe(const struct colmap *m, size_t col, struct buf *out)
 		buf_adds(out, "phone type of ");
 		for (j = 0; j < m->ncols; j++)
 			if (m->type_col[j] == (long)col)
-				list_header(out, m->header[j], strlen(m->header[j]));
+				quote_str(out, m->header[j]);
 	} else if (f == FIELD_IGNORED) {
 		buf_adds(out, m->note[col] == NOTE_NOT_IN_COLUMNS ? "ignored (not in --columns)"
 								   : "ignored (--ignore)");

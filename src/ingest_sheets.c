@@ -27,30 +27,24 @@
 #include <string.h>
 
 #include "hook.h"
+#include "quote.h"
 
-/* Sheets named in a warning: the first few of them, and how many. */
+/* Sheets named in a warning: the first few of them (quote.h), and how
+ * many. */
 struct sheet_list {
-	char names[400];
-	size_t len, n;
+	struct buf names;
+	struct quote_list q;
 };
+
+static void list_init(struct sheet_list *l)
+{
+	buf_init(&l->names, 0);
+	quote_list_init(&l->q, &l->names);
+}
 
 static void list_add(struct sheet_list *l, const char *name)
 {
-	int k;
-
-	if (l->n++ >= 4 || l->len >= sizeof(l->names))
-		return;
-	k = snprintf(l->names + l->len, sizeof(l->names) - l->len, "%s'%s'",
-		     l->len ? ", " : "", name);
-	if (k > 0)
-		l->len += (size_t)k;
-	if (l->len >= sizeof(l->names))
-		l->len = sizeof(l->names) - 1;
-}
-
-static const char *more(const struct sheet_list *l)
-{
-	return l->n > 4 ? ", ..." : "";
+	quote_list_add(&l->q, name, strlen(name));
 }
 
 /* "FILE:SHEET", new string; NULL when out of memory. */
@@ -124,10 +118,44 @@ static enum err later_sheets(struct ingest *in, uint32_t idx, const char *fname,
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 
+/*
+ * The warnings about later sheets not read, hint first: those with the
+ * first sheet's header (--sheet named one), and, by default, those with
+ * another header.
+ */
+static enum err warn_unread(struct ingest *in, const char *fname, const char *first,
+			    int explicit, struct sheet_list *same, struct sheet_list *others)
+{
+	struct buf msg;
+	enum err e = ERR_OK;
+
+	buf_init(&msg, 0);
+	if (same->q.total && !(e = quote_list_end(&same->q))) {
+		buf_printf(&msg, "'%s': only sheet ", fname);
+		quote_str(&msg, first);
+		buf_printf(&msg, " was read (read the others with --sheet all or --sheet NAME,NAME); "
+			   "%zu later sheet%s with the same header %s not: %s",
+			   same->q.total, same->q.total == 1 ? "" : "s",
+			   same->q.total == 1 ? "was" : "were", buf_str(&same->names));
+		hook_say(in->o->warn, in->o->warn_ctx, "%s", buf_str(&msg));
+	}
+	if (!e && others->q.total && !explicit && !(e = quote_list_end(&others->q))) {
+		buf_reset(&msg);
+		buf_printf(&msg, "'%s': %zu sheet%s with another header than ", fname,
+			   others->q.total, others->q.total == 1 ? "" : "s");
+		quote_str(&msg, first);
+		buf_printf(&msg, " %s not read (read them with --sheet all or --sheet NAME,NAME): %s",
+			   others->q.total == 1 ? "was" : "were", buf_str(&others->names));
+		hook_say(in->o->warn, in->o->warn_ctx, "%s", buf_str(&msg));
+	}
+	buf_free(&msg);
+	return e ? err_set(in->info, e, "out of memory") : ERR_OK;
+}
+
 /* No --sheet, or one sheet: it, then what the later sheets hold. */
 static enum err read_one(struct ingest *in, uint32_t idx, const char *fname, int explicit)
 {
-	struct sheet_list same = { "", 0, 0 }, others = { "", 0, 0 };
+	struct sheet_list same, others;
 	const char *first = in->cur.reader->sheet(in->cur.priv);
 	char *name = strdup(first ? first : "?");
 	int found;
@@ -135,21 +163,15 @@ static enum err read_one(struct ingest *in, uint32_t idx, const char *fname, int
 
 	if (!name)
 		return err_set(in->info, ERR_NOMEM, "out of memory");
+	list_init(&same);
+	list_init(&others);
 	e = ingest_rows(in, idx, fname, NULL, &found);
 	if (!e && in->cur.reader->next_sheet)
 		e = later_sheets(in, idx, fname, found, explicit, &same, &others);
-	if (!e && same.n)
-		hook_say(in->o->warn, in->o->warn_ctx,
-			 "'%s': only sheet '%s' was read; %zu later sheet%s with the same header %s not (%s%s): "
-			 "read them with --sheet all or --sheet NAME,NAME",
-			 fname, name, same.n, same.n == 1 ? "" : "s", same.n == 1 ? "was" : "were",
-			 same.names, more(&same));
-	if (!e && others.n && !explicit)
-		hook_say(in->o->warn, in->o->warn_ctx,
-			 "'%s': %zu sheet%s with another header than '%s' %s not read (%s%s): "
-			 "read them with --sheet all or --sheet NAME,NAME",
-			 fname, others.n, others.n == 1 ? "" : "s", name,
-			 others.n == 1 ? "was" : "were", others.names, more(&others));
+	if (!e)
+		e = warn_unread(in, fname, name, explicit, &same, &others);
+	buf_free(&same.names);
+	buf_free(&others.names);
 	free(name);
 	return e;
 }

@@ -12,6 +12,7 @@
 #include "exitcode.h"
 #include "ingest.h"
 #include "outfile.h"
+#include "quote.h"
 #include "reader.h"
 #include "results.h"
 #include "xlsxout.h"
@@ -331,16 +332,17 @@ static enum err number_cell(struct report *r, const struct source *s, const stru
 {
 	const char *c = row->cells[col];
 	size_t len = row->lens[col], i;
+	char q[QUOTE_CAP];
 
 	if (!len)
 		return xlsxout_cell(r->w, "", 0, r->info);
 	for (i = 0; i < len && c[i] >= '0' && c[i] <= '9'; i++)
 		;
 	if (i < len || len > 15)
-		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %s '%.40s' is not a number",
+		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %s %s is not a number",
 			       s->path, row->rowno,
 			       s->def->columns[col - (s->def->trailing ? row->ncells - s->def->ncolumns : 0)],
-			       c);
+			       quote_to(q, c, len));
 	return xlsxout_number(r->w, strtod(c, NULL), r->info);
 }
 
@@ -558,13 +560,13 @@ static enum err fields_add(struct report *r, struct fields *fs, const struct sou
 	const char *f = row->cells[3];
 	size_t at;
 	int found;
-	char *copy;
+	char *copy, q[QUOTE_CAP];
 
 	if (!row->lens[3])
 		return ERR_OK;
 	if (row->lens[3] > MAX_FIELD_NAME || memchr(f, '\0', row->lens[3]))
-		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: '%.40s…' is not a field name",
-			       s->path, row->rowno, f);
+		return err_set(r->info, ERR_FORMAT, "'%s' row %lu: %s is not a field name",
+			       s->path, row->rowno, quote_to(q, f, row->lens[3]));
 	at = fields_find(fs, f, &found);
 	if (found)
 		return ERR_OK;
@@ -730,13 +732,14 @@ static enum err group_add(struct report *r, struct group *g, const struct fields
 	size_t at = 0;
 	int found = 0;
 	enum err e = ERR_OK;
+	char q[QUOTE_CAP];
 
 	if (l[3]) {
 		at = fields_find(fs, c[3], &found);
 		if (!found)
-			return err_set(r->info, ERR_FORMAT, "'%s' row %lu: field '%.40s' was not in "
+			return err_set(r->info, ERR_FORMAT, "'%s' row %lu: field %s was not in "
 				       "the file when it was first read (did it change meanwhile?)",
-				       s->path, row->rowno, c[3]);
+				       s->path, row->rowno, quote_to(q, c[3], l[3]));
 	}
 	if (g->open && (!same(&g->op, c[0], l[0]) || !same(&g->phone, c[1], l[1]) ||
 			!same(&g->id, c[2], l[2]) || (found && g->set[at])))

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "phone.h"
+#include "quote.h"
 #include "reader.h"
 #include "runlog.h"
 
@@ -445,15 +446,20 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 	return -1;
 }
 
-/* "'a', 'b', 'c'" of a list, at most max of them, then "and N more". */
-static void print_names(FILE *fp, const struct import_cli_list *l, size_t max)
+/* The names of a list, bounded (quote.h). */
+static void print_names(FILE *fp, const struct import_cli_list *l)
 {
+	struct quote_list ql;
+	struct buf b;
 	size_t i;
 
-	for (i = 0; i < l->n && i < max; i++)
-		fprintf(fp, "%s'%s'", i ? ", " : "", l->v[i]);
-	if (l->n > max)
-		fprintf(fp, " and %zu more", l->n - max);
+	buf_init(&b, 0);
+	quote_list_init(&ql, &b);
+	for (i = 0; i < l->n; i++)
+		quote_list_add(&ql, l->v[i], strlen(l->v[i]));
+	quote_list_end(&ql);
+	fputs(buf_str(&b), fp);
+	buf_free(&b);
 }
 
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s)
@@ -490,7 +496,7 @@ void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest
 			(unsigned long long)s->country_ignored);
 	if (o->custom.n) {
 		fprintf(fp, "custom fields pushed: ");
-		print_names(fp, &o->custom, 12);
+		print_names(fp, &o->custom);
 		fprintf(fp, " (choose with --columns or --ignore)\n");
 	}
 	if (!s->rejected)

@@ -70,6 +70,7 @@
 #include "buf.h"
 #include "read/cellfmt.h"
 #include "reader.h"
+#include "quote.h"
 #include "read/sheet.h"
 #include "unzip.h"
 
@@ -81,8 +82,6 @@
 #define ODS_MAX_ROWS ((uint64_t)1 << 24)
 /* Room for the attributes around the longest allowed string-value. */
 #define MAX_TAG_SLACK ((size_t)1 << 20)
-/* Sheet names kept for the "no sheet" message (errinfo holds 512). */
-#define NAMES_CAP 400
 #define HIDDEN_CAP ((size_t)64 << 10)
 #define STYLE_NAME_CAP 1024
 #define MIMETYPE_CAP 256
@@ -135,7 +134,7 @@ struct odsin {
 	long ci_cand, num_cand;
 	long ntables;
 	struct buf names;	/* "'A', 'B'" for the message */
-	int names_cut;
+	struct quote_list names_q;
 	struct buf hidden;	/* hidden table styles' names, each + NUL */
 	struct buf style_name;	/* table style being read */
 	int style_hidden;
@@ -534,7 +533,9 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 		v = NULL;	/* a type from the future: show its text */
 	}
 	if (v && n == 0) {
-		cell_fail(r, ERR_FORMAT, "bad office:%s '%.64s'", what, v);
+		char q[QUOTE_CAP];
+
+		cell_fail(r, ERR_FORMAT, "bad office:%s %s", what, quote_to(q, v, strlen(v)));
 		return;
 	}
 	r->collect = !v;
@@ -665,16 +666,7 @@ static void style_end(struct odsin *r)
  * list is long enough. */
 static void note_name(struct odsin *r, const char *name)
 {
-	const char *sep = r->names.len ? ", " : "";
-
-	if (r->names_cut)
-		return;
-	if (r->names.len + strlen(name) + 4 > NAMES_CAP) {
-		buf_printf(&r->names, "%s...", sep);
-		r->names_cut = 1;
-		return;
-	}
-	buf_printf(&r->names, "%s'%s'", sep, name);
+	quote_list_add(&r->names_q, name, strlen(name));
 }
 
 /* Whether table idx is the one to read, on the first pass. */
@@ -953,7 +945,7 @@ static enum err select_sheet(struct odsin *r, struct errinfo *info)
 		r->num_cand : r->spec ? -1 : 0;
 	if (target < 0)
 		return fail(r, info, ERR_NOT_FOUND, "'%s': no sheet '%s' (sheets: %s)",
-			    r->name, r->spec, buf_str(&r->names));
+			    r->name, r->spec, sheet_names(&r->names_q));
 	if ((e = start_parse(r, target, info)) || (e = scan(r, info)))
 		return e;
 	if (r->phase == PH_SCAN)
@@ -978,10 +970,15 @@ static enum err check_mimetype(struct odsin *r, struct errinfo *info)
 	while (!e && b.len > 0 && strchr(" \r\n", b.data[b.len - 1]))
 		b.data[--b.len] = '\0';
 	if (!e && strcmp(buf_str(&b), MIME_ODS) != 0 &&
-	    strcmp(buf_str(&b), MIME_OTS) != 0)
-		e = err_set(info, ERR_FORMAT,
-			    "'%s': not an OpenDocument spreadsheet (mimetype '%.100s')",
-			    r->name, buf_str(&b));
+	    strcmp(buf_str(&b), MIME_OTS) != 0) {
+		struct buf q;
+
+		buf_init(&q, 0);
+		quote_value(&q, b.data, b.len, 100);	/* a long type name whole */
+		e = err_set(info, ERR_FORMAT, "'%s': not an OpenDocument spreadsheet (mimetype %s)",
+			    r->name, buf_str(&q));
+		buf_free(&q);
+	}
 	buf_free(&b);
 	return e;
 }
@@ -1065,7 +1062,8 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
 	buf_init(&r->style_name, STYLE_NAME_CAP);
 	buf_init(&r->hidden, HIDDEN_CAP);
-	buf_init(&r->names, NAMES_CAP + 8);
+	buf_init(&r->names, 0);
+	quote_list_init(&r->names_q, &r->names);
 	r->name = strdup(name);
 	if (!r->name) {
 		e = err_set(info, ERR_NOMEM, "out of memory");

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "quote.h"
+
 enum err reader_fail(enum err *failed, struct errinfo *info, enum err code,
 		     const char *fmt, ...)
 {
@@ -52,4 +54,24 @@ int reader_encrypted(struct errinfo *info, const char *name)
 		"'%s' is password-protected (encrypted): save it without a password first",
 		name);
 	return -1;
+}
+
+const char *sheet_names(struct quote_list *q)
+{
+	quote_list_end(q);
+	return buf_str(q->out);
+}
+
+const char *sheet_list_names(struct buf *out, size_t n, sheet_name_fn *name, const void *ctx)
+{
+	struct quote_list q;
+	size_t i;
+
+	quote_list_init(&q, out);
+	for (i = 0; i < n; i++) {
+		const char *s = name(ctx, i);
+
+		quote_list_add(&q, s, strlen(s));
+	}
+	return sheet_names(&q);
 }

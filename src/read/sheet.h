@@ -35,4 +35,13 @@ typedef const char *sheet_name_fn(const void *ctx, size_t i);
  */
 long sheet_by_name(const char *spec, size_t n, sheet_name_fn *name, const void *ctx);
 
+/* The sheet names noted in q ended and as a string, for the "no sheet"
+ * message: bounded by quote.h, so the message is never cut. */
+struct quote_list;
+const char *sheet_names(struct quote_list *q);
+
+/* The same, of the n sheets name gives, appended to out. */
+struct buf;
+const char *sheet_list_names(struct buf *out, size_t n, sheet_name_fn *name, const void *ctx);
+
 #endif

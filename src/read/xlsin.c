@@ -79,7 +79,6 @@
 
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
-#define NAMES_CAP 400
 
 struct xlsin {
 	const void *xl;		/* FreeXL handle */
@@ -480,21 +479,11 @@ static enum err no_sheet(struct xlsin *r, const char *spec, unsigned n,
 			 struct errinfo *info)
 {
 	struct buf names;
-	const char *name;
 	enum err e;
-	unsigned i;
 
-	buf_init(&names, NAMES_CAP + 8);
-	for (i = 0; i < n; i++) {
-		name = sheet_name(r, i);
-		if (names.len + strlen(name) + 4 > NAMES_CAP) {
-			buf_printf(&names, "%s...", i ? ", " : "");
-			break;
-		}
-		buf_printf(&names, "%s'%s'", i ? ", " : "", name);
-	}
+	buf_init(&names, 0);
 	e = fail(r, info, ERR_NOT_FOUND, "'%s': no sheet '%s' (sheets: %s)",
-		 r->name, spec, buf_str(&names));
+		 r->name, spec, sheet_list_names(&names, n, name_of, r));
 	buf_free(&names);
 	return e;
 }

@@ -1317,19 +1317,17 @@ static enum err no_sheet(struct xlsxin *r, const char *want,
 			 struct errinfo *info)
 {
 	struct buf list;
-	size_t i;
+	const char *names;
 	enum err e;
 
-	buf_init(&list, 256);
-	for (i = 0; i < r->nsheets; i++)
-		if (buf_printf(&list, "%s'%s'", i ? ", " : "", r->sheets[i].name))
-			break;
+	buf_init(&list, 0);
+	names = sheet_list_names(&list, r->nsheets, name_of, r);
 	if (want)
 		e = err_set(info, ERR_NOT_FOUND, "'%s': no sheet '%s' (sheets: %s)",
-			    r->name, want, r->nsheets ? buf_str(&list) : "none");
+			    r->name, want, names);
 	else
 		e = err_set(info, ERR_NOT_FOUND, "'%s': no visible worksheet (sheets: %s)",
-			    r->name, r->nsheets ? buf_str(&list) : "none");
+			    r->name, names);
 	buf_free(&list);
 	return e;
 }

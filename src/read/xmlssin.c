@@ -54,6 +54,7 @@
 
 #include "buf.h"
 #include "read/cellfmt.h"
+#include "quote.h"
 #include "read/sheet.h"
 #include "reader.h"
 #include "row.h"
@@ -64,7 +65,6 @@
 /* Excel's own limit; a row index past it is a hostile file. */
 #define MAX_ROWS ((uint64_t)1 << 20)
 #define MAX_TAG_SLACK ((size_t)1 << 20)
-#define NAMES_CAP 400
 #define MAX_DEPTH 1000
 /* How far the probe looks for the workbook's marks. */
 #define PROBE_WINDOW 4096
@@ -102,7 +102,8 @@ struct xmlssin {
 	unsigned long spec_num;
 	long target, ci_cand, num_cand, nsheets;
 	struct buf names;
-	int names_cut, saw_book;
+	struct quote_list names_q;
+	int saw_book;
 	enum phase phase;
 
 	/* Depth of the element we are in, 0 when outside it. */
@@ -326,7 +327,10 @@ static void data_end(struct xmlssin *r)
 		r->type == DT_BOOLEAN ? fmt_bool(r->cur.data, out) :
 		fmt_datetime(r->cur.data, out);
 	if (n == 0) {
-		line_fail(r, ERR_FORMAT, "bad %s '%.64s'", what[r->type], r->cur.data);
+		char q[QUOTE_CAP];
+
+		line_fail(r, ERR_FORMAT, "bad %s %s", what[r->type],
+			  quote_to(q, r->cur.data, r->cur.len));
 		return;
 	}
 	buf_reset(&r->cur);
@@ -345,24 +349,31 @@ static void store_failed(struct xmlssin *r, enum err e)
 		line_fail(r, e, "%s", err_str(e));
 }
 
+/* An attribute's value in a message (quote.h). */
+static const char *quote_attr(char q[QUOTE_CAP], const char *v)
+{
+	return v ? quote_to(q, v, strlen(v)) : "''";
+}
+
 static void cell_start(struct xmlssin *r, const XML_Char **a)
 {
 	int64_t idx = index_of(attr(a, "Index"));
 	int64_t merge = index_of(attr(a, "MergeAcross"));
 	const char *m = attr(a, "MergeAcross");
+	char q[QUOTE_CAP];
 
 	r->cell_d = r->depth;
 	buf_reset(&r->cur);
 	if (idx < 0 || (idx > 0 && (uint64_t)idx - 1 < r->col)) {
-		line_fail(r, ERR_FORMAT, "bad ss:Index '%.32s' (column %llu was already read)",
-			  attr(a, "Index"), (unsigned long long)r->col);
+		line_fail(r, ERR_FORMAT, "bad ss:Index %s (column %llu was already read)",
+			  quote_attr(q, attr(a, "Index")), (unsigned long long)r->col);
 		return;
 	}
 	if (idx > 0)
 		r->col = (uint64_t)idx - 1;
 	/* "0" is a merge of nothing, which index_of calls bad. */
 	if (m && strcmp(m, "0") != 0 && merge < 0) {
-		line_fail(r, ERR_FORMAT, "bad ss:MergeAcross '%.32s'", m);
+		line_fail(r, ERR_FORMAT, "bad ss:MergeAcross %s", quote_attr(q, m));
 		return;
 	}
 	r->span = 1 + (merge > 0 ? (uint64_t)merge : 0);
@@ -401,11 +412,12 @@ static void cell_end(struct xmlssin *r)
 static void row_start(struct xmlssin *r, const XML_Char **a)
 {
 	int64_t idx = index_of(attr(a, "Index"));
+	char q[QUOTE_CAP];
 
 	r->row_d = r->depth;
 	if (idx < 0 || (idx > 0 && (uint64_t)idx < r->next_row)) {
-		line_fail(r, ERR_FORMAT, "bad ss:Index '%.32s' (row %llu was already read)",
-			  attr(a, "Index"), (unsigned long long)r->next_row - 1);
+		line_fail(r, ERR_FORMAT, "bad ss:Index %s (row %llu was already read)",
+			  quote_attr(q, attr(a, "Index")), (unsigned long long)r->next_row - 1);
 		return;
 	}
 	r->row_no = idx > 0 ? (uint64_t)idx : r->next_row;
@@ -434,16 +446,7 @@ static void row_end(struct xmlssin *r)
 
 static void note_name(struct xmlssin *r, const char *name)
 {
-	const char *sep = r->names.len ? ", " : "";
-
-	if (r->names_cut)
-		return;
-	if (r->names.len + strlen(name) + 4 > NAMES_CAP) {
-		buf_printf(&r->names, "%s...", sep);
-		r->names_cut = 1;
-		return;
-	}
-	buf_printf(&r->names, "%s'%s'", sep, name);
+	quote_list_add(&r->names_q, name, strlen(name));
 }
 
 /* Whether sheet idx is the one to read, on this pass. */
@@ -737,7 +740,7 @@ static enum err select_sheet(struct xmlssin *r, struct errinfo *info)
 		r->spec ? -1 : 0;
 	if (target < 0)
 		return fail(r, info, ERR_NOT_FOUND, "'%s': no sheet '%s' (sheets: %s)",
-			    r->name, r->spec, buf_str(&r->names));
+			    r->name, r->spec, sheet_names(&r->names_q));
 	if ((e = start_parse(r, target, info)) || (e = scan(r, info)))
 		return e;
 	if (r->phase == PH_SCAN)
@@ -781,7 +784,8 @@ static enum err xmlssin_open(struct xmlssin **out, const char *path, const char 
 	r->ci_cand = r->num_cand = -1;
 	buf_init(&r->cur, r->max_row);
 	rowbuf_init(&r->rb, r->max_cells, r->max_row + r->max_cells + 1);
-	buf_init(&r->names, NAMES_CAP + 8);
+	buf_init(&r->names, 0);
+	quote_list_init(&r->names_q, &r->names);
 	r->name = strdup(name);
 	r->chunk = malloc(CHUNK);
 	if (!r->name || !r->chunk) {

@@ -36,7 +36,7 @@ check_eq "rows read: every contact" "rows read 1064065 = staged 1064065 + merged
 cs export -o got.csv
 check_same "the same set as before the export" want.csv got.csv
 check_rc "--sheet Contacts alone exits 1" 1 cs --log-format json import --force --sheet Contacts big.xlsx
-check_grep "the unread sheet named" "only sheet 'Contacts' was read; 1 later sheet with the same header was not ('Contacts (2)')" err.txt
+check_grep "the unread sheet named" "only sheet 'Contacts' was read (read the others with --sheet all or --sheet NAME,NAME); 1 later sheet with the same header was not: 'Contacts (2)'" err.txt
 check_eq "the JSON log's import summary counts the unread sheet" 1 \
 	"$("$PY" -c 'import json,sys; print([o for o in map(json.loads, sys.stdin) if o.get("event") == "phase_end"][0]["sheets_unread"])' <err.txt)"
 rm -f big.csv big.xlsx want.csv got.csv
@@ -71,7 +71,7 @@ PYEOF
 	done
 	for f in lo/made.xlsx lo/made.ods; do
 		check_rc "$f: default reads the first sheet" 0 cs import --force "$f"
-		check_grep "$f: the others named" "2 sheets with another header than 'North' were not read ('Notes', 'South')" err.txt
+		check_grep "$f: the others named" "2 sheets with another header than 'North' were not read (read them with --sheet all or --sheet NAME,NAME): 'Notes', 'South'" err.txt
 		cs export | tail -n +2 | cut -d, -f1 >got.txt
 		check_same "$f: the first sheet's contacts" north.txt got.txt
 		check_rc "$f: --sheet 1,3" 0 cs import --force --sheet 1,3 "$f"

@@ -86,7 +86,7 @@ PYEOF
 	check_rc "two sheets with one header: both read" 0 cs import --force two.xlsx
 	check_eq "both sheets' contacts" 2 "$(cs export | tail -n +2 | wc -l | tr -d ' ')"
 	check_rc "--sheet naming the first only exits 1" 1 cs import --force --sheet Contacts two.xlsx
-	check_grep "the unread sheet reported" "only sheet 'Contacts' was read; 1 later sheet with the same header was not ('Contacts (2)')" err.txt
+	check_grep "the unread sheet reported" "only sheet 'Contacts' was read (read the others with --sheet all or --sheet NAME,NAME); 1 later sheet with the same header was not: 'Contacts (2)'" err.txt
 	check_rc "second sheet appended" 0 cs import --sheet "Contacts (2)" --append two.xlsx
 	check_eq "both sheets' contacts" 2 "$(cs export | tail -n +2 | wc -l | tr -d ' ')"
 else

@@ -21,7 +21,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # The library's modules by layer; a module is a header's or source's base
 # name. The families' members and the tool are placed by their folder.
-BASE = """buf err str text optval taglist phone phonefast phonemeta lpn sorter outfile lockfile
+BASE = """buf err str text quote optval taglist phone phonefast phonemeta lpn sorter outfile lockfile
 csvout xlsxout pipeline ratelimit http store rec contact profile change
 exitcode duration hook country""".split()
 # The families' headers for the core (row: what every reader gives).
