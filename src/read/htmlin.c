@@ -29,17 +29,23 @@
  * whitespace runs (no-break spaces included: Excel writes &nbsp; for an
  * empty cell) become one space, ends trimmed; <br> is a line break, and so
  * is the edge of a block (<p>, <div>, <li>) between text. Comments,
- * scripts and styles are not text.
+ * scripts and styles are not text. The shown text is what is read (it
+ * is what the page's author formatted), except where Excel's "Save as Web
+ * Page" wrote a number that lost digits to its column's width
+ * ("4.91512E+12", "#####"): then the cell's x:num attribute, the number
+ * itself, is read as General, as LibreOffice's CSV of the sheet holds it.
  *
  * Bounds: a row holds max_cells cells and max_row_bytes of text; libxml2
  * may go no further than max_row_bytes + MAX_TOKEN_SLACK bytes of input
  * without reporting anything (one huge tag or text run), and elements may
  * nest MAX_DEPTH deep. libxml2 never reaches the network (NONET).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +54,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "read/cellfmt.h"
 #include "read/sheet.h"
 #include "reader.h"
 #include "row.h"
@@ -58,6 +65,9 @@
 #define SNIFF ((size_t)64 << 10)
 #define DEFAULT_MAX_ROW ((size_t)16 << 20)
 #define DEFAULT_MAX_CELLS 20000
+/* Room for an x:num value: a double as Excel writes it ("4915123456781",
+ * "0.30000000000000004", "1.2345678901234E+20"). */
+#define XNUM_MAX 32
 #define MAX_TOKEN_SLACK ((size_t)1 << 20)
 #define MAX_DEPTH 1000
 #define MAX_COLSPAN 1000
@@ -108,6 +118,7 @@ struct htmlin {
 	unsigned long *occ;	/* per column: the last row a rowspan covers */
 	size_t nocc;
 	struct buf cur;		/* the cell's text */
+	char xnum[XNUM_MAX];	/* the cell's x:num value, "" when none */
 	int space, brk;		/* a space or line break is due before more text */
 	struct cells row;
 	uint64_t row_bytes;
@@ -288,8 +299,20 @@ static int covered(const struct htmlin *r, uint64_t col)
 	return col < r->nocc && r->occ[col] >= r->tr_no;
 }
 
+/* The cell's x:num value (Excel's "Save as Web Page": the number behind
+ * the text shown), kept when it is short enough to be one. */
+static void note_xnum(struct htmlin *r, const xmlChar **a)
+{
+	r->xnum[0] = '\0';
+	for (; a && a[0]; a += 2)
+		if (strcasecmp((const char *)a[0], "x:num") == 0 && a[1] &&
+		    strlen((const char *)a[1]) < sizeof(r->xnum))
+			strcpy(r->xnum, (const char *)a[1]);
+}
+
 static void cell_start(struct htmlin *r, const xmlChar **a)
 {
+	note_xnum(r, a);
 	r->cell_d = r->depth;
 	while (covered(r, r->col))
 		r->col++;
@@ -323,11 +346,63 @@ static void cover(struct htmlin *r)
 		r->occ[i] = r->tr_no + r->rowspan - 1;
 }
 
+/*
+ * Whether the text shown for a number lost digits that a CSV of the sheet
+ * would keep: Excel writes a General number too wide for its column as
+ * "4.91512E+12" and a formatted one as "#######"; LibreOffice's "as shown"
+ * CSV holds every digit of a General number whatever the column width.
+ */
+static int lossy_text(const char *s, size_t len)
+{
+	size_t i = 0, hashes = 0;
+
+	while (hashes < len && s[hashes] == '#')
+		hashes++;
+	if (len && hashes == len)
+		return 1;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i >= len || !isdigit((unsigned char)s[i++]))
+		return 0;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && isdigit((unsigned char)s[i]); i++)
+			;
+	if (i >= len || (s[i] != 'E' && s[i] != 'e'))
+		return 0;
+	if (++i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i >= len)
+		return 0;
+	while (i < len && isdigit((unsigned char)s[i]))
+		i++;
+	return i == len;
+}
+
+/* A cell whose shown text lost digits reads as its x:num, as General. */
+static void use_xnum(struct htmlin *r)
+{
+	char out[CELLFMT_MAX], *end;
+	double v;
+	size_t n;
+
+	if (!r->xnum[0] || !lossy_text(r->cur.data, r->cur.len))
+		return;
+	errno = 0;
+	v = strtod(r->xnum, &end);
+	if (end == r->xnum || *end || errno || !isfinite(v))
+		return;
+	n = cellfmt_number(v, out);
+	buf_reset(&r->cur);
+	if (buf_add(&r->cur, out, n))
+		hfail(r, ERR_NOMEM, "out of memory");
+}
+
 static void cell_end(struct htmlin *r)
 {
 	enum err e;
 
 	r->cell_d = 0;
+	use_xnum(r);
 	cover(r);
 	if (r->cur.len > 0) {
 		if (r->col >= r->max_cells) {

@@ -103,6 +103,33 @@ static void test_webapp_template(void **state)
 		    "3:[Jörg Weiß & Co][+49 151]\n");
 }
 
+/*
+ * Excel's "Save as Web Page" (the Office HTML and XML Reference): a cell
+ * keeps its number in x:num when the text differs. A General number too
+ * wide for the column is shown "4.91512E+12" and a formatted one "#####":
+ * those read as the number (15 significant digits, as General shows it);
+ * a text Excel formatted ("+4915123456781" from "+"0) is read as shown.
+ */
+static void test_excel_web_page(void **state)
+{
+	(void)state;
+	expect_rows("<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><body>"
+		    "<table x:str><tr><td>Phone</td><td>Share</td></tr>"
+		    "<tr><td class=xl65 align=right x:num=\"4915123456781\">4.91512E+12</td>"
+		    "<td x:num=\"0.30000000000000004\">0.3</td></tr>"
+		    "<tr><td x:num=\"447400123456\">############</td>"
+		    "<td x:num=\"-1.5E-3\">-1.50E-03</td></tr>"
+		    "<tr><td class=xl66 x:num=\"4915123456781\">+4915123456781</td>"
+		    "<td x:num=\"12\">12 kg</td></tr>"
+		    "<tr><td x:num=\"oops\">1E+3</td><td>2E+5</td></tr>"
+		    "</table></body></html>",
+		    "1:[Phone][Share]\n"
+		    "2:[4915123456781][0.3]\n"
+		    "3:[447400123456][-0.0015]\n"
+		    "4:[+4915123456781][12 kg]\n"
+		    "5:[1E+3][2E+5]\n");
+}
+
 static void test_spans(void **state)
 {
 	(void)state;
@@ -301,6 +328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_webapp_template),
+		cmocka_unit_test(test_excel_web_page),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_blank_rows_and_repair),
 		cmocka_unit_test(test_breaks_and_blocks),
