@@ -10,9 +10,10 @@
  * duplicates meet with bounded memory: rows of the same person merge (the
  * later row's non-empty fields win), a later row naming another person
  * replaces the earlier one whole. The result is appended, in key
- * order, to a new generation of the "desired" dataset that replaces the old
- * one only when everything succeeded (store.h). With `append` the current
- * desired set takes part in the merge as the oldest input.
+ * order, to a new generation of the list's dataset (opts.dataset) that
+ * replaces the old one only when everything succeeded (store.h). With
+ * `append` the list's current set takes part in the merge as the oldest
+ * input. The caller holds the list's lock (lockfile_take_list).
  *
  * With opts.jobs > 1 the rows of a file are read in the calling thread,
  * copied into batches and cleaned, mapped, normalised and encoded by
@@ -123,6 +124,8 @@ struct ingest_opts {
 	/* Rows merged into another row of the same number; NULL: in
 	 * results_dir, or none. */
 	const char *duplicates_path;
+	const char *dataset;	/* the list's dataset (store_list_dataset);
+				 * NULL: STORE_DESIRED, the list "default" */
 	int append;		/* merge into the current set instead of replacing it */
 	size_t sort_mem;	/* bytes for the sort arena, 0 = default */
 	/* Threads that clean and normalise rows while one reads them and

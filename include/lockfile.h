@@ -39,15 +39,40 @@ enum err lockfile_take(struct lockfile *lk, const char *path, const char *what,
 		       struct errinfo *info);
 
 /*
- * The lock that keeps one run at a time writing to a profile's account
- * (sync, migrate): "<store_dir>/sync-<profile>.lock", the profile's name
+ * The lock that keeps one run at a time writing to a profile's account and
+ * its datasets (pull, push, sync, migrate): "<store_dir>/sync-<profile>.lock", the profile's name
  * with every byte outside [A-Za-z0-9._-] written %XX, so that two
  * profiles' locks never share a file. When held: "profile 'P' (one sync
- * or migrate at a time) is locked by pid N". ERR_STORE when the name is
- * too long.
+ * pull, push, sync or migrate at a time) is locked by pid N". ERR_STORE
+ * when the name is too long.
  */
 enum err lockfile_take_profile(struct lockfile *lk, const char *store_dir, const char *profile,
 			       struct errinfo *info);
+
+/*
+ * The lock every process that writes to a store holds for its run, shared
+ * with the other writers ("<store_dir>/lock"; no pid written): what one
+ * writer writes is kept from the others by the profile and list locks,
+ * and LMDB serialises their transactions. *alone is 1 when no other
+ * writer held it, which is when leftovers of crashed writers may be
+ * cleared: the lock is then held exclusively until lockfile_share.
+ */
+enum err lockfile_take_shared(struct lockfile *lk, const char *path, int *alone,
+			      struct errinfo *info);
+
+/* Turns an exclusive lock from lockfile_take_shared into a shared one. */
+enum err lockfile_share(struct lockfile *lk, struct errinfo *info);
+
+/*
+ * The lock that keeps one import at a time writing to a list:
+ * "<store_dir>/list-<list>.lock" (named as lockfile_take_profile names
+ * profiles' files). A list being written by another process is waited
+ * for, at most wait_ms, since imports are short and profiles that share
+ * a list sync at the same hour; then ERR_STORE_LOCKED, "list 'L' is
+ * locked by pid N".
+ */
+enum err lockfile_take_list(struct lockfile *lk, const char *store_dir, const char *list,
+			    long wait_ms, struct errinfo *info);
 
 /* Releases the lock if held; the file stays. */
 void lockfile_release(struct lockfile *lk);

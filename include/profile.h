@@ -41,8 +41,16 @@ struct profile {
 	char *phones;			/* "best" or "all" */
 	char *columns;			/* COL,COL,... */
 	char *ignore;
+	char *list;			/* its desired set; NULL: the list named as
+					 * the profile (profile_list) */
 	unsigned line;			/* where the section starts */
 };
+
+/* The list a profile syncs to: its `list`, else its own name. */
+static inline const char *profile_list(const struct profile *p)
+{
+	return p->list ? p->list : p->name;
+}
 
 /* A profile's secrets (config_secrets reads them; wiped when freed). */
 struct secrets {

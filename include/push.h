@@ -81,9 +81,10 @@ struct push_opts {
 	long long max_snapshot_age_s;	/* deletes need a snapshot this young */
 	const char *results_dir;	/* NULL: <store>/results/<profile>-<run id> */
 	const char *run_id;		/* runlog_id of the run; NULL: made here */
-	/* The desired set's dataset; NULL: "desired", the imported list.
-	 * Only a push of that one records how big a fully pushed set was
-	 * (the shrink guard's reference). migrate: "migrate:<from>". */
+	/* The desired set's dataset: the profile's list's (listsel.h);
+	 * NULL: STORE_DESIRED, the list "default". Only a push of a list
+	 * records how big a fully pushed set was (the shrink guard's
+	 * reference). migrate: "migrate:<from>". */
 	const char *desired;
 	int snapshot_fresh;		/* sync: the snapshot is from this run */
 	int pull_failed;		/* sync: the pull failed (no deletes) */

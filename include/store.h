@@ -2,10 +2,15 @@
  * store: the LMDB staging store.
  *
  * One LMDB environment per store directory (`data.mdb`, `lock.mdb`) plus a
- * `lock` file that serialises writers across processes (lockfile.h: a flock
- * holding the writer's pid so a second writer is told who holds it; the
- * kernel releases it when the holder dies, so a crashed writer never leaves
- * a stale lock).
+ * `lock` file that every writing process holds shared for its run
+ * (lockfile.h): several processes write to one store at once, LMDB
+ * serialising their transactions, while a writer that finds itself alone
+ * clears the leftovers of crashed ones. What each writes is its own by
+ * the locks its command takes: a profile's datasets and tables ("remote:",
+ * "plan:", "migrate:", "journal:", "optouts:") under the profile's lock
+ * (lockfile_take_profile), a list under the list's (lockfile_take_list).
+ * The kernel releases a flock when its holder dies, so a crashed writer
+ * never leaves a stale lock.
  *
  * Key spaces (named LMDB databases):
  *
@@ -24,12 +29,13 @@
  *                          "journal:<profile>" (push.h), "state",
  *                          "optouts:<profile>", "runs" (runlog.h)
  *
- * Datasets ("desired", "remote:<profile>", "migrate:<profile>",
+ * Datasets ("list:<list>", "remote:<profile>", "migrate:<profile>",
  * "plan:<profile>") are replaced atomically: a new generation is
  * written in as many transactions as it takes, then one small transaction
  * points "gen:<dataset>" at it and drops the old one. A crash in the middle
- * leaves the old generation live and an orphan that the next writer drops,
- * so readers only ever see a complete set.
+ * leaves the old generation live and an orphan, which the next writer of
+ * that dataset drops (or the next writer to open the store alone), so
+ * readers only ever see a complete set.
  *
  * The map grows on its own: a writer that finds the map nearly full (or gets
  * MDB_MAP_FULL) doubles it and replays its batch.
@@ -45,7 +51,9 @@
  * written once. A per-profile name is its prefix followed by the profile's
  * name: STORE_REMOTE_PREFIX "crm" is "remote:crm".
  */
-#define STORE_DESIRED "desired"		/* dataset: the desired set (import) */
+#define STORE_DESIRED "desired"		/* dataset: the list named "default" */
+#define STORE_LIST_PREFIX "list:"	/* dataset: any other list (import) */
+#define STORE_LIST_DEFAULT "default"	/* the list import stages when none is named */
 #define STORE_REMOTE_PREFIX "remote:"	/* dataset: a profile's snapshot (pull) */
 #define STORE_MIGRATE_PREFIX "migrate:"	/* dataset: a migrate's source converted
 					 * for its destination (migrate.h) */
@@ -88,6 +96,27 @@ static inline uint64_t store_get_u64(const void *data, size_t len)
 	return v;
 }
 
+/*
+ * Lists: the desired sets, each named. The list "default" is the dataset
+ * "desired", as stores made before lists hold it; list NAME is "list:NAME".
+ * A list name is 1 to STORE_LIST_NAME_MAX bytes without control bytes or
+ * '#' (a generation's separator), and not only spaces: any profile name
+ * that is one serves as its default list's.
+ */
+#define STORE_LIST_NAME_MAX 64
+#define STORE_LIST_DATASET_MAX (sizeof(STORE_LIST_PREFIX) + STORE_LIST_NAME_MAX)
+
+/* 1 when name is a list name. */
+int store_list_name_ok(const char *name);
+
+/* The dataset of list name into out (STORE_LIST_DATASET_MAX bytes); ""
+ * when name is not a list name. Returns out. */
+const char *store_list_dataset(const char *name, char *out);
+
+/* The list name of a list's dataset (borrowed from dataset), or NULL when
+ * dataset is not a list's. */
+const char *store_list_of(const char *dataset);
+
 #define STORE_SCHEMA_VERSION 1
 
 #define STORE_WRITE 0x1u	/* take the writer lock */
@@ -113,6 +142,12 @@ void store_read_end(struct store_read *rd);
 
 /* 1 when the dataset has a live generation (was ever written), else 0. */
 int store_has(struct store_read *rd, const char *dataset);
+
+/* Calls fn for each live dataset whose name starts with prefix, in name
+ * order (the name is borrowed for the call); stops at fn's first non-zero
+ * answer, which it returns. */
+int store_datasets(struct store_read *rd, const char *prefix,
+		   int (*fn)(void *ctx, const char *dataset), void *ctx);
 
 /* The record of key in the live generation of dataset (borrowed until
  * store_read_end); ERR_NOT_FOUND when absent. */

@@ -13,6 +13,7 @@
 #include "duration.h"
 #include "phone.h"
 #include "provider.h"
+#include "store.h"
 
 #define SECRET_MAX 4096
 
@@ -227,6 +228,12 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_str(&pr->columns, value);
 	if (!strcmp(name, "ignore"))
 		return set_str(&pr->ignore, value);
+	if (!strcmp(name, "list")) {
+		if (!store_list_name_ok(value))
+			return fail(p, "list must be a list's name (1 to 64 bytes, no '#'), not '%s'%s",
+				    value, "");
+		return set_str(&pr->list, value);
+	}
 	if (!strcmp(name, "concurrency")) {
 		errno = 0;
 		n = strtoul(value, &end, 10);
@@ -393,6 +400,7 @@ static void free_profile(struct profile *pr)
 	free(pr->phones);
 	free(pr->columns);
 	free(pr->ignore);
+	free(pr->list);
 	free(pr->suppress_book);
 }
 

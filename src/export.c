@@ -112,8 +112,8 @@ enum err export_check_dataset(struct store *st, const char *dataset, struct erri
 	int has;
 	enum err e;
 
-	if (!strcmp(dataset, STORE_DESIRED))
-		return ERR_OK;
+	if (store_list_of(dataset))
+		return ERR_OK;	/* an empty list exports as empty */
 	e = store_read_begin(st, &rd, info);
 	if (e)
 		return e;

@@ -23,6 +23,7 @@
 #include "outfile.h"
 #include "reader.h"
 #include "sorter.h"
+#include "store.h"
 
 /* A file's header row, kept for its rejects (a reader's row lasts only
  * until the next one). JSON lines' is the one column "line". */
@@ -140,7 +141,13 @@ enum err ingest_note(struct ingest *in, const char *fname, const struct row *row
 /* The columns of a file and what each became, in mapping.csv. */
 enum err ingest_write_mapping(struct ingest *in, const char *fname, const struct row *h,
 			      const struct colmap *m);
-/* The desired set's size before the import, for the shrink guard. */
+/* The list's dataset the import writes (ingest_opts.dataset). */
+static inline const char *ingest_dataset(const struct ingest *in)
+{
+	return in->o->dataset ? in->o->dataset : STORE_DESIRED;
+}
+
+/* The list's size before the import, for the shrink guard. */
 enum err ingest_count_previous(struct ingest *in);
 enum err ingest_load_current(struct ingest *in);
 /* Begins the new generation in *genp (to publish or abort) and merges

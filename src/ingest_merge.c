@@ -390,7 +390,7 @@ enum err ingest_count_previous(struct ingest *in)
 
 	if (e)
 		return e;
-	e = store_count(rd, STORE_DESIRED, &in->s->previous, in->info);
+	e = store_count(rd, ingest_dataset(in), &in->s->previous, in->info);
 	store_read_end(rd);
 	return e;
 }
@@ -408,12 +408,12 @@ enum err ingest_load_current(struct ingest *in)
 	e = store_read_begin(in->st, &rd, in->info);
 	if (e)
 		return e;
-	e = store_files(rd, STORE_DESIRED, &names, &n, in->info);
+	e = store_files(rd, ingest_dataset(in), &names, &n, in->info);
 	for (i = 0; !e && i < n; i++)
 		if (ingest_add_name(in, names[i]))
 			e = err_set(in->info, ERR_NOMEM, "out of memory");
 	if (!e)
-		e = store_cursor_open(rd, STORE_DESIRED, &cur, in->info);
+		e = store_cursor_open(rd, ingest_dataset(in), &cur, in->info);
 	if (e) {
 		store_read_end(rd);
 		return e;
@@ -622,7 +622,7 @@ enum err ingest_merge_into(struct ingest *in, struct store_gen **genp)
 	enum err e;
 	uint32_t len;
 
-	e = store_gen_begin(in->st, STORE_DESIRED, genp, in->info);
+	e = store_gen_begin(in->st, ingest_dataset(in), genp, in->info);
 	if (e)
 		return e;
 	gen = *genp;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The holder's pid as it wrote it, or "?" while it has not yet. */
@@ -67,16 +68,17 @@ void lockfile_release(struct lockfile *lk)
 	lk->fd = -1;
 }
 
-enum err lockfile_take_profile(struct lockfile *lk, const char *store_dir, const char *profile,
-			       struct errinfo *info)
+/* "<store_dir>/<kind>-<name>.lock", every byte of name outside
+ * [A-Za-z0-9._-] written %XX, so that two names never share a file. */
+static enum err name_path(char *path, size_t cap, const char *store_dir, const char *kind,
+			  const char *name, struct errinfo *info)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char path[4096], what[512];
 	size_t n;
 	const unsigned char *c;
 
-	n = (size_t)snprintf(path, sizeof(path), "%s/sync-", store_dir);
-	for (c = (const unsigned char *)profile; *c && n + 4 < sizeof(path); c++) {
+	n = (size_t)snprintf(path, cap, "%s/%s-", store_dir, kind);
+	for (c = (const unsigned char *)name; *c && n + 4 < cap; c++) {
 		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.') {
 			path[n++] = (char)*c;
@@ -86,10 +88,71 @@ enum err lockfile_take_profile(struct lockfile *lk, const char *store_dir, const
 			path[n++] = hex[*c & 15];
 		}
 	}
-	if (*c || n + sizeof(".lock") > sizeof(path))
-		return err_set(info, ERR_STORE, "store '%s': the lock file name for profile '%s' is too long",
-			       store_dir, profile);
+	if (*c || n + sizeof(".lock") > cap)
+		return err_set(info, ERR_STORE, "store '%s': the lock file name for %s '%s' is too long",
+			       store_dir, kind, name);
 	memcpy(path + n, ".lock", sizeof(".lock"));
-	snprintf(what, sizeof(what), "profile '%s' (one sync or migrate at a time)", profile);
+	return ERR_OK;
+}
+
+enum err lockfile_take_profile(struct lockfile *lk, const char *store_dir, const char *profile,
+			       struct errinfo *info)
+{
+	char path[4096], what[512];
+	enum err e = name_path(path, sizeof(path), store_dir, "sync", profile, info);
+
+	if (e)
+		return e;
+	snprintf(what, sizeof(what), "profile '%s' (one pull, push, sync or migrate at a time)",
+		 profile);
 	return lockfile_take(lk, path, what, info);
+}
+
+enum err lockfile_take_list(struct lockfile *lk, const char *store_dir, const char *list,
+			    long wait_ms, struct errinfo *info)
+{
+	const struct timespec step = { 0, 100 * 1000 * 1000 };
+	char path[4096], what[512];
+	enum err e = name_path(path, sizeof(path), store_dir, "list", list, info);
+	long waited;
+
+	if (e)
+		return e;
+	snprintf(what, sizeof(what), "list '%s' (one import at a time)", list);
+	for (waited = 0;; waited += 100) {
+		e = lockfile_take(lk, path, what, info);
+		if (e != ERR_STORE_LOCKED || waited >= wait_ms)
+			return e;
+		nanosleep(&step, NULL);
+	}
+}
+
+enum err lockfile_take_shared(struct lockfile *lk, const char *path, int *alone,
+			      struct errinfo *info)
+{
+	*alone = 0;
+	lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lk->fd < 0)
+		return err_set(info, ERR_STORE, "cannot open '%s': %s", path, strerror(errno));
+	if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0) {
+		*alone = 1;
+		return ERR_OK;
+	}
+	/* another writer: it holds the lock shared, or exclusively for the
+	 * moment it clears leftovers, which this waits out */
+	while (flock(lk->fd, LOCK_SH) < 0) {
+		if (errno == EINTR)
+			continue;
+		err_set(info, ERR_STORE, "cannot lock '%s': %s", path, strerror(errno));
+		lockfile_release(lk);
+		return ERR_STORE;
+	}
+	return ERR_OK;
+}
+
+enum err lockfile_share(struct lockfile *lk, struct errinfo *info)
+{
+	if (lk->fd >= 0 && flock(lk->fd, LOCK_SH) < 0)
+		return err_set(info, ERR_STORE, "cannot share the store's lock: %s", strerror(errno));
+	return ERR_OK;
 }

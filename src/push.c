@@ -235,7 +235,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	for (k = 0; k < PLAN__COUNT; k++)
 		ps->sum->ops[k][PUSH_PENDING] = ps->planned[k] > ps->settled[k]
 						? ps->planned[k] - ps->settled[k] : 0;
-	if (!ps->stopping && !*relist && !ps->o->dry_run && !ps->o->desired &&
+	if (!ps->stopping && !*relist && !ps->o->dry_run && store_list_of(ps->desired_ds) &&
 	    !push_summary_is_partial(ps->sum))
 		e = push_put_state(ps, STORE_SYNCED_PREFIX, s.desired_count, info);
 	return e;

@@ -145,7 +145,8 @@ enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *
 	s->snap_id = store_gen_id(rd, ps->remote_ds);
 	s->snap_time = store_gen_time(rd, ps->remote_ds);
 	s->has_desired = store_has(rd, ps->desired_ds);
-	s->synced_count = ps->o->desired ? 0 : get_state(rd, STORE_SYNCED_PREFIX, ps->prof.name);
+	s->synced_count = store_list_of(ps->desired_ds) ?
+		get_state(rd, STORE_SYNCED_PREFIX, ps->prof.name) : 0;
 	s->journal_snap = get_state(rd, STORE_JOURNAL_SNAPSHOT_PREFIX, ps->prof.name);
 	e = store_count(rd, ps->remote_ds, &s->remote_count, info);
 	if (!e)

@@ -106,14 +106,14 @@ static enum err lmdb_err(struct store *st, int rc, struct errinfo *info,
 		       what, mdb_strerror(rc));
 }
 
-/* The writer lock, beside the environment (store.h). */
-static enum err take_lock(struct store *st, struct errinfo *info)
+/* The writers' lock, beside the environment (store.h); *alone when no
+ * other writer holds it. */
+static enum err take_lock(struct store *st, int *alone, struct errinfo *info)
 {
-	char path[4096], what[4200];
+	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/lock", st->dir);
-	snprintf(what, sizeof(what), "store '%s'", st->dir);
-	return lockfile_take(&st->lock, path, what, info);
+	return lockfile_take_shared(&st->lock, path, alone, info);
 }
 
 /* Begins a transaction, adopting a map grown by another process. */
@@ -211,7 +211,8 @@ static uint64_t live_gen(struct store *st, MDB_txn *txn, const char *dataset)
 	return store_get_u64(v.mv_data, v.mv_size);
 }
 
-/* Drops generations that are not live: leftovers of a crashed writer. */
+/* Drops generations that are not live: leftovers of crashed writers.
+ * Only while no other writer is about (one may be writing a generation). */
 static enum err drop_orphans(struct store *st, struct errinfo *info)
 {
 	MDB_txn *txn;
@@ -275,7 +276,7 @@ enum err store_open_sized(struct store **out, const char *dir, unsigned flags,
 	struct store *st;
 	struct stat sb;
 	enum err e;
-	int rc;
+	int rc, alone = 0;
 
 	*out = NULL;
 	if (stat(dir, &sb) < 0) {
@@ -295,7 +296,7 @@ enum err store_open_sized(struct store **out, const char *dir, unsigned flags,
 	}
 	st->lock.fd = -1;
 	st->flags = flags;
-	if ((flags & STORE_WRITE) && (e = take_lock(st, info)))
+	if ((flags & STORE_WRITE) && (e = take_lock(st, &alone, info)))
 		goto fail;
 	rc = mdb_env_create(&st->env);
 	if (!rc)
@@ -315,8 +316,10 @@ enum err store_open_sized(struct store **out, const char *dir, unsigned flags,
 		goto fail;
 	}
 	e = check_schema(st, info);
-	if (!e && (flags & STORE_WRITE))
+	if (!e && alone)
 		e = drop_orphans(st, info);
+	if (!e && alone)
+		e = lockfile_share(&st->lock, info);
 	if (e)
 		goto fail;
 	*out = st;
@@ -520,6 +523,31 @@ enum err store_count(struct store_read *rd, const char *dataset,
 	return dbi_count(rd, rc, dbi, count, info);
 }
 
+int store_datasets(struct store_read *rd, const char *prefix,
+		   int (*fn)(void *ctx, const char *dataset), void *ctx)
+{
+	char key[NAME_MAX_LEN + 8], name[NAME_MAX_LEN];
+	size_t plen = (size_t)snprintf(key, sizeof(key), "gen:%s", prefix);
+	MDB_cursor *cur;
+	MDB_val k = { plen, key }, v;
+	int rc, op = MDB_SET_RANGE, r = 0;
+
+	if (!rd->st->has_meta || mdb_cursor_open(rd->txn, rd->st->meta, &cur))
+		return 0;
+	while (!r && !(rc = mdb_cursor_get(cur, &k, &v, op))) {
+		op = MDB_NEXT;
+		if (k.mv_size < plen || memcmp(k.mv_data, key, plen))
+			break;
+		if (k.mv_size - 4 >= sizeof(name) || !store_get_u64(v.mv_data, v.mv_size))
+			continue;
+		memcpy(name, (const char *)k.mv_data + 4, k.mv_size - 4);
+		name[k.mv_size - 4] = '\0';
+		r = fn(ctx, name);
+	}
+	mdb_cursor_close(cur);
+	return r;
+}
+
 enum err store_files(struct store_read *rd, const char *dataset,
 		     const char ***names, size_t *n, struct errinfo *info)
 {
@@ -652,16 +680,23 @@ void store_cursor_close(struct store_cursor *cur)
 	free(cur);
 }
 
-/* Highest generation number in use for dataset, live or orphaned. */
+/*
+ * The highest generation number of dataset, after dropping its generations
+ * that are not live: a crashed writer's leftovers. The caller holds the
+ * dataset's lock (store.h), so no one else is writing one of them.
+ */
 static int highest_gen(struct store *st, MDB_txn *txn, const char *dataset,
 		       uint64_t *gen)
 {
-	MDB_dbi main_db;
+	MDB_dbi main_db, dbi;
 	MDB_cursor *cur;
 	MDB_val k, v;
+	char names[32][NAME_MAX_LEN + 24];
+	size_t n = 0, i;
+	uint64_t live = live_gen(st, txn, dataset);
 	int rc, op = MDB_FIRST;
 
-	*gen = live_gen(st, txn, dataset);
+	*gen = live;
 	rc = mdb_dbi_open(txn, NULL, 0, &main_db);
 	if (!rc)
 		rc = mdb_cursor_open(txn, main_db, &cur);
@@ -672,12 +707,23 @@ static int highest_gen(struct store *st, MDB_txn *txn, const char *dataset,
 		uint64_t g;
 
 		op = MDB_NEXT;
-		if (!parse_gen_name(k.mv_data, k.mv_size, ds, &g) &&
-		    !strcmp(ds, dataset) && g > *gen)
-			*gen = g;
+		if (k.mv_size >= sizeof(names[0]) ||
+		    parse_gen_name(k.mv_data, k.mv_size, ds, &g) || strcmp(ds, dataset))
+			continue;
+		if (g > *gen)
+			*gen = g;	/* numbers are never reused */
+		if (g != live && n < 32) {
+			memcpy(names[n], k.mv_data, k.mv_size);
+			names[n++][k.mv_size] = '\0';
+		}
 	}
 	mdb_cursor_close(cur);
-	return 0;
+	for (i = 0; i < n && !rc; i++) {
+		rc = mdb_dbi_open(txn, names[i], 0, &dbi);
+		if (!rc)
+			rc = mdb_drop(txn, dbi, 1);
+	}
+	return rc;
 }
 
 enum err store_gen_begin(struct store *st, const char *dataset,
@@ -1140,4 +1186,42 @@ enum err store_table_count(struct store_read *rd, const char *table, uint64_t *c
 	int rc = open_table(rd, table, &dbi);
 
 	return dbi_count(rd, rc, dbi, count, info);
+}
+
+int store_list_name_ok(const char *name)
+{
+	size_t i, len = strlen(name);
+	int text = 0;
+
+	if (!len || len > STORE_LIST_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f || c == '#')
+			return 0;
+		text |= c != ' ';
+	}
+	return text;
+}
+
+const char *store_list_dataset(const char *name, char *out)
+{
+	out[0] = '\0';
+	if (!store_list_name_ok(name))
+		return out;
+	if (!strcmp(name, STORE_LIST_DEFAULT))
+		memcpy(out, STORE_DESIRED, sizeof(STORE_DESIRED));
+	else
+		snprintf(out, STORE_LIST_DATASET_MAX, "%s%s", STORE_LIST_PREFIX, name);
+	return out;
+}
+
+const char *store_list_of(const char *dataset)
+{
+	size_t n = sizeof(STORE_LIST_PREFIX) - 1;
+
+	if (!strcmp(dataset, STORE_DESIRED))
+		return STORE_LIST_DEFAULT;
+	return strncmp(dataset, STORE_LIST_PREFIX, n) ? NULL : dataset + n;
 }

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "csvout.h"
+#include "listsel.h"
 #include "log.h"
 #include "outfile.h"
 #include "plan.h"
@@ -259,6 +260,7 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	const struct profile *p;
 	const struct provider *drv;
 	struct outfile out;
+	char list[STORE_LIST_DATASET_MAX];
 	int npos, done, rc;
 	enum err e;
 
@@ -276,6 +278,10 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	drv = provider_for(p, PROVIDER_NEED_ANY, &info);
 	if (!drv)
 		return app_fail(ERR_CONFIG, &info);
+	e = listsel_profile(app->store, p, 1, list, &info);
+	if (e)
+		return app_fail(e, &info);
+	o.plan.desired = list;
 	e = outfile_open(&out, o.output, &info);
 	if (e)
 		return app_fail(e, &info);

@@ -8,23 +8,27 @@
 
 #include "app.h"
 #include "export.h"
+#include "listsel.h"
 #include "log.h"
 #include "outfile.h"
 #include "store.h"
 #include "xlsxout.h"
 
-enum { O_FROM, O_FORMAT, O_OUTPUT };
+enum { O_FROM, O_LIST, O_FORMAT, O_OUTPUT };
 
 static const struct opt options[] = {
-	{ "from", 0, "desired|remote:PROFILE", "the desired set (default), or PROFILE's remote snapshot", O_FROM },
+	{ "list", 0, "NAME", "the list to write (default: default)", O_LIST },
+	{ "from", 0, "desired|remote:PROFILE", "the list 'default' (default), or PROFILE's remote snapshot", O_FROM },
 	{ "format", 0, "csv|json|xlsx", "output format (default csv); xlsx needs -o FILE", O_FORMAT },
 	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync export [--from desired|remote:PROFILE] [--format csv|json|xlsx] [-o FILE]",
-	.summary = "Writes the desired set. CSV columns: phone, name, first_name, last_name,\n"
+	.usage = "contactsync export [--list NAME | --from desired|remote:PROFILE] [--format csv|json|xlsx]\n"
+		 "       [-o FILE]",
+	.summary = "Writes a list (a desired set), or a profile's remote snapshot. CSV columns:\n"
+		   "phone, name, first_name, last_name,\n"
 		   "company, tags (joined with ';'), opted_out (true, false or empty), then one\n"
 		   "column per custom field, sorted. JSON: one object per line.\n"
 		   "XLSX: the CSV's columns, every cell text, on sheet 'Contacts' (continued on\n"
@@ -36,6 +40,7 @@ static const struct opts_spec spec = {
 
 struct export_args {
 	const char *dataset;
+	const char *list;	/* --list */
 	enum export_format format;
 	const char *output;
 };
@@ -51,6 +56,9 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 			return -1;
 		}
 		o->dataset = arg;	/* the store's dataset names are the same */
+		return 0;
+	case O_LIST:
+		o->list = arg;
 		return 0;
 	case O_FORMAT:
 		if (export_format_parse(arg, &o->format)) {
@@ -84,7 +92,8 @@ static int xlsx_notices(const char *name, const struct export_stats *s)
 
 int cmd_export(int argc, char **argv, struct app *app)
 {
-	struct export_args o = { STORE_DESIRED, EXPORT_CSV, NULL };
+	struct export_args o = { STORE_DESIRED, NULL, EXPORT_CSV, NULL };
+	char list[STORE_LIST_DATASET_MAX];
 	struct errinfo info = { ERR_OK, "" };
 	struct export_stats xs;
 	struct outfile out;
@@ -102,6 +111,17 @@ int cmd_export(int argc, char **argv, struct app *app)
 		log_error("--format xlsx needs -o FILE: a workbook is a zip archive, not text "
 			  "for standard output");
 		return EXIT_USAGE;
+	}
+	if (o.list && strcmp(o.dataset, STORE_DESIRED)) {
+		log_error("--list and --from name two things to export: give one");
+		return EXIT_USAGE;
+	}
+	if (o.list) {
+		e = listsel_named(app->store, o.list, strcmp(o.list, STORE_LIST_DEFAULT) != 0,
+				  list, &info);
+		if (e)
+			return app_fail(e == ERR_NOT_FOUND ? ERR_USAGE : e, &info);
+		o.dataset = list;
 	}
 	e = export_check_dataset(app->store, o.dataset, &info);
 	if (e)

@@ -9,10 +9,12 @@
 #include "results.h"
 #include "runlog.h"
 
-enum { O_FORCE = IMPORT_CLI_ID_END };
+enum { O_FORCE = IMPORT_CLI_ID_END, O_LIST };
 
 static const struct opt import_only[] = {
 	{ "force", 0, NULL, "replace the desired set even when the shrink guard says stop", O_FORCE },
+	{ "list", 0, "NAME", "the list to stage (default: default); a profile syncs the list\n"
+	  "named as it, or its 'list'", O_LIST },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -21,12 +23,13 @@ static const char usage[] =
 	"       [--columns COL,...] [--ignore COL,...] [--show-map] [--delimiter C] [--encoding NAME]\n"
 	"       [--sheet NAME|N|all|A,B] [--header-row [FILE=]N] [--zip-max-bytes N] [--zip-max-ratio R]\n"
 	"       [--rejects FILE] [--duplicates FILE] [--append] [--allow-empty]\n"
-	"       [--max-shrink-percent P] [--force] [--jobs N] FILE...";
+	"       [--max-shrink-percent P] [--force] [--jobs N] [--list NAME] FILE...";
 
 static const char summary[] =
 	"Reads contact files (CSV, XLSX, ODS, XLS, or JSON lines as 'export --format\n"
-	"json' writes; '-' is standard input) into the desired set.\n"
-	"Without --append the files replace the desired set; the previous set stays\n"
+	"json' writes; '-' is standard input) into a list, the desired set of the\n"
+	"profiles that sync it ('default' unless --list names another).\n"
+	"Without --append the files replace the list; the previous one stays\n"
 	"in place until the new one is complete, so a failed import changes nothing.\n"
 	"The rejected rows, the merged ones, what each column became and the numbers\n"
 	"read as international are kept in the store's results folder for the run.\n"
@@ -40,6 +43,10 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 
 	if (id == O_FORCE) {
 		o->in.force = 1;
+		return 0;
+	}
+	if (id == O_LIST) {
+		o->list = arg;
 		return 0;
 	}
 	return import_cli_option(ctx, id, arg, info);
@@ -94,8 +101,8 @@ int cmd_import(int argc, char **argv, struct app *app)
 		import_cli_report(stdout, &o, &stats);
 	if (e) {
 		rc = app_fail(e, &info);
-		log_error("import %s: the desired set is unchanged",
-			  e == ERR_GUARD ? "stopped" : "failed");
+		log_error("import %s: list '%s' is unchanged",
+			  e == ERR_GUARD ? "stopped" : "failed", import_cli_list_name(&o));
 		goto out;
 	}
 	if (log_is_enabled(LOG_INFO))

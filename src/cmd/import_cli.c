@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lockfile.h"
 #include "log.h"
 #include "phone.h"
 #include "quote.h"
@@ -176,6 +177,27 @@ void import_cli_init(struct import_cli *o)
 	o->in.max_shrink_percent = 50;
 }
 
+/* How long an import waits for another one writing the same list: two
+ * profiles that share a list sync at the same hour. */
+#define LIST_WAIT_MS (10L * 60 * 1000)
+
+/* The list's lock, waited for (and said so) while another import holds it. */
+static enum err take_list(struct store *st, const char *list, struct lockfile *lock,
+			  struct errinfo *info)
+{
+	enum err e = lockfile_take_list(lock, store_dir(st), list, 0, info);
+
+	if (e != ERR_STORE_LOCKED)
+		return e;
+	log_info("%s; waiting for it (at most %ld minutes)", info->msg, LIST_WAIT_MS / 60000);
+	return lockfile_take_list(lock, store_dir(st), list, LIST_WAIT_MS, info);
+}
+
+const char *import_cli_list_name(const struct import_cli *o)
+{
+	return o->list ? o->list : STORE_LIST_DEFAULT;
+}
+
 enum err import_cli_run(struct store *st, struct import_cli *o, const char *const *files,
 			size_t nfiles, const char *profile, struct ingest_stats *stats,
 			struct errinfo *info)
@@ -184,10 +206,22 @@ enum err import_cli_run(struct store *st, struct import_cli *o, const char *cons
 	enum err e;
 	size_t i;
 
+	struct lockfile lock = LOCKFILE_INIT;
+	const char *list = import_cli_list_name(o);
+
 	for (i = 0; i < nfiles; i++)
 		json_array_append_new(names, log_json_str(strcmp(files[i], "-") ? files[i] : "stdin"));
-	log_phase_start("import", profile, json_pack("{s:o}", "files", names));
-	e = ingest_files(st, files, nfiles, &o->in, stats, info);
+	log_phase_start("import", profile, json_pack("{s:o,s:o}", "files", names,
+						     "list", log_json_str(list)));
+	if (!*store_list_dataset(list, o->dataset))
+		e = err_set(info, ERR_USAGE, "'%s' is not a list's name (1 to %d bytes, no '#')",
+			    list, STORE_LIST_NAME_MAX);
+	else
+		e = take_list(st, list, &lock, info);
+	o->in.dataset = o->dataset;
+	if (!e)
+		e = ingest_files(st, files, nfiles, &o->in, stats, info);
+	lockfile_release(&lock);
 	end = import_cli_stats_json(o, stats);	/* as the run records have them */
 	json_object_set_new(end, "files", json_integer((json_int_t)stats->files));
 	if (e) {
@@ -472,7 +506,8 @@ void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest
 	fprintf(fp, " = staged %llu + merged %llu + rejected %llu\n",
 		(unsigned long long)s->staged, (unsigned long long)s->merged,
 		(unsigned long long)s->rejected);
-	fprintf(fp, "desired set: %llu contacts", (unsigned long long)s->total);
+	fprintf(fp, "desired set '%s': %llu contacts", import_cli_list_name(o),
+		(unsigned long long)s->total);
 	if (o->in.append)
 		fprintf(fp, " (%llu updated)", (unsigned long long)s->updated);
 	if (s->blank)

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "opts.h"
+#include "store.h"
 
 /* Option ids in the table are IMPORT_CLI_ID_BASE up to IMPORT_CLI_ID_END - 1,
  * clear of push_cli's (PUSH_CLI_ID_BASE and above), so a command can parse
@@ -49,6 +50,9 @@ struct import_cli {
 	int show_map;			/* --show-map */
 	int phones_given;		/* --phones: the profile's does not apply */
 	struct import_cli_list custom;	/* the custom fields the files give */
+	const char *list;		/* the list staged: import --list, a sync's
+					 * profile_list; NULL: STORE_LIST_DEFAULT */
+	char dataset[STORE_LIST_DATASET_MAX];	/* its dataset; in.dataset points here */
 };
 
 void import_cli_init(struct import_cli *o);
@@ -63,13 +67,17 @@ int import_cli_profile(struct import_cli *o, const char *phones, const char *col
 		       const char *ignore, struct errinfo *info);
 
 /*
- * ingest_files as `import` and `sync` run it: a status line on a terminal
- * while rows are read, phase_start and phase_end events (profile: the
- * profile a sync imports for, or NULL).
+ * ingest_files as `import` and `sync` run it, into o->list under its lock
+ * (lockfile_take_list; a list another import is writing is waited for): a
+ * status line on a terminal while rows are read, phase_start and
+ * phase_end events (profile: the profile a sync imports for, or NULL).
  */
 enum err import_cli_run(struct store *st, struct import_cli *o, const char *const *files,
 			size_t nfiles, const char *profile, struct ingest_stats *stats,
 			struct errinfo *info);
+
+/* The list an import stages (o->list, else STORE_LIST_DEFAULT). */
+const char *import_cli_list_name(const struct import_cli *o);
 
 /* The import's counts: rows, the desired set, rejects by reason. */
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);

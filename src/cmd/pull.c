@@ -2,6 +2,8 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "listsel.h"
+#include "lockfile.h"
 #include "log.h"
 #include "pull_cli.h"
 
@@ -37,8 +39,10 @@ int cmd_pull(int argc, char **argv, struct app *app)
 	struct errinfo info = { ERR_OK, "" };
 	struct pull_opts o;
 	struct pull_stats stats;
+	struct lockfile lock = LOCKFILE_INIT;
 	const struct profile *p;
 	const struct provider *drv;
+	char list[STORE_LIST_DATASET_MAX];
 	int npos, done, rc;
 	enum err e;
 
@@ -56,7 +60,14 @@ int cmd_pull(int argc, char **argv, struct app *app)
 	drv = pull_driver(p, &info);
 	if (!drv)
 		return app_fail(ERR_CONFIG, &info);
+	e = listsel_profile(app->store, p, 0, list, &info);
+	if (!e)
+		e = lockfile_take_profile(&lock, store_dir(app->store), p->name, &info);
+	if (e)
+		return app_fail(e, &info);
+	o.desired = list;
 	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
+	lockfile_release(&lock);
 	if (e) {
 		rc = app_fail(e, &info);
 		log_error("pull failed: the previous snapshot of '%s' is unchanged", p->name);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "listsel.h"
+#include "lockfile.h"
 #include "log.h"
 #include "push_cli.h"
 #include "runlog.h"
@@ -12,7 +14,8 @@ static const struct opts_spec spec = {
 	.usage = "contactsync push PROFILE [--dry-run] [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete]\n"
 		 "       [--max-delete N] [--max-delete-percent P] [--force] [--concurrency N] [--rate SPEC]\n"
 		 "       [--batch-size N] [--time-budget DURATION] [--max-snapshot-age DURATION] [--results DIR]",
-	.summary = "Makes PROFILE's account match the desired set: plans against the last pull\n"
+	.summary = "Makes PROFILE's account match its list (the profile's 'list', else the\n"
+		   "list named as it): plans against the last pull\n"
 		   "(see 'diff'), checks the safety guards, then sends creates, updates and\n"
 		   "opt-outs, and deletes last. Every operation is journaled in the store first,\n"
 		   "so a run that stops (crash, kill, --time-budget) continues where it was;\n"
@@ -75,10 +78,12 @@ int cmd_push(int argc, char **argv, struct app *app)
 	struct push_opts o;
 	struct errinfo info = { ERR_OK, "" };
 	struct runlog_run run = { .command = "push" };
+	struct lockfile lock = LOCKFILE_INIT;
 	const struct profile *p;
 	const struct provider *drv;
-	char id[64];
+	char id[64], list[STORE_LIST_DATASET_MAX];
 	int npos, done, rc;
+	enum err e;
 
 	push_opts_init(&o);
 	rc = app_parse(app, &spec, argc, argv, option, &o, &npos, &done);
@@ -96,9 +101,17 @@ int cmd_push(int argc, char **argv, struct app *app)
 	drv = provider_for(p, PROVIDER_NEED_WRITE, &info);
 	if (!drv)
 		return app_fail(ERR_CONFIG, &info);
+	e = listsel_profile(app->store, p, 1, list, &info);
+	if (!e)
+		e = lockfile_take_profile(&lock, store_dir(app->store), p->name, &info);
+	if (e)
+		return app_fail(e, &info);
+	o.desired = list;
 	run.start = runlog_id(id, sizeof(id));
 	run.id = o.run_id = id;
 	run.profile = p->name;
 	run.provider = drv->name;
-	return push(app, p, drv, &o, &run);
+	rc = push(app, p, drv, &o, &run);
+	lockfile_release(&lock);
+	return rc;
 }

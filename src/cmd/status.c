@@ -148,36 +148,62 @@ static json_t *profile_json(struct store *st, const struct config *cfg, const ch
 	return o;
 }
 
+/* What status says of each list: name, contacts, time, files. */
+struct lists {
+	struct store_read *rd;
+	json_t *a;
+	struct errinfo *info;
+};
+
+static int add_list(void *ctx, const char *dataset)
+{
+	struct lists *l = ctx;
+	const char *name = store_list_of(dataset), **files;
+	json_t *o, *jf;
+	uint64_t n = 0;
+	size_t nf, i;
+	int64_t t;
+	char when[32];
+
+	if (!name)
+		return 0;
+	if (store_count(l->rd, dataset, &n, l->info) ||
+	    store_files(l->rd, dataset, &files, &nf, l->info))
+		return -1;
+	t = store_gen_time(l->rd, dataset);
+	runlog_time(when, sizeof(when), (time_t)t);
+	o = json_object();
+	jf = json_array();
+	for (i = 0; i < nf; i++)
+		json_array_append_new(jf, json_string(files[i]));
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "contacts", json_integer((json_int_t)n));
+	json_object_set_new(o, "time", t ? json_string(when) : json_null());
+	json_object_set_new(o, "files", jf);
+	json_array_append_new(l->a, o);
+	return 0;
+}
+
 static json_t *store_json(struct store *st, struct errinfo *info)
 {
-	struct store_read *rd;
-	uint64_t n = 0;
-	json_t *o = json_object(), *d = json_object();
-	char when[32];
-	int64_t t;
-	enum err e;
+	struct lists l = { NULL, json_array(), info };
+	json_t *o;
 
-	e = store_read_begin(st, &rd, info);
-	if (e) {
-		json_decref(o);
-		json_decref(d);
+	if (store_read_begin(st, &l.rd, info)) {
+		json_decref(l.a);
 		return NULL;
 	}
-	if (store_has(rd, STORE_DESIRED))
-		e = store_count(rd, STORE_DESIRED, &n, info);
-	t = store_gen_time(rd, STORE_DESIRED);
-	store_read_end(rd);
-	if (e) {
-		json_decref(o);
-		json_decref(d);
+	/* "desired" (the list 'default') first, then the others by name */
+	if (add_list(&l, STORE_DESIRED) || store_datasets(l.rd, STORE_LIST_PREFIX, add_list, &l)) {
+		store_read_end(l.rd);
+		json_decref(l.a);
 		return NULL;
 	}
-	runlog_time(when, sizeof(when), (time_t)t);
+	store_read_end(l.rd);
+	o = json_object();
 	json_object_set_new(o, "path", json_string(store_dir(st)));
 	json_object_set_new(o, "bytes", json_integer((json_int_t)status_store_bytes(st)));
-	json_object_set_new(d, "contacts", json_integer((json_int_t)n));
-	json_object_set_new(d, "time", t ? json_string(when) : json_null());
-	json_object_set_new(o, "desired", d);
+	json_object_set_new(o, "lists", l.a);
 	return o;
 }
 
@@ -193,18 +219,33 @@ static void print_age(FILE *fp, json_int_t s)
 		fprintf(fp, "%lld days", (long long)s / 86400);
 }
 
+/* "list 'NAME': N contacts, imported T, from a.csv, b.xlsx" */
+static void print_list(FILE *fp, json_t *l)
+{
+	json_t *files = json_object_get(l, "files"), *f;
+	size_t i;
+
+	fprintf(fp, "list '%s': %lld contacts", json_string_value(json_object_get(l, "name")),
+		(long long)json_integer_value(json_object_get(l, "contacts")));
+	if (json_is_string(json_object_get(l, "time")))
+		fprintf(fp, ", imported %s", json_string_value(json_object_get(l, "time")));
+	json_array_foreach(files, i, f)
+		fprintf(fp, "%s%s", i ? ", " : ", from ", json_string_value(f));
+	fputc('\n', fp);
+}
+
 static void print_text(FILE *fp, json_t *all)
 {
-	json_t *st = json_object_get(all, "store"), *d = json_object_get(st, "desired");
-	json_t *profiles = json_object_get(all, "profiles"), *p, *r;
+	json_t *st = json_object_get(all, "store"), *lists = json_object_get(st, "lists");
+	json_t *profiles = json_object_get(all, "profiles"), *p, *r, *l;
 	size_t i, j;
 
 	fprintf(fp, "store %s (%.1f MB on disk)\n", json_string_value(json_object_get(st, "path")),
 		(double)json_integer_value(json_object_get(st, "bytes")) / 1e6);
-	fprintf(fp, "desired set: %lld contacts", (long long)json_integer_value(json_object_get(d, "contacts")));
-	if (json_is_string(json_object_get(d, "time")))
-		fprintf(fp, ", imported %s", json_string_value(json_object_get(d, "time")));
-	fputc('\n', fp);
+	if (!json_array_size(lists))
+		fputs("lists: none (run 'contactsync import' or 'contactsync sync')\n", fp);
+	json_array_foreach(lists, i, l)
+		print_list(fp, l);
 	json_array_foreach(profiles, i, p) {
 		json_t *snap = json_object_get(p, "snapshot"), *jr = json_object_get(p, "journal");
 		json_t *runs = json_object_get(p, "runs");

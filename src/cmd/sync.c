@@ -4,6 +4,8 @@
  * One run per profile at a time: a lock file per profile in the store
  * (lockfile.h) makes a second sync of the same profile stop at once
  * (exit 5) naming the first one's pid, however long the first one runs.
+ * Syncs of other profiles run beside it; the profile's list (listsel.h)
+ * is locked only while the import writes it.
  *
  * The steps, each as its own command does it: import the files (a failed
  * import stops the run; rejected rows do not), pull the account, then push
@@ -17,6 +19,7 @@
 
 #include "app.h"
 #include "import_cli.h"
+#include "listsel.h"
 #include "lockfile.h"
 #include "log.h"
 #include "pull_cli.h"
@@ -30,10 +33,13 @@
 static const char usage[] = "contactsync sync PROFILE FILE... [import options] [push options]";
 
 static const char summary[] =
-	"Imports FILE... into the desired set (as 'import' does), pulls PROFILE's\n"
-	"account (as 'pull') and pushes the changes that make it match the list, in\n"
-	"one run for cron and systemd. A second sync of the same profile stops at\n"
-	"once (exit 5). A failed import stops the run; rejected rows do not. When\n"
+	"Imports FILE... into PROFILE's list (as 'import --list' does: the profile's\n"
+	"'list', else the list named as the profile), pulls PROFILE's account (as\n"
+	"'pull') and pushes the changes that make it match the list, in one run for\n"
+	"cron and systemd. Syncs of different profiles run at the same time; a\n"
+	"second sync of the same profile stops at once (exit 5), and one of a\n"
+	"profile sharing the list waits for its import. A failed import stops the\n"
+	"run; rejected rows do not. When\n"
 	"the pull fails the push goes on with the previous snapshot, without\n"
 	"deletes, and the exit status is 4; without a previous snapshot nothing is\n"
 	"pushed.";
@@ -59,6 +65,7 @@ struct sync_opts {
 	struct import_cli import;
 	struct push_opts push;
 	const char *report;
+	char list[STORE_LIST_DATASET_MAX];	/* the profile's list's dataset */
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
@@ -88,8 +95,8 @@ static int import(struct app *app, struct import_cli *o, const char *profile, ch
 		import_cli_report(stdout, o, &stats);
 	if (e) {
 		*rc = app_fail(e, &info);
-		log_error("import %s: the desired set is unchanged; nothing pulled or pushed",
-			  e == ERR_GUARD ? "stopped" : "failed");
+		log_error("import %s: list '%s' is unchanged; nothing pulled or pushed",
+			  e == ERR_GUARD ? "stopped" : "failed", import_cli_list_name(o));
 		ingest_stats_free(&stats);
 		return -1;
 	}
@@ -129,6 +136,7 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 	enum err e;
 
 	pull_cli_init(&o);
+	o.desired = push->desired;
 	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
 	run->pull = pull_stats_json(&stats);
 	if (!e) {
@@ -232,11 +240,15 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	drv = pull_driver(p, &info);
 	if (!drv)
 		return app_fail(ERR_CONFIG, &info);
-	e = lockfile_take_profile(&lock, store_dir(app->store), p->name, &info);
+	e = listsel_profile(app->store, p, 0, o->list, &info);
+	if (!e)
+		e = lockfile_take_profile(&lock, store_dir(app->store), p->name, &info);
 	if (e) {
 		rc = app_fail(e, &info);
 		goto out;
 	}
+	o->import.list = profile_list(p);
+	o->push.desired = o->list;
 	run.start = runlog_id(id, sizeof(id));
 	run.id = o->push.run_id = id;
 	run.profile = p->name;

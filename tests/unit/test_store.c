@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "store.h"
 
 static char *make_dir(void)
@@ -202,22 +203,100 @@ static void test_map_grows(void **state)
 	remove_dir(dir);
 }
 
-static void test_second_writer_locked(void **state)
+/*
+ * Writers share the store: while this process holds a generation of one
+ * list half written, another process opens the store for writing, writes
+ * and publishes another list, and neither loses anything (before lists,
+ * the second writer was refused; and a writer opening the store must not
+ * take the half-written generation for a crashed writer's leftover).
+ */
+static void test_writers_share_the_store(void **state)
 {
 	struct errinfo info = { 0 };
-	struct store *a, *b, *r;
-	char *dir = make_dir(), want[64];
+	struct store *a, *r;
+	struct store_gen *g;
+	char *dir = make_dir(), key[32];
+	pid_t pid;
+	int status, i;
 
 	(void)state;
 	assert_int_equal(store_open(&a, dir, STORE_WRITE, &info), ERR_OK);
-	assert_int_equal(store_open(&b, dir, STORE_WRITE, &info), ERR_STORE_LOCKED);
-	snprintf(want, sizeof(want), "is locked by pid %ld", (long)getpid());
-	assert_non_null(strstr(info.msg, want));
-	assert_int_equal(store_open(&r, dir, 0, &info), ERR_OK);	/* readers welcome */
-	store_close(r);
+	assert_int_equal(store_gen_begin(a, "list:a", &g, &info), ERR_OK);
+	for (i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "+44%08d", i);
+		assert_int_equal(store_gen_append(g, key, strlen(key), "a", 1, &info), ERR_OK);
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct store *b;
+
+		if (store_open(&b, dir, STORE_WRITE, &info))
+			_exit(1);
+		write_gen(b, "list:b", 7, "b");
+		store_close(b);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (; i < 2000; i++) {
+		snprintf(key, sizeof(key), "+44%08d", i);
+		assert_int_equal(store_gen_append(g, key, strlen(key), "a", 1, &info), ERR_OK);
+	}
+	assert_int_equal(store_gen_commit(g, &info), ERR_OK);
 	store_close(a);
-	assert_int_equal(store_open(&b, dir, STORE_WRITE, &info), ERR_OK);
-	store_close(b);
+	assert_int_equal(store_open(&r, dir, 0, &info), ERR_OK);
+	assert_int_equal(count(r, "list:a"), 2000);
+	assert_int_equal(count(r, "list:b"), 7);
+	store_close(r);
+	remove_dir(dir);
+}
+
+static int note_dataset(void *ctx, const char *dataset)
+{
+	struct buf *b = ctx;
+
+	buf_printf(b, "[%s]", dataset);
+	return 0;
+}
+
+/* List names and their datasets; the live datasets of a prefix. */
+static void test_lists(void **state)
+{
+	struct errinfo info = { 0 };
+	struct store *st;
+	struct store_read *rd;
+	struct buf b;
+	char *dir = make_dir(), ds[STORE_LIST_DATASET_MAX], long65[66];
+
+	(void)state;
+	assert_string_equal(store_list_dataset("default", ds), "desired");
+	assert_string_equal(store_list_dataset("shop eu", ds), "list:shop eu");
+	assert_string_equal(store_list_dataset("a#b", ds), "");
+	assert_string_equal(store_list_dataset("", ds), "");
+	assert_string_equal(store_list_dataset("   ", ds), "");
+	assert_string_equal(store_list_dataset("a\nb", ds), "");
+	memset(long65, 'x', 65);
+	long65[65] = '\0';
+	assert_string_equal(store_list_dataset(long65, ds), "");
+	long65[64] = '\0';
+	assert_string_equal(store_list_dataset(long65, ds) + 5, long65);
+	assert_string_equal(store_list_of("desired"), "default");
+	assert_string_equal(store_list_of("list:shop"), "shop");
+	assert_null(store_list_of("remote:shop"));
+
+	assert_int_equal(store_open(&st, dir, STORE_WRITE, &info), ERR_OK);
+	write_gen(st, "list:b", 1, "b");
+	write_gen(st, "remote:x", 1, "x");
+	write_gen(st, "list:a", 1, "a");
+	write_gen(st, "list:a", 2, "a2");	/* one live generation, listed once */
+	buf_init(&b, 0);
+	assert_int_equal(store_read_begin(st, &rd, &info), ERR_OK);
+	assert_int_equal(store_datasets(rd, "list:", note_dataset, &b), 0);
+	store_read_end(rd);
+	assert_string_equal(buf_str(&b), "[list:a][list:b]");
+	buf_free(&b);
+	store_close(st);
 	remove_dir(dir);
 }
 
@@ -266,7 +345,8 @@ int main(void)
 		cmocka_unit_test(test_out_of_order_refused),
 		cmocka_unit_test(test_crash_leaves_old_set),
 		cmocka_unit_test(test_map_grows),
-		cmocka_unit_test(test_second_writer_locked),
+		cmocka_unit_test(test_writers_share_the_store),
+		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_missing_store),
 		cmocka_unit_test(test_files_table),
 	};
