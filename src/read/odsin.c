@@ -69,6 +69,8 @@
 
 #include "buf.h"
 #include "read/cellfmt.h"
+#include "read/numfmt.h"
+#include "read/odsstyle.h"
 #include "reader.h"
 #include "read/sheet.h"
 #include "unzip.h"
@@ -139,6 +141,8 @@ struct odsin {
 	struct buf hidden;	/* hidden table styles' names, each + NUL */
 	struct buf style_name;	/* table style being read */
 	int style_hidden;
+	struct odsstyle *styles;	/* data and cell styles */
+	int styles_read;	/* content.xml's, on the first pass */
 	int saw_sheet;
 	enum phase phase;
 
@@ -402,14 +406,49 @@ static size_t fmt_bool(const char *s, char *out)
 /* A float cell's value; TRUE or FALSE for the formulas =TRUE() and
  * =FALSE(), which is how LibreOffice keeps the booleans of an XLSX it
  * opens (their value 1 or 0, shown as TRUE or FALSE). */
+static int is_bool_formula(const char *formula)
+{
+	return formula && (strcmp(formula, "of:=TRUE()") == 0 ||
+			   strcmp(formula, "of:=FALSE()") == 0);
+}
+
 static size_t fmt_float_cell(const char *formula, const char *v, char *out)
 {
-	size_t n = 0;
+	size_t n = is_bool_formula(formula) ? fmt_bool(v, out) : 0;
 
-	if (formula && (strcmp(formula, "of:=TRUE()") == 0 ||
-			strcmp(formula, "of:=FALSE()") == 0))
-		n = fmt_bool(v, out);
 	return n ? n : fmt_float(v, out);
+}
+
+/* The data style of the cell: its own style's, else its column's default
+ * cell style's. A row's table:default-cell-style-name is not looked at:
+ * LibreOffice (7.4) does not either. */
+static int cell_fmt(struct odsin *r, const XML_Char **a)
+{
+	const char *name = attr(a, NS_TABLE "style-name");
+
+	if (name)
+		return odsstyle_cell(r->styles, name);
+	return odsstyle_col(r->styles, r->col);
+}
+
+/* A number cell's value (out, n bytes: v as General) as its data style
+ * shows it, when numfmt renders that style; the new length. */
+static size_t fmt_shown(struct odsin *r, const XML_Char **a, const char *v,
+			char *out, size_t n)
+{
+	char shown[NUMFMT_MAX];
+	int fmt, k;
+
+	if (is_bool_formula(attr(a, NS_TABLE "formula")))
+		return n;
+	fmt = cell_fmt(r, a);
+	if (fmt == ODSSTYLE_NONE)
+		return n;
+	k = odsstyle_render(r->styles, fmt, strtod(v, NULL), shown);
+	if (k < 0 || k >= CELLFMT_MAX)
+		return n;
+	memcpy(out, shown, (size_t)k + 1);
+	return (size_t)k;
 }
 
 /* ---- the row --------------------------------------------------------- */
@@ -492,6 +531,7 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 	const char *type, *calctype, *v, *what = NULL;
 	char out[CELLFMT_MAX];
 	size_t n = 0;
+	int number = 0;
 	enum err e;
 
 	r->cell_d = r->depth;
@@ -516,6 +556,7 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 	if (strcmp(type, "float") == 0 || strcmp(type, "percentage") == 0 ||
 	    strcmp(type, "currency") == 0) {
 		what = "value";
+		number = 1;
 		if ((v = attr(a, NS_OFFICE "value")))
 			n = fmt_float_cell(attr(a, NS_TABLE "formula"), v, out);
 	} else if (strcmp(type, "date") == 0) {
@@ -537,6 +578,8 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 		cell_fail(r, ERR_FORMAT, "bad office:%s '%.64s'", what, v);
 		return;
 	}
+	if (v && number)
+		n = fmt_shown(r, a, v, out, n);
 	r->collect = !v;
 	if (v && (e = buf_add(&r->cur, out, n)))
 		store_failed(r, e);
@@ -607,6 +650,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 	r->since_event = 0;
 	if (r->para_d && !r->skip && !r->hfail)
 		add_text(r, s, (size_t)len);
+	else if (r->styles_d && !r->styles_read && !r->skip && !r->hfail)
+		odsstyle_text(r->styles, s, (size_t)len);
 }
 
 /* ---- sheets and styles ----------------------------------------------- */
@@ -626,11 +671,14 @@ static int is_hidden_style(const struct odsin *r, const char *style)
 	return 0;
 }
 
-/* Notes the table styles that hide their table; a name too long for
- * style_name is simply not noted (its table counts as visible). */
+/* Notes the table styles that hide their table (a name too long for
+ * style_name is simply not noted: its table counts as visible), and hands
+ * every style element to odsstyle on the first pass. */
 static void in_styles(struct odsin *r, const char *el, const XML_Char **a)
 {
 	const char *family, *name, *display;
+	struct errinfo info;
+	enum err e;
 
 	if (r->depth == r->styles_d + 1 && strcmp(el, NS_STYLE "style") == 0) {
 		family = attr(a, NS_STYLE "family");
@@ -640,14 +688,17 @@ static void in_styles(struct odsin *r, const char *el, const XML_Char **a)
 		    buf_adds(&r->style_name, name) == ERR_OK) {
 			r->style_d = r->depth;
 			r->style_hidden = 0;
-			return;
 		}
 	} else if (r->style_d && r->depth == r->style_d + 1 &&
 		   strcmp(el, NS_STYLE "table-properties") == 0) {
 		display = attr(a, NS_TABLE "display");
 		r->style_hidden = display && strcmp(display, "false") == 0;
 	}
-	skip(r);
+	if (r->styles_read)
+		return;
+	e = odsstyle_start(r->styles, "content.xml", el, a, &info);
+	if (e)
+		hfail(r, e, "%s", info.msg);
 }
 
 static void style_end(struct odsin *r)
@@ -659,6 +710,21 @@ static void style_end(struct odsin *r)
 		hfail(r, ERR_LIMIT,
 		      "'%s': content.xml: more than %zu bytes of hidden table styles",
 		      r->name, HIDDEN_CAP);
+}
+
+/* The end of an element inside office:automatic-styles. */
+static void styles_end(struct odsin *r, unsigned d)
+{
+	struct errinfo info;
+	enum err e;
+
+	if (d == r->style_d)
+		style_end(r);
+	if (r->styles_read)
+		return;
+	e = odsstyle_end(r->styles, "content.xml", &info);
+	if (e)
+		hfail(r, e, "%s", info.msg);
 }
 
 /* Adds a sheet name to the list for the message, or ", ..." once the
@@ -716,8 +782,32 @@ static void table_start(struct odsin *r, const XML_Char **a)
 	r->phase = PH_READ;
 	r->table_d = r->depth;
 	r->next_row = 1;
+	odsstyle_cols_reset(r->styles);
 	/* odsin_open returns here; the rows wait for odsin_next. */
 	XML_StopParser(r->xp, XML_TRUE);
+}
+
+static int is_col_wrapper(const char *el)
+{
+	return strcmp(el, NS_TABLE "table-columns") == 0 ||
+	       strcmp(el, NS_TABLE "table-header-columns") == 0 ||
+	       strcmp(el, NS_TABLE "table-column-group") == 0;
+}
+
+/* A table:table-column: its default cell style for the cells without
+ * one of their own. */
+static void column(struct odsin *r, const XML_Char **a)
+{
+	enum err e = odsstyle_cols_add(r->styles,
+				       repeat_of(attr(a, NS_TABLE "number-columns-repeated")),
+				       attr(a, NS_TABLE "default-cell-style-name"));
+
+	if (e == ERR_LIMIT)
+		hfail(r, e, "'%s' sheet '%s': more than %d column descriptions",
+		      r->name, r->sheet, ODSSTYLE_MAX_COLS);
+	else if (e)
+		hfail(r, e, "out of memory");
+	skip(r);
 }
 
 static int is_row_wrapper(const char *el)
@@ -756,7 +846,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
 	} else if (r->table_d) {
 		if (strcmp(el, NS_TABLE "table-row") == 0)
 			row_start(r, a);
-		else if (!is_row_wrapper(el))
+		else if (strcmp(el, NS_TABLE "table-column") == 0)
+			column(r, a);
+		else if (!is_row_wrapper(el) && !is_col_wrapper(el))
 			skip(r);
 	} else if (r->sheet_d) {
 		if (r->depth == r->sheet_d + 1 &&
@@ -802,10 +894,11 @@ static void XMLCALL on_end(void *ud, const XML_Char *el)
 		r->table_d = 0;
 		r->phase = PH_DONE;
 		XML_StopParser(r->xp, XML_TRUE);
-	} else if (d == r->style_d) {
-		style_end(r);
+	} else if (r->styles_d && d > r->styles_d) {
+		styles_end(r, d);
 	} else if (d == r->styles_d) {
 		r->styles_d = 0;
+		r->styles_read = 1;
 	} else if (d == r->sheet_d) {
 		r->sheet_d = 0;
 	}
@@ -1018,6 +1111,22 @@ static enum err check_package(struct odsin *r, struct errinfo *info)
 	return e;
 }
 
+/* styles.xml's named styles (a cell style "Default", the data styles
+ * LibreOffice keeps there), before content.xml's automatic ones. */
+static enum err read_styles(struct odsin *r, struct errinfo *info)
+{
+	enum err e;
+
+	if (odsstyle_new(&r->styles, r->name))
+		return err_set(info, ERR_NOMEM, "out of memory");
+	if (!unzip_has(r->z, "styles.xml"))
+		return ERR_OK;
+	e = odsstyle_read_part(r->styles, r->z, "styles.xml", r->max_token,
+			       info);
+	r->failed = e;
+	return e;
+}
+
 static void destroy(struct odsin *r)
 {
 	if (r->xp)
@@ -1026,6 +1135,7 @@ static void destroy(struct odsin *r)
 		unzip_entry_close(r->z);
 	unzip_close(r->z);
 	rowbuf_free(&r->rb);
+	odsstyle_free(r->styles);
 	buf_free(&r->cur);
 	buf_free(&r->style_name);
 	buf_free(&r->hidden);
@@ -1076,6 +1186,8 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	if ((e = unzip_open(&r->z, path, name, &lim, info)))
 		goto fail;
 	if ((e = check_package(r, info)))
+		goto fail;
+	if ((e = read_styles(r, info)))
 		goto fail;
 	if ((e = start_parse(r, -1, info)))
 		goto fail;
