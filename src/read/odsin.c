@@ -24,8 +24,9 @@
  *
  * Cells, as LibreOffice (7.4) saves the sheet as CSV, with values written
  * the project's way:
- *   - float, percentage, currency: office:value through cellfmt_number
- *     (0.25, not 25%); date: office:date-value as ISO 8601, without a
+ *   - float, percentage, currency: office:value as its data style shows
+ *     it ("+"0, zero padding, ###-####, #,##0, 0.0%: see odsstyle.c),
+ *     else through cellfmt_number (0.25 without a style); date: office:date-value as ISO 8601, without a
  *     midnight time, seconds kept and fractions dropped; time:
  *     office:time-value (PT13H45M00S) as 13:45:00, hours past 24 kept
  *     (PT36H -> 36:00:00); boolean, and a float whose formula is =TRUE()
@@ -50,6 +51,13 @@
  * repeated n times is returned n times (the row is kept, not re-parsed),
  * up to row ODS_MAX_ROWS; non-empty repeated cells are stored n times, up
  * to opts->max_cells.
+ *
+ * A cell's data style comes from its table:style-name, else from its
+ * column's table:default-cell-style-name, else from the "Default" cell
+ * style; a row's default cell style is not looked at (LibreOffice 7.4
+ * does not either). Cell and data styles are read from styles.xml's
+ * office:styles before content.xml, and from content.xml's automatic
+ * styles on the first pass (odsstyle holds them, within its caps).
  *
  * Memory is bounded: a row may hold at most max_cells cells and
  * max_row_bytes bytes of text (ERR_LIMIT naming the cell), and expat may
