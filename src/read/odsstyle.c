@@ -351,7 +351,7 @@ static void end_number(struct odsstyle *s)
 		e = buf_addc(&s->code, '.');
 	for (i = prec; !e && i < n->dec; i++)
 		e = buf_addc(&s->code, '#');
-	if (n->factor > 0 && n->factor != 1)
+	if (n->factor > 1 && n->factor < 1e24)	/* NaN fails both */
 		seps = (int)lround(log10(n->factor) / 3.0);
 	for (i = 0; !e && i < seps && i < 8; i++)
 		e = buf_addc(&s->code, ',');
