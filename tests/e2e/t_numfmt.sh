@@ -1,7 +1,7 @@
 # Numeric cells read through their number format: each fixture of
 # tests/fixtures/numfmt (XLSX from openpyxl, xlsxwriter, SheetJS, ExcelJS;
 # ODS from LibreOffice and one written by hand with every way ODF gives a
-# cell its data style) imported and exported, its Value column compared
+# cell its data style; XLS from xlwt and LibreOffice) imported and exported, its Value column compared
 # cell by cell with LibreOffice's "as shown" CSV of the same file
 # (committed as *.shown.csv, and made afresh when LibreOffice is
 # installed).
@@ -33,7 +33,7 @@ for r in rows[1:]:
 PYEOF
 }
 
-for file in "$F"/numfmt-*.xlsx "$F"/numfmt-*.ods; do
+for file in "$F"/numfmt-*.xlsx "$F"/numfmt-*.ods "$F"/numfmt-*.xls; do
 	f=$(basename "${file%.*}")
 	f=${f#numfmt-}
 	if [ "$have_soffice" = 1 ]; then
