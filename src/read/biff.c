@@ -667,7 +667,7 @@ size_t biff_rewind(struct biff_notes *bn, unsigned sheet)
 
 	if (!bn)
 		return 0;
-	if (!bn->sorted)
+	if (!bn->sorted && bn->n)	/* formats but no cells: v is NULL */
 		qsort(bn->v, bn->n, sizeof(*bn->v), cell_cmp);
 	bn->sorted = 1;
 	for (i = 0; i < bn->n && bn->v[i].sheet < sheet; i++)

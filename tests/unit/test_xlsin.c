@@ -440,6 +440,8 @@ struct stream {
 
 static void put(struct stream *s, const void *data, size_t n)
 {
+	if (n == 0)
+		return;	/* an empty record's body may be NULL */
 	s->p = realloc(s->p, s->n + n);
 	assert_non_null(s->p);
 	memcpy(s->p + s->n, data, n);
