@@ -402,7 +402,8 @@ static void test_text_past_record_refused(void **state)
 /*
  * Numbers through their cell format, as python3-xlwt writes them
  * (tests/fixtures/numfmt/make-numfmt-xls.py: FORMAT records from id 164,
- * RK records for 42, 5550123, 18.5 and -5, NUMBER for the others). Each
+ * #,##0 and 0.00 by their built-in ids; RK records for 1234567, 5550123,
+ * 42, 18.5 and -5, NUMBER for the others). Each
  * expectation read off the format code: "+"0 puts a + before the digits,
  * 0########## pads to 10 digits with a leading 0, [<=9999999]###-####
  * takes 7 digits and (###) ###-#### the larger one, #,##0 groups by three,
