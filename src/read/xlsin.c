@@ -54,13 +54,13 @@
  *     recognises it before (filekind_detect) and says why.
  *
  * Cells as the other readers give them (cellfmt): numbers through their
- * format (numfmt, above), else cellfmt_number; FreeXL turns numbers with a date or time format into
- * text itself ("2024-03-01", "2024-03-01 13:45:00", "13:45:00"), which is
- * made ISO 8601 ("2024-03-01T13:45:00"), with FreeXL's rounding to
- * "24:00:00" carried into the next day as cellfmt_serial does; text is
- * UTF-8 from FreeXL. Rows are read one at a time from FreeXL's array:
- * only non-empty ones are returned, with their real number, cells at
- * their columns, trailing empty cells dropped.
+ * format (numfmt, above), else cellfmt_number; FreeXL turns numbers with
+ * a date or time format into text itself ("2024-03-01", "2024-03-01
+ * 13:45:00", "13:45:00"), which is made ISO 8601 ("2024-03-01T13:45:00"),
+ * with FreeXL's rounding to "24:00:00" carried into the next day as
+ * cellfmt_serial does; text is UTF-8 from FreeXL. Rows are read one at a
+ * time from FreeXL's array: only non-empty ones are returned, with their
+ * real number, cells at their columns, trailing empty cells dropped.
  */
 #include "read/xlsin.h"
 
