@@ -1,10 +1,10 @@
 # Numeric cells read through their number format: each fixture of
 # tests/fixtures/numfmt (XLSX from openpyxl, xlsxwriter, SheetJS, ExcelJS;
 # ODS from LibreOffice and one written by hand with every way ODF gives a
-# cell its data style; XLS from xlwt and LibreOffice) imported and exported, its Value column compared
-# cell by cell with LibreOffice's "as shown" CSV of the same file
-# (committed as *.shown.csv, and made afresh when LibreOffice is
-# installed).
+# cell its data style; XLS from xlwt and LibreOffice) imported and
+# exported, its Value column compared cell by cell with LibreOffice's "as
+# shown" CSV of the same file (committed as *.shown.csv, and made afresh
+# when LibreOffice is installed).
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
 F="$TOP/tests/fixtures/numfmt"
