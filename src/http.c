@@ -801,8 +801,10 @@ enum err http_submit(struct http_client *c, const struct http_request *req,
 	/* Callbacks that resubmit on failure would keep fail_all going. */
 	if (c->broken)
 		return err_set(info, ERR_INTERNAL, "the HTTP event loop has failed");
-	if (c->halt_err)
-		return fail(c, info, c->halt_err, "%s", c->halt_msg);
+	if (c->halt_err)	/* refused here: a callback resubmitting would never end */
+		return fail(c, info, c->halt_err, "cannot %s '%s%s': %s",
+			    req->method ? req->method : "GET", c->base, req->path ? req->path : "",
+			    c->halt_msg);
 	e = job_new(c, &j, req, info);
 	if (e)
 		return e;
