@@ -34,6 +34,7 @@ struct profile {
 	char region[3];			/* "" = none */
 	int insecure;
 	long timeout_ms;		/* per request, retries included; 0 = default */
+	long max_wait_ms;		/* longest wait a server may ask for; 0 = 15 min */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
 	/* what a sync imports for it (import --phones, --columns, --ignore);

@@ -247,6 +247,13 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 				    value, "");
 		return 1;
 	}
+	if (!strcmp(name, "max_wait")) {
+		pr->max_wait_ms = parse_duration_ms(value);
+		if (pr->max_wait_ms <= 0)
+			return fail(p, "max_wait must be a duration such as 15m, 90s or 1h, not '%s'%s",
+				    value, "");
+		return 1;
+	}
 	if (!strcmp(name, "insecure")) {
 		if (parse_bool(value, &pr->insecure))
 			return fail(p, "insecure must be true or false, not '%s'%s", value, "");

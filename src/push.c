@@ -207,6 +207,10 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 			return e;
 		ps->session_open = 1;
 		ratestate_resume(ps->st, &ps->s);
+		/* no wait of the client may run past the budget */
+		if (ps->deadline)
+			http_set_budget(ps->s.http, ps->deadline > push_now_ms() ?
+					ps->deadline - push_now_ms() : 1);
 	}
 	if (ps->drv->prepare) {	/* reads what requests need (atom's book) */
 		e = ps->drv->prepare(&ps->s, info);
@@ -248,6 +252,8 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	struct push ps;
 	struct push_opts opts = *o;
 	long long t0 = push_now_ms();
+	enum http_halt halt = HTTP_RUNNING;
+	struct errinfo hinfo;
 	int relist = 0, lists = 0, k;
 	enum err e, ce;
 
@@ -303,6 +309,13 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	}
 	if (o->progress)
 		o->progress(o->hook_ctx, NULL);	/* the push is over */
+	/* a halted client is why the run ended, whatever failed after it
+	 * (a lookup, a listing refused for the same reason) */
+	if (ps.session_open && (halt = push_check_halt(&ps, &hinfo)) != HTTP_RUNNING) {
+		e = hinfo.code;
+		if (info)
+			*info = hinfo;
+	}
 	if (!e && ps.stopping) {
 		e = ps.stop_err;
 		if (info)
@@ -330,6 +343,8 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		sum->stopped_by = "safety guard";
 	else if (e)
 		sum->stopped_by = err_str(e);
+	if (halt == HTTP_HALT_WAIT)
+		sum->stopped_by = "the service asked for a wait beyond max_wait";
 	for (k = 0; k <= WRITE_OPT_OUT; k++)
 		push_q_free(&ps.ready[k]);
 	push_q_free(&ps.retry);

@@ -144,6 +144,14 @@ void push_stop(struct push *ps, enum err e, const struct errinfo *info);
 /* The signal the command caught (push_opts.stop), or 0. */
 int push_signalled(const struct push *ps);
 
+/*
+ * The HTTP client halted (a wait beyond max_wait or past the time budget,
+ * a host name that does not resolve): the run stops (ERR_BUDGET, exit 6;
+ * ERR_NETWORK for the name) and what is left stays for the next run.
+ * HTTP_RUNNING when it did not; out (may be NULL) gets the stop's message.
+ */
+enum http_halt push_check_halt(struct push *ps, struct errinfo *out);
+
 /* 1 when the run is stopping: stopped already, or now, the time budget
  * being spent or a signal come (push_stop is then called here). */
 int push_is_stopping(struct push *ps);

@@ -257,6 +257,21 @@ void push_report_progress(struct push *ps)
 	ps->o->progress(ps->o->hook_ctx, &p);
 }
 
+enum http_halt push_check_halt(struct push *ps, struct errinfo *out)
+{
+	struct errinfo hi, info;
+	enum http_halt why = http_halted(ps->s.http, &hi);
+
+	if (why == HTTP_RUNNING)
+		return why;
+	err_set(&info, why == HTTP_HALT_UNRESOLVED ? ERR_NETWORK : ERR_BUDGET,
+		"profile '%s': %s; the next run continues", ps->prof.name, hi.msg);
+	push_stop(ps, info.code, &info);
+	if (out)
+		*out = info;
+	return why;
+}
+
 static void on_response(void *udata, struct http_response *resp)
 {
 	struct req *r = udata;
@@ -264,6 +279,7 @@ static void on_response(void *udata, struct http_response *resp)
 
 	ps->outstanding--;
 	settle(ps, r, resp);
+	push_check_halt(ps, NULL);
 	req_free(r);
 	push_report_progress(ps);
 	pump(ps);
@@ -447,6 +463,8 @@ int push_run_phase(struct push *ps, int phase)
 
 			if (pause > 30000)
 				pause = 30000;
+			if (ps->prof.max_wait_ms > 0 && pause > ps->prof.max_wait_ms)
+				pause = ps->prof.max_wait_ms;
 			if (ps->deadline && push_now_ms() + pause >= ps->deadline)
 				pause = ps->deadline > push_now_ms() ? ps->deadline - push_now_ms() : 0;
 			sleep_ms(ps, pause);

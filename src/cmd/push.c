@@ -20,7 +20,8 @@ static const struct opts_spec spec = {
 	.opts = push_cli_options,
 	.footer = "exit status: 0 done, 1 some operations failed (see errors.csv), 3 a guard\n"
 		  "  stopped the run before any write, 4 remote error, 5 store error, 6 stopped\n"
-		  "  early by the time budget, SIGINT or SIGTERM (run again to continue)\n",
+		  "  early by the time budget, SIGINT or SIGTERM, or because the service asked\n"
+		  "  for a wait beyond the profile's max_wait (run again to continue)\n",
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)

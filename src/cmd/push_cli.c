@@ -36,7 +36,8 @@ const struct opt push_cli_options[] = {
 	{ "rate", 0, "SPEC", "request rate, e.g. 10/s, 60/60s, 100/m,burst=5 (default: the profile's)", P_RATE },
 	{ "batch-size", 0, "N", "contacts per bulk request where the provider has bulk (default " STR(PUSH_DEFAULT_BATCH) ")", P_BATCH_SIZE },
 	{ "time-budget", 0, "DURATION", "stop cleanly after DURATION (90s, 45m, 6h); exit 6, the\n"
-	  IND "next run continues", P_TIME_BUDGET },
+	  IND "next run continues; a rate-limit wait that would end later\n"
+	  IND "stops it at once", P_TIME_BUDGET },
 	{ "max-snapshot-age", 0, "DURATION", "deletes need a pull younger than this (default 1h)", P_MAX_SNAPSHOT_AGE },
 	{ "results", 0, "DIR", "write success.csv, errors.csv, skipped.csv, before.jsonl to DIR\n"
 	  IND "(default: a timestamped folder under the store)", P_RESULTS },
