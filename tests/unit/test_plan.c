@@ -138,7 +138,7 @@ static void run_dp(const char *dir, const struct provider *drv, const struct pro
 static void run(const char *dir, const struct provider *drv, const struct profile *p,
 		enum plan_mode mode, struct seen *s, struct plan_stats *st)
 {
-	struct plan_params dp = { mode, 0, NULL, NULL };
+	struct plan_params dp = { mode, 0, NULL, NULL, BLANK_DEFAULT };
 
 	run_dp(dir, drv, p, &dp, s, st);
 }
@@ -233,7 +233,7 @@ static void test_missing_optout_and_removed(void **state)
 	struct seen s;
 	struct plan_stats ds;
 	struct profile p = { .name = "p" };
-	struct plan_params dp = { PLAN_MODE_UPSERT, 1, "optouts:p", NULL };
+	struct plan_params dp = { PLAN_MODE_UPSERT, 1, "optouts:p", NULL, BLANK_DEFAULT };
 	struct store_tx *tx;
 	struct errinfo info = { 0 };
 
@@ -264,7 +264,7 @@ static void test_optout_action(void **state)
 	struct seen s;
 	struct plan_stats ds;
 	struct profile p = { .name = "p" };
-	struct plan_params dp = { PLAN_MODE_UPSERT, 1, NULL, NULL };
+	struct plan_params dp = { PLAN_MODE_UPSERT, 1, NULL, NULL, BLANK_DEFAULT };
 
 	(void)state;
 	/* skip (the default): nothing planned, counted for the summary */
