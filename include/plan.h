@@ -129,7 +129,7 @@ struct plan_stats {
 	  "opted out remotely and not in the list, kept as the opt-out record")                    \
 	X(PLAN_STAT_REMOVED_OPTED_OUT, removed_opted_out, "removed_opted_out", NULL, 8,             \
 	  "removed earlier as opted out, not created again")                                       \
-	X(PLAN_STAT_CLEARED, cleared, "fields_cleared", NULL, 10,                                           \
+	X(PLAN_STAT_CLEARED, cleared, "fields_cleared", NULL, 10,                                  \
 	  "fields cleared (empty in the list, --blank clear)")
 
 enum plan_stat {
