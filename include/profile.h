@@ -8,6 +8,7 @@
 #define CONTACTSYNC_PROFILE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #define PROFILE_MAX_SLOTS 4
 
@@ -17,6 +18,29 @@ enum optout_action {
 	OPTOUT_ACTION_DELETE,		/* remove the contact */
 	OPTOUT_ACTION_SUPPRESS_BOOK,	/* atom: move it to the `suppress_book` book */
 };
+
+/*
+ * What an empty cell in the list does to the value the provider holds
+ * (plan.h): `blank = keep|clear`, --blank. BLANK_DEFAULT: clear in --mode
+ * mirror (an exact copy), keep in the other modes.
+ */
+enum blank_rule {
+	BLANK_DEFAULT,
+	BLANK_KEEP,
+	BLANK_CLEAR,
+};
+
+/* "keep" or "clear" into *out; -1 for anything else. */
+static inline int profile_parse_blank(const char *s, enum blank_rule *out)
+{
+	if (!strcmp(s, "keep"))
+		*out = BLANK_KEEP;
+	else if (!strcmp(s, "clear"))
+		*out = BLANK_CLEAR;
+	else
+		return -1;
+	return 0;
+}
 
 struct profile {
 	char *name;
@@ -37,6 +61,7 @@ struct profile {
 	long max_wait_ms;		/* longest wait a server may ask for; 0 = 15 min */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
+	enum blank_rule blank;		/* empty cells: keep or clear remote values */
 	/* what a sync imports for it (import --phones, --columns, --ignore);
 	 * NULL: the command line's, or the defaults */
 	char *phones;			/* "best" or "all" */

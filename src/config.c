@@ -211,6 +211,11 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_slots(p, pr, value);
 	if (!strcmp(name, "optout_action"))
 		return set_optout_action(p, pr, value);
+	if (!strcmp(name, "blank")) {
+		if (profile_parse_blank(value, &pr->blank))
+			return fail(p, "blank must be keep or clear, not '%s'%s", value, "");
+		return 1;
+	}
 	if (!strcmp(name, "suppress_book")) {
 		if (!*value)
 			return fail(p, "suppress_book is empty (the name or id of a book)%s%s", "", "");

@@ -191,6 +191,7 @@ enum err push_plan_open(struct push_plan_in *in, struct store *st, const char *p
 	in->params.missing_optout = o->on_missing == ON_MISSING_OPTOUT;
 	in->params.optouts = in->optouts;
 	in->params.desired = o->desired;
+	in->params.blank = o->blank;
 	e = store_read_begin(st, &in->rd, info);
 	if (e)
 		return e;

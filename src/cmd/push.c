@@ -10,8 +10,9 @@
 
 static const struct opts_spec spec = {
 	.usage = "contactsync push PROFILE [--dry-run] [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete]\n"
-		 "       [--max-delete N] [--max-delete-percent P] [--force] [--concurrency N] [--rate SPEC]\n"
-		 "       [--batch-size N] [--time-budget DURATION] [--max-snapshot-age DURATION] [--results DIR]",
+		 "       [--blank keep|clear] [--max-delete N] [--max-delete-percent P] [--force]\n"
+		 "       [--concurrency N] [--rate SPEC] [--batch-size N] [--time-budget DURATION]\n"
+		 "       [--max-snapshot-age DURATION] [--results DIR]",
 	.summary = "Makes PROFILE's account match the desired set: plans against the last pull\n"
 		   "(see 'diff'), checks the safety guards, then sends creates, updates and\n"
 		   "opt-outs, and deletes last. Every operation is journaled in the store first,\n"

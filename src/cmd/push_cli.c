@@ -18,7 +18,7 @@
 enum {
 	P_DRY_RUN = PUSH_CLI_ID_BASE, P_MODE, P_ON_MISSING, P_MAX_DELETE, P_MAX_DELETE_PERCENT,
 	P_FORCE, P_CONCURRENCY, P_RATE, P_BATCH_SIZE, P_TIME_BUDGET, P_MAX_SNAPSHOT_AGE,
-	P_RESULTS,
+	P_RESULTS, P_BLANK,
 };
 
 #define IND "                                 "
@@ -28,6 +28,8 @@ const struct opt push_cli_options[] = {
 	{ "mode", 0, "insert|update|upsert|mirror", "what to change (default upsert; mirror = --on-missing delete)", P_MODE },
 	{ "on-missing", 0, "none|optout|delete", "remote contacts not in the list: keep (default),\n"
 	  IND "opt out, or delete", P_ON_MISSING },
+	{ "blank", 0, "keep|clear", "an empty cell: keep the remote value, or clear it (default:\n"
+	  IND "the profile's blank, else clear in mirror, keep otherwise)", P_BLANK },
 	{ "max-delete", 0, "N", "stop (exit 3) when more than N contacts would be deleted", P_MAX_DELETE },
 	{ "max-delete-percent", 0, "P", "stop (exit 3) when more than P% of the remote contacts\n"
 	  IND "would be deleted (default 10)", P_MAX_DELETE_PERCENT },
@@ -105,6 +107,12 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 		return 0;
 	case P_FORCE:
 		o->force = 1;
+		return 0;
+	case P_BLANK:
+		if (profile_parse_blank(arg, &o->blank)) {
+			err_set(info, ERR_USAGE, "--blank must be keep or clear, not '%s'", arg);
+			return -1;
+		}
 		return 0;
 	case P_CONCURRENCY:
 		if (whole(arg, "--concurrency", 1, 64, &v, info))

@@ -185,6 +185,8 @@ struct req {
 	struct buf body;
 	bool too_big;
 	struct MHD_PostProcessor *pp;
+	char tail[256];		/* a form body's last bytes (form_tail) */
+	size_t ntail;
 	struct formfield *form;
 	size_t nform, capform;
 };
