@@ -171,6 +171,19 @@ void push_q_free(struct queue *q);
  * a dry run). */
 enum err push_jstate(struct push *ps, struct op *op);
 
+/*
+ * Queues op's number for the opt-out record when op removes it as an
+ * opted-out person (JOURNAL_REMEMBER_OPTOUT; nothing otherwise). Called as
+ * op is journaled in flight, so the number is remembered in the very
+ * transaction that lets the request leave: a lost answer, a kill or a
+ * failure can no longer let it be created again.
+ */
+enum err push_jremember(struct push *ps, struct op *op);
+
+/* Forgets what was queued after the first mark entries (a group of
+ * requests that will not leave after all). */
+void push_jdrop(struct push *ps, size_t mark);
+
 /* Commits what is queued in one (synced) transaction. */
 enum err push_jflush(struct push *ps, struct errinfo *info);
 

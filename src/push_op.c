@@ -110,6 +110,19 @@ enum err push_jstate(struct push *ps, struct op *op)
 	return jqueue(ps, 0, op->key, op->keylen, &op->st);
 }
 
+enum err push_jremember(struct push *ps, struct op *op)
+{
+	if (!(op->jop.flags & JOURNAL_REMEMBER_OPTOUT))
+		return ERR_OK;
+	return jqueue(ps, 1, op->key, op->keylen, NULL);
+}
+
+void push_jdrop(struct push *ps, size_t mark)
+{
+	while (ps->njq > mark)
+		buf_free(&ps->jq[--ps->njq].val);
+}
+
 /* Commits what is queued in one (synced) transaction. */
 enum err push_jflush(struct push *ps, struct errinfo *info)
 {
@@ -189,8 +202,6 @@ void push_done(struct push *ps, struct op *op, const char *note)
 	journal_move(&op->st, JOURNAL_EV_DONE);
 	op->st.message[0] = '\0';
 	if (push_jstate(ps, op))
-		push_stop(ps, ERR_NOMEM, NULL);
-	if (op->jop.flags & JOURNAL_REMEMBER_OPTOUT && jqueue(ps, 1, op->key, op->keylen, NULL))
 		push_stop(ps, ERR_NOMEM, NULL);
 	if (ps->res) {
 		results_success(ps->res, push_op_name(op), op->key, op->st.id, src_of(ps, op),

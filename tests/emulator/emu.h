@@ -246,7 +246,7 @@ bool emu_limiter_bucket(struct limiter *l, int64_t now, int64_t *retry_ms);
 /* ---- hostile modes (hostile.c) ---------------------------------------- */
 
 enum hmode { H_NONE, H_HUGE, H_ENDLESS, H_DRIP, H_BADJSON, H_NULLS, H_STRINGS,
-	     H_MISSING, H_REDIRECT, H_MUTATE, H__COUNT };
+	     H_MISSING, H_REDIRECT, H_MUTATE, H_CUT, H_LOST, H__COUNT };
 
 struct hrule {
 	enum hmode mode;
