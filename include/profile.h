@@ -18,6 +18,10 @@ enum optout_action {
 	OPTOUT_ACTION_SUPPRESS_BOOK,	/* atom: move it to the `suppress_book` book */
 };
 
+/* A create may take this long to show in a listing (default of the
+ * profile key create_settle). */
+#define PROFILE_CREATE_SETTLE_MS (10L * 60 * 1000)
+
 struct profile {
 	char *name;
 	char *provider;
@@ -34,6 +38,9 @@ struct profile {
 	char region[3];			/* "" = none */
 	int insecure;
 	long timeout_ms;		/* per request, retries included; 0 = default */
+	long create_settle_ms;		/* how late a listing must be to show that a
+					 * create whose answer was lost never
+					 * arrived; 0 = PROFILE_CREATE_SETTLE_MS */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
 	/* what a sync imports for it (import --phones, --columns, --ignore);

@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "hook.h"
 #include "ratestate.h"
+#include "rec.h"
 #include "runlog.h"
 #include "snapshot.h"
 
@@ -148,6 +149,19 @@ void push_results_dir(const struct store *st, const char *profile, const struct 
 	snprintf(out, cap, "%s/results/%s-%s", store_dir(st), profile, o->run_id ? o->run_id : id);
 }
 
+/* Puts back the journal entries that survive a new snapshot. */
+static enum err put_kept(struct push *ps, struct store_tx *tx, struct errinfo *info)
+{
+	struct rec_reader r;
+	struct str k, v;
+	enum err e = ERR_OK;
+
+	rec_reader_init(&r, ps->kept.data, ps->kept.len);
+	while (!e && !rec_get_bytes(&r, &k) && !rec_get_bytes(&r, &v))
+		e = store_tx_put(tx, ps->journal, k.ptr, k.len, v.ptr, v.len, info);
+	return e;
+}
+
 /*
  * Plans and carries out the plan once. *relist is set when creates may
  * have reached the server and only a fresh listing can tell (altum,
@@ -179,13 +193,16 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	e = push_plan(ps, &s, info);
 	if (e)
 		return e;
-	/* a new snapshot shows what earlier runs did: their journal is done */
+	/* a new snapshot shows what earlier runs did: their journal is done,
+	 * but for creates it may be too early to show (push_read_start) */
 	if (s.journal_snap != s.snap_id && !ps->o->dry_run) {
 		struct store_tx *tx;
 
 		e = store_tx_begin(ps->st, &tx, info);
 		if (!e)
 			e = store_tx_clear(tx, ps->journal, info);
+		if (!e)
+			e = put_kept(ps, tx, info);
 		if (!e)
 			e = store_tx_commit(tx, info);
 		else if (tx)
@@ -277,6 +294,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	ps.desired_ds = o->desired ? o->desired : STORE_DESIRED;
 	buf_init(&ps.path, 0);
 	buf_init(&ps.body, 0);
+	buf_init(&ps.kept, 0);
 
 	for (;;) {
 		e = run_once(&ps, &relist, info);
@@ -340,6 +358,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	free(ps.jq);
 	buf_free(&ps.path);
 	buf_free(&ps.body);
+	buf_free(&ps.kept);
 	sum->wall_ms = push_now_ms() - t0;
 	return e;
 }

@@ -114,6 +114,10 @@ struct push {
 	struct jentry *jq;
 	size_t njq, jcap;
 
+	/* journal entries that survive a new snapshot (push_read_start):
+	 * rec_put_bytes key, then state, each */
+	struct buf kept;
+
 	int stopping;
 	enum err stop_err;
 	struct errinfo stop_info;

@@ -294,6 +294,15 @@ static enum err op_load(struct op *op, const void *key, size_t keylen, const voi
  */
 static void op_route(struct push *ps, struct op *op, const struct journal_state_rec *js)
 {
+	if (js && js->fp != op->jop.fp && op->jop.kind == WRITE_CREATE && !js->step &&
+	    (js->state == JOURNAL_INFLIGHT || js->state == JOURNAL_VERIFY)) {
+		/* an earlier create of this number may have arrived, whatever
+		 * the list now says of it: checked before anything is sent */
+		op->st = *js;
+		op->st.fp = op->jop.fp;
+		push_q_push(&ps->verify, op);
+		return;
+	}
 	if (js && js->fp == op->jop.fp) {
 		op->st = *js;
 		if (js->state == JOURNAL_DONE) {

@@ -58,6 +58,7 @@ static enum err req_add(struct push *ps, struct req *r, struct op *op)
 	enum err e;
 
 	journal_move(&op->st, JOURNAL_EV_SEND);
+	op->st.sent = (int64_t)time(NULL);
 	op->st.attempts++;
 	op->run_attempts++;
 	if (op->kind == WRITE_OPT_OUT && op->jop.kind == WRITE_CREATE)

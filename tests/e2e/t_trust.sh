@@ -6,6 +6,10 @@
 # - with optout_action = delete, a removal whose answer is lost is
 #   remembered as an opt-out all the same: a later list that no longer
 #   marks the person does not create them again;
+# - creates whose answers were lost, at a provider that lists them late:
+#   the listings made too soon after them (the profile's create_settle)
+#   do not let them be planned again; the run says it cannot confirm them
+#   (exit 4) and a later one finds them, never creating a number twice;
 # - a results file that cannot be written (a full disk: /dev/full) stops
 #   the push before its next write, exit 5, with a message naming the
 #   file and not "store is full".
@@ -29,6 +33,7 @@ timeout = 2s'
 profile at atom "$AT" 'api_key_env = AT_KEY
 address_book = Customers
 optout_action = delete
+create_settle = 4s
 rate = 0
 timeout = 2s'
 
@@ -102,6 +107,32 @@ check_rc "lost: pull" 0 cs --config cs.ini pull at
 check_rc "lost: the next push" 0 cs --config cs.ini push at
 check_eq "lost: the opted-out number is not created again" 0 "$(has "$AT" +447911000101)"
 check_eq "lost: the other one stays" 1 "$(has "$AT" +447911000102)"
+
+# ---- creates applied late, their answers lost -----------------------------
+{
+	echo 'phone,first_name'
+	echo '+447911000102,Stay'
+	for i in 1 2 3 4 5; do echo "+44791100030$i,Late$i"; done
+} >slow.csv
+check_rc "slow: import" 0 cs import slow.csv
+check_rc "slow: pull" 0 cs --config cs.ini pull at
+reset_stats "$AT"
+hostile "$AT" '{"mode":"lost","endpoint":"POST /api/contact/new","count":5}'
+hostile "$AT" '{"mode":"slow","endpoint":"POST /api/address-book/detail","count":2}'
+check_rc "slow: the creates cannot be confirmed yet (exit 4)" 4 cs --config cs.ini push at
+check_grep "slow: says so" "could not be confirmed" err.txt
+check_eq "slow: no number created twice" 0 "$(dupes "$AT")"
+created() { curl -s "$AT/_emulator/stats" | "$PY" -c \
+	'import json,sys; print(json.load(sys.stdin)["endpoints"].get("POST /api/contact/new", {}).get("total", 0))'; }
+check_eq "slow: each create sent once" 5 "$(created)"
+sleep 5
+hostile "$AT" '{"mode":"none"}'
+check_rc "slow: a later push finds them (exit 0)" 0 cs --config cs.ini push at
+check_eq "slow: still no number created twice" 0 "$(dupes "$AT")"
+check_eq "slow: still each create sent once" 5 "$(created)"
+for i in 1 2 3 4 5; do
+	check_eq "slow: +44791100030$i is there" 1 "$(has "$AT" +44791100030$i)"
+done
 
 # ---- results on a full disk ----------------------------------------------
 "$PY" - <<'PYEOF'
