@@ -20,7 +20,7 @@ enum optout_action {
 
 /* A create may take this long to show in a listing (default of the
  * profile key create_settle). */
-#define PROFILE_CREATE_SETTLE_MS (10L * 60 * 1000)
+#define PROFILE_CREATE_SETTLE_MS (2L * 60 * 1000)
 
 struct profile {
 	char *name;

@@ -149,6 +149,34 @@ void push_results_dir(const struct store *st, const char *profile, const struct 
 	snprintf(out, cap, "%s/results/%s-%s", store_dir(st), profile, o->run_id ? o->run_id : id);
 }
 
+/*
+ * Creates in flight that the last listing did not show, made too soon
+ * after them to tell (the profile's create_settle): waits until a listing
+ * can tell, so none is created twice, within the time budget and until a
+ * signal.
+ */
+static void settle_wait(struct push *ps)
+{
+	int64_t now = (int64_t)time(NULL);
+	long long ms;
+	struct timespec ts;
+
+	if (ps->settle_at <= now)
+		return;
+	ms = (long long)(ps->settle_at - now) * 1000;
+	ps->settle_at = 0;
+	hook_say(ps->o->info, ps->o->hook_ctx,
+		 "profile '%s': the listing may be too early to show those creates; waiting %lld s (create_settle) before listing again",
+		 ps->prof.name, ms / 1000);
+	if (ps->deadline && push_now_ms() + ms > ps->deadline)
+		ms = ps->deadline > push_now_ms() ? ps->deadline - push_now_ms() : 0;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) && !push_signalled(ps))
+		;
+	push_is_stopping(ps);	/* a signal, or the budget spent */
+}
+
 /* Puts back the journal entries that survive a new snapshot. */
 static enum err put_kept(struct push *ps, struct store_tx *tx, struct errinfo *info)
 {
@@ -187,6 +215,7 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	if (s.unsettled_creates && !ps->drv->build_lookup && !ps->o->dry_run) {
 		hook_say(ps->o->info, ps->o->hook_ctx, "profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
 		    ps->prof.name, s.unsettled_creates);
+		ps->settle_at = s.settle_at;
 		*relist = 1;
 		return ERR_OK;
 	}
@@ -306,6 +335,9 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 				    p->name, MAX_RELISTS);
 			break;
 		}
+		settle_wait(&ps);
+		if (ps.stopping)
+			break;
 		e = push_relist(&ps, p, info);
 		if (e)
 			break;

@@ -117,6 +117,7 @@ struct push {
 	/* journal entries that survive a new snapshot (push_read_start):
 	 * rec_put_bytes key, then state, each */
 	struct buf kept;
+	int64_t settle_at;		/* push_start's, for the relist to wait */
 
 	int stopping;
 	enum err stop_err;
@@ -134,6 +135,8 @@ struct push_start {
 	int64_t snap_time;
 	int has_desired;
 	uint64_t unsettled_creates;	/* journal: creates that may have happened */
+	int64_t settle_at;		/* Unix seconds from which a listing can
+					 * tell about all of them; 0: now */
 };
 
 /* ---- push.c: run control */

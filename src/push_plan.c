@@ -137,17 +137,22 @@ static enum err keep_file_names(struct push *ps, const char *const *names, size_
  * and its number is not to be created again until it can.
  */
 static int is_unsettled(const struct push *ps, struct store_read *rd,
-			const struct push_start *s, const void *key, size_t keylen,
+			struct push_start *s, const void *key, size_t keylen,
 			const struct journal_state_rec *js)
 {
 	long settle_ms = ps->prof.create_settle_ms ? ps->prof.create_settle_ms
 						   : PROFILE_CREATE_SETTLE_MS;
+	int64_t at = js->sent + (settle_ms + 999) / 1000;
 	const void *v;
 	size_t vl;
 
 	if (!store_get(rd, ps->remote_ds, key, keylen, &v, &vl, NULL))
 		return 0;
-	return !js->sent || s->snap_time < js->sent + (settle_ms + 999) / 1000;
+	if (js->sent && s->snap_time >= at)
+		return 0;
+	if (at > s->settle_at)
+		s->settle_at = at;
+	return 1;
 }
 
 enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *info)
