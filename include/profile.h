@@ -41,6 +41,9 @@ static inline int profile_parse_blank(const char *s, enum blank_rule *out)
 		return -1;
 	return 0;
 }
+/* A create may take this long to show in a listing (default of the
+ * profile key create_settle). */
+#define PROFILE_CREATE_SETTLE_MS (2L * 60 * 1000)
 
 struct profile {
 	char *name;
@@ -59,6 +62,9 @@ struct profile {
 	int insecure;
 	long timeout_ms;		/* per request, retries included; 0 = default */
 	long max_wait_ms;		/* longest wait a server may ask for; 0 = 15 min */
+	long create_settle_ms;		/* how late a listing must be to show that a
+					 * create whose answer was lost never
+					 * arrived; 0 = PROFILE_CREATE_SETTLE_MS */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
 	enum blank_rule blank;		/* empty cells: keep or clear remote values */

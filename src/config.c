@@ -259,6 +259,13 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 				    value, "");
 		return 1;
 	}
+	if (!strcmp(name, "create_settle")) {
+		pr->create_settle_ms = parse_duration_ms(value);
+		if (pr->create_settle_ms <= 0)
+			return fail(p, "create_settle must be a duration such as 2m or 30s, not '%s'%s",
+				    value, "");
+		return 1;
+	}
 	if (!strcmp(name, "insecure")) {
 		if (parse_bool(value, &pr->insecure))
 			return fail(p, "insecure must be true or false, not '%s'%s", value, "");

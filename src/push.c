@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "hook.h"
 #include "ratestate.h"
+#include "rec.h"
 #include "runlog.h"
 #include "snapshot.h"
 
@@ -149,6 +150,47 @@ void push_results_dir(const struct store *st, const char *profile, const struct 
 }
 
 /*
+ * Creates in flight that the last listing did not show, made too soon
+ * after them to tell (the profile's create_settle): waits until a listing
+ * can tell, so none is created twice, within the time budget and until a
+ * signal.
+ */
+static void settle_wait(struct push *ps)
+{
+	int64_t now = (int64_t)time(NULL);
+	long long ms;
+	struct timespec ts;
+
+	if (ps->settle_at <= now)
+		return;
+	ms = (long long)(ps->settle_at - now) * 1000;
+	ps->settle_at = 0;
+	hook_say(ps->o->info, ps->o->hook_ctx,
+		 "profile '%s': the listing may be too early to show those creates; waiting %lld s (create_settle) before listing again",
+		 ps->prof.name, ms / 1000);
+	if (ps->deadline && push_now_ms() + ms > ps->deadline)
+		ms = ps->deadline > push_now_ms() ? ps->deadline - push_now_ms() : 0;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) && !push_signalled(ps))
+		;
+	push_is_stopping(ps);	/* a signal, or the budget spent */
+}
+
+/* Puts back the journal entries that survive a new snapshot. */
+static enum err put_kept(struct push *ps, struct store_tx *tx, struct errinfo *info)
+{
+	struct rec_reader r;
+	struct str k, v;
+	enum err e = ERR_OK;
+
+	rec_reader_init(&r, ps->kept.data, ps->kept.len);
+	while (!e && !rec_get_bytes(&r, &k) && !rec_get_bytes(&r, &v))
+		e = store_tx_put(tx, ps->journal, k.ptr, k.len, v.ptr, v.len, info);
+	return e;
+}
+
+/*
  * Plans and carries out the plan once. *relist is set when creates may
  * have reached the server and only a fresh listing can tell (altum,
  * atom): the caller lists the account and runs again.
@@ -173,19 +215,23 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	if (s.unsettled_creates && !ps->drv->build_lookup && !ps->o->dry_run) {
 		hook_say(ps->o->info, ps->o->hook_ctx, "profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
 		    ps->prof.name, s.unsettled_creates);
+		ps->settle_at = s.settle_at;
 		*relist = 1;
 		return ERR_OK;
 	}
 	e = push_plan(ps, &s, info);
 	if (e)
 		return e;
-	/* a new snapshot shows what earlier runs did: their journal is done */
+	/* a new snapshot shows what earlier runs did: their journal is done,
+	 * but for creates it may be too early to show (push_read_start) */
 	if (s.journal_snap != s.snap_id && !ps->o->dry_run) {
 		struct store_tx *tx;
 
 		e = store_tx_begin(ps->st, &tx, info);
 		if (!e)
 			e = store_tx_clear(tx, ps->journal, info);
+		if (!e)
+			e = put_kept(ps, tx, info);
 		if (!e)
 			e = store_tx_commit(tx, info);
 		else if (tx)
@@ -283,6 +329,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	ps.desired_ds = o->desired ? o->desired : STORE_DESIRED;
 	buf_init(&ps.path, 0);
 	buf_init(&ps.body, 0);
+	buf_init(&ps.kept, 0);
 
 	for (;;) {
 		e = run_once(&ps, &relist, info);
@@ -294,6 +341,9 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 				    p->name, MAX_RELISTS);
 			break;
 		}
+		settle_wait(&ps);
+		if (ps.stopping)
+			break;
 		e = push_relist(&ps, p, info);
 		if (e)
 			break;
@@ -355,6 +405,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	free(ps.jq);
 	buf_free(&ps.path);
 	buf_free(&ps.body);
+	buf_free(&ps.kept);
 	sum->wall_ms = push_now_ms() - t0;
 	return e;
 }

@@ -114,6 +114,11 @@ struct push {
 	struct jentry *jq;
 	size_t njq, jcap;
 
+	/* journal entries that survive a new snapshot (push_read_start):
+	 * rec_put_bytes key, then state, each */
+	struct buf kept;
+	int64_t settle_at;		/* push_start's, for the relist to wait */
+
 	int stopping;
 	enum err stop_err;
 	struct errinfo stop_info;
@@ -130,6 +135,8 @@ struct push_start {
 	int64_t snap_time;
 	int has_desired;
 	uint64_t unsettled_creates;	/* journal: creates that may have happened */
+	int64_t settle_at;		/* Unix seconds from which a listing can
+					 * tell about all of them; 0: now */
 };
 
 /* ---- push.c: run control */
@@ -178,6 +185,19 @@ void push_q_free(struct queue *q);
 /* Queues op's journal state for the next journal transaction (nothing in
  * a dry run). */
 enum err push_jstate(struct push *ps, struct op *op);
+
+/*
+ * Queues op's number for the opt-out record when op removes it as an
+ * opted-out person (JOURNAL_REMEMBER_OPTOUT; nothing otherwise). Called as
+ * op is journaled in flight, so the number is remembered in the very
+ * transaction that lets the request leave: a lost answer, a kill or a
+ * failure can no longer let it be created again.
+ */
+enum err push_jremember(struct push *ps, struct op *op);
+
+/* Forgets what was queued after the first mark entries (a group of
+ * requests that will not leave after all). */
+void push_jdrop(struct push *ps, size_t mark);
 
 /* Commits what is queued in one (synced) transaction. */
 enum err push_jflush(struct push *ps, struct errinfo *info);

@@ -534,11 +534,14 @@ static void altum_judge_write(const struct provider_session *s, const struct wri
 		out->outcome = WRITE_VERIFY;
 	if (out->outcome != WRITE_OK)
 		return;
-	if (op->kind == WRITE_CREATE)
+	if (op->kind == WRITE_CREATE) {
 		altum_created(r, out);
-	else if (op->remote)
+		return;
+	}
+	/* a DELETE answers 200 with an empty body; anything else, JSON */
+	provider_judge_body(r, op->kind == WRITE_DELETE, out);
+	if (out->outcome == WRITE_OK && op->remote)
 		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
-	/* a DELETE answers 200 with an empty body: nothing to read */
 }
 
 const struct provider provider_altum = {

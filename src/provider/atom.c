@@ -791,6 +791,7 @@ static void atom_judge_write(const struct provider_session *s, const struct writ
 	if (out->outcome != WRITE_OK)
 		return;
 	if (op->kind != WRITE_CREATE) {
+		provider_judge_body(r, 0, out);
 		snprintf(out->id, sizeof(out->id), "%s", op->remote ? op->remote->id : "");
 		return;
 	}

@@ -525,6 +525,24 @@ void provider_judge_status(const struct provider_session *s, int create,
 	http_client_redact(s->http, msg, out->message, sizeof(out->message));
 }
 
+void provider_judge_body(const struct http_response *r, int empty_ok, struct write_result *out)
+{
+	json_t *root;
+	int ok;
+
+	if (out->outcome != WRITE_OK || (empty_ok && !r->body.len))
+		return;
+	root = r->body.len ? json_loadb(r->body.data, r->body.len, 0, NULL) : NULL;
+	ok = json_is_object(root);
+	json_decref(root);
+	if (ok)
+		return;
+	out->outcome = WRITE_VERIFY;
+	snprintf(out->message, sizeof(out->message),
+		 "the answer (HTTP %ld) could not be read: it may not have been applied",
+		 r->status);
+}
+
 enum err provider_urlencode_n(const char *s, size_t len, struct buf *out)
 {
 	static const char hex[] = "0123456789ABCDEF";

@@ -597,10 +597,14 @@ static void sendblue_judge_bulk(const struct provider_session *s, enum write_kin
 		provider_judge_status(s, kind == WRITE_CREATE, r, &results[i]);
 	if (!n || results[0].outcome != WRITE_OK)
 		return;
-	if (kind == WRITE_CREATE)
+	if (kind == WRITE_CREATE) {
 		bulk_created(ops, n, r, results);
+		return;
+	}
 	/* a bulk delete says only how many went: numbers already gone count
-	 * as deleted all the same */
+	 * as deleted all the same; an answer that cannot be read says nothing */
+	for (i = 0; i < n; i++)
+		provider_judge_body(r, 0, &results[i]);
 }
 
 static void sendblue_judge_write(const struct provider_session *s, const struct write_op *op,
@@ -611,6 +615,7 @@ static void sendblue_judge_write(const struct provider_session *s, const struct 
 		return;
 	}
 	provider_judge_status(s, 0, r, out);
+	provider_judge_body(r, 0, out);
 	if (out->outcome == WRITE_OK && op->remote)
 		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
 }

@@ -248,7 +248,7 @@ bool emu_limiter_bucket(struct limiter *l, int64_t now, int64_t *retry_ms);
 /* ---- hostile modes (hostile.c) ---------------------------------------- */
 
 enum hmode { H_NONE, H_HUGE, H_ENDLESS, H_DRIP, H_BADJSON, H_NULLS, H_STRINGS,
-	     H_MISSING, H_REDIRECT, H_MUTATE, H_RATELIMIT, H__COUNT };
+	     H_MISSING, H_REDIRECT, H_MUTATE, H_RATELIMIT, H_CUT, H_LOST, H_SLOW, H__COUNT };
 
 struct hrule {
 	enum hmode mode;
@@ -292,6 +292,7 @@ struct emu {
 	uint64_t hostile_turn;	/* rules matching one request take turns */
 	char hostile_value[32];	/* the value of the rule hostile_pick chose */
 	uint64_t mutations;
+	uint64_t slow_from_id;	/* `slow`: contacts from this id are not listed */
 	unsigned redirect_port;	/* the redirect target's listener */
 	unsigned long redirect_requests, redirect_credentials;
 };

@@ -7,8 +7,15 @@
  * still applies to (0: for ever). A request takes the rules that match
  * it in turn. Hostile answers come after the handler ran, so a write is
  * applied and then answered badly: the worst case for a client, which
- * must not take it for a success nor send it twice. Only `redirect`
- * answers without running the handler (the write never happens here).
+ * must not take it for a success nor send it twice. Only `redirect` and
+ * `cut` answer without running the handler (the write never happens
+ * here). On writes only: `cut` answers 200 with the first half of the
+ * dialect's answer (a success cut short, `{"contact":{"pho`, the change
+ * never applied); `lost` applies the write and loses the answer (the
+ * connection closes halfway through it). On listings only: `slow` leaves
+ * out of the pages the contacts created since the rule was added (a
+ * provider that applies creates late: they are there, but not listed
+ * yet), for `count` listings or until the rules are cleared.
  *
  * `ratelimit` answers as usual but says the window is used up:
  * X-RateLimit-Remaining: 0 and X-RateLimit-Reset: the rule's value, which
@@ -38,7 +45,7 @@
 
 static const char *const mode_names[H__COUNT] = {
 	"none", "huge", "endless", "drip", "badjson", "nulls", "strings",
-	"missing", "redirect", "mutate", "ratelimit",
+	"missing", "redirect", "mutate", "ratelimit", "cut", "lost", "slow",
 };
 
 static enum hmode mode_of(const char *name)
@@ -71,6 +78,8 @@ static bool add_rule(struct emu *e, enum hmode m, const char *endpoint, unsigned
 		return false;
 	h = &e->hostile[e->nhostile++];
 	h->mode = m;
+	if (m == H_SLOW)
+		e->slow_from_id = e->store.next_id;
 	snprintf(h->endpoint, sizeof(h->endpoint), "%s", endpoint ? endpoint : "");
 	h->count = count;
 	snprintf(h->value, sizeof(h->value), "%s", value ? value : "60");
@@ -104,7 +113,7 @@ static bool matches(const struct hrule *h, const char *pattern)
 {
 	if (h->endpoint[0] && strcmp(h->endpoint, pattern) != 0)
 		return false;
-	return h->mode != H_MUTATE || listing(pattern);
+	return (h->mode != H_MUTATE && h->mode != H_SLOW) || listing(pattern);
 }
 
 enum hmode hostile_pick(struct emu *e, const char *pattern)
@@ -307,6 +316,53 @@ static void used_up(struct emu *e, struct reply *r)
 		reply_header(r, "X-RateLimit-Reset", "%s", v);
 }
 
+/* ---- slow -------------------------------------------------------------- */
+
+/* The listing's contact for item: by id, else by number. Lock held. */
+static struct contact *listed(struct emu *e, json_t *item)
+{
+	const char *phone;
+	uint64_t id;
+
+	if (id_of(json_object_get(item, "id"), &id) ||
+	    id_of(json_object_get(item, "contact_id"), &id))
+		return mstore_by_id(&e->store, id);
+	phone = json_string_value(json_object_get(item, "phone"));
+	if (!phone)
+		phone = json_string_value(json_object_get(item, "phone_number"));
+	return phone ? mstore_by_phone(&e->store, phone) : NULL;
+}
+
+/* Leaves the contacts created since the `slow` rule out of a listing
+ * page (counts and totals as they were: a provider's index lags). */
+static void slow(struct emu *e, struct reply *r)
+{
+	json_t *root = json_loadb(r->body.b.data ? r->body.b.data : "", r->body.b.len, 0, NULL);
+	json_t *list = NULL, *res;
+	struct contact *c;
+	char *text;
+	size_t i;
+
+	if (json_is_array(root))
+		list = root;
+	else if (json_is_array(json_object_get(root, "data")))
+		list = json_object_get(root, "data");
+	else if ((res = json_object_get(root, "result")) != NULL)
+		list = json_object_get(res, "contacts");
+	for (i = json_array_size(list); i-- > 0;) {
+		c = listed(e, json_array_get(list, i));
+		if (c && c->id >= e->slow_from_id)
+			json_array_remove(list, i);
+	}
+	text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+	if (!text)
+		return;
+	buf_reset(&r->body.b);
+	out_raw(&r->body, text);
+	free(text);
+}
+
 void hostile_after(struct emu *e, struct req *q, struct reply *r, enum hmode m)
 {
 	(void)q;
@@ -320,6 +376,10 @@ void hostile_after(struct emu *e, struct req *q, struct reply *r, enum hmode m)
 		break;
 	case H_BADJSON:
 		bad_json(r);
+		break;
+	case H_SLOW:
+		if (r->status == 200)
+			slow(e, r);
 		break;
 	case H_NULLS:
 	case H_STRINGS:
@@ -441,7 +501,7 @@ void hostile_admin(struct emu *e, struct req *q, struct reply *r)
 		if (!mode || mode_of(mode) == H__COUNT ||
 		    (count && (!json_is_integer(count) || json_integer_value(count) < 0))) {
 			r->status = 400;
-			out_raw(&r->body, "{\"error\":\"body must be {\\\"mode\\\": huge|endless|drip|badjson|shape|nulls|strings|missing|redirect|mutate|ratelimit|none, \\\"endpoint\\\": PATTERN, \\\"count\\\": N, \\\"value\\\": RESET}\"}\n");
+			out_raw(&r->body, "{\"error\":\"body must be {\\\"mode\\\": huge|endless|drip|badjson|shape|nulls|strings|missing|redirect|mutate|ratelimit|cut|lost|slow|none, \\\"endpoint\\\": PATTERN, \\\"count\\\": N, \\\"value\\\": RESET}\"}\n");
 			json_decref(j);
 			return;
 		}

@@ -484,10 +484,26 @@ static enum MHD_Result serve_api(struct emu *e, struct req *q, struct reply *r)
 		return hostile_send(e, q, r, h);
 	}
 	form_tail(q);
+	if (h == H_CUT && q->write) {
+		/* a success cut short, for a write that never happened */
+		r->status = 200;
+		out_raw(&r->body, e->ops->fault_body);
+		count_status(e, q, 200, "cut");
+		pthread_mutex_unlock(&e->lock);
+		return send_reply(q, r, FAULT_TRUNC);
+	}
 	if (q->too_big)
 		e->ops->error(r, 413, "too_large", "Request body too large");
 	else if (e->ops->auth(q, r) && rate_check(e, r))
 		e->ops->handle(q, r);
+	if (h == H_LOST && q->write) {
+		/* applied, and the answer lost halfway */
+		count_status(e, q, 0, "lost");
+		pthread_mutex_unlock(&e->lock);
+		if (r->empty || r->body.b.len < 2)
+			return MHD_NO;
+		return send_reply(q, r, FAULT_DROP);
+	}
 	if (h != H_NONE)
 		hostile_after(e, q, r, h);
 	count_status(e, q, r->status, h != H_NONE ? hostile_name(h) :
@@ -574,7 +590,7 @@ static const struct opt options[] = {
 	{ "quirks", 0, NULL, "enable the optional quirks (altum 500 after update)", O_QUIRKS },
 	{ "concurrency", 0, "N", "sendblue: more concurrent requests get 429 (default 16, 0 = none)", O_CONCURRENCY },
 	{ "stall", 0, "MS", "how long a stalled fault stalls (default 30000)", O_STALL },
-	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect, mutate or ratelimit (reset 60 s), on every API request", O_HOSTILE },
+	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect, mutate, ratelimit (reset 60 s), cut, lost or slow, on every API request", O_HOSTILE },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 
