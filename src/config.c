@@ -212,6 +212,11 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_slots(p, pr, value);
 	if (!strcmp(name, "optout_action"))
 		return set_optout_action(p, pr, value);
+	if (!strcmp(name, "blank")) {
+		if (profile_parse_blank(value, &pr->blank))
+			return fail(p, "blank must be keep or clear, not '%s'%s", value, "");
+		return 1;
+	}
 	if (!strcmp(name, "suppress_book")) {
 		if (!*value)
 			return fail(p, "suppress_book is empty (the name or id of a book)%s%s", "", "");
@@ -251,6 +256,20 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		pr->timeout_ms = parse_duration_ms(value);
 		if (pr->timeout_ms <= 0)
 			return fail(p, "timeout must be a duration such as 30s, 500ms or 5m, not '%s'%s",
+				    value, "");
+		return 1;
+	}
+	if (!strcmp(name, "max_wait")) {
+		pr->max_wait_ms = parse_duration_ms(value);
+		if (pr->max_wait_ms <= 0)
+			return fail(p, "max_wait must be a duration such as 15m, 90s or 1h, not '%s'%s",
+				    value, "");
+		return 1;
+	}
+	if (!strcmp(name, "create_settle")) {
+		pr->create_settle_ms = parse_duration_ms(value);
+		if (pr->create_settle_ms <= 0)
+			return fail(p, "create_settle must be a duration such as 2m or 30s, not '%s'%s",
 				    value, "");
 		return 1;
 	}

@@ -14,24 +14,28 @@
 #include "plan.h"
 #include "push.h"
 
-enum { O_MODE, O_ON_MISSING, O_FORMAT, O_OUTPUT };
+enum { O_MODE, O_ON_MISSING, O_BLANK, O_FORMAT, O_OUTPUT };
 enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
 static const struct opt options[] = {
 	{ "mode", 0, "insert|update|upsert|mirror", "what to plan (default upsert; mirror also deletes)", O_MODE },
 	{ "on-missing", 0, "none|optout|delete", "remote contacts not in the list: keep (default), opt out,\n"
 	  "                                 or delete (= --mode mirror)", O_ON_MISSING },
+	{ "blank", 0, "keep|clear", "an empty cell: keep the remote value, or clear it (default:\n"
+	  "                                 the profile's blank, else clear in mirror, keep otherwise)", O_BLANK },
 	{ "format", 0, "text|json|csv", "text: counts; json, csv: every planned operation", O_FORMAT },
 	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete] [--format text|json|csv] [-o FILE]",
+	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete] [--blank keep|clear] [--format text|json|csv] [-o FILE]",
 	.summary = "Compares the desired set with PROFILE's remote snapshot (from 'pull') and\n"
 		   "writes the plan: create, update (with the changed fields), delete (mirror\n"
 		   "only) and opt-out. Only fields the provider stores are compared; an empty\n"
-		   "field in the list never clears a remote value; opt-outs are never reversed.",
+		   "cell clears the remote value only with --blank clear (the default in mirror),\n"
+		   "and only for a column the list has: a clear is a change to \"\"; opt-outs\n"
+		   "are never reversed.",
 	.opts = options,
 	.footer = "csv columns: op, phone, id, field, before, after (one row per changed field)\n",
 };
@@ -85,6 +89,12 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 	case O_ON_MISSING:
 		if (push_parse_on_missing(arg, &o->plan.on_missing)) {
 			err_set(info, ERR_USAGE, "--on-missing must be none, optout or delete, not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case O_BLANK:
+		if (profile_parse_blank(arg, &o->plan.blank)) {
+			err_set(info, ERR_USAGE, "--blank must be keep or clear, not '%s'", arg);
 			return -1;
 		}
 		return 0;

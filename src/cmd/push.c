@@ -12,8 +12,9 @@
 
 static const struct opts_spec spec = {
 	.usage = "contactsync push PROFILE [--dry-run] [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete]\n"
-		 "       [--max-delete N] [--max-delete-percent P] [--force] [--concurrency N] [--rate SPEC]\n"
-		 "       [--batch-size N] [--time-budget DURATION] [--max-snapshot-age DURATION] [--results DIR]",
+		 "       [--blank keep|clear] [--max-delete N] [--max-delete-percent P] [--force]\n"
+		 "       [--concurrency N] [--rate SPEC] [--batch-size N] [--time-budget DURATION]\n"
+		 "       [--max-snapshot-age DURATION] [--results DIR]",
 	.summary = "Makes PROFILE's account match its list (the profile's 'list', else the\n"
 		   "list named as it): plans against the last pull\n"
 		   "(see 'diff'), checks the safety guards, then sends creates, updates and\n"
@@ -23,7 +24,8 @@ static const struct opts_spec spec = {
 	.opts = push_cli_options,
 	.footer = "exit status: 0 done, 1 some operations failed (see errors.csv), 3 a guard\n"
 		  "  stopped the run before any write, 4 remote error, 5 store error, 6 stopped\n"
-		  "  early by the time budget, SIGINT or SIGTERM (run again to continue)\n",
+		  "  early by the time budget, SIGINT or SIGTERM, or because the service asked\n"
+		  "  for a wait beyond the profile's max_wait (run again to continue)\n",
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
