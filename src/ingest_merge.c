@@ -472,7 +472,7 @@ static enum err load_columns(struct ingest *in, struct store_read *rd, size_t fi
 {
 	const char **cols;
 	size_t n, i;
-	enum err e = store_columns(rd, STORE_DESIRED, &cols, &n, in->info);
+	enum err e = store_columns(rd, ingest_dataset(in), &cols, &n, in->info);
 
 	for (i = 0; !e && i < n && first + i < in->nnames; i++) {
 		char *c = strdup(cols[i]);
