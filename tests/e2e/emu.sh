@@ -29,8 +29,16 @@ load() { # URL FILE
 	curl -s -f -X POST --data-binary @"$2" "$1/_emulator/contacts" >/dev/null
 }
 
+# The profile syncs the list 'default', which a plain 'cs import' stages
+# (import, then push PROFILE: several profiles share one list), unless
+# EXTRA-LINES name another with "list = NAME" or EMU_OWN_LIST=1 leaves
+# the profile its own (the list named as it).
 profile() { # NAME PROVIDER URL EXTRA-LINES
-	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n' "$1" "$2" "$3" "$4" >>cs.ini
+	list='list = default'
+	case "$4" in *"list ="*) list= ;; esac
+	[ "${EMU_OWN_LIST:-0}" = 1 ] && list=
+	printf '[profile %s]\nprovider = %s\nbase_url = %s\nregion = GB\n%s\n%s\n' \
+		"$1" "$2" "$3" "$list" "$4" >>cs.ini
 }
 
 # Write requests the emulator saw (every endpoint but the readings).
