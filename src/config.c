@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "duration.h"
+#include "limit.h"
 #include "phone.h"
 #include "provider.h"
 
@@ -232,6 +233,12 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_str(&pr->columns, value);
 	if (!strcmp(name, "ignore"))
 		return set_str(&pr->ignore, value);
+	if (!strcmp(name, "max_rejects")) {
+		if (limit_parse(value, &pr->max_rejects))
+			return fail(p, "max_rejects must be a count N or a share P%% (0 to 100), "
+				    "not '%s'%s", value, "");
+		return 1;
+	}
 	if (!strcmp(name, "concurrency")) {
 		errno = 0;
 		n = strtoul(value, &end, 10);
