@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "limit.h"
+
 #define PROFILE_MAX_SLOTS 4
 
 /* What opting out means for a provider that has no opt-out (altum, atom). */
@@ -75,6 +77,8 @@ struct profile {
 	char *ignore;
 	char *list;			/* its desired set; NULL: the list named as
 					 * the profile (profile_list) */
+	struct limit max_rejects;	/* import --max-rejects; LIMIT_NONE: the
+					   command line's, or the default */
 	unsigned line;			/* where the section starts */
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "duration.h"
+#include "limit.h"
 #include "phone.h"
 #include "provider.h"
 #include "store.h"
@@ -238,6 +239,12 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 			return fail(p, "list must be a list's name (1 to 64 bytes, no '#'), not '%s'%s",
 				    value, "");
 		return set_str(&pr->list, value);
+	}
+	if (!strcmp(name, "max_rejects")) {
+		if (limit_parse(value, &pr->max_rejects))
+			return fail(p, "max_rejects must be a count N or a share P%% (0 to 100), "
+				    "not '%s'%s", value, "");
+		return 1;
 	}
 	if (!strcmp(name, "concurrency")) {
 		errno = 0;

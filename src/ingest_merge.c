@@ -841,6 +841,27 @@ static enum err side_files(struct ingest *in, int publish)
 }
 
 /*
+ * More rejects than --max-rejects: the list read is not the list meant (a
+ * wrong file, a wrong --region), whether it replaces the set or is
+ * appended to it. ERR_GUARD naming both counts and the ceiling.
+ */
+static enum err rejects_guard(struct ingest *in)
+{
+	const struct ingest_stats *s = in->s;
+	char max[32];
+
+	if (!limit_passed(&in->o->max_rejects, s->rejected, s->rows_read))
+		return ERR_OK;
+	limit_str(&in->o->max_rejects, max, sizeof(max));
+	return err_set(in->info, ERR_GUARD,
+		       "%llu of %llu rows rejected, more than --max-rejects %s: the desired set "
+		       "is unchanged%s%s%s; fix the list, or raise --max-rejects",
+		       (unsigned long long)s->rejected, (unsigned long long)s->rows_read, max,
+		       in->nrejs ? " (the rows are in '" : "", in->nrejs ? in->rejs[0].path : "",
+		       in->nrejs ? "')" : "");
+}
+
+/*
  * The guards (ingest_opts): an import that yields nothing, or a set much
  * smaller than the one it would replace, is most often a wrong or broken
  * export, and replacing the list with it would delete everyone at the
@@ -880,7 +901,9 @@ enum err ingest_publish(struct ingest *in, struct store_gen **genp)
 			       (unsigned long long)s->staged, (unsigned long long)s->merged,
 			       (unsigned long long)s->rejected);
 	/* a guard keeps the set but leaves the files that say why */
-	stop = in->o->append ? ERR_OK : guard(in);
+	stop = rejects_guard(in);
+	if (!stop && !in->o->append)
+		stop = guard(in);
 	e = store_gen_set_files(*genp, (const char *const *)in->names, in->nnames, in->info);
 	if (!e)
 		e = store_gen_set_columns(*genp, (const char *const *)in->cols, in->nnames, in->info);

@@ -49,6 +49,7 @@ struct import_cli {
 						   borrowed from argv */
 	int show_map;			/* --show-map */
 	int phones_given;		/* --phones: the profile's does not apply */
+	int max_rejects_given;		/* --max-rejects: nor does its max_rejects */
 	struct import_cli_list custom;	/* the custom fields the files give */
 	const char *list;		/* the list staged: import --list, a sync's
 					 * profile_list; NULL: STORE_LIST_DEFAULT */
@@ -58,6 +59,10 @@ struct import_cli {
 void import_cli_init(struct import_cli *o);
 void import_cli_free(struct import_cli *o);
 
+/* --max-rejects when not given: 50% of the rows read, in hundredths of a
+ * percent (limit.h). */
+#define IMPORT_CLI_MAX_REJECTS_SHARE 5000
+
 /* Handles one option of import_cli_options (-1 with info on a bad value). */
 int import_cli_option(struct import_cli *o, int id, const char *arg, struct errinfo *info);
 
@@ -65,6 +70,10 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
  * did not say otherwise: -1 with info on a bad value. */
 int import_cli_profile(struct import_cli *o, const char *phones, const char *columns,
 		       const char *ignore, struct errinfo *info);
+
+/* The profile's max_rejects, unless --max-rejects was given or l says
+ * nothing (LIMIT_NONE). */
+void import_cli_profile_max_rejects(struct import_cli *o, const struct limit *l);
 
 /*
  * ingest_files as `import` and `sync` run it, into o->list under its lock
@@ -81,6 +90,13 @@ const char *import_cli_list_name(const struct import_cli *o);
 
 /* The import's counts: rows, the desired set, rejects by reason. */
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);
+/*
+ * Rejected rows, as one warning line that -q still shows ("3 of 120 rows
+ * rejected: they are in '…'"): they are reported, not failed, so they do
+ * not change the exit status, and a cron job's log still says so.
+ * Nothing when no row was rejected.
+ */
+void import_cli_warn_rejects(const struct ingest_stats *s);
 /* The same counts as a JSON object (new reference): rows_read, staged,
  * merged, rejected, blank, total and rejected_by (reason code → rows),
  * plus the rejects file when one was written. */

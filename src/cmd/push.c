@@ -22,10 +22,7 @@ static const struct opts_spec spec = {
 		   "so a run that stops (crash, kill, --time-budget) continues where it was;\n"
 		   "failed operations are tried again by the next run. Opt-outs are never undone.",
 	.opts = push_cli_options,
-	.footer = "exit status: 0 done, 1 some operations failed (see errors.csv), 3 a guard\n"
-		  "  stopped the run before any write, 4 remote error, 5 store error, 6 stopped\n"
-		  "  early by the time budget, SIGINT or SIGTERM, or because the service asked\n"
-		  "  for a wait beyond the profile's max_wait (run again to continue)\n",
+	.footer = EXITCODE_FOOTER "The failed operations are listed in errors.csv in the results folder.\n",
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
