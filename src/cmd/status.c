@@ -142,6 +142,7 @@ static json_t *profile_json(struct store *st, const struct config *cfg, const ch
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "provider", p ? json_string(p->provider) : json_null());
 	json_object_set_new(o, "in_configuration", json_boolean(p != NULL));
+	json_object_set_new(o, "list", p ? json_string(profile_list(p)) : json_null());
 	json_object_set_new(o, "snapshot", snap);
 	json_object_set_new(o, "journal", jr);
 	json_object_set_new(o, "runs", lr.a);
@@ -253,6 +254,8 @@ static void print_text(FILE *fp, json_t *all)
 		fprintf(fp, "profile '%s'", json_string_value(json_object_get(p, "name")));
 		if (json_is_string(json_object_get(p, "provider")))
 			fprintf(fp, " (%s)", json_string_value(json_object_get(p, "provider")));
+		if (json_is_string(json_object_get(p, "list")))
+			fprintf(fp, ", list '%s'", json_string_value(json_object_get(p, "list")));
 		if (!json_is_true(json_object_get(p, "in_configuration")))
 			fputs(" (not in the configuration)", fp);
 		fputc('\n', fp);
