@@ -75,7 +75,7 @@ check_rc "no store written by usage errors" 1 test -e "$LOCK"
 
 # --- a failed import stops the run before the pull ------------------------
 check_rc "missing file exits 2" 2 cs --config cs.ini sync sb missing.csv
-check_grep "import failed" "import failed: the desired set is unchanged" err.txt
+check_grep "import failed" "import failed: list 'sb' is unchanged" err.txt
 check_rc "nothing pulled" 2 cs export --from remote:sb -o none.csv
 check_grep "no snapshot" "no remote snapshot of 'sb' yet" err.txt
 
@@ -91,12 +91,12 @@ wait_for '[0-9]' "$LOCK"
 holder=$(cat "$LOCK")
 PIDS="$PIDS $holder"
 check_rc "sync of a locked profile exits 5" 5 cs --config cs.ini sync sb list.csv
-check_grep "message names the holder's pid" "profile 'sb' (one sync or migrate at a time) is locked by pid $holder" err.txt
+check_grep "message names the holder's pid" "profile 'sb' (one pull, push, sync or migrate at a time) is locked by pid $holder" err.txt
 check_eq "one line" 1 "$(wc -l <err.txt | tr -d ' ')"
 cs export -o during.csv
 check_eq "nothing imported meanwhile" 1 "$(wc -l <during.csv | tr -d ' ')"
 check_not_rc "another profile is not held up" 5 cs --config cs.ini sync other list.csv
-check_grep "it imported" "desired set: 2 contacts" out.txt
+check_grep "it imported" "desired set 'other': 2 contacts" out.txt
 check_grep "it pulled" "pulled 1 contacts from 'other'" out.txt
 check_not_rc "a profile name that is no file name" 5 cs --config cs.ini sync 'x/y z' list.csv
 check_rc "has a lock file of its own" 0 test -f "$CONTACTSYNC_STORE/sync-x%2Fy%20z.lock"
@@ -114,7 +114,7 @@ check_grep "and pushed: nothing left to change" "unchanged 2" out.txt
 check_rc "no lock message" 1 grep -q "locked" err.txt
 check_rc "snapshot in the store" 0 cs export --from remote:sb -o sb.csv
 check_grep "the remote contact, as the earlier sync left it" "^+447911000001,,Ann," sb.csv
-check_rc "desired set in the store" 0 cs export -o desired.csv
+check_rc "the profile's list in the store" 0 cs export --list sb -o desired.csv
 check_grep "the list's contacts" "^+447911000002,,Bob," desired.csv
 new=$(cat "$LOCK")
 if [ -n "$new" ] && [ "$new" != "$dead" ]; then pass "lock file names the new holder"; else fail "lock file still names $dead"; fi
