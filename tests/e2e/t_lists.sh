@@ -121,7 +121,10 @@ mkfifo slow.csv
 p1=$!
 PIDS="$PIDS $p1"
 i=0
-while [ $i -lt 50 ] && ! [ -s "$CONTACTSYNC_STORE/list-shared.lock" ]; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 50 ] && ! grep -q "^$p1\$" "$CONTACTSYNC_STORE/list-shared.lock" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
 "$BIN" import --list shared shared.csv >second.out 2>second.err &
 p2=$!
 PIDS="$PIDS $p2"

@@ -32,7 +32,7 @@ check_rc "sync (one rejected row, reported: exit 0)" 0 cs --config cs.ini sync o
 check_rc "status" 0 cs --config cs.ini status
 check_grep "says where the store is" "^store $CONTACTSYNC_STORE (" out.txt
 check_grep "and what it holds" "^list 'default': 2 contacts, imported 20.*, from list.csv$" out.txt
-check_grep "the profile and its provider" "^profile 'ok' (sendblue)$" out.txt
+check_grep "the profile and its provider" "^profile 'ok' (sendblue), list 'default'$" out.txt
 check_grep "its snapshot" "^  snapshot: 0 contacts, [0-9]* s old$" out.txt
 check_grep "the plan carried out" "^  last plan: 2 operations, 2 done, 0 failed, 0 pending$" out.txt
 check_grep "the run, its exit status and what it did" "sync  .* exit 0 (ok): create 2, update 0, opt-out 0, delete 0; failed 0$" out.txt
