@@ -12,20 +12,20 @@ rejects="$top/build/demo-rejects.csv"
 rm -rf "$store"
 mkdir -p "$top/build"
 
-echo "== contactsync import --region GB samples/contacts.csv"
+echo "== contactsync import --list demo --region GB samples/contacts.csv"
 rc=0
-"$bin" --store "$store" import --region GB --rejects "$rejects" "$top/samples/contacts.csv" || rc=$?
-# 1 only says that some rows were rejected, which this sample does on purpose.
+"$bin" --store "$store" import --list demo --region GB --rejects "$rejects" "$top/samples/contacts.csv" || rc=$?
+# The sample rejects some rows on purpose: reported, not failed (exit 0).
 [ "$rc" -le 1 ] || exit "$rc"
 echo
 echo "== rejected rows ($rejects)"
 cat "$rejects"
 echo
-echo "== contactsync export"
-"$bin" --store "$store" export
+echo "== contactsync export --list demo"
+"$bin" --store "$store" export --list demo
 echo
-echo "== contactsync export --format json (first 3 lines)"
-"$bin" --store "$store" export --format json | head -n 3
+echo "== contactsync export --list demo --format json (first 3 lines)"
+"$bin" --store "$store" export --list demo --format json | head -n 3
 echo
 echo "== contactsync phone --region GB --format tsv '07700 900123' '+1 212 555 0142' 12345"
 "$bin" phone --region GB --format tsv '07700 900123' '+1 212 555 0142' 12345 || true
@@ -70,7 +70,7 @@ DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret \
 	"$bin" --store "$store" --config "$work/demo.ini" sync demo --region GB \
 	--results "$work/results-1" --report "$work/night-1.xlsx" \
 	"$top/samples/contacts.csv" "$top/samples/contacts.xlsx" || rc=$?
-[ "$rc" -le 1 ] || exit "$rc"	# 1: the sample's rejected rows
+[ "$rc" -le 1 ] || exit "$rc"
 echo
 echo "== the same sync again: nothing left to send"
 rc=0
@@ -113,7 +113,7 @@ rc=0
 DEMO_KEY_ID=demo-id DEMO_SECRET=demo-secret DEMO_ALTUM_KEY=demo-key \
 	"$bin" --store "$store" --config "$work/demo.ini" migrate --from demo --to demo-altum \
 	--results "$work/results-migrate" || rc=$?
-[ "$rc" -le 1 ] || exit "$rc"	# 1: values altum has no place for (tags, company)
+[ "$rc" -le 1 ] || exit "$rc"
 echo
 echo "== what altum cannot hold ($work/results-migrate/unmapped.csv, first 4 lines)"
 head -n 4 "$work/results-migrate/unmapped.csv"
