@@ -78,6 +78,7 @@ struct listing {
 					   refuse 1000 silently give 25) */
 	char first_id[64], last_id[64];	/* page 1's first and last contact */
 	int recheck;			/* reading page 1 again: compare, emit nothing */
+	int refused;			/* the sink refused page 1's count: not asked again */
 	struct remote_contact rc;
 };
 
@@ -221,8 +222,10 @@ static enum err altum_page(struct listing *l, long long page, const struct http_
 			       l->s->profile->name, what);
 	}
 	/* the count first: pages beyond belief are never asked for */
-	if (page == 1 && !l->recheck && l->sink->announce && meta_total(root) > 0)
+	if (page == 1 && !l->recheck && l->sink->announce && meta_total(root) > 0) {
 		e = l->sink->announce(l->sink->ctx, (unsigned long long)meta_total(root), l->info);
+		l->refused = e != ERR_OK;
+	}
 	if (!e)
 		e = page_consistent(l, page, root, data);
 	if (e) {
@@ -332,7 +335,7 @@ static enum err first_page(struct listing *l, const struct http_request *req)
 		status = r.status;
 		e = altum_page(l, 1, &r);
 		http_response_free(&r);
-		if (e != ERR_REMOTE || l->done || status < 200 || status >= 300)
+		if (e != ERR_REMOTE || l->done || l->refused || status < 200 || status >= 300)
 			break;
 	}
 	return e;

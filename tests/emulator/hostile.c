@@ -537,7 +537,7 @@ void hostile_admin(struct emu *e, struct req *q, struct reply *r)
 		if (!mode || mode_of(mode) == H__COUNT ||
 		    (count && (!json_is_integer(count) || json_integer_value(count) < 0))) {
 			r->status = 400;
-			out_raw(&r->body, "{\"error\":\"body must be {\\\"mode\\\": huge|endless|drip|badjson|shape|nulls|strings|missing|redirect|mutate|none, \\\"endpoint\\\": PATTERN, \\\"count\\\": N}\"}\n");
+			out_raw(&r->body, "{\"error\":\"body must be {\\\"mode\\\": huge|endless|drip|badjson|shape|nulls|strings|missing|redirect|mutate|keyset|repeat|pages|longphone|empty|none, \\\"endpoint\\\": PATTERN, \\\"count\\\": N}\"}\n");
 			json_decref(j);
 			return;
 		}
