@@ -9,7 +9,8 @@
  * import stops the run; rejected rows do not), pull the account, then push
  * the plan. A failed pull does not stop the run when an earlier snapshot
  * exists: the push goes on with it, told so (no deletes), and the run
- * still ends with exit 4, so a cron job notices.
+ * still ends with exit 4, so a cron job notices. A listing the pull does
+ * not trust (it shrank too much: ERR_GUARD) stops the run before the push.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ static const char summary[] =
 	"once (exit 5). A failed import stops the run; rejected rows do not. When\n"
 	"the pull fails the push goes on with the previous snapshot, without\n"
 	"deletes, and the exit status is 4; without a previous snapshot nothing is\n"
-	"pushed.";
+	"pushed. A listing that shrank by more than --max-remote-shrink-percent\n"
+	"stops the run before the push (exit 3).";
 
 static const char footer[] =
 	"exit status: 0 " EXIT_WORDS_OK "; 1 rows rejected or operations failed; 2 usage,\n"
