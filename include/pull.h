@@ -20,9 +20,11 @@
  *
  * A listing is never trusted too far. It is bounded: a count the account
  * announces, or without one the contacts listed so far, beyond ten times
- * the last snapshot plus 10,000 (on a first pull, beyond 1,000,000) ends
- * the pull with ERR_REMOTE, as does a sort spill beyond 1 KiB per contact
- * of that bound (both lifted by force). A listing that shrank by more
+ * the last snapshot (or the desired set, when larger: a push may have
+ * created it all) plus 10,000 (on a first pull, or after an empty
+ * snapshot, at least 1,000,000) ends the pull with ERR_REMOTE, as does a
+ * sort spill beyond 1 KiB per contact of that bound (both lifted by
+ * force). A listing that shrank by more
  * than max_shrink_percent against the last snapshot is not published
  * (ERR_GUARD naming both counts; force accepts it): a provider that
  * suddenly lists nobody would otherwise make the next plan create

@@ -35,9 +35,10 @@ struct pull {
 
 	struct provider_session *s;	/* while the listing runs */
 
-	/* the last snapshot's size, and the bounds drawn from it */
+	/* the last snapshot's size, and the bounds drawn from it (and from
+	   the desired set's: pushes may have created that many) */
 	int had_snapshot;
-	uint64_t prev;
+	uint64_t prev, list;
 	unsigned long long limit;	/* contacts a listing may hold; 0: no bound */
 	uint64_t spill_cap;		/* bytes of sort spill; 0: no cap */
 };
@@ -207,9 +208,9 @@ static enum err add_record(struct pull *pl, const char *id, const struct str *ra
 /* The words shared by the bound's messages: what the count is compared with. */
 static void bound_words(const struct pull *pl, char *out, size_t cap)
 {
-	if (pl->had_snapshot)
-		snprintf(out, cap, "the last snapshot has %llu, so at most %llu are followed",
-			 (unsigned long long)pl->prev, pl->limit);
+	if (pl->prev)
+		snprintf(out, cap, "the last snapshot has %llu and the list %llu, so at most %llu are followed",
+			 (unsigned long long)pl->prev, (unsigned long long)pl->list, pl->limit);
 	else
 		snprintf(out, cap, "a first pull follows at most %llu", pl->limit);
 }
@@ -431,10 +432,18 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	return e;
 }
 
-/* The last snapshot's size, and the listing's bounds drawn from it (pull.h). */
+/*
+ * The last snapshot's size, and the listing's bounds drawn from it (pull.h):
+ * from it or the desired set's size, whichever is larger, since a push
+ * since the last pull may have created the whole list; a first pull (no
+ * snapshot, or an empty one: nothing known of the account's scale) is
+ * allowed at least PULL_BOUND_FIRST.
+ */
 static enum err set_bounds(struct pull *pl, struct errinfo *info)
 {
+	const char *desired = pl->o->desired ? pl->o->desired : STORE_DESIRED;
 	struct store_read *rd;
+	uint64_t ref;
 	enum err e = store_read_begin(pl->st, &rd, info);
 
 	if (e)
@@ -442,11 +451,15 @@ static enum err set_bounds(struct pull *pl, struct errinfo *info)
 	pl->had_snapshot = store_has(rd, pl->snapshot);
 	if (pl->had_snapshot)
 		e = store_count(rd, pl->snapshot, &pl->prev, info);
+	if (!e && store_has(rd, desired))
+		e = store_count(rd, desired, &pl->list, info);
 	store_read_end(rd);
 	if (e || pl->o->force)
 		return e;
-	pl->limit = pl->had_snapshot ? pl->prev * PULL_BOUND_FACTOR + PULL_BOUND_SLACK
-				     : PULL_BOUND_FIRST;
+	ref = pl->prev > pl->list ? pl->prev : pl->list;
+	pl->limit = ref * PULL_BOUND_FACTOR + PULL_BOUND_SLACK;
+	if (!pl->prev && pl->limit < PULL_BOUND_FIRST)
+		pl->limit = PULL_BOUND_FIRST;
 	pl->spill_cap = pl->limit * PULL_SPILL_PER_CONTACT;
 	return ERR_OK;
 }

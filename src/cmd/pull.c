@@ -21,10 +21,11 @@ static const struct opts_spec spec = {
 		   "snapshot (used by diff and export --from remote:PROFILE). The previous\n"
 		   "snapshot is replaced only when the whole listing arrived. Remote numbers\n"
 		   "that are not valid are kept under their raw value and reported.\n"
-		   "A listing is bounded: beyond ten times the last snapshot plus 10,000\n"
-		   "contacts (a first pull: 1,000,000), announced or listed, or two full\n"
-		   "pages in a row that add nobody new, it ends with exit 4. A listing that\n"
-		   "shrank by more than --max-remote-shrink-percent is not used (exit 3).",
+		   "A listing is bounded: beyond ten times the last snapshot (or the list,\n"
+		   "when larger) plus 10,000 contacts (a first pull: 1,000,000), announced\n"
+		   "or listed, or two full pages in a row that add nobody new, it ends with\n"
+		   "exit 4. A listing that shrank by more than --max-remote-shrink-percent\n"
+		   "is not used (exit 3).",
 	.opts = options,
 };
 
