@@ -38,7 +38,8 @@
 	X(ERR_GUARD, "stopped by a safety guard")                           \
 	X(ERR_BUDGET, "time budget spent")                                  \
 	X(ERR_INTERRUPTED, "interrupted")                                   \
-	X(ERR_CHANGED, "remote data changed while it was read")
+	X(ERR_CHANGED, "remote data changed while it was read")             \
+	X(ERR_RESULTS, "a results file cannot be written")
 
 enum err {
 #define ERR_ENUM_(code, msg) code,

@@ -21,22 +21,38 @@
 #define CONTACTSYNC_EXITCODE_H
 
 #define EXIT_WORDS_OK "done"
-#define EXIT_WORDS_GUARD "a guard stopped the push before any write"
+#define EXIT_WORDS_GUARD "a guard stopped the run before any write"
 
+/*
+ * One meaning per code. Rejected input rows are no failure: they are
+ * reported (counts, the rejects file, a warning that -q still shows) and
+ * leave the status alone, so that 1 keeps meaning "operations failed" and
+ * a cron job with one bad number in its list does not fail every night;
+ * too many of them is a guard (3, --max-rejects). A help line may run on
+ * over lines indented by five spaces (the man page and the README's table
+ * hold the same words, checked by tests/e2e/t_exitcodes.sh).
+ */
 #define EXIT_CODES(X)                                                                   \
-	X(0, EXIT_OK, "ok", EXIT_WORDS_OK, "success")                                   \
-	X(1, EXIT_PARTIAL, "some rows or operations failed",                            \
-	  "some rows or operations failed", "finished, but some rows or operations failed") \
+	X(0, EXIT_OK, "ok", EXIT_WORDS_OK,                                              \
+	  "success (rejected input rows are reported, not failed)")                    \
+	X(1, EXIT_PARTIAL, "operations failed",                                         \
+	  "some operations failed, or an output could not be written",                 \
+	  "some operations failed at the provider, or an output could not be\n"       \
+	  "     written (diff --exit-code: changes are planned; phone: a number is\n"  \
+	  "     not valid)")                                                            \
 	X(2, EXIT_USAGE, "usage or configuration error",                                \
-	  "usage or configuration error, or a bad file", "usage or configuration error") \
+	  "usage or configuration error, or a bad file",                               \
+	  "usage or configuration error, or an unreadable input file")                 \
 	X(3, EXIT_GUARD, "stopped by a guard", EXIT_WORDS_GUARD,                        \
-	  "a safety guard stopped the run before any write")                            \
+	  "a safety guard stopped the run before any write (too many rejected\n"      \
+	  "     rows, an empty or shrinking list, too many deletes or opt-outs)")      \
 	X(4, EXIT_REMOTE, "remote error", "the remote service failed",                  \
 	  "a remote service error stopped the run")                                     \
 	X(5, EXIT_STORE, "store error", "store error",                                  \
-	  "local store error (locked, corrupt, full, unwritable)")                      \
+	  "local store error (locked, corrupt, full, unwritable), or a results file "   \
+	  "that cannot be written")                                                     \
 	X(6, EXIT_BUDGET, "stopped early", "stopped early: run again to continue",      \
-	  "stopped early (time budget, SIGINT or SIGTERM), run again to continue")
+	  "stopped early (time budget, SIGINT, SIGTERM, or a wait beyond max_wait), run again to continue")
 
 #define EXITCODE_ENUM_(value, name, brief, words, help) name = value,
 enum exit_code { EXIT_CODES(EXITCODE_ENUM_) };
@@ -45,6 +61,9 @@ enum exit_code { EXIT_CODES(EXITCODE_ENUM_) };
 /* The lines of --help's list, one string constant: "  0  success\n" … */
 #define EXITCODE_HELP_LINE_(value, name, brief, words, help) "  " #value "  " help "\n"
 #define EXITCODE_HELP EXIT_CODES(EXITCODE_HELP_LINE_)
+
+/* The footer that commands' --help end with (then their own notes). */
+#define EXITCODE_FOOTER "exit status:\n" EXITCODE_HELP "\n"
 
 /* The number of codes; they run from 0 to EXITCODE_COUNT - 1. */
 #define EXITCODE_COUNT_(value, name, brief, words, help) + 1

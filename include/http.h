@@ -28,6 +28,16 @@
  * - Pacing: a token bucket (see ratelimit.h) never exceeds `rate`; a 429
  *   pauses the whole client for what the server asked and halves the rate,
  *   successes bring it back; X-RateLimit-Remaining: 0 pauses until the reset.
+ * - Every wait has a ceiling. A wait a server asks for (retry-after-ms,
+ *   Retry-After, X-RateLimit-Reset, read by ratehdr.h, which tells seconds
+ *   from Unix seconds and milliseconds and distrusts the absurd) that is
+ *   longer than max_wait, or that would end after the caller's time budget
+ *   (http_set_budget), halts the client: no request leaves any more, those
+ *   waiting fail at once with a message naming the header and its value
+ *   ("X-RateLimit-Reset: 86400 asks for a wait of 24h, more than max_wait
+ *   15m"), and http_halted says why. So does an idle wait of its own
+ *   (pacing, a backoff) that would end after the budget. A host name that
+ *   does not resolve halts it too: no retry would find it.
  * - Retries: connection errors, timeouts, 408, 429 and 5xx only, with
  *   exponential backoff and jitter, or after what the server asked
  *   (retry-after-ms, Retry-After, X-RateLimit-Reset); `x-should-retry:
@@ -74,7 +84,7 @@ struct http_config {
 	unsigned concurrency;		/* transfers in flight; 4 (at most 64) */
 	const char *rate;		/* "10/s", "60/60s", "100/m[,burst=B]"; none */
 	unsigned max_attempts;		/* per request, first try included; 4 */
-	long max_wait_ms;		/* longest wait a server may ask; 5 min */
+	long max_wait_ms;		/* longest wait a server may ask; 15 min */
 	/* Sent on every request. Values of headers whose names look like
 	 * credentials (auth, key, secret, token, cookie, session, password,
 	 * signature) are secrets too, as is the part after "Bearer ". */
@@ -187,6 +197,25 @@ struct http_stats {
 };
 
 struct http_stats http_stats(const struct http_client *client);
+
+/* Why a client sends nothing more (see the invariants above). */
+enum http_halt {
+	HTTP_RUNNING,
+	HTTP_HALT_WAIT,		/* a server asked for a wait beyond max_wait (ERR_REMOTE) */
+	HTTP_HALT_BUDGET,	/* a wait would end after the time budget (ERR_BUDGET) */
+	HTTP_HALT_UNRESOLVED,	/* the host name does not resolve (ERR_NETWORK) */
+};
+
+/*
+ * The caller's time budget ends ms_from_now from now (0: no budget): a
+ * wait that would end after it halts the client with ERR_BUDGET.
+ */
+void http_set_budget(struct http_client *client, long long ms_from_now);
+
+/* HTTP_RUNNING, or why the client halted, with the error code and its
+ * message (naming the header and value that asked) in info. Every request
+ * after a halt fails with that code and message. */
+enum http_halt http_halted(const struct http_client *client, struct errinfo *info);
 
 /*
  * The rate limiter's tokens left now (0 without a limit), and resuming

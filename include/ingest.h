@@ -42,6 +42,7 @@
 #include "colmap.h"
 #include "err.h"
 #include "hook.h"
+#include "limit.h"
 #include "row.h"
 #include "store.h"
 
@@ -142,6 +143,12 @@ struct ingest_opts {
 	int allow_empty;
 	unsigned max_shrink_percent;
 	int force;		/* no shrink guard */
+	/* More rejected rows than this (a count, or a share of the rows
+	 * read) stops the import with ERR_GUARD, with or without append and
+	 * whatever force says: a list that is mostly rejects is the wrong
+	 * file or the wrong --region. The rejects file is still left. The
+	 * zero struct: no ceiling. */
+	struct limit max_rejects;
 	struct sheet_opts sheet;	/* spreadsheets: sheet and zip caps */
 	/* Warnings (repeated headers, encoding fallback ...); may be NULL. */
 	hook_fn *warn;

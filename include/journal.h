@@ -8,7 +8,11 @@
  * holds, per contact, how far its operation got: planned → in flight →
  * done, failed or to verify. It is valid for one remote snapshot (the
  * "state" table remembers which): a new pull makes it obsolete, since the
- * listing then shows what the earlier runs did.
+ * listing then shows what the earlier runs did, except for the creates
+ * still in flight or to verify that the new listing does not show and
+ * that it may be too early to show (a provider applies creates late):
+ * those survive the new snapshot, to be looked up or found in a later
+ * listing before their number is created again.
  *
  * Plan record, version 1 (key: E.164, or the raw remote value):
  *
@@ -32,6 +36,8 @@
  *     varint  HTTP status of the last answer (0: none)
  *     bytes   remote id (a create's new id)
  *     bytes   message        the server's (redacted) words on failure
+ *     varint  sent           Unix seconds of the last request sent for it
+ *                            (absent in older records: 0, unknown)
  *
  * "bytes" is a varint length and the bytes.
  */
@@ -149,6 +155,7 @@ struct journal_state_rec {
 	long status;
 	char id[64];
 	char message[256];
+	int64_t sent;		/* Unix seconds of the last send; 0 unknown */
 };
 
 /*

@@ -7,8 +7,16 @@
  * (provider.h) and only the fields the provider stores are compared.
  *
  * Rules:
- *   - an empty desired field is no opinion: it never clears a remote value
- *     (a missing column must not wipe an account);
+ *   - an empty desired field clears the remote value only under the
+ *     blank rule `clear` (--blank, profile `blank`; the default in mode
+ *     mirror, which asks for an exact copy; `keep` in the other modes),
+ *     and only when the contact's source file had a column for the field
+ *     (store_columns: a list without a company column says nothing about
+ *     companies, and a set without a column table, such as migrate's,
+ *     clears nothing). A clear is a change to "": names, company, tags
+ *     (an emptied list), custom fields (a custom column present with an
+ *     empty cell; a remote custom field the list has no column for is
+ *     left alone). Otherwise an empty desired field is no opinion;
  *   - opt-outs propagate in every mode; an opted-out remote contact is
  *     never re-subscribed (kept_opted_out counts those the list says
  *     otherwise); a desired opted-out contact that is not remote is created
@@ -50,6 +58,8 @@ struct plan_params {
 	const char *optouts;	/* table of numbers removed as opted out, or NULL */
 	const char *desired;	/* the desired set's dataset; NULL: "desired"
 				   (migrate: "migrate:<profile>") */
+	enum blank_rule blank;	/* --blank; BLANK_DEFAULT: the profile's, else
+				   clear in mirror and keep otherwise */
 };
 
 #define PLAN_OP_LIST(X)                 \
@@ -86,6 +96,7 @@ struct plan_stats {
 	uint64_t unmapped_custom;	/* contacts with custom fields the provider cannot hold */
 	uint64_t optout_records_kept;	/* opted-out remote contacts not in the list: kept */
 	uint64_t removed_opted_out;	/* removed earlier as opted out: not created again */
+	uint64_t cleared;		/* fields planned to be cleared (--blank clear) */
 };
 
 /*
@@ -117,7 +128,9 @@ struct plan_stats {
 	X(PLAN_STAT_OPTOUT_RECORDS_KEPT, optout_records_kept, "optout_records_kept", NULL, 7,        \
 	  "opted out remotely and not in the list, kept as the opt-out record")                    \
 	X(PLAN_STAT_REMOVED_OPTED_OUT, removed_opted_out, "removed_opted_out", NULL, 8,             \
-	  "removed earlier as opted out, not created again")
+	  "removed earlier as opted out, not created again")                                       \
+	X(PLAN_STAT_CLEARED, cleared, "fields_cleared", NULL, 10,                                  \
+	  "fields cleared (empty in the list, --blank clear)")
 
 enum plan_stat {
 #define PLAN_STAT_ENUM_(id, field, key, push_key, line, words) id,
@@ -146,6 +159,9 @@ void plan_stat_print(FILE *fp, const struct plan_stats *s, enum plan_stat id,
 const char *plan_op_name(enum plan_op op);
 /* "insert" … into *mode; -1 when unknown. */
 int plan_parse_mode(const char *s, enum plan_mode *mode);
+/* Whether empty cells clear remote values under profile p and params dp
+ * (the blank rule above). */
+int plan_blank_clears(const struct profile *p, const struct plan_params *dp);
 
 /*
  * Runs the planner in one read transaction. emit is called for every planned

@@ -8,6 +8,9 @@
 #define CONTACTSYNC_PROFILE_H
 
 #include <stddef.h>
+#include <string.h>
+
+#include "limit.h"
 
 #define PROFILE_MAX_SLOTS 4
 
@@ -17,6 +20,32 @@ enum optout_action {
 	OPTOUT_ACTION_DELETE,		/* remove the contact */
 	OPTOUT_ACTION_SUPPRESS_BOOK,	/* atom: move it to the `suppress_book` book */
 };
+
+/*
+ * What an empty cell in the list does to the value the provider holds
+ * (plan.h): `blank = keep|clear`, --blank. BLANK_DEFAULT: clear in --mode
+ * mirror (an exact copy), keep in the other modes.
+ */
+enum blank_rule {
+	BLANK_DEFAULT,
+	BLANK_KEEP,
+	BLANK_CLEAR,
+};
+
+/* "keep" or "clear" into *out; -1 for anything else. */
+static inline int profile_parse_blank(const char *s, enum blank_rule *out)
+{
+	if (!strcmp(s, "keep"))
+		*out = BLANK_KEEP;
+	else if (!strcmp(s, "clear"))
+		*out = BLANK_CLEAR;
+	else
+		return -1;
+	return 0;
+}
+/* A create may take this long to show in a listing (default of the
+ * profile key create_settle). */
+#define PROFILE_CREATE_SETTLE_MS (2L * 60 * 1000)
 
 struct profile {
 	char *name;
@@ -34,13 +63,20 @@ struct profile {
 	char region[3];			/* "" = none */
 	int insecure;
 	long timeout_ms;		/* per request, retries included; 0 = default */
+	long max_wait_ms;		/* longest wait a server may ask for; 0 = 15 min */
+	long create_settle_ms;		/* how late a listing must be to show that a
+					 * create whose answer was lost never
+					 * arrived; 0 = PROFILE_CREATE_SETTLE_MS */
 	enum optout_action optout_action;
 	char *suppress_book;		/* atom: name or id of the suppression book */
+	enum blank_rule blank;		/* empty cells: keep or clear remote values */
 	/* what a sync imports for it (import --phones, --columns, --ignore);
 	 * NULL: the command line's, or the defaults */
 	char *phones;			/* "best" or "all" */
 	char *columns;			/* COL,COL,... */
 	char *ignore;
+	struct limit max_rejects;	/* import --max-rejects; LIMIT_NONE: the
+					   command line's, or the default */
 	unsigned line;			/* where the section starts */
 };
 

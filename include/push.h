@@ -74,6 +74,7 @@ struct push_opts {
 	long long max_delete;		/* -1: no absolute limit */
 	double max_delete_percent;	/* of the remote snapshot; -1: unset */
 	int force;			/* overrides the delete and shrink guards */
+	enum blank_rule blank;		/* --blank (plan.h); BLANK_DEFAULT: the profile's */
 	unsigned concurrency;		/* 0: the profile's, else the provider's */
 	const char *rate;		/* NULL: the profile's */
 	unsigned batch_size;		/* bulk batches; 0: PUSH_DEFAULT_BATCH */

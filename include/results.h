@@ -109,7 +109,16 @@ void results_skipped(struct results *r, const char *op, const char *phone,
 		     struct results_src src, const char *reason);
 void results_before(struct results *r, const char *op, const struct remote_contact *rc);
 
-/* Flushes and syncs every file, closes them; ERR_IO when any write failed. */
+/*
+ * Flushes every file and syncs before.jsonl when rows were added to it:
+ * a push calls it before each write leaves, so the before-images of what
+ * it sends are on disk first. ERR_RESULTS, naming the file and the
+ * system's reason, when any write failed.
+ */
+enum err results_sync(struct results *r, struct errinfo *info);
+
+/* Flushes and syncs every file, closes them; ERR_RESULTS when any write
+ * failed. */
 enum err results_close(struct results *r, struct errinfo *info);
 
 #endif

@@ -14,6 +14,9 @@
  *                          "gen:<dataset>"   u64 LE, live generation
  *                          "files:<dataset>#<gen>"  source file table,
  *                                            NUL-separated names
+ *                          "cols:<dataset>#<gen>"   per source file, the
+ *                                            fields its columns gave
+ *                                            (store_columns)
  *                          "time:<dataset>"  i64 LE, when the live generation
  *                                            was published (Unix seconds)
  *   <dataset>#<gen>      one generation of a dataset, e.g. "desired#3":
@@ -131,6 +134,17 @@ enum err store_count(struct store_read *rd, const char *dataset,
 enum err store_files(struct store_read *rd, const char *dataset,
 		     const char ***names, size_t *n, struct errinfo *info);
 
+/*
+ * The column table of the live generation: for each source file (same
+ * index as store_files), the fields the file had columns for, each
+ * between '\n's ("\nfirst_name\ncompany\ncustom:Email\n"); "" when the
+ * file had none. *cols borrowed until store_read_end or the next call;
+ * NULL with *n = 0 when the generation has no table (a migrate's set, or
+ * a set imported before the table existed: nothing is known).
+ */
+enum err store_columns(struct store_read *rd, const char *dataset,
+		       const char ***cols, size_t *n, struct errinfo *info);
+
 /* Cursor over the live generation, in key order. A dataset that was never
  * written gives an empty cursor. */
 enum err store_cursor_open(struct store_read *rd, const char *dataset,
@@ -157,6 +171,9 @@ enum err store_gen_append(struct store_gen *g, const void *key, size_t keylen,
 /* Sets the source file table stored with the generation. */
 enum err store_gen_set_files(struct store_gen *g, const char *const *names,
 			     size_t n, struct errinfo *info);
+/* Sets the column table stored with the generation (store_columns). */
+enum err store_gen_set_columns(struct store_gen *g, const char *const *cols, size_t n,
+			       struct errinfo *info);
 /* Makes the new generation live and drops the old one; frees g. */
 enum err store_gen_commit(struct store_gen *g, struct errinfo *info);
 /* Drops what was written; frees g. */

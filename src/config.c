@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "duration.h"
+#include "limit.h"
 #include "phone.h"
 #include "provider.h"
 
@@ -211,6 +212,11 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_slots(p, pr, value);
 	if (!strcmp(name, "optout_action"))
 		return set_optout_action(p, pr, value);
+	if (!strcmp(name, "blank")) {
+		if (profile_parse_blank(value, &pr->blank))
+			return fail(p, "blank must be keep or clear, not '%s'%s", value, "");
+		return 1;
+	}
 	if (!strcmp(name, "suppress_book")) {
 		if (!*value)
 			return fail(p, "suppress_book is empty (the name or id of a book)%s%s", "", "");
@@ -227,6 +233,12 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		return set_str(&pr->columns, value);
 	if (!strcmp(name, "ignore"))
 		return set_str(&pr->ignore, value);
+	if (!strcmp(name, "max_rejects")) {
+		if (limit_parse(value, &pr->max_rejects))
+			return fail(p, "max_rejects must be a count N or a share P%% (0 to 100), "
+				    "not '%s'%s", value, "");
+		return 1;
+	}
 	if (!strcmp(name, "concurrency")) {
 		errno = 0;
 		n = strtoul(value, &end, 10);
@@ -244,6 +256,20 @@ static int set_key(struct parse *p, struct profile *pr, const char *name,
 		pr->timeout_ms = parse_duration_ms(value);
 		if (pr->timeout_ms <= 0)
 			return fail(p, "timeout must be a duration such as 30s, 500ms or 5m, not '%s'%s",
+				    value, "");
+		return 1;
+	}
+	if (!strcmp(name, "max_wait")) {
+		pr->max_wait_ms = parse_duration_ms(value);
+		if (pr->max_wait_ms <= 0)
+			return fail(p, "max_wait must be a duration such as 15m, 90s or 1h, not '%s'%s",
+				    value, "");
+		return 1;
+	}
+	if (!strcmp(name, "create_settle")) {
+		pr->create_settle_ms = parse_duration_ms(value);
+		if (pr->create_settle_ms <= 0)
+			return fail(p, "create_settle must be a duration such as 2m or 30s, not '%s'%s",
 				    value, "");
 		return 1;
 	}

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* The unit at *end, stepping over it: milliseconds per unit, or -1. A
@@ -52,4 +53,39 @@ long long duration_ms(const char *s)
 		p = end;
 	}
 	return total;
+}
+
+char *duration_format(long long ms, char *out, size_t outsize)
+{
+	static const struct { char unit; long long s; } units[] = {
+		{ 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 },
+	};
+	long long s;
+	size_t i, o = 0;
+	int parts = 0;
+
+	if (!outsize)
+		return out;
+	if (ms < 1000) {
+		snprintf(out, outsize, "%lldms", ms > 0 ? ms : 0);
+		return out;
+	}
+	s = (ms + 500) / 1000;
+	out[0] = '\0';
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) && parts < 2; i++) {
+		long long n = s / units[i].s;
+
+		if (units[i].unit == 'd' && n < 2)
+			n = 0;	/* "24h", "36h": a day and a half reads better in hours */
+		if (!n) {
+			if (parts)
+				break;	/* "1h5s" would hide the minutes: "1h" */
+			continue;
+		}
+		s -= n * units[i].s;
+		if (o < outsize)
+			o += (size_t)snprintf(out + o, outsize - o, "%lld%c", n, units[i].unit);
+		parts++;
+	}
+	return out;
 }

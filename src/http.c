@@ -27,6 +27,8 @@
 
 #include <curl/curl.h>
 
+#include "duration.h"
+#include "ratehdr.h"
 #include "ratelimit.h"
 
 #define DEF_CONNECT_MS 10000L
@@ -37,7 +39,7 @@
 #define DEF_CONCURRENCY 4u
 #define MAX_CONCURRENCY 64u
 #define DEF_ATTEMPTS 4u
-#define DEF_MAX_WAIT_MS 300000L
+#define DEF_MAX_WAIT_MS 900000L
 #define DEF_NOTIFY_MS 2000L
 /* Below this many bytes per second for stall_timeout_ms, a transfer is
  * dead: a server dripping a byte now and then must not hold a slot. */
@@ -64,8 +66,11 @@ struct job {
 	long long first_ms;	/* monotonic ms the first attempt started; 0 before */
 	long attempt_ms;	/* this attempt's whole-transfer limit */
 	enum err body_err;	/* set when a callback refused data */
-	long ra_ms_hdr;		/* retry-after-ms, -1 absent */
-	long ra_hdr;		/* Retry-After in ms, -1 absent */
+	/* the raw values of the headers that ask for a wait, for ratehdr
+	 * and for the message that names them ("" absent) */
+	char ra_ms_raw[128];	/* retry-after-ms */
+	char ra_raw[128];	/* Retry-After */
+	char reset_raw[128];	/* X-RateLimit-Reset */
 	struct http_response resp;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -91,6 +96,10 @@ struct http_client {
 	int running;
 	int broken;		/* the loop failed: no new requests */
 	long long notified_until;
+	long long end_ms;	/* the caller's time budget ends (monotonic); 0: none */
+	enum err halt_err;	/* ERR_OK, or why no request leaves any more */
+	enum http_halt halt_why;
+	char halt_msg[256];
 	uint64_t rng;
 	struct http_stats stats;
 	void (*notify)(void *ctx, enum http_notice what, long ms, const char *msg);
@@ -792,6 +801,10 @@ enum err http_submit(struct http_client *c, const struct http_request *req,
 	/* Callbacks that resubmit on failure would keep fail_all going. */
 	if (c->broken)
 		return err_set(info, ERR_INTERNAL, "the HTTP event loop has failed");
+	if (c->halt_err)	/* refused here: a callback resubmitting would never end */
+		return fail(c, info, c->halt_err, "cannot %s '%s%s': %s",
+			    req->method ? req->method : "GET", c->base, req->path ? req->path : "",
+			    c->halt_msg);
 	e = job_new(c, &j, req, info);
 	if (e)
 		return e;
@@ -844,16 +857,6 @@ static long parse_long(const char *s)
 	return v > LONG_MAX / 1000 ? LONG_MAX / 1000 : (long)v;
 }
 
-/* X-RateLimit-Reset is seconds from now, or (some servers) a Unix time. */
-static long reset_seconds(long v)
-{
-	long long now = (long long)time(NULL);
-
-	if (v < 1000000000L)
-		return v;
-	return v > now ? (long)(v - now) : 0;
-}
-
 static void parse_header(struct job *j, const char *name, size_t nlen,
 			 const char *value, size_t vlen)
 {
@@ -863,21 +866,14 @@ static void parse_header(struct job *j, const char *name, size_t nlen,
 #define IS(s) (nlen == sizeof(s) - 1 && strncasecmp(name, s, nlen) == 0)
 	header_value(value, vlen, v, sizeof(v));
 	if (IS("retry-after-ms")) {
-		j->ra_ms_hdr = parse_long(v);
+		snprintf(j->ra_ms_raw, sizeof(j->ra_ms_raw), "%s", v);
 	} else if (IS("retry-after")) {
-		n = parse_long(v);
-		if (n < 0 && *v) {
-			time_t t = curl_getdate(v, NULL);
-
-			if (t != (time_t)-1)
-				n = t > time(NULL) ? (long)(t - time(NULL)) : 0;
-		}
-		j->ra_hdr = n < 0 ? -1 : n * 1000;
+		snprintf(j->ra_raw, sizeof(j->ra_raw), "%s", v);
 	} else if (IS("x-ratelimit-remaining")) {
-		j->resp.ratelimit_remaining = parse_long(v);
-	} else if (IS("x-ratelimit-reset")) {
 		n = parse_long(v);
-		j->resp.ratelimit_reset_s = n < 0 ? -1 : reset_seconds(n);
+		j->resp.ratelimit_remaining = n;
+	} else if (IS("x-ratelimit-reset")) {
+		snprintf(j->reset_raw, sizeof(j->reset_raw), "%s", v);
 	} else if (IS("x-should-retry")) {
 		if (strcasecmp(v, "true") == 0)
 			j->resp.should_retry = 1;
@@ -890,8 +886,7 @@ static void parse_header(struct job *j, const char *name, size_t nlen,
 static void reset_response_headers(struct job *j)
 {
 	buf_reset(&j->resp.headers);
-	j->ra_ms_hdr = -1;
-	j->ra_hdr = -1;
+	j->ra_ms_raw[0] = j->ra_raw[0] = j->reset_raw[0] = '\0';
 	j->resp.retry_after_ms = -1;
 	j->resp.ratelimit_remaining = -1;
 	j->resp.ratelimit_reset_s = -1;
@@ -1061,6 +1056,7 @@ static enum err translate(CURLcode rc, int *retry)
 		return ERR_TIMEOUT;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
+		return ERR_NETWORK;	/* a name that does not resolve: final (halts) */
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
@@ -1102,14 +1098,92 @@ static long backoff_ms(struct http_client *c, unsigned attempt)
 	return d / 2 + (long)(x % (uint64_t)(d / 2 + 1));
 }
 
-/* What the server asked us to wait, in ms; -1 when it did not say. */
-static long server_delay(const struct job *j)
+/* ---- waits a server asks for -------------------------------------------- */
+
+/* A wait a server asked for, and the header that asked (for the message). */
+struct asked {
+	long long ms;		/* -1: nothing believable asked */
+	const char *name;
+	const char *raw;
+	enum ratehdr_kind kind;
+};
+
+static long long wall_ms(void)
 {
-	if (j->resp.retry_after_ms >= 0)
-		return j->resp.retry_after_ms;
-	if (j->resp.status == 429 && j->resp.ratelimit_reset_s >= 0)
-		return j->resp.ratelimit_reset_s * 1000;
-	return -1;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The wait headers of j's response, read once against the wall clock
+ * (ratehdr.h tells seconds, Unix seconds and Unix milliseconds apart;
+ * a value it does not trust counts as absent). */
+static void read_waits(struct job *j, struct asked *ra, struct asked *reset)
+{
+	const struct asked none = { -1, NULL, NULL, RATEHDR_ABSENT };
+	long long wall = wall_ms(), ms = -1;
+	enum ratehdr_kind k;
+
+	*ra = *reset = none;
+	k = ratehdr_retry_after_ms(j->ra_ms_raw, &ms);
+	if (k == RATEHDR_MS)
+		*ra = (struct asked){ ms, "retry-after-ms", j->ra_ms_raw, k };
+	else if ((k = ratehdr_retry_after(j->ra_raw, wall, &ms)) == RATEHDR_SECONDS ||
+		 k == RATEHDR_DATE)
+		*ra = (struct asked){ ms, "Retry-After", j->ra_raw, k };
+	k = ratehdr_reset(j->reset_raw, wall, &ms);
+	if (k == RATEHDR_SECONDS || k == RATEHDR_EPOCH_S || k == RATEHDR_EPOCH_MS)
+		*reset = (struct asked){ ms, "X-RateLimit-Reset", j->reset_raw, k };
+	j->resp.retry_after_ms = ra->ms >= 0 ? (long)ra->ms : -1;
+	j->resp.ratelimit_reset_s = reset->ms >= 0 ? (long)((reset->ms + 999) / 1000) : -1;
+}
+
+/* The first reason wins: what stopped the client stays its message. */
+__attribute__((format(printf, 4, 5)))
+static void halt(struct http_client *c, enum err e, enum http_halt why,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->halt_err)
+		return;
+	c->halt_err = e;
+	c->halt_why = why;
+	va_start(ap, fmt);
+	vformat_redacted(c, c->halt_msg, sizeof(c->halt_msg), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * 1 (and the client halted) when a wait the server asked for cannot be
+ * granted: longer than max_wait, or ending after the time budget. The
+ * message names the header and its value as received.
+ */
+static int refuse_wait(struct http_client *c, const struct asked *a, long long now)
+{
+	char what[320], w[32], lim[32];
+
+	if (!a || a->ms < 0)
+		return 0;
+	if (a->kind == RATEHDR_EPOCH_S || a->kind == RATEHDR_EPOCH_MS)
+		snprintf(what, sizeof(what), "%s: %s (%s)", a->name, a->raw,
+			 ratehdr_kind_name(a->kind));
+	else
+		snprintf(what, sizeof(what), "%s: %s", a->name, a->raw);
+	duration_format(a->ms, w, sizeof(w));
+	if (a->ms > c->max_wait_ms) {
+		halt(c, ERR_REMOTE, HTTP_HALT_WAIT, "%s asks for a wait of %s, more than max_wait %s",
+		     what, w, duration_format(c->max_wait_ms, lim, sizeof(lim)));
+		return 1;
+	}
+	if (c->end_ms && now + a->ms > c->end_ms) {
+		halt(c, ERR_BUDGET, HTTP_HALT_BUDGET,
+		     "%s asks for a wait of %s, past the end of the time budget (in %s)", what, w,
+		     duration_format(c->end_ms > now ? c->end_ms - now : 0, lim, sizeof(lim)));
+		return 1;
+	}
+	return 0;
 }
 
 static void count_status(struct http_client *c, long status)
@@ -1126,19 +1200,45 @@ static void count_status(struct http_client *c, long status)
 		c->stats.status_429++;
 }
 
+/* Retrying a name that does not resolve only delays the news (8 tries in
+ * 46 s, once): the client halts, naming the host. */
+static void halt_unresolved(struct http_client *c, const struct job *j, CURLcode rc)
+{
+	char *host = NULL, *origin = url_origin(j->url, &host, NULL, NULL);
+
+	if (rc == CURLE_COULDNT_RESOLVE_PROXY || !host)
+		halt(c, ERR_NETWORK, HTTP_HALT_UNRESOLVED,
+		     "%s does not resolve: nothing more is sent", rc == CURLE_COULDNT_RESOLVE_PROXY ?
+		     "the proxy's host name" : "the host name");
+	else
+		halt(c, ERR_NETWORK, HTTP_HALT_UNRESOLVED,
+		     "the host name '%s' does not resolve: nothing more is sent", host);
+	free(host);
+	free(origin);
+}
+
 /* A response arrived: tells the limiter and says whether to retry. */
 static int on_response(struct http_client *c, struct job *j, long long now,
 		       long *delay)
 {
 	struct http_response *r = &j->resp;
+	struct asked ra, reset;
 	int retry;
 
-	r->retry_after_ms = j->ra_ms_hdr >= 0 ? j->ra_ms_hdr : j->ra_hdr;
+	read_waits(j, &ra, &reset);
 	count_status(c, r->status);
-	*delay = server_delay(j);
-	if (r->ratelimit_remaining == 0)
-		ratelimit_remaining(&c->rl, now, 0,
-				    r->ratelimit_reset_s >= 0 ? r->ratelimit_reset_s * 1000LL : -1);
+	retry = r->status == 408 || r->status == 429 || r->status >= 500;
+	if (r->status >= 400 && r->should_retry >= 0)
+		retry = r->should_retry;
+	*delay = ra.ms >= 0 ? (long)ra.ms : r->status == 429 ? (long)reset.ms : -1;
+	/* the window is used up: nothing leaves before its reset, which an
+	 * unknown (or untrusted) reset bounds by one period of the spec and
+	 * by max_wait */
+	if (r->ratelimit_remaining == 0 && !refuse_wait(c, &reset, now))
+		ratelimit_remaining(&c->rl, now, 0, reset.ms >= 0 ? reset.ms :
+				    c->rl.period_ms < c->max_wait_ms ? -1 : c->max_wait_ms);
+	if (retry && *delay >= 0)
+		refuse_wait(c, ra.ms >= 0 ? &ra : &reset, now);
 	if (r->status == 429) {
 		if (*delay < 0)
 			*delay = backoff_ms(c, r->attempts);
@@ -1147,9 +1247,6 @@ static int on_response(struct http_client *c, struct job *j, long long now,
 	} else if (r->status >= 200 && r->status < 300) {
 		ratelimit_succeeded(&c->rl, now);
 	}
-	retry = r->status == 408 || r->status == 429 || r->status >= 500;
-	if (r->status >= 400 && r->should_retry >= 0)
-		retry = r->should_retry;
 	return retry;
 }
 
@@ -1223,23 +1320,27 @@ static void finish_attempt(struct http_client *c, struct job *j, CURLcode rc)
 		if (j->body_err)
 			retry = 0;
 		snprintf(why, sizeof(why), "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(rc));
+		if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY)
+			halt_unresolved(c, j, rc);
 	}
-	if (retry && r->attempts < j->max_attempts) {
-		if (delay < 0)
+	if (retry && r->attempts < j->max_attempts && !c->halt_err) {
+		if (delay < 0) {	/* our own backoff: bounded, never refused */
 			delay = backoff_ms(c, r->attempts);
+			if (delay > c->max_wait_ms)
+				delay = c->max_wait_ms;
+		}
 		/* a retry that cannot start before the deadline is not tried */
-		if (delay <= c->max_wait_ms && delay < time_left(c, j, now)) {
+		if (delay < time_left(c, j, now)) {
 			schedule_retry(c, j, now, delay, why);
 			return;
 		}
 	}
 	final_message(c, j, rc);
-	if (retry && delay > c->max_wait_ms && r->attempts < j->max_attempts) {
+	if (c->halt_err && (retry || r->err)) {
 		size_t len = strlen(r->message);
 
-		snprintf(r->message + len, sizeof(r->message) - len,
-			 "; it asked to wait %ld s, more than the %ld s allowed",
-			 delay / 1000, c->max_wait_ms / 1000);
+		snprintf(r->message + len, sizeof(r->message) - len, "%s%s",
+			 len ? "; " : "", c->halt_msg);
 	} else if (retry && r->attempts < j->max_attempts) {
 		size_t len = strlen(r->message);
 
@@ -1285,6 +1386,11 @@ static long long start_ready(struct http_client *c, long long now, int *limited,
 
 	*limited = 0;
 	*backoff = NULL;
+	/* the client was halted: what waits would wait in vain */
+	while (c->halt_err && (j = c->pending)) {
+		unlink_pending(c, &c->pending, j);
+		fail_job(c, j, c->halt_err, c->halt_msg);
+	}
 	while ((j = *pp) && c->nactive < c->concurrency) {
 		if (j->not_before > now) {
 			w = j->not_before - now;
@@ -1340,6 +1446,29 @@ static int is_rate_wait(int limited, const struct job *backoff)
 	return limited || !backoff || backoff->resp.status == 429;
 }
 
+/* Halts the client when an idle wait of the loop (pacing, a pause, a
+ * backoff) would end after the time budget: better stop now than sleep
+ * into it. 1 when it did. */
+static int past_budget(struct http_client *c, long long now, long long wait,
+		       int limited, const struct job *backoff)
+{
+	char w[32], left[32];
+
+	if (!c->end_ms || wait < 0 || now + wait <= c->end_ms)
+		return 0;
+	duration_format(wait, w, sizeof(w));
+	duration_format(c->end_ms > now ? c->end_ms - now : 0, left, sizeof(left));
+	if (is_rate_wait(limited, backoff))
+		halt(c, ERR_BUDGET, HTTP_HALT_BUDGET,
+		     "the rate limit lets the next request leave in %s, past the end of the time budget (in %s)",
+		     w, left);
+	else
+		halt(c, ERR_BUDGET, HTTP_HALT_BUDGET,
+		     "the next attempt of %s '%s' could start in %s, past the end of the time budget (in %s)",
+		     backoff->method, backoff->url, w, left);
+	return 1;
+}
+
 /* Tells the caller about a long idle wait, once per wait. */
 static void note_wait(struct http_client *c, long long now, long long wait,
 		      int limited, const struct job *backoff)
@@ -1387,6 +1516,8 @@ static enum err run_loop(struct http_client *c, struct errinfo *info)
 		wait = start_ready(c, now, &limited, &backoff);
 		if (!c->pending && !c->nactive)
 			return ERR_OK;
+		if (!c->nactive && past_budget(c, now, wait, limited, backoff))
+			continue;	/* start_ready fails what is pending */
 		mc = curl_multi_perform(c->multi, &still);
 		if (mc != CURLM_OK)
 			break;
@@ -1530,4 +1661,16 @@ double http_rate_tokens(struct http_client *c)
 void http_rate_resume(struct http_client *c, double tokens, long long age_ms)
 {
 	ratelimit_resume(&c->rl, now_ms(), tokens, age_ms);
+}
+
+void http_set_budget(struct http_client *c, long long ms_from_now)
+{
+	c->end_ms = ms_from_now > 0 ? now_ms() + ms_from_now : 0;
+}
+
+enum http_halt http_halted(const struct http_client *c, struct errinfo *info)
+{
+	if (c->halt_err && info)
+		err_set(info, c->halt_err, "%s", c->halt_msg);
+	return c->halt_err ? c->halt_why : HTTP_RUNNING;
 }

@@ -220,7 +220,7 @@ static enum err build_map(struct ingest *in, struct colmap *map, const struct ro
 
 /* The header found: said, kept for the rejects, written to mapping.csv. */
 static enum err use_header(struct ingest *in, const struct colmap *map, const struct row *row,
-			   const char *fname)
+			   uint32_t idx, const char *fname)
 {
 	enum err e;
 	size_t i;
@@ -230,6 +230,8 @@ static enum err use_header(struct ingest *in, const struct colmap *map, const st
 	if (in->o->mapped)
 		in->o->mapped(in->o->warn_ctx, fname, row, map);
 	e = ingest_set_header(in, row);
+	if (!e)
+		e = ingest_note_columns(in, idx, map);
 	if (!e)
 		e = ingest_write_mapping(in, fname, row, map);
 	return e;
@@ -310,7 +312,7 @@ enum err ingest_rows(struct ingest *in, uint32_t idx, const char *fname,
 			break;
 		have_map = 1;
 		in->s->above_header += above;
-		e = use_header(in, &map, &row, fname);
+		e = use_header(in, &map, &row, idx, fname);
 		if (e)
 			break;
 	}

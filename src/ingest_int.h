@@ -61,6 +61,8 @@ struct ingest {
 
 	char **names;		/* source file table */
 	size_t nnames;
+	char **cols;		/* per name: the fields its headers had columns
+				   for, "\nfield\n…" (store_columns) */
 
 	struct ingest_norm norm;	/* the single-threaded path's scratch */
 	struct buf rec;		/* merge scratch */
@@ -127,6 +129,9 @@ enum err ingest_par_end(struct par *par, enum err e);
 
 /* ingest_merge.c */
 enum err ingest_add_name(struct ingest *in, const char *name);
+/* Adds the fields map has columns for to file idx's entry of in->cols
+ * (a workbook's sheets add up). */
+enum err ingest_note_columns(struct ingest *in, uint32_t idx, const struct colmap *map);
 enum err ingest_open_side_files(struct ingest *in);
 /* The header of the file being read, for its rejects (n cells; NULL:
  * JSON lines). */

@@ -19,14 +19,85 @@
 enum err ingest_add_name(struct ingest *in, const char *name)
 {
 	char **n = realloc(in->names, (in->nnames + 1) * sizeof(*n));
+	char **c;
 
 	if (!n)
 		return ERR_NOMEM;
 	in->names = n;
-	if (!(n[in->nnames] = strdup(name)))
+	c = realloc(in->cols, (in->nnames + 1) * sizeof(*c));
+	if (!c)
 		return ERR_NOMEM;
+	in->cols = c;
+	n[in->nnames] = strdup(name);
+	c[in->nnames] = strdup("");
+	if (!n[in->nnames] || !c[in->nnames]) {
+		free(n[in->nnames]);
+		free(c[in->nnames]);
+		return ERR_NOMEM;
+	}
 	in->nnames++;
 	return ERR_OK;
+}
+
+/* Appends "\nfield\n" to *entry unless it is there. */
+static enum err add_column(char **entry, const char *field)
+{
+	size_t have = strlen(*entry), len = strlen(field);
+	char *n;
+
+	if (have) {
+		char *at = *entry;
+
+		while ((at = strstr(at, field)))
+			if (at[-1] == '\n' && at[len] == '\n')
+				return ERR_OK;
+			else
+				at++;
+	}
+	n = realloc(*entry, have + len + (have ? 2 : 3));
+	if (!n)
+		return ERR_NOMEM;
+	sprintf(n + have, "%s%s\n", have ? "" : "\n", field);
+	*entry = n;
+	return ERR_OK;
+}
+
+/*
+ * The plan clears a remote field only where the list has a column for it
+ * (--blank clear, plan.h): a list without a company column says nothing
+ * about companies. A name column of any kind speaks for the whole name,
+ * since each provider splits or joins it its own way.
+ */
+enum err ingest_note_columns(struct ingest *in, uint32_t idx, const struct colmap *map)
+{
+	static const char *const std[FIELD__STD] = {
+		[FIELD_NAME] = "name", [FIELD_FIRST_NAME] = "first_name",
+		[FIELD_LAST_NAME] = "last_name", [FIELD_COMPANY] = "company", [FIELD_TAGS] = "tags",
+	};
+	char custom[80];
+	size_t i;
+	enum err e = ERR_OK;
+
+	if (idx >= in->nnames)
+		return ERR_OK;
+	for (i = 0; !e && i < map->ncols; i++) {
+		enum field f = map->field[i];
+
+		if (f == FIELD_NAME || f == FIELD_FIRST_NAME || f == FIELD_LAST_NAME) {
+			e = add_column(&in->cols[idx], "name");
+			if (!e)
+				e = add_column(&in->cols[idx], "first_name");
+			if (!e)
+				e = add_column(&in->cols[idx], "last_name");
+		} else if (f < FIELD__STD && std[f]) {
+			e = add_column(&in->cols[idx], std[f]);
+		} else if (f == FIELD_CUSTOM && map->key[i] && map->key[i][0]) {
+			/* cut as plan_change's field is */
+			snprintf(custom, sizeof(custom), "custom:%s", map->key[i]);
+			e = add_column(&in->cols[idx], custom);
+		}
+	}
+	return e ? err_set(in->info, e, "out of memory") : ERR_OK;
 }
 
 /* ---- the side files ---------------------------------------------------- */
@@ -395,6 +466,25 @@ enum err ingest_count_previous(struct ingest *in)
 	return e;
 }
 
+/* The current set's column table, for its files from index first on
+ * (--append keeps what each file said). */
+static enum err load_columns(struct ingest *in, struct store_read *rd, size_t first)
+{
+	const char **cols;
+	size_t n, i;
+	enum err e = store_columns(rd, STORE_DESIRED, &cols, &n, in->info);
+
+	for (i = 0; !e && i < n && first + i < in->nnames; i++) {
+		char *c = strdup(cols[i]);
+
+		if (!c)
+			return err_set(in->info, ERR_NOMEM, "out of memory");
+		free(in->cols[first + i]);
+		in->cols[first + i] = c;
+	}
+	return e;
+}
+
 /* With --append the current set is the oldest input (seq 0). */
 enum err ingest_load_current(struct ingest *in)
 {
@@ -412,6 +502,8 @@ enum err ingest_load_current(struct ingest *in)
 	for (i = 0; !e && i < n; i++)
 		if (ingest_add_name(in, names[i]))
 			e = err_set(in->info, ERR_NOMEM, "out of memory");
+	if (!e)
+		e = load_columns(in, rd, in->nnames - n);
 	if (!e)
 		e = store_cursor_open(rd, STORE_DESIRED, &cur, in->info);
 	if (e) {
@@ -673,9 +765,12 @@ void ingest_cleanup(struct ingest *in)
 	free(in->dup_path);
 	header_free(&in->cur.header);
 	sorter_free(in->sorter);
-	for (i = 0; i < in->nnames; i++)
+	for (i = 0; i < in->nnames; i++) {
 		free(in->names[i]);
+		free(in->cols[i]);
+	}
 	free(in->names);
+	free(in->cols);
 	ingest_norm_free(&in->norm);
 	buf_free(&in->rec);
 }
@@ -746,6 +841,27 @@ static enum err side_files(struct ingest *in, int publish)
 }
 
 /*
+ * More rejects than --max-rejects: the list read is not the list meant (a
+ * wrong file, a wrong --region), whether it replaces the set or is
+ * appended to it. ERR_GUARD naming both counts and the ceiling.
+ */
+static enum err rejects_guard(struct ingest *in)
+{
+	const struct ingest_stats *s = in->s;
+	char max[32];
+
+	if (!limit_passed(&in->o->max_rejects, s->rejected, s->rows_read))
+		return ERR_OK;
+	limit_str(&in->o->max_rejects, max, sizeof(max));
+	return err_set(in->info, ERR_GUARD,
+		       "%llu of %llu rows rejected, more than --max-rejects %s: the desired set "
+		       "is unchanged%s%s%s; fix the list, or raise --max-rejects",
+		       (unsigned long long)s->rejected, (unsigned long long)s->rows_read, max,
+		       in->nrejs ? " (the rows are in '" : "", in->nrejs ? in->rejs[0].path : "",
+		       in->nrejs ? "')" : "");
+}
+
+/*
  * The guards (ingest_opts): an import that yields nothing, or a set much
  * smaller than the one it would replace, is most often a wrong or broken
  * export, and replacing the list with it would delete everyone at the
@@ -785,8 +901,12 @@ enum err ingest_publish(struct ingest *in, struct store_gen **genp)
 			       (unsigned long long)s->staged, (unsigned long long)s->merged,
 			       (unsigned long long)s->rejected);
 	/* a guard keeps the set but leaves the files that say why */
-	stop = in->o->append ? ERR_OK : guard(in);
+	stop = rejects_guard(in);
+	if (!stop && !in->o->append)
+		stop = guard(in);
 	e = store_gen_set_files(*genp, (const char *const *)in->names, in->nnames, in->info);
+	if (!e)
+		e = store_gen_set_columns(*genp, (const char *const *)in->cols, in->nnames, in->info);
 	/* the side files are synced before the store commits, and renamed
 	 * into place only after, so a failed import leaves none */
 	if (!e)

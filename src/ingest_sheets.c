@@ -8,7 +8,7 @@
  *                    backup must never pass for all of it. A later sheet
  *                    with anything else is named in a warning, not read.
  *   --sheet NAME|N   that sheet only; later sheets with its header are
- *                    counted (stats sheets_unread: the import exits 1) and
+ *                    counted (stats sheets_unread: reported, as rejects are) and
  *                    named in a warning.
  *   --sheet all      every visible worksheet, each with its own header.
  *   --sheet A,B      those sheets (names or numbers), in that order, each

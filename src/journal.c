@@ -243,6 +243,8 @@ enum err journal_state_encode(const struct journal_state_rec *s, struct buf *out
 		e = rec_put_bytes(out, s->id, strlen(s->id));
 	if (!e)
 		e = rec_put_bytes(out, s->message, strlen(s->message));
+	if (!e)
+		e = rec_put_varint(out, (uint64_t)(s->sent > 0 ? s->sent : 0));
 	return e;
 }
 
@@ -251,7 +253,7 @@ enum err journal_state_decode(struct journal_state_rec *s, const void *data, siz
 {
 	const unsigned char *p = data;
 	struct rec_reader r;
-	uint64_t attempts, status;
+	uint64_t attempts, status, sent;
 
 	memset(s, 0, sizeof(*s));
 	if (len < 12 || p[0] != JOURNAL_VERSION || p[1] >= JOURNAL__COUNT || p[2] > 1)
@@ -266,5 +268,7 @@ enum err journal_state_decode(struct journal_state_rec *s, const void *data, siz
 		return err_set(info, ERR_STORE_CORRUPT, "push journal record is corrupt");
 	s->attempts = (unsigned long)attempts;
 	s->status = (long)status;
+	if (!rec_get_varint(&r, &sent) && sent <= INT64_MAX)
+		s->sent = (int64_t)sent;
 	return ERR_OK;
 }

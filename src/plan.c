@@ -65,6 +65,13 @@ int plan_parse_mode(const char *s, enum plan_mode *mode)
 	return -1;
 }
 
+int plan_blank_clears(const struct profile *p, const struct plan_params *dp)
+{
+	enum blank_rule b = dp->blank != BLANK_DEFAULT ? dp->blank : p->blank;
+
+	return b == BLANK_DEFAULT ? dp->mode == PLAN_MODE_MIRROR : b == BLANK_CLEAR;
+}
+
 /* One merge of the desired set with the remote snapshot (plan_run). */
 struct merge {
 	const struct profile *p;
@@ -76,6 +83,9 @@ struct merge {
 	void *ctx;
 	struct plan_stats *st;
 	struct errinfo *info;
+	int clear;		/* plan_blank_clears */
+	const char **cols;	/* store_columns of the desired set */
+	size_t ncols;
 
 	struct contact raw, proj;
 	struct remote_contact remote;
@@ -109,12 +119,52 @@ static enum err add_change(struct merge *d, const char *field, const char *key,
 	return ERR_OK;
 }
 
+/* Whether an empty desired value of field (a change's name) clears the
+ * remote one: the rule says clear and the contact's file had the column. */
+static int clears(const struct merge *d, const char *field)
+{
+	const char *cols, *at;
+	size_t len = strlen(field);
+
+	if (!d->clear || d->raw.source_file >= d->ncols)
+		return 0;
+	cols = d->cols[d->raw.source_file];
+	for (at = cols; (at = strstr(at, field)); at++)
+		if (at > cols && at[-1] == '\n' && at[len] == '\n')
+			return 1;
+	return 0;
+}
+
 static enum err cmp_field(struct merge *d, const char *field, struct str before,
 			  struct str after)
 {
-	if (!after.len || str_eq(before, after))
+	if (str_eq(before, after))
+		return ERR_OK;
+	if (!after.len && !clears(d, field))
 		return ERR_OK;	/* empty desired: no opinion */
 	return add_change(d, field, NULL, 0, before, after);
+}
+
+/* Remote custom fields the desired contact has no value for, cleared
+ * where its file had their column. */
+static enum err clear_custom(struct merge *d, const struct contact *r, const struct contact *c)
+{
+	char field[sizeof(d->changes[0].field)];
+	size_t i;
+	enum err e = ERR_OK;
+
+	for (i = 0; !e && d->clear && i < r->ncustom; i++) {
+		const struct contact_kv *kv = &r->custom[i];
+		const struct str *dv = contact_custom_n(c, kv->key.ptr, kv->key.len);
+
+		if (!kv->val.len || (dv && dv->len))
+			continue;
+		snprintf(field, sizeof(field), "custom:%.*s", (int)kv->key.len, kv->key.ptr);
+		if (clears(d, field))
+			e = add_change(d, NULL, kv->key.ptr, kv->key.len, kv->val,
+				       (struct str){ "", 0 });
+	}
+	return e;
 }
 
 /* Changes from remote (NULL: none, a create) to the projected contact. */
@@ -140,7 +190,7 @@ static enum err compare(struct merge *d, const struct contact *remote)
 		return e;
 	if (!e && (caps & PROVIDER_CAP_COMPANY))
 		e = cmp_field(d, "company", r->company, c->company);
-	if (!e && (caps & PROVIDER_CAP_TAGS) && c->ntags) {
+	if (!e && (caps & PROVIDER_CAP_TAGS) && (c->ntags || (remote && clears(d, "tags")))) {
 		e = contact_join_tags(r, &d->joined_before, &tb);
 		if (!e)
 			e = contact_join_tags(c, &d->joined_after, &ta);
@@ -155,6 +205,8 @@ static enum err compare(struct merge *d, const struct contact *remote)
 		if (kv->val.len && !str_eq(before, kv->val))
 			e = add_change(d, NULL, kv->key.ptr, kv->key.len, before, kv->val);
 	}
+	if (!e && remote)
+		e = clear_custom(d, r, c);
 	return e;
 }
 
@@ -163,11 +215,15 @@ static enum err emit(struct merge *d, enum plan_op op, const char *phone,
 {
 	struct plan_entry ent = { op, phone, desired, remote, d->changes, d->nchanges };
 
+	size_t i;
+
 	d->st->ops[op]++;
 	if (op == PLAN_UNCHANGED)
 		return ERR_OK;
 	if (op == PLAN_DELETE)
 		ent.nchanges = 0;
+	for (i = 0; i < ent.nchanges; i++)
+		d->st->cleared += d->changes[i].before.len && !d->changes[i].after.len;
 	return d->emit(d->ctx, &ent, d->info);
 }
 
@@ -316,7 +372,10 @@ enum err plan_run(struct store_read *rd, const char *remote_dataset,
 	buf_init(&d.scratch, 0);
 	buf_init(&d.joined_before, 0);
 	buf_init(&d.joined_after, 0);
-	e = store_cursor_open(rd, dp->desired ? dp->desired : STORE_DESIRED, &dc, info);
+	d.clear = plan_blank_clears(p, dp);
+	e = store_columns(rd, dp->desired ? dp->desired : STORE_DESIRED, &d.cols, &d.ncols, info);
+	if (!e)
+		e = store_cursor_open(rd, dp->desired ? dp->desired : STORE_DESIRED, &dc, info);
 	if (!e)
 		e = store_cursor_open(rd, remote_dataset, &rc, info);
 	if (e)

@@ -13,6 +13,7 @@
 #include "guard.h"
 #include "hook.h"
 #include "ratestate.h"
+#include "rec.h"
 #include "runlog.h"
 #include "snapshot.h"
 
@@ -149,6 +150,47 @@ void push_results_dir(const struct store *st, const char *profile, const struct 
 }
 
 /*
+ * Creates in flight that the last listing did not show, made too soon
+ * after them to tell (the profile's create_settle): waits until a listing
+ * can tell, so none is created twice, within the time budget and until a
+ * signal.
+ */
+static void settle_wait(struct push *ps)
+{
+	int64_t now = (int64_t)time(NULL);
+	long long ms;
+	struct timespec ts;
+
+	if (ps->settle_at <= now)
+		return;
+	ms = (long long)(ps->settle_at - now) * 1000;
+	ps->settle_at = 0;
+	hook_say(ps->o->info, ps->o->hook_ctx,
+		 "profile '%s': the listing may be too early to show those creates; waiting %lld s (create_settle) before listing again",
+		 ps->prof.name, ms / 1000);
+	if (ps->deadline && push_now_ms() + ms > ps->deadline)
+		ms = ps->deadline > push_now_ms() ? ps->deadline - push_now_ms() : 0;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) && !push_signalled(ps))
+		;
+	push_is_stopping(ps);	/* a signal, or the budget spent */
+}
+
+/* Puts back the journal entries that survive a new snapshot. */
+static enum err put_kept(struct push *ps, struct store_tx *tx, struct errinfo *info)
+{
+	struct rec_reader r;
+	struct str k, v;
+	enum err e = ERR_OK;
+
+	rec_reader_init(&r, ps->kept.data, ps->kept.len);
+	while (!e && !rec_get_bytes(&r, &k) && !rec_get_bytes(&r, &v))
+		e = store_tx_put(tx, ps->journal, k.ptr, k.len, v.ptr, v.len, info);
+	return e;
+}
+
+/*
  * Plans and carries out the plan once. *relist is set when creates may
  * have reached the server and only a fresh listing can tell (altum,
  * atom): the caller lists the account and runs again.
@@ -173,19 +215,23 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 	if (s.unsettled_creates && !ps->drv->build_lookup && !ps->o->dry_run) {
 		hook_say(ps->o->info, ps->o->hook_ctx, "profile '%s': %" PRIu64 " creates were in flight when the last run stopped; listing the account to see which arrived",
 		    ps->prof.name, s.unsettled_creates);
+		ps->settle_at = s.settle_at;
 		*relist = 1;
 		return ERR_OK;
 	}
 	e = push_plan(ps, &s, info);
 	if (e)
 		return e;
-	/* a new snapshot shows what earlier runs did: their journal is done */
+	/* a new snapshot shows what earlier runs did: their journal is done,
+	 * but for creates it may be too early to show (push_read_start) */
 	if (s.journal_snap != s.snap_id && !ps->o->dry_run) {
 		struct store_tx *tx;
 
 		e = store_tx_begin(ps->st, &tx, info);
 		if (!e)
 			e = store_tx_clear(tx, ps->journal, info);
+		if (!e)
+			e = put_kept(ps, tx, info);
 		if (!e)
 			e = store_tx_commit(tx, info);
 		else if (tx)
@@ -207,6 +253,10 @@ static enum err run_once(struct push *ps, int *relist, struct errinfo *info)
 			return e;
 		ps->session_open = 1;
 		ratestate_resume(ps->st, &ps->s);
+		/* no wait of the client may run past the budget */
+		if (ps->deadline)
+			http_set_budget(ps->s.http, ps->deadline > push_now_ms() ?
+					ps->deadline - push_now_ms() : 1);
 	}
 	if (ps->drv->prepare) {	/* reads what requests need (atom's book) */
 		e = ps->drv->prepare(&ps->s, info);
@@ -248,6 +298,8 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	struct push ps;
 	struct push_opts opts = *o;
 	long long t0 = push_now_ms();
+	enum http_halt halt = HTTP_RUNNING;
+	struct errinfo hinfo;
 	int relist = 0, lists = 0, k;
 	enum err e, ce;
 
@@ -277,6 +329,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	ps.desired_ds = o->desired ? o->desired : STORE_DESIRED;
 	buf_init(&ps.path, 0);
 	buf_init(&ps.body, 0);
+	buf_init(&ps.kept, 0);
 
 	for (;;) {
 		e = run_once(&ps, &relist, info);
@@ -288,6 +341,9 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 				    p->name, MAX_RELISTS);
 			break;
 		}
+		settle_wait(&ps);
+		if (ps.stopping)
+			break;
 		e = push_relist(&ps, p, info);
 		if (e)
 			break;
@@ -303,6 +359,13 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	}
 	if (o->progress)
 		o->progress(o->hook_ctx, NULL);	/* the push is over */
+	/* a halted client is why the run ended, whatever failed after it
+	 * (a lookup, a listing refused for the same reason) */
+	if (ps.session_open && (halt = push_check_halt(&ps, &hinfo)) != HTTP_RUNNING) {
+		e = hinfo.code;
+		if (info)
+			*info = hinfo;
+	}
 	if (!e && ps.stopping) {
 		e = ps.stop_err;
 		if (info)
@@ -330,6 +393,8 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 		sum->stopped_by = "safety guard";
 	else if (e)
 		sum->stopped_by = err_str(e);
+	if (halt == HTTP_HALT_WAIT)
+		sum->stopped_by = "the service asked for a wait beyond max_wait";
 	for (k = 0; k <= WRITE_OPT_OUT; k++)
 		push_q_free(&ps.ready[k]);
 	push_q_free(&ps.retry);
@@ -340,6 +405,7 @@ enum err push_run(struct store *st, const struct profile *p, const struct provid
 	free(ps.jq);
 	buf_free(&ps.path);
 	buf_free(&ps.body);
+	buf_free(&ps.kept);
 	sum->wall_ms = push_now_ms() - t0;
 	return e;
 }

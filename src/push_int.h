@@ -114,6 +114,11 @@ struct push {
 	struct jentry *jq;
 	size_t njq, jcap;
 
+	/* journal entries that survive a new snapshot (push_read_start):
+	 * rec_put_bytes key, then state, each */
+	struct buf kept;
+	int64_t settle_at;		/* push_start's, for the relist to wait */
+
 	int stopping;
 	enum err stop_err;
 	struct errinfo stop_info;
@@ -130,6 +135,8 @@ struct push_start {
 	int64_t snap_time;
 	int has_desired;
 	uint64_t unsettled_creates;	/* journal: creates that may have happened */
+	int64_t settle_at;		/* Unix seconds from which a listing can
+					 * tell about all of them; 0: now */
 };
 
 /* ---- push.c: run control */
@@ -143,6 +150,14 @@ void push_stop(struct push *ps, enum err e, const struct errinfo *info);
 
 /* The signal the command caught (push_opts.stop), or 0. */
 int push_signalled(const struct push *ps);
+
+/*
+ * The HTTP client halted (a wait beyond max_wait or past the time budget,
+ * a host name that does not resolve): the run stops (ERR_BUDGET, exit 6;
+ * ERR_NETWORK for the name) and what is left stays for the next run.
+ * HTTP_RUNNING when it did not; out (may be NULL) gets the stop's message.
+ */
+enum http_halt push_check_halt(struct push *ps, struct errinfo *out);
 
 /* 1 when the run is stopping: stopped already, or now, the time budget
  * being spent or a signal come (push_stop is then called here). */
@@ -170,6 +185,19 @@ void push_q_free(struct queue *q);
 /* Queues op's journal state for the next journal transaction (nothing in
  * a dry run). */
 enum err push_jstate(struct push *ps, struct op *op);
+
+/*
+ * Queues op's number for the opt-out record when op removes it as an
+ * opted-out person (JOURNAL_REMEMBER_OPTOUT; nothing otherwise). Called as
+ * op is journaled in flight, so the number is remembered in the very
+ * transaction that lets the request leave: a lost answer, a kill or a
+ * failure can no longer let it be created again.
+ */
+enum err push_jremember(struct push *ps, struct op *op);
+
+/* Forgets what was queued after the first mark entries (a group of
+ * requests that will not leave after all). */
+void push_jdrop(struct push *ps, size_t mark);
 
 /* Commits what is queued in one (synced) transaction. */
 enum err push_jflush(struct push *ps, struct errinfo *info);

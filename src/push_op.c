@@ -110,6 +110,19 @@ enum err push_jstate(struct push *ps, struct op *op)
 	return jqueue(ps, 0, op->key, op->keylen, &op->st);
 }
 
+enum err push_jremember(struct push *ps, struct op *op)
+{
+	if (!(op->jop.flags & JOURNAL_REMEMBER_OPTOUT))
+		return ERR_OK;
+	return jqueue(ps, 1, op->key, op->keylen, NULL);
+}
+
+void push_jdrop(struct push *ps, size_t mark)
+{
+	while (ps->njq > mark)
+		buf_free(&ps->jq[--ps->njq].val);
+}
+
 /* Commits what is queued in one (synced) transaction. */
 enum err push_jflush(struct push *ps, struct errinfo *info)
 {
@@ -189,8 +202,6 @@ void push_done(struct push *ps, struct op *op, const char *note)
 	journal_move(&op->st, JOURNAL_EV_DONE);
 	op->st.message[0] = '\0';
 	if (push_jstate(ps, op))
-		push_stop(ps, ERR_NOMEM, NULL);
-	if (op->jop.flags & JOURNAL_REMEMBER_OPTOUT && jqueue(ps, 1, op->key, op->keylen, NULL))
 		push_stop(ps, ERR_NOMEM, NULL);
 	if (ps->res) {
 		results_success(ps->res, push_op_name(op), op->key, op->st.id, src_of(ps, op),
@@ -283,6 +294,15 @@ static enum err op_load(struct op *op, const void *key, size_t keylen, const voi
  */
 static void op_route(struct push *ps, struct op *op, const struct journal_state_rec *js)
 {
+	if (js && js->fp != op->jop.fp && op->jop.kind == WRITE_CREATE && !js->step &&
+	    (js->state == JOURNAL_INFLIGHT || js->state == JOURNAL_VERIFY)) {
+		/* an earlier create of this number may have arrived, whatever
+		 * the list now says of it: checked before anything is sent */
+		op->st = *js;
+		op->st.fp = op->jop.fp;
+		push_q_push(&ps->verify, op);
+		return;
+	}
 	if (js && js->fp == op->jop.fp) {
 		op->st = *js;
 		if (js->state == JOURNAL_DONE) {

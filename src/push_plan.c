@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "guard.h"
+#include "rec.h"
 #include "snapshot.h"
 
 #define PLAN_SORT_MEM ((size_t)32 << 20)
@@ -128,6 +129,32 @@ static enum err keep_file_names(struct push *ps, const char *const *names, size_
 	return ERR_OK;
 }
 
+/*
+ * A create journaled in flight or to verify against an older snapshot,
+ * seen from the current one: it arrived when the listing shows its
+ * number; it never did when a listing made long enough after it was sent
+ * (the profile's create_settle) does not; otherwise it cannot be told yet,
+ * and its number is not to be created again until it can.
+ */
+static int is_unsettled(const struct push *ps, struct store_read *rd,
+			struct push_start *s, const void *key, size_t keylen,
+			const struct journal_state_rec *js)
+{
+	long settle_ms = ps->prof.create_settle_ms ? ps->prof.create_settle_ms
+						   : PROFILE_CREATE_SETTLE_MS;
+	int64_t at = js->sent + (settle_ms + 999) / 1000;
+	const void *v;
+	size_t vl;
+
+	if (!store_get(rd, ps->remote_ds, key, keylen, &v, &vl, NULL))
+		return 0;
+	if (js->sent && s->snap_time >= at)
+		return 0;
+	if (at > s->settle_at)
+		s->settle_at = at;
+	return 1;
+}
+
 enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *info)
 {
 	struct store_read *rd;
@@ -156,8 +183,9 @@ enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *
 		if (!e && n)
 			e = keep_file_names(ps, names, n, info);
 	}
-	/* creates left in flight by a run that stopped, against this snapshot */
-	if (!e && s->journal_snap == s->snap_id)
+	/* creates left in flight by a run that stopped */
+	buf_reset(&ps->kept);
+	if (!e)
 		e = store_table_cursor(rd, ps->journal, NULL, 0, &cur, info);
 	while (!e && cur && !(e = store_cursor_next(cur, &k, &kl, &v, &vl, info))) {
 		struct journal_state_rec js;
@@ -168,9 +196,18 @@ enum err push_read_start(struct push *ps, struct push_start *s, struct errinfo *
 		if (journal_state_decode(&js, v, vl, NULL) || js.step ||
 		    (js.state != JOURNAL_INFLIGHT && js.state != JOURNAL_VERIFY))
 			continue;
-		if (!store_get(rd, ps->plan_ds, k, kl, &pv, &pvl, NULL) &&
-		    !journal_plan_kind(pv, pvl, &kind) && kind == WRITE_CREATE)
-			s->unsettled_creates++;
+		if (store_get(rd, ps->plan_ds, k, kl, &pv, &pvl, NULL) ||
+		    journal_plan_kind(pv, pvl, &kind) || kind != WRITE_CREATE)
+			continue;
+		if (s->journal_snap != s->snap_id) {
+			if (!is_unsettled(ps, rd, s, k, kl, &js))
+				continue;
+			if (rec_put_bytes(&ps->kept, k, kl) || rec_put_bytes(&ps->kept, v, vl)) {
+				e = err_set(info, ERR_NOMEM, "out of memory");
+				break;
+			}
+		}
+		s->unsettled_creates++;
 	}
 	if (e == ERR_NOT_FOUND)
 		e = ERR_OK;
@@ -191,6 +228,7 @@ enum err push_plan_open(struct push_plan_in *in, struct store *st, const char *p
 	in->params.missing_optout = o->on_missing == ON_MISSING_OPTOUT;
 	in->params.optouts = in->optouts;
 	in->params.desired = o->desired;
+	in->params.blank = o->blank;
 	e = store_read_begin(st, &in->rd, info);
 	if (e)
 		return e;

@@ -50,12 +50,15 @@ static struct req *req_new(struct push *ps, enum write_kind kind, size_t cap)
 }
 
 /* Puts op into r as in flight: journaled (to be committed before the
- * request leaves) and, the first time, its remote state in before.jsonl. */
+ * request leaves; a removal as an opt-out remembered with it) and, the
+ * first time, its remote state in before.jsonl. */
 static enum err req_add(struct push *ps, struct req *r, struct op *op)
 {
 	struct write_op *w = &r->wops[r->n];
+	enum err e;
 
 	journal_move(&op->st, JOURNAL_EV_SEND);
+	op->st.sent = (int64_t)time(NULL);
 	op->st.attempts++;
 	op->run_attempts++;
 	if (op->kind == WRITE_OPT_OUT && op->jop.kind == WRITE_CREATE)
@@ -75,7 +78,8 @@ static enum err req_add(struct push *ps, struct req *r, struct op *op)
 		w->nchanges = op->jop.nchanges;
 	}
 	r->ops[r->n++] = op;
-	return push_jstate(ps, op);
+	e = push_jstate(ps, op);
+	return e ? e : push_jremember(ps, op);
 }
 
 /* How many ops of queue k make a request: a batch for bulk kinds (smaller
@@ -200,13 +204,15 @@ static void send_req(struct push *ps, struct req *r)
  * Keeps up to twice the concurrency of requests in flight (the HTTP client
  * sends `concurrency` at a time; the rest wait their turn, so the client
  * never idles between two answers). The requests of one call are journaled
- * in flight in one transaction before any of them leaves.
+ * in flight in one transaction before any of them leaves, and only once
+ * the results files are written out (before.jsonl synced): a results file
+ * that cannot be written stops the run before the next write.
  */
 static size_t pump(struct push *ps)
 {
 	struct req *group[MAX_GROUP];
 	struct errinfo info = { ERR_OK, "" };
-	size_t n = 0, i;
+	size_t n = 0, i, mark = ps->njq;
 	enum err e;
 
 	while (!push_is_stopping(ps) && ps->outstanding + n < 2 * ps->concurrency && n < MAX_GROUP) {
@@ -216,6 +222,23 @@ static size_t pump(struct push *ps)
 		if (!r)
 			break;
 		group[n++] = r;
+	}
+	/* the before-images of what leaves must be on disk first */
+	e = n ? results_sync(ps->res, &info) : ERR_OK;
+	if (e) {
+		/* nothing of the group leaves, nor is journaled in flight; what
+		 * earlier answers settled is kept */
+		push_jdrop(ps, mark);
+		push_jcommit(ps);
+		push_stop(ps, e, &info);
+		for (i = 0; i < n; i++) {
+			size_t j;
+
+			for (j = 0; j < group[i]->n; j++)
+				push_q_push(&ps->retry, group[i]->ops[j]);
+			req_free(group[i]);
+		}
+		return 0;
 	}
 	e = push_jflush(ps, &info);
 	if (e) {
@@ -257,6 +280,21 @@ void push_report_progress(struct push *ps)
 	ps->o->progress(ps->o->hook_ctx, &p);
 }
 
+enum http_halt push_check_halt(struct push *ps, struct errinfo *out)
+{
+	struct errinfo hi, info;
+	enum http_halt why = http_halted(ps->s.http, &hi);
+
+	if (why == HTTP_RUNNING)
+		return why;
+	err_set(&info, why == HTTP_HALT_UNRESOLVED ? ERR_NETWORK : ERR_BUDGET,
+		"profile '%s': %s; the next run continues", ps->prof.name, hi.msg);
+	push_stop(ps, info.code, &info);
+	if (out)
+		*out = info;
+	return why;
+}
+
 static void on_response(void *udata, struct http_response *resp)
 {
 	struct req *r = udata;
@@ -264,6 +302,7 @@ static void on_response(void *udata, struct http_response *resp)
 
 	ps->outstanding--;
 	settle(ps, r, resp);
+	push_check_halt(ps, NULL);
 	req_free(r);
 	push_report_progress(ps);
 	pump(ps);
@@ -447,6 +486,8 @@ int push_run_phase(struct push *ps, int phase)
 
 			if (pause > 30000)
 				pause = 30000;
+			if (ps->prof.max_wait_ms > 0 && pause > ps->prof.max_wait_ms)
+				pause = ps->prof.max_wait_ms;
 			if (ps->deadline && push_now_ms() + pause >= ps->deadline)
 				pause = ps->deadline > push_now_ms() ? ps->deadline - push_now_ms() : 0;
 			sleep_ms(ps, pause);

@@ -76,6 +76,7 @@ struct results {
 	char *dir;
 	FILE *fp[RESULTS__COUNT];	/* a push's files; NULL for the others */
 	struct csvout csv[RESULTS__COUNT];
+	int before_unsynced;		/* before.jsonl has rows not yet synced */
 };
 
 static int mkdirs(const char *dir)
@@ -236,15 +237,37 @@ void results_before(struct results *r, const char *op, const struct remote_conta
 	if (line)
 		fprintf(r->fp[RESULTS_BEFORE], "%s\n", line);
 	free(line);
+	r->before_unsynced = 1;
 }
 
-/* A full disk is exit 5 like a full store (the folder is in the store by
- * default); other write errors are plain I/O errors. */
+/* Not the store's error, even on a full disk: the message says which
+ * file and why, and nothing says "store is full" unless it is. */
 static enum err write_failed(const struct results *r, enum results_file f, int err,
 			     struct errinfo *info)
 {
-	return err_set(info, err == ENOSPC || err == EDQUOT ? ERR_STORE_FULL : ERR_IO,
-		       "cannot write '%s/%s': %s", r->dir, results_files[f].name, strerror(err));
+	return err_set(info, ERR_RESULTS, "cannot write '%s/%s': %s", r->dir,
+		       results_files[f].name, strerror(err));
+}
+
+enum err results_sync(struct results *r, struct errinfo *info)
+{
+	size_t i;
+
+	if (!r)
+		return ERR_OK;
+	for (i = 0; i < NPUSH; i++) {
+		enum results_file f = push_files[i];
+
+		errno = 0;
+		if (fflush(r->fp[f]) || ferror(r->fp[f]))
+			return write_failed(r, f, errno ? errno : EIO, info);
+	}
+	if (r->before_unsynced) {
+		if (fsync(fileno(r->fp[RESULTS_BEFORE])))
+			return write_failed(r, RESULTS_BEFORE, errno, info);
+		r->before_unsynced = 0;
+	}
+	return ERR_OK;
 }
 
 enum err results_close(struct results *r, struct errinfo *info)

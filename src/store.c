@@ -49,6 +49,9 @@ struct store_read {
 	const char **files;
 	size_t nfiles;
 	char *files_blob;
+	const char **cols;	/* store_columns' table, as files */
+	size_t ncols;
+	char *cols_blob;
 };
 
 struct store_cursor {
@@ -67,6 +70,8 @@ struct store_gen {
 	struct buf batch;	/* u32 klen, key, u32 vlen, val, ... */
 	struct buf files;	/* NUL-separated names */
 	int has_files;
+	struct buf cols;	/* NUL-separated column lists, one per file */
+	int has_cols;
 	char last_key[64];
 	size_t last_keylen;
 	int has_last;
@@ -369,6 +374,8 @@ void store_read_end(struct store_read *rd)
 	mdb_txn_abort(rd->txn);
 	free(rd->files);
 	free(rd->files_blob);
+	free(rd->cols);
+	free(rd->cols_blob);
 	free(rd);
 }
 
@@ -520,8 +527,13 @@ enum err store_count(struct store_read *rd, const char *dataset,
 	return dbi_count(rd, rc, dbi, count, info);
 }
 
-enum err store_files(struct store_read *rd, const char *dataset,
-		     const char ***names, size_t *n, struct errinfo *info)
+/*
+ * The NUL-separated list stored as "<what>:<dataset>#<gen>" in meta, split
+ * into *arr (both it and *blob replace what they held: one list of each
+ * kind per read transaction).
+ */
+static enum err meta_list(struct store_read *rd, const char *what, const char *dataset,
+			  char **blob, const char ***arr, size_t *narr, struct errinfo *info)
 {
 	char key[NAME_MAX_LEN + 48];
 	MDB_val k, v;
@@ -530,39 +542,57 @@ enum err store_files(struct store_read *rd, const char *dataset,
 	const char *p;
 	int rc;
 
-	*names = NULL;
-	*n = 0;
+	free(*arr);
+	free(*blob);
+	*arr = NULL;
+	*blob = NULL;
+	*narr = 0;
 	if (!gen)
 		return ERR_OK;
-	k.mv_size = (size_t)snprintf(key, sizeof(key), "files:%s#%" PRIu64,
-				     dataset, gen);
+	k.mv_size = (size_t)snprintf(key, sizeof(key), "%s:%s#%" PRIu64, what, dataset, gen);
 	k.mv_data = key;
 	rc = mdb_get(rd->txn, rd->st->meta, &k, &v);
 	if (rc == MDB_NOTFOUND)
 		return ERR_OK;
 	if (rc)
 		return lmdb_err(rd->st, rc, info, "cannot read file table");
-	free(rd->files);
-	free(rd->files_blob);
-	rd->files = NULL;
-	rd->files_blob = malloc(v.mv_size + 1);
-	if (!rd->files_blob)
+	*blob = malloc(v.mv_size + 1);
+	if (!*blob)
 		return err_set(info, ERR_NOMEM, "out of memory");
-	memcpy(rd->files_blob, v.mv_data, v.mv_size);
-	rd->files_blob[v.mv_size] = '\0';
+	memcpy(*blob, v.mv_data, v.mv_size);
+	(*blob)[v.mv_size] = '\0';
 	for (i = 0; i < v.mv_size; i++)
-		count += rd->files_blob[i] == '\0';
-	rd->files = calloc(count + 1, sizeof(*rd->files));
-	if (!rd->files)
+		count += (*blob)[i] == '\0';
+	*arr = calloc(count + 1, sizeof(**arr));
+	if (!*arr)
 		return err_set(info, ERR_NOMEM, "out of memory");
-	for (p = rd->files_blob, i = 0; i < count; i++) {
-		rd->files[i] = p;
+	for (p = *blob, i = 0; i < count; i++) {
+		(*arr)[i] = p;
 		p += strlen(p) + 1;
 	}
-	rd->nfiles = count;
-	*names = rd->files;
-	*n = count;
+	*narr = count;
 	return ERR_OK;
+}
+
+enum err store_files(struct store_read *rd, const char *dataset,
+		     const char ***names, size_t *n, struct errinfo *info)
+{
+	enum err e = meta_list(rd, "files", dataset, &rd->files_blob, &rd->files, &rd->nfiles,
+			       info);
+
+	*names = e ? NULL : rd->files;
+	*n = e || !rd->files ? 0 : rd->nfiles;
+	return e;
+}
+
+enum err store_columns(struct store_read *rd, const char *dataset,
+		       const char ***cols, size_t *n, struct errinfo *info)
+{
+	enum err e = meta_list(rd, "cols", dataset, &rd->cols_blob, &rd->cols, &rd->ncols, info);
+
+	*cols = e ? NULL : rd->cols;
+	*n = e || !rd->cols ? 0 : rd->ncols;
+	return e;
 }
 
 /* A cursor on dbi (rc: how opening it went), placed before the first key
@@ -700,6 +730,7 @@ enum err store_gen_begin(struct store *st, const char *dataset,
 	strcpy(g->dataset, dataset);
 	buf_init(&g->batch, BATCH_BYTES * 4);
 	buf_init(&g->files, 0);
+	buf_init(&g->cols, 0);
 	rc = txn_begin(st, 0, &txn);
 	if (rc)
 		goto fail;
@@ -723,6 +754,7 @@ enum err store_gen_begin(struct store *st, const char *dataset,
 fail:
 	buf_free(&g->batch);
 	buf_free(&g->files);
+	buf_free(&g->cols);
 	free(g);
 	return lmdb_err(st, rc, info, "cannot start a new generation");
 }
@@ -859,6 +891,21 @@ enum err store_gen_set_files(struct store_gen *g, const char *const *names,
 	return ERR_OK;
 }
 
+enum err store_gen_set_columns(struct store_gen *g, const char *const *cols, size_t n,
+			       struct errinfo *info)
+{
+	size_t i;
+	enum err e = ERR_OK;
+
+	buf_reset(&g->cols);
+	for (i = 0; i < n && !e; i++)
+		e = buf_add(&g->cols, cols[i] ? cols[i] : "", strlen(cols[i] ? cols[i] : "") + 1);
+	if (e)
+		return err_set(info, e, "cannot store the column table");
+	g->has_cols = 1;
+	return ERR_OK;
+}
+
 uint64_t store_gen_count(const struct store_gen *g)
 {
 	return g->count;
@@ -869,6 +916,7 @@ static void gen_free(struct store_gen *g)
 	mdb_env_set_flags(g->st->env, MDB_NOSYNC, 0);
 	buf_free(&g->batch);
 	buf_free(&g->files);
+	buf_free(&g->cols);
 	free(g);
 }
 
@@ -907,12 +955,22 @@ static int publish(struct store_gen *g)
 		v.mv_data = g->files.data ? g->files.data : "";
 		rc = mdb_put(txn, st->meta, &k, &v, 0);
 	}
+	if (!rc && g->has_cols) {
+		k.mv_size = (size_t)snprintf(key, sizeof(key), "cols:%s", g->name);
+		k.mv_data = key;
+		v.mv_size = g->cols.len;
+		v.mv_data = g->cols.data ? g->cols.data : "";
+		rc = mdb_put(txn, st->meta, &k, &v, 0);
+	}
 	if (!rc && prev) {
 		snprintf(oldname, sizeof(oldname), "%s#%" PRIu64, g->dataset, prev);
 		k.mv_size = (size_t)snprintf(key, sizeof(key), "files:%s", oldname);
 		k.mv_data = key;
 		rc = mdb_del(txn, st->meta, &k, NULL);
 		if (rc == MDB_NOTFOUND)
+			rc = 0;
+		k.mv_size = (size_t)snprintf(key, sizeof(key), "cols:%s", oldname);
+		if (!rc && (rc = mdb_del(txn, st->meta, &k, NULL)) == MDB_NOTFOUND)
 			rc = 0;
 		if (!rc)
 			rc = mdb_dbi_open(txn, oldname, 0, &old);
@@ -944,7 +1002,7 @@ enum err store_gen_commit(struct store_gen *g, struct errinfo *info)
 	}
 	mdb_env_set_flags(st->env, MDB_NOSYNC, 0);
 	for (tries = 0; tries < 4; tries++) {
-		e = grow_map(st, g->files.len + ((size_t)1 << 20), info);
+		e = grow_map(st, g->files.len + g->cols.len + ((size_t)1 << 20), info);
 		if (e)
 			goto fail;
 		rc = publish(g);

@@ -13,32 +13,42 @@
 #include "plan.h"
 #include "push.h"
 
-enum { O_MODE, O_ON_MISSING, O_FORMAT, O_OUTPUT };
+enum { O_MODE, O_ON_MISSING, O_BLANK, O_FORMAT, O_OUTPUT, O_EXIT_CODE };
 enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
 static const struct opt options[] = {
 	{ "mode", 0, "insert|update|upsert|mirror", "what to plan (default upsert; mirror also deletes)", O_MODE },
 	{ "on-missing", 0, "none|optout|delete", "remote contacts not in the list: keep (default), opt out,\n"
 	  "                                 or delete (= --mode mirror)", O_ON_MISSING },
+	{ "blank", 0, "keep|clear", "an empty cell: keep the remote value, or clear it (default:\n"
+	  "                                 the profile's blank, else clear in mirror, keep otherwise)", O_BLANK },
 	{ "format", 0, "text|json|csv", "text: counts; json, csv: every planned operation", O_FORMAT },
 	{ "output", 'o', "FILE", "write to FILE (replaced atomically) instead of stdout", O_OUTPUT },
+	{ "exit-code", 0, NULL, "exit 1 when the plan is not empty, 0 when the account\n"
+	  "                                 already matches the list (for monitoring)", O_EXIT_CODE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete] [--format text|json|csv] [-o FILE]",
+	.usage = "contactsync diff PROFILE [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete]\n"
+		 "       [--blank keep|clear] [--format text|json|csv] [-o FILE] [--exit-code]",
 	.summary = "Compares the desired set with PROFILE's remote snapshot (from 'pull') and\n"
 		   "writes the plan: create, update (with the changed fields), delete (mirror\n"
 		   "only) and opt-out. Only fields the provider stores are compared; an empty\n"
-		   "field in the list never clears a remote value; opt-outs are never reversed.",
+		   "cell clears the remote value only with --blank clear (the default in mirror),\n"
+		   "and only for a column the list has: a clear is a change to \"\"; opt-outs\n"
+		   "are never reversed.",
 	.opts = options,
-	.footer = "csv columns: op, phone, id, field, before, after (one row per changed field)\n",
+	.footer = "csv columns: op, phone, id, field, before, after (one row per changed field)\n\n"
+		  EXITCODE_FOOTER
+		  "Without --exit-code a plan with changes is a success (0); with it, 1.\n",
 };
 
 struct diff_opts {
 	struct push_opts plan;		/* mode and on_missing: the plan push makes */
 	enum format format;
 	const char *output;
+	int exit_code;		/* --exit-code: 1 when the plan is not empty */
 };
 
 struct out {
@@ -87,6 +97,12 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 			return -1;
 		}
 		return 0;
+	case O_BLANK:
+		if (profile_parse_blank(arg, &o->plan.blank)) {
+			err_set(info, ERR_USAGE, "--blank must be keep or clear, not '%s'", arg);
+			return -1;
+		}
+		return 0;
 	case O_FORMAT:
 		if (!strcmp(arg, "text"))
 			o->format = FMT_TEXT;
@@ -101,6 +117,9 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 		return 0;
 	case O_OUTPUT:
 		o->output = arg;
+		return 0;
+	case O_EXIT_CODE:
+		o->exit_code = 1;
 		return 0;
 	}
 	return -1;
@@ -221,8 +240,22 @@ static void summary_json(FILE *fp, const struct plan_stats *s)
 	json_decref(o);
 }
 
+/* Operations that change the account: everything but unchanged. */
+static uint64_t changes(const struct plan_stats *s)
+{
+	uint64_t n = 0;
+	int op;
+
+	for (op = 0; op < PLAN__COUNT; op++)
+		if (op != PLAN_UNCHANGED)
+			n += s->ops[op];
+	return n;
+}
+
+/* Writes the plan to fp; *nchanges: its operations that change the account. */
 static enum err plan(struct app *app, const struct profile *p, const struct provider *drv,
-		     const struct diff_opts *o, FILE *fp, struct errinfo *info)
+		     const struct diff_opts *o, FILE *fp, uint64_t *nchanges,
+		     struct errinfo *info)
 {
 	struct push_plan_in in;
 	struct plan_stats stats;
@@ -238,6 +271,7 @@ static enum err plan(struct app *app, const struct profile *p, const struct prov
 		fputs("op,phone,id,field,before,after\n", fp);
 	e = plan_run(in.rd, in.remote, p, drv, &in.params, emit, &out, &stats, info);
 	push_plan_close(&in);
+	*nchanges = e ? 0 : changes(&stats);
 	if (!e && o->format == FMT_TEXT)
 		summary_text(fp, p->name, drv, &stats, &out);
 	else if (!e && o->format == FMT_JSON)
@@ -259,6 +293,7 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	const struct profile *p;
 	const struct provider *drv;
 	struct outfile out;
+	uint64_t nchanges = 0;
 	int npos, done, rc;
 	enum err e;
 
@@ -279,10 +314,10 @@ int cmd_diff(int argc, char **argv, struct app *app)
 	e = outfile_open(&out, o.output, &info);
 	if (e)
 		return app_fail(e, &info);
-	e = plan(app, p, drv, &o, out.fp, &info);
+	e = plan(app, p, drv, &o, out.fp, &nchanges, &info);
 	e = outfile_commit(&out, e, &info);
 	if (!e)
-		return EXIT_OK;
+		return o.exit_code && nchanges ? EXIT_PARTIAL : EXIT_OK;
 	rc = app_fail(e, &info);
 	return e == ERR_IO ? EXIT_PARTIAL : rc;
 }

@@ -17,6 +17,7 @@ enum {
 	O_REGION = IMPORT_CLI_ID_BASE, O_MAP, O_DELIMITER, O_ENCODING, O_REJECTS, O_DUPLICATES, O_APPEND,
 	O_SHEET, O_HEADER_ROW, O_ZIP_MAX_BYTES, O_ZIP_MAX_RATIO, O_JOBS,
 	O_PHONES, O_STRICT_PHONE, O_COLUMNS, O_IGNORE, O_SHOW_MAP, O_ALLOW_EMPTY, O_MAX_SHRINK,
+	O_MAX_REJECTS,
 	O__END
 };
 
@@ -38,6 +39,8 @@ const struct opt import_cli_options[] = {
 	{ "allow-empty", 0, NULL, "let an import without contacts empty the desired set", O_ALLOW_EMPTY },
 	{ "max-shrink-percent", 0, "P", "stop when the desired set would shrink by more than P%\n"
 	  "                                 (default 50; --force goes past it)", O_MAX_SHRINK },
+	{ "max-rejects", 0, "N|P%", "stop before any write (exit 3) when more than N rows, or\n"
+	  "                                 P% of the rows read, are rejected (default 50%)", O_MAX_REJECTS },
 	{ "delimiter", 0, "C", "CSV delimiter: ',', ';', '|' or tab (default: detected)", O_DELIMITER },
 	{ "encoding", 0, "NAME", "CSV: any iconv encoding (utf-8, utf-16le, windows-1252,\n"
 	  "                                 macintosh, iso-8859-2, shift_jis ...; default: detected)", O_ENCODING },
@@ -174,6 +177,7 @@ void import_cli_init(struct import_cli *o)
 	o->in.mapped = mapped;
 	o->in.warn_ctx = o;
 	o->in.max_shrink_percent = 50;
+	o->in.max_rejects = (struct limit){ LIMIT_SHARE, 0, IMPORT_CLI_MAX_REJECTS_SHARE };
 }
 
 enum err import_cli_run(struct store *st, struct import_cli *o, const char *const *files,
@@ -351,6 +355,12 @@ int import_cli_profile(struct import_cli *o, const char *phones, const char *col
 	return 0;
 }
 
+void import_cli_profile_max_rejects(struct import_cli *o, const struct limit *l)
+{
+	if (l->kind != LIMIT_NONE && !o->max_rejects_given)
+		o->in.max_rejects = *l;
+}
+
 int import_cli_option(struct import_cli *o, int id, const char *arg, struct errinfo *info)
 {
 	switch (id) {
@@ -433,6 +443,14 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
 		o->in.max_shrink_percent = (unsigned)n;
 		return 0;
 	}
+	case O_MAX_REJECTS:
+		if (limit_parse(arg, &o->in.max_rejects)) {
+			err_set(info, ERR_USAGE, "--max-rejects must be a count N or a share P%% "
+				"(0 to 100), not '%s'", arg);
+			return -1;
+		}
+		o->max_rejects_given = 1;
+		return 0;
 	case O_JOBS: {
 		unsigned long n;
 
@@ -513,6 +531,20 @@ void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest
 		fprintf(fp, " (rows in '%s'%s: fix them there and import that file again)",
 			s->rejects, s->nrejects > 1 ? " and beside it" : "");
 	fprintf(fp, "\n");
+}
+
+void import_cli_warn_rejects(const struct ingest_stats *s)
+{
+	if (!s->rejected)
+		return;
+	if (!s->rejects) {
+		log_warn("%llu of %llu rows rejected", (unsigned long long)s->rejected,
+			 (unsigned long long)s->rows_read);
+		return;
+	}
+	log_warn("%llu of %llu rows rejected: they are in '%s'%s (fix them there and import "
+		 "that file again)", (unsigned long long)s->rejected,
+		 (unsigned long long)s->rows_read, s->rejects, s->nrejects > 1 ? " and beside it" : "");
 }
 
 json_t *import_cli_stats_json(const struct import_cli *o, const struct ingest_stats *s)

@@ -48,11 +48,16 @@ struct import_cli {
 						   borrowed from argv */
 	int show_map;			/* --show-map */
 	int phones_given;		/* --phones: the profile's does not apply */
+	int max_rejects_given;		/* --max-rejects: nor does its max_rejects */
 	struct import_cli_list custom;	/* the custom fields the files give */
 };
 
 void import_cli_init(struct import_cli *o);
 void import_cli_free(struct import_cli *o);
+
+/* --max-rejects when not given: 50% of the rows read, in hundredths of a
+ * percent (limit.h). */
+#define IMPORT_CLI_MAX_REJECTS_SHARE 5000
 
 /* Handles one option of import_cli_options (-1 with info on a bad value). */
 int import_cli_option(struct import_cli *o, int id, const char *arg, struct errinfo *info);
@@ -61,6 +66,10 @@ int import_cli_option(struct import_cli *o, int id, const char *arg, struct erri
  * did not say otherwise: -1 with info on a bad value. */
 int import_cli_profile(struct import_cli *o, const char *phones, const char *columns,
 		       const char *ignore, struct errinfo *info);
+
+/* The profile's max_rejects, unless --max-rejects was given or l says
+ * nothing (LIMIT_NONE). */
+void import_cli_profile_max_rejects(struct import_cli *o, const struct limit *l);
 
 /*
  * ingest_files as `import` and `sync` run it: a status line on a terminal
@@ -73,6 +82,13 @@ enum err import_cli_run(struct store *st, struct import_cli *o, const char *cons
 
 /* The import's counts: rows, the desired set, rejects by reason. */
 void import_cli_report(FILE *fp, const struct import_cli *o, const struct ingest_stats *s);
+/*
+ * Rejected rows, as one warning line that -q still shows ("3 of 120 rows
+ * rejected: they are in '…'"): they are reported, not failed, so they do
+ * not change the exit status, and a cron job's log still says so.
+ * Nothing when no row was rejected.
+ */
+void import_cli_warn_rejects(const struct ingest_stats *s);
 /* The same counts as a JSON object (new reference): rows_read, staged,
  * merged, rejected, blank, total and rejected_by (reason code → rows),
  * plus the rejects file when one was written. */

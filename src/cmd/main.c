@@ -89,6 +89,7 @@ int app_exit_code(enum err e)
 	case ERR_STORE_CORRUPT:
 	case ERR_STORE_FULL:
 	case ERR_STORE_VERSION:
+	case ERR_RESULTS:	/* the undo record (before.jsonl) is local state */
 		return EXIT_STORE;
 	case ERR_REMOTE:
 	case ERR_AUTH:

@@ -10,17 +10,16 @@
 
 static const struct opts_spec spec = {
 	.usage = "contactsync push PROFILE [--dry-run] [--mode insert|update|upsert|mirror] [--on-missing none|optout|delete]\n"
-		 "       [--max-delete N] [--max-delete-percent P] [--force] [--concurrency N] [--rate SPEC]\n"
-		 "       [--batch-size N] [--time-budget DURATION] [--max-snapshot-age DURATION] [--results DIR]",
+		 "       [--blank keep|clear] [--max-delete N] [--max-delete-percent P] [--force]\n"
+		 "       [--concurrency N] [--rate SPEC] [--batch-size N] [--time-budget DURATION]\n"
+		 "       [--max-snapshot-age DURATION] [--results DIR]",
 	.summary = "Makes PROFILE's account match the desired set: plans against the last pull\n"
 		   "(see 'diff'), checks the safety guards, then sends creates, updates and\n"
 		   "opt-outs, and deletes last. Every operation is journaled in the store first,\n"
 		   "so a run that stops (crash, kill, --time-budget) continues where it was;\n"
 		   "failed operations are tried again by the next run. Opt-outs are never undone.",
 	.opts = push_cli_options,
-	.footer = "exit status: 0 done, 1 some operations failed (see errors.csv), 3 a guard\n"
-		  "  stopped the run before any write, 4 remote error, 5 store error, 6 stopped\n"
-		  "  early by the time budget, SIGINT or SIGTERM (run again to continue)\n",
+	.footer = EXITCODE_FOOTER "The failed operations are listed in errors.csv in the results folder.\n",
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)

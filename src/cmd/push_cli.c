@@ -18,7 +18,7 @@
 enum {
 	P_DRY_RUN = PUSH_CLI_ID_BASE, P_MODE, P_ON_MISSING, P_MAX_DELETE, P_MAX_DELETE_PERCENT,
 	P_FORCE, P_CONCURRENCY, P_RATE, P_BATCH_SIZE, P_TIME_BUDGET, P_MAX_SNAPSHOT_AGE,
-	P_RESULTS,
+	P_RESULTS, P_BLANK,
 };
 
 #define IND "                                 "
@@ -28,6 +28,8 @@ const struct opt push_cli_options[] = {
 	{ "mode", 0, "insert|update|upsert|mirror", "what to change (default upsert; mirror = --on-missing delete)", P_MODE },
 	{ "on-missing", 0, "none|optout|delete", "remote contacts not in the list: keep (default),\n"
 	  IND "opt out, or delete", P_ON_MISSING },
+	{ "blank", 0, "keep|clear", "an empty cell: keep the remote value, or clear it (default:\n"
+	  IND "the profile's blank, else clear in mirror, keep otherwise)", P_BLANK },
 	{ "max-delete", 0, "N", "stop (exit 3) when more than N contacts would be deleted", P_MAX_DELETE },
 	{ "max-delete-percent", 0, "P", "stop (exit 3) when more than P% of the remote contacts\n"
 	  IND "would be deleted (default 10)", P_MAX_DELETE_PERCENT },
@@ -36,7 +38,8 @@ const struct opt push_cli_options[] = {
 	{ "rate", 0, "SPEC", "request rate, e.g. 10/s, 60/60s, 100/m,burst=5 (default: the profile's)", P_RATE },
 	{ "batch-size", 0, "N", "contacts per bulk request where the provider has bulk (default " STR(PUSH_DEFAULT_BATCH) ")", P_BATCH_SIZE },
 	{ "time-budget", 0, "DURATION", "stop cleanly after DURATION (90s, 45m, 6h); exit 6, the\n"
-	  IND "next run continues", P_TIME_BUDGET },
+	  IND "next run continues; a rate-limit wait that would end later\n"
+	  IND "stops it at once", P_TIME_BUDGET },
 	{ "max-snapshot-age", 0, "DURATION", "deletes need a pull younger than this (default 1h)", P_MAX_SNAPSHOT_AGE },
 	{ "results", 0, "DIR", "write success.csv, errors.csv, skipped.csv, before.jsonl to DIR\n"
 	  IND "(default: a timestamped folder under the store)", P_RESULTS },
@@ -104,6 +107,12 @@ int push_cli_option(struct push_opts *o, int id, const char *arg, struct errinfo
 		return 0;
 	case P_FORCE:
 		o->force = 1;
+		return 0;
+	case P_BLANK:
+		if (profile_parse_blank(arg, &o->blank)) {
+			err_set(info, ERR_USAGE, "--blank must be keep or clear, not '%s'", arg);
+			return -1;
+		}
 		return 0;
 	case P_CONCURRENCY:
 		if (whole(arg, "--concurrency", 1, 64, &v, info))

@@ -6,7 +6,9 @@
  * (exit 5) naming the first one's pid, however long the first one runs.
  *
  * The steps, each as its own command does it: import the files (a failed
- * import stops the run; rejected rows do not), pull the account, then push
+ * import stops the run, as do more rejects than --max-rejects; rejected
+ * rows below it are reported and leave the exit status alone), pull the
+ * account, then push
  * the plan. A failed pull does not stop the run when an earlier snapshot
  * exists: the push goes on with it, told so (no deletes), and the run
  * still ends with exit 4, so a cron job notices. A listing the pull does
@@ -41,12 +43,12 @@ static const char summary[] =
 	"stops the run before the push (exit 3).";
 
 static const char footer[] =
-	"exit status: 0 " EXIT_WORDS_OK "; 1 rows rejected or operations failed; 2 usage,\n"
-	"  configuration or a bad file; 3 " EXIT_WORDS_GUARD ";\n"
-	"  4 the pull or the push failed at the service; 5 store error, or another\n"
-	"  sync of PROFILE is running; 6 the push stopped early (time budget,\n"
-	"  SIGINT or SIGTERM): run again to continue. A --report that cannot be\n"
-	"  written turns 0 or 1 into 2 (the run stays recorded).\n\n"
+	EXITCODE_FOOTER
+	"Rejected rows are counted, kept in the rejects file and named in a warning\n"
+	"(even with -q); more than --max-rejects (or the profile's max_rejects) stop\n"
+	"the run before the pull (3). A failed pull with an earlier snapshot still\n"
+	"pushes, and the run ends with 4; another sync of PROFILE running is 5. A\n"
+	"--report that cannot be written turns 0 or 1 into 2 (the run stays recorded).\n\n"
 	IMPORT_CLI_REASONS_HELP;
 
 /* sync's own options, with ids between import_cli's and push_cli's. */
@@ -83,7 +85,7 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 
 /* Imports the files; -1 when the run must stop (rc set), else 0. */
 static int import(struct app *app, struct import_cli *o, const char *profile, char **files,
-		  int nfiles, int *partial, int *rc, struct runlog_run *run)
+		  int nfiles, int *rc, struct runlog_run *run)
 {
 	struct ingest_stats stats = { 0 };
 	struct errinfo info = { ERR_OK, "" };
@@ -103,8 +105,8 @@ static int import(struct app *app, struct import_cli *o, const char *profile, ch
 	run->import = import_cli_stats_json(o, &stats);
 	if (log_is_enabled(LOG_INFO))
 		import_cli_report(stdout, o, &stats);
-	if (stats.rejected || stats.sheets_unread)
-		*partial = 1;
+	/* reported, not failed: exit 1 is for operations that failed */
+	import_cli_warn_rejects(&stats);
 	ingest_stats_free(&stats);
 	return 0;
 }
@@ -178,6 +180,7 @@ static int results_dir(struct app *app, const struct profile *p, struct sync_opt
 		*rc = app_fail(ERR_CONFIG, &info);
 		return -1;
 	}
+	import_cli_profile_max_rejects(&o->import, &p->max_rejects);
 	o->import.in.force = o->push.force;
 	push_results_dir(app->store, p->name, &o->push, dir, cap);
 	if (results_mkdir(dir, &info)) {
@@ -238,7 +241,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	const struct profile *p;
 	const struct provider *drv;
 	char id[64], dir[4096];
-	int rc = EXIT_OK, partial = 0;
+	int rc = EXIT_OK;
 	enum err e;
 
 	p = config_profile(&app->config, argv[0], &info);
@@ -259,7 +262,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 	if (results_dir(app, p, o, dir, sizeof(dir), &rc))
 		goto out;
 	run.results = dir;
-	if (import(app, &o->import, p->name, argv + 1, npos - 1, &partial, &rc, &run) ||
+	if (import(app, &o->import, p->name, argv + 1, npos - 1, &rc, &run) ||
 	    pull(app, p, drv, o, &rc, &run))
 		goto done;
 	e = push_cli_run(app->store, p, drv, &o->push, &sum, &info);
@@ -270,7 +273,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		rc = app_fail(e, &info);	/* guard 3, budget 6, remote 4, store 5 */
 	else if (o->push.pull_failed)
 		rc = EXIT_REMOTE;
-	else if (partial || push_summary_is_partial(&sum))
+	else if (push_summary_is_partial(&sum))
 		rc = EXIT_PARTIAL;
 done:
 	run.exit_status = rc;

@@ -382,7 +382,11 @@ static enum err altum_pull(struct provider_session *s, const struct pull_sink *s
  * Writes: form bodies only (altum does not read JSON). An update sends
  * only what changed, except custom parameters: sending any key replaces
  * the whole set, so the remote set merged with the desired one goes out,
- * or the keys not sent would be lost.
+ * or the keys not sent would be lost. A clear (a change to "", plan.h)
+ * sends `name=` empty, and leaves a custom key out of the merged set; a
+ * set left empty goes as one empty key (`custom_parameter_key[0]=`), which
+ * the server drops, so that the set is replaced by nothing: a form cannot
+ * say "no keys" otherwise, and sending none keeps the set.
  */
 static enum err add_custom_pair(struct buf *body, size_t i, struct str k, struct str v)
 {
@@ -395,9 +399,10 @@ static enum err add_custom_pair(struct buf *body, size_t i, struct str k, struct
 	return e ? e : provider_form_add(body, key, v);
 }
 
-/* Remote custom values with the desired ones over them (both sorted). */
-static enum err add_merged_custom(struct buf *body, const struct contact *remote,
-				  const struct contact *desired)
+/* Remote custom values with the desired ones over them (both sorted),
+ * without those op clears. */
+static enum err add_merged_custom(struct buf *body, const struct write_op *op,
+				  const struct contact *remote, const struct contact *desired)
 {
 	size_t i, n = 0;
 	enum err e = ERR_OK;
@@ -406,6 +411,8 @@ static enum err add_merged_custom(struct buf *body, const struct contact *remote
 		const struct contact_kv *kv = &remote->custom[i];
 		const struct str *dv = contact_custom_n(desired, kv->key.ptr, kv->key.len);
 
+		if ((!dv || !dv->len) && provider_has_custom_change(op, kv->key))
+			continue;	/* cleared */
 		e = add_custom_pair(body, n++, kv->key, dv && dv->len ? *dv : kv->val);
 	}
 	for (i = 0; !e && i < desired->ncustom; i++) {
@@ -415,6 +422,8 @@ static enum err add_merged_custom(struct buf *body, const struct contact *remote
 			continue;
 		e = add_custom_pair(body, n++, kv->key, kv->val);
 	}
+	if (!e && !n)
+		e = add_custom_pair(body, 0, (struct str){ "", 0 }, (struct str){ "", 0 });
 	return e;
 }
 
@@ -437,10 +446,10 @@ static enum err altum_update_body(const struct write_op *op, struct buf *body)
 	const struct contact *d = op->desired;
 	enum err e = ERR_OK;
 
-	if (provider_has_change(op, "name") && d->name.len)
+	if (provider_has_change(op, "name"))	/* empty: a clear */
 		e = provider_form_add(body, "name", d->name);
 	if (!e && provider_has_any_custom_change(op))
-		e = add_merged_custom(body, &op->remote->c, d);
+		e = add_merged_custom(body, op, &op->remote->c, d);
 	return e;
 }
 
@@ -549,11 +558,14 @@ static void altum_judge_write(const struct provider_session *s, const struct wri
 		out->outcome = WRITE_VERIFY;
 	if (out->outcome != WRITE_OK)
 		return;
-	if (op->kind == WRITE_CREATE)
+	if (op->kind == WRITE_CREATE) {
 		altum_created(r, out);
-	else if (op->remote)
+		return;
+	}
+	/* a DELETE answers 200 with an empty body; anything else, JSON */
+	provider_judge_body(r, op->kind == WRITE_DELETE, out);
+	if (out->outcome == WRITE_OK && op->remote)
 		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
-	/* a DELETE answers 200 with an empty body: nothing to read */
 }
 
 const struct provider provider_altum = {

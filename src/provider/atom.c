@@ -650,12 +650,14 @@ static enum err atom_prepare(struct provider_session *s, struct errinfo *info)
 	return e;
 }
 
-/* Sets key to s when s is not empty (an empty desired field is no opinion). */
-static int set_str(json_t *o, const char *key, struct str s)
+/* Sets key to s when s is not empty (an empty desired field is no
+ * opinion), or when clear: an update's change to "" (plan.h), which
+ * contact/edit takes as the empty string. */
+static int set_str(json_t *o, const char *key, struct str s, int clear)
 {
 	json_t *v;
 
-	if (!s.len)
+	if (!s.len && !clear)
 		return 0;
 	v = provider_json_strn(s);
 	return !v || json_object_set_new(o, key, v);
@@ -671,13 +673,12 @@ static int set_slots(const struct profile *p, const struct write_op *op, json_t 
 	for (i = 0; i < p->nslots; i++) {
 		const char *key = p->custom_slots[i];
 		const struct str *v = contact_custom(op->desired, key);
+		int changed = provider_has_custom_change(op, (struct str){ key, strlen(key) });
 
-		if (!v || !v->len)
-			continue;
-		if (changed_only && !provider_has_custom_change(op, (struct str){ key, strlen(key) }))
-			continue;
+		if (changed_only ? !changed : !v || !v->len)
+			continue;	/* an update's changed slot may be a clear */
 		snprintf(slot, sizeof(slot), "custom_%zu", i + 1);
-		if (set_str(o, slot, *v))
+		if (set_str(o, slot, v ? *v : (struct str){ "", 0 }, changed_only))
 			return -1;
 	}
 	return 0;
@@ -713,11 +714,11 @@ static enum err atom_write_json(const struct provider_session *s, const struct w
 		return bad ? ERR_NOMEM : ERR_OK;
 	}
 	if (!changed || provider_has_change(op, "first_name"))
-		bad |= set_str(o, "first_name", d->first_name);
+		bad |= set_str(o, "first_name", d->first_name, changed);
 	if (!changed || provider_has_change(op, "last_name"))
-		bad |= set_str(o, "last_name", d->last_name);
+		bad |= set_str(o, "last_name", d->last_name, changed);
 	if (!changed || provider_has_change(op, "company"))
-		bad |= set_str(o, "company", d->company);
+		bad |= set_str(o, "company", d->company, changed);
 	bad |= set_slots(s->profile, op, o, changed);
 	return bad ? ERR_NOMEM : ERR_OK;
 }
@@ -794,6 +795,7 @@ static void atom_judge_write(const struct provider_session *s, const struct writ
 	if (out->outcome != WRITE_OK)
 		return;
 	if (op->kind != WRITE_CREATE) {
+		provider_judge_body(r, 0, out);
 		snprintf(out->id, sizeof(out->id), "%s", op->remote ? op->remote->id : "");
 		return;
 	}

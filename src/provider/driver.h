@@ -66,6 +66,15 @@ enum err provider_json(const struct provider_session *s, const char *what,
 void provider_judge_status(const struct provider_session *s, int create,
 			   const struct http_response *r, struct write_result *out);
 
+/*
+ * A 2xx is only as good as its body: when out is OK but the body is not a
+ * JSON object (cut short, an error page, the wrong shape), out becomes
+ * VERIFY ("the answer could not be read"), so the engine checks the
+ * operation instead of taking it as done. empty_ok: an empty body is the
+ * expected answer (altum's DELETE).
+ */
+void provider_judge_body(const struct http_response *r, int empty_ok, struct write_result *out);
+
 /* Appends "key=value" (with '&' unless first) to a form body, the value
  * percent-encoded ('+' as %2B, space as %20). */
 enum err provider_form_add(struct buf *body, const char *key, struct str val);

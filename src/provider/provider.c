@@ -254,6 +254,7 @@ enum err provider_session_open(struct provider_session *s, const struct provider
 		return err_set(info, ERR_CONFIG, "profile '%s' has no base_url", p->name);
 	cfg.insecure = p->insecure;
 	cfg.deadline_ms = p->timeout_ms;
+	cfg.max_wait_ms = p->max_wait_ms;	/* 0: http's default, 15 min */
 	cfg.rate = p->rate ? p->rate : drv->default_rate;
 	cfg.concurrency = p->concurrency ? p->concurrency : drv->default_concurrency;
 	nh = drv->auth(sec, headers, authbuf, sizeof(authbuf));
@@ -475,6 +476,8 @@ static enum write_outcome transport_outcome(const struct http_response *r, int c
 {
 	if (r->err == ERR_USAGE || r->err == ERR_NOMEM)
 		return WRITE_FAILED;
+	if (!r->attempts)	/* never left (the client halted): nothing to verify */
+		return WRITE_RETRY;
 	if (create)
 		return WRITE_VERIFY;
 	return r->err == ERR_NETWORK || r->err == ERR_TIMEOUT ? WRITE_RETRY : WRITE_FAILED;
@@ -520,6 +523,24 @@ void provider_judge_status(const struct provider_session *s, int create,
 	if (!msg[0])
 		snprintf(msg, sizeof(msg), "HTTP %ld", st);
 	http_client_redact(s->http, msg, out->message, sizeof(out->message));
+}
+
+void provider_judge_body(const struct http_response *r, int empty_ok, struct write_result *out)
+{
+	json_t *root;
+	int ok;
+
+	if (out->outcome != WRITE_OK || (empty_ok && !r->body.len))
+		return;
+	root = r->body.len ? json_loadb(r->body.data, r->body.len, 0, NULL) : NULL;
+	ok = json_is_object(root);
+	json_decref(root);
+	if (ok)
+		return;
+	out->outcome = WRITE_VERIFY;
+	snprintf(out->message, sizeof(out->message),
+		 "the answer (HTTP %ld) could not be read: it may not have been applied",
+		 r->status);
 }
 
 enum err provider_urlencode_n(const char *s, size_t len, struct buf *out)

@@ -419,6 +419,40 @@ static json_t *bulk_item(const struct write_op *op)
 	return o;
 }
 
+/* A changed string field: its new value, "" for a clear (plan.h). */
+static int set_changed(json_t *o, const char *key, struct str s)
+{
+	json_t *v = provider_json_strn(s);
+
+	return !v || json_object_set_new(o, key, v);
+}
+
+/*
+ * The custom variables op clears, as "" in cv: PUT merges the variables
+ * sent into the contact's, so a key left out keeps its value and cannot
+ * be removed; the value emptied is the clear the API allows.
+ */
+static int clear_custom(const struct write_op *op, json_t *cv)
+{
+	const struct contact *r = op->remote ? &op->remote->c : NULL;
+	size_t i;
+
+	for (i = 0; r && i < r->ncustom; i++) {
+		const struct contact_kv *kv = &r->custom[i];
+		const struct str *dv = contact_custom_n(op->desired, kv->key.ptr, kv->key.len);
+		char key[1024];
+
+		if ((dv && dv->len) || kv->key.len >= sizeof(key) ||
+		    !provider_has_custom_change(op, kv->key))
+			continue;
+		memcpy(key, kv->key.ptr, kv->key.len);
+		key[kv->key.len] = '\0';
+		if (json_object_set_new(cv, key, json_string("")))
+			return -1;
+	}
+	return 0;
+}
+
 static json_t *update_json(const struct write_op *op)
 {
 	const struct contact *d = op->desired;
@@ -428,17 +462,17 @@ static json_t *update_json(const struct write_op *op)
 	if (bad)
 		return NULL;
 	if (provider_has_change(op, "first_name"))
-		bad |= set_str(o, "first_name", d->first_name);
+		bad |= set_changed(o, "first_name", d->first_name);
 	if (provider_has_change(op, "last_name"))
-		bad |= set_str(o, "last_name", d->last_name);
+		bad |= set_changed(o, "last_name", d->last_name);
 	if (provider_has_change(op, "company"))
-		bad |= set_str(o, "company_name", d->company);
-	if (provider_has_change(op, "tags") && d->ntags)	/* replaced: the whole list */
+		bad |= set_changed(o, "company_name", d->company);
+	if (provider_has_change(op, "tags"))	/* replaced: the whole list, [] clears */
 		bad |= json_object_set_new(o, "tags", tags_json(d));
 	if (provider_has_any_custom_change(op)) {	/* merged: the changed keys only */
 		json_t *cv = custom_json(d, op);
 
-		bad |= !cv;
+		bad |= !cv || clear_custom(op, cv);
 		if (cv && json_object_size(cv))
 			bad |= json_object_set_new(o, "custom_variables", cv);
 		else
@@ -634,10 +668,14 @@ static void sendblue_judge_bulk(const struct provider_session *s, enum write_kin
 		provider_judge_status(s, kind == WRITE_CREATE, r, &results[i]);
 	if (!n || results[0].outcome != WRITE_OK)
 		return;
-	if (kind == WRITE_CREATE)
+	if (kind == WRITE_CREATE) {
 		bulk_created(ops, n, r, results);
+		return;
+	}
 	/* a bulk delete says only how many went: numbers already gone count
-	 * as deleted all the same */
+	 * as deleted all the same; an answer that cannot be read says nothing */
+	for (i = 0; i < n; i++)
+		provider_judge_body(r, 0, &results[i]);
 }
 
 static void sendblue_judge_write(const struct provider_session *s, const struct write_op *op,
@@ -648,6 +686,7 @@ static void sendblue_judge_write(const struct provider_session *s, const struct 
 		return;
 	}
 	provider_judge_status(s, 0, r, out);
+	provider_judge_body(r, 0, out);
 	if (out->outcome == WRITE_OK && op->remote)
 		snprintf(out->id, sizeof(out->id), "%s", op->remote->id);
 }

@@ -24,8 +24,9 @@
  *
  * Cells, as LibreOffice (7.4) saves the sheet as CSV, with values written
  * the project's way:
- *   - float, percentage, currency: office:value through cellfmt_number
- *     (0.25, not 25%); date: office:date-value as ISO 8601, without a
+ *   - float, percentage, currency: office:value as its data style shows
+ *     it ("+"0, zero padding, ###-####, #,##0, 0.0%: see odsstyle.c),
+ *     else through cellfmt_number (0.25 without a style); date: office:date-value as ISO 8601, without a
  *     midnight time, seconds kept and fractions dropped; time:
  *     office:time-value (PT13H45M00S) as 13:45:00, hours past 24 kept
  *     (PT36H -> 36:00:00); boolean, and a float whose formula is =TRUE()
@@ -51,6 +52,13 @@
  * up to row ODS_MAX_ROWS; non-empty repeated cells are stored n times, up
  * to opts->max_cells.
  *
+ * A cell's data style comes from its table:style-name, else from its
+ * column's table:default-cell-style-name, else from the "Default" cell
+ * style; a row's default cell style is not looked at (LibreOffice 7.4
+ * does not either). Cell and data styles are read from styles.xml's
+ * office:styles before content.xml, and from content.xml's automatic
+ * styles on the first pass (odsstyle holds them, within its caps).
+ *
  * Memory is bounded: a row may hold at most max_cells cells and
  * max_row_bytes bytes of text (ERR_LIMIT naming the cell), and expat may
  * buffer no token (a tag with its attributes, a comment) larger than
@@ -69,6 +77,8 @@
 
 #include "buf.h"
 #include "read/cellfmt.h"
+#include "read/numfmt.h"
+#include "read/odsstyle.h"
 #include "reader.h"
 #include "quote.h"
 #include "read/sheet.h"
@@ -138,6 +148,8 @@ struct odsin {
 	struct buf hidden;	/* hidden table styles' names, each + NUL */
 	struct buf style_name;	/* table style being read */
 	int style_hidden;
+	struct odsstyle *styles;	/* data and cell styles */
+	int styles_read;	/* content.xml's, on the first pass */
 	int saw_sheet;
 	enum phase phase;
 
@@ -401,14 +413,49 @@ static size_t fmt_bool(const char *s, char *out)
 /* A float cell's value; TRUE or FALSE for the formulas =TRUE() and
  * =FALSE(), which is how LibreOffice keeps the booleans of an XLSX it
  * opens (their value 1 or 0, shown as TRUE or FALSE). */
+static int is_bool_formula(const char *formula)
+{
+	return formula && (strcmp(formula, "of:=TRUE()") == 0 ||
+			   strcmp(formula, "of:=FALSE()") == 0);
+}
+
 static size_t fmt_float_cell(const char *formula, const char *v, char *out)
 {
-	size_t n = 0;
+	size_t n = is_bool_formula(formula) ? fmt_bool(v, out) : 0;
 
-	if (formula && (strcmp(formula, "of:=TRUE()") == 0 ||
-			strcmp(formula, "of:=FALSE()") == 0))
-		n = fmt_bool(v, out);
 	return n ? n : fmt_float(v, out);
+}
+
+/* The data style of the cell: its own style's, else its column's default
+ * cell style's. A row's table:default-cell-style-name is not looked at:
+ * LibreOffice (7.4) does not either. */
+static int cell_fmt(struct odsin *r, const XML_Char **a)
+{
+	const char *name = attr(a, NS_TABLE "style-name");
+
+	if (name)
+		return odsstyle_cell(r->styles, name);
+	return odsstyle_col(r->styles, r->col);
+}
+
+/* A number cell's value (out, n bytes: v as General) as its data style
+ * shows it, when numfmt renders that style; the new length. */
+static size_t fmt_shown(struct odsin *r, const XML_Char **a, const char *v,
+			char *out, size_t n)
+{
+	char shown[NUMFMT_MAX];
+	int fmt, k;
+
+	if (is_bool_formula(attr(a, NS_TABLE "formula")))
+		return n;
+	fmt = cell_fmt(r, a);
+	if (fmt == ODSSTYLE_NONE)
+		return n;
+	k = odsstyle_render(r->styles, fmt, strtod(v, NULL), shown);
+	if (k < 0 || k >= CELLFMT_MAX)
+		return n;
+	memcpy(out, shown, (size_t)k + 1);
+	return (size_t)k;
 }
 
 /* ---- the row --------------------------------------------------------- */
@@ -491,6 +538,7 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 	const char *type, *calctype, *v, *what = NULL;
 	char out[CELLFMT_MAX];
 	size_t n = 0;
+	int number = 0;
 	enum err e;
 
 	r->cell_d = r->depth;
@@ -515,6 +563,7 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 	if (strcmp(type, "float") == 0 || strcmp(type, "percentage") == 0 ||
 	    strcmp(type, "currency") == 0) {
 		what = "value";
+		number = 1;
 		if ((v = attr(a, NS_OFFICE "value")))
 			n = fmt_float_cell(attr(a, NS_TABLE "formula"), v, out);
 	} else if (strcmp(type, "date") == 0) {
@@ -538,6 +587,8 @@ static void cell_start(struct odsin *r, const XML_Char **a, int covered)
 		cell_fail(r, ERR_FORMAT, "bad office:%s %s", what, quote_to(q, v, strlen(v)));
 		return;
 	}
+	if (v && number)
+		n = fmt_shown(r, a, v, out, n);
 	r->collect = !v;
 	if (v && (e = buf_add(&r->cur, out, n)))
 		store_failed(r, e);
@@ -608,6 +659,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 	r->since_event = 0;
 	if (r->para_d && !r->skip && !r->hfail)
 		add_text(r, s, (size_t)len);
+	else if (r->styles_d && !r->styles_read && !r->skip && !r->hfail)
+		odsstyle_text(r->styles, s, (size_t)len);
 }
 
 /* ---- sheets and styles ----------------------------------------------- */
@@ -627,11 +680,14 @@ static int is_hidden_style(const struct odsin *r, const char *style)
 	return 0;
 }
 
-/* Notes the table styles that hide their table; a name too long for
- * style_name is simply not noted (its table counts as visible). */
+/* Notes the table styles that hide their table (a name too long for
+ * style_name is simply not noted: its table counts as visible), and hands
+ * every style element to odsstyle on the first pass. */
 static void in_styles(struct odsin *r, const char *el, const XML_Char **a)
 {
 	const char *family, *name, *display;
+	struct errinfo info;
+	enum err e;
 
 	if (r->depth == r->styles_d + 1 && strcmp(el, NS_STYLE "style") == 0) {
 		family = attr(a, NS_STYLE "family");
@@ -641,14 +697,17 @@ static void in_styles(struct odsin *r, const char *el, const XML_Char **a)
 		    buf_adds(&r->style_name, name) == ERR_OK) {
 			r->style_d = r->depth;
 			r->style_hidden = 0;
-			return;
 		}
 	} else if (r->style_d && r->depth == r->style_d + 1 &&
 		   strcmp(el, NS_STYLE "table-properties") == 0) {
 		display = attr(a, NS_TABLE "display");
 		r->style_hidden = display && strcmp(display, "false") == 0;
 	}
-	skip(r);
+	if (r->styles_read)
+		return;
+	e = odsstyle_start(r->styles, "content.xml", el, a, &info);
+	if (e)
+		hfail(r, e, "%s", info.msg);
 }
 
 static void style_end(struct odsin *r)
@@ -660,6 +719,21 @@ static void style_end(struct odsin *r)
 		hfail(r, ERR_LIMIT,
 		      "'%s': content.xml: more than %zu bytes of hidden table styles",
 		      r->name, HIDDEN_CAP);
+}
+
+/* The end of an element inside office:automatic-styles. */
+static void styles_end(struct odsin *r, unsigned d)
+{
+	struct errinfo info;
+	enum err e;
+
+	if (d == r->style_d)
+		style_end(r);
+	if (r->styles_read)
+		return;
+	e = odsstyle_end(r->styles, "content.xml", &info);
+	if (e)
+		hfail(r, e, "%s", info.msg);
 }
 
 /* Adds a sheet name to the list for the message, or ", ..." once the
@@ -708,8 +782,32 @@ static void table_start(struct odsin *r, const XML_Char **a)
 	r->phase = PH_READ;
 	r->table_d = r->depth;
 	r->next_row = 1;
+	odsstyle_cols_reset(r->styles);
 	/* odsin_open returns here; the rows wait for odsin_next. */
 	XML_StopParser(r->xp, XML_TRUE);
+}
+
+static int is_col_wrapper(const char *el)
+{
+	return strcmp(el, NS_TABLE "table-columns") == 0 ||
+	       strcmp(el, NS_TABLE "table-header-columns") == 0 ||
+	       strcmp(el, NS_TABLE "table-column-group") == 0;
+}
+
+/* A table:table-column: its default cell style for the cells without
+ * one of their own. */
+static void column(struct odsin *r, const XML_Char **a)
+{
+	enum err e = odsstyle_cols_add(r->styles,
+				       repeat_of(attr(a, NS_TABLE "number-columns-repeated")),
+				       attr(a, NS_TABLE "default-cell-style-name"));
+
+	if (e == ERR_LIMIT)
+		hfail(r, e, "'%s' sheet '%s': more than %d column descriptions",
+		      r->name, r->sheet, ODSSTYLE_MAX_COLS);
+	else if (e)
+		hfail(r, e, "out of memory");
+	skip(r);
 }
 
 static int is_row_wrapper(const char *el)
@@ -748,7 +846,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
 	} else if (r->table_d) {
 		if (strcmp(el, NS_TABLE "table-row") == 0)
 			row_start(r, a);
-		else if (!is_row_wrapper(el))
+		else if (strcmp(el, NS_TABLE "table-column") == 0)
+			column(r, a);
+		else if (!is_row_wrapper(el) && !is_col_wrapper(el))
 			skip(r);
 	} else if (r->sheet_d) {
 		if (r->depth == r->sheet_d + 1 &&
@@ -794,10 +894,11 @@ static void XMLCALL on_end(void *ud, const XML_Char *el)
 		r->table_d = 0;
 		r->phase = PH_DONE;
 		XML_StopParser(r->xp, XML_TRUE);
-	} else if (d == r->style_d) {
-		style_end(r);
+	} else if (r->styles_d && d > r->styles_d) {
+		styles_end(r, d);
 	} else if (d == r->styles_d) {
 		r->styles_d = 0;
+		r->styles_read = 1;
 	} else if (d == r->sheet_d) {
 		r->sheet_d = 0;
 	}
@@ -1015,6 +1116,22 @@ static enum err check_package(struct odsin *r, struct errinfo *info)
 	return e;
 }
 
+/* styles.xml's named styles (a cell style "Default", the data styles
+ * LibreOffice keeps there), before content.xml's automatic ones. */
+static enum err read_styles(struct odsin *r, struct errinfo *info)
+{
+	enum err e;
+
+	if (odsstyle_new(&r->styles, r->name))
+		return err_set(info, ERR_NOMEM, "out of memory");
+	if (!unzip_has(r->z, "styles.xml"))
+		return ERR_OK;
+	e = odsstyle_read_part(r->styles, r->z, "styles.xml", r->max_token,
+			       info);
+	r->failed = e;
+	return e;
+}
+
 static void destroy(struct odsin *r)
 {
 	if (r->xp)
@@ -1023,6 +1140,7 @@ static void destroy(struct odsin *r)
 		unzip_entry_close(r->z);
 	unzip_close(r->z);
 	rowbuf_free(&r->rb);
+	odsstyle_free(r->styles);
 	buf_free(&r->cur);
 	buf_free(&r->style_name);
 	buf_free(&r->hidden);
@@ -1074,6 +1192,8 @@ enum err odsin_open(struct odsin **out, const char *path, const char *name,
 	if ((e = unzip_open(&r->z, path, name, &lim, info)))
 		goto fail;
 	if ((e = check_package(r, info)))
+		goto fail;
+	if ((e = read_styles(r, info)))
 		goto fail;
 	if ((e = start_parse(r, -1, info)))
 		goto fail;

@@ -29,12 +29,21 @@
  *     LibreOffice writes every boolean cell to .xls as the formula =TRUE()
  *     or =FALSE(), so its booleans came out empty (an opt-out column
  *     imported as unknown with exit 0): a formula whose cached result is
- *     a boolean is read here (struct xcells) as TRUE or FALSE.
+ *     a boolean is read here (biff.h) as TRUE or FALSE. Other cached
+ *     results (numbers, text) still read as empty.
  *   - booleans and error constants (BOOLERR records) arrive as the
  *     integers 1 and 0 (an error constant as 1, #NULL! as 0, as if it were
  *     a boolean): they are read here instead, booleans as TRUE and FALSE
  *     as the other readers give them, error constants as empty cells as
  *     the other readers do.
+ *   - number formats: FreeXL reads them only to tell dates and times
+ *     (which it writes as text) from numbers, and gives every other number
+ *     bare, so "+"0 showed 4915123456781 and 000000 showed 42. biff.c
+ *     reads the FORMAT and XF records and notes the NUMBER, RK and MULRK
+ *     cells whose format numfmt renders; they read as LibreOffice's "as
+ *     shown" CSV holds them (+4915123456781, 000042), as in the XLSX
+ *     reader. A workbook with more than BIFF_MAX_CELLS such cells,
+ *     booleans and error constants is refused (save it as XLSX).
  *   - encryption: when FreeXL gets past a FILEPASS record (it reads the
  *     records after it as if they were plain), freexl_get_info
  *     (FREEXL_BIFF_PASSWORD) answers something other than
@@ -44,14 +53,14 @@
  *     fail instead, and is reported as unreadable here: the importer
  *     recognises it before (filekind_detect) and says why.
  *
- * Cells as the other readers give them (cellfmt): numbers through
- * cellfmt_number; FreeXL turns numbers with a date or time format into
- * text itself ("2024-03-01", "2024-03-01 13:45:00", "13:45:00"), which is
- * made ISO 8601 ("2024-03-01T13:45:00"), with FreeXL's rounding to
- * "24:00:00" carried into the next day as cellfmt_serial does; text is
- * UTF-8 from FreeXL. Rows are read one at a time from FreeXL's array:
- * only non-empty ones are returned, with their real number, cells at
- * their columns, trailing empty cells dropped.
+ * Cells as the other readers give them (cellfmt): numbers through their
+ * format (numfmt, above), else cellfmt_number; FreeXL turns numbers with
+ * a date or time format into text itself ("2024-03-01", "2024-03-01
+ * 13:45:00", "13:45:00"), which is made ISO 8601 ("2024-03-01T13:45:00"),
+ * with FreeXL's rounding to "24:00:00" carried into the next day as
+ * cellfmt_serial does; text is UTF-8 from FreeXL. Rows are read one at a
+ * time from FreeXL's array: only non-empty ones are returned, with their
+ * real number, cells at their columns, trailing empty cells dropped.
  */
 #include "read/xlsin.h"
 
@@ -72,8 +81,10 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "read/biff.h"
 #include "read/cellfmt.h"
 #include "read/cfb.h"
+#include "read/numfmt.h"
 #include "reader.h"
 #include "read/sheet.h"
 
@@ -95,9 +106,8 @@ struct xlsin {
 	struct rowbuf rb;
 	size_t row_bytes;
 
-	struct xcells *xc;	/* cells FreeXL reads wrong (NULL: none) */
-	size_t xnext;		/* the first of them not yet passed */
-	int xsorted;
+	struct biff_notes *notes;	/* cells FreeXL reads wrong (NULL: none) */
+	size_t nnext;		/* biff_cell_at's cursor */
 	unsigned cur;		/* the sheet being read, 0-based */
 	unsigned nsheets;
 };
@@ -225,96 +235,6 @@ static size_t fmt_datetime(const char *s, int kind, char *out)
 				mo, d, s + 14);
 }
 
-/* ---- cells FreeXL reads wrong ----------------------------------------- */
-
-/*
- * The booleans and error constants of BOOLERR records, and the formulas
- * whose cached result is a boolean, as check_biff meets them in the
- * workbook stream, each with the sheet it belongs to (its index in
- * BOUNDSHEET order, which is FreeXL's numbering too: struct sheets). Once
- * the sheet is chosen only its cells are kept, in row and column order,
- * for fixed_cell to walk along with the rows. XLS_MAX_XCELLS at most (12
- * bytes each), beyond which the workbook is refused.
- */
-#define XLS_MAX_XCELLS ((size_t)1 << 22)
-
-enum xc_what { XC_FALSE, XC_TRUE, XC_ERROR };
-
-struct xcell {
-	uint32_t row;
-	uint16_t col;
-	uint16_t sheet;
-	uint8_t what;		/* enum xc_what */
-	uint8_t from_formula;	/* else a BOOLERR record */
-};
-
-struct xcells {
-	struct xcell *v;
-	size_t n, cap;
-};
-
-static int xcell_before(const struct xcell *x, unsigned sheet, unsigned row, unsigned short col)
-{
-	if (x->sheet != sheet)
-		return x->sheet < sheet;
-	return x->row < row || (x->row == row && x->col < col);
-}
-
-static int xcell_cmp(const void *a, const void *b)
-{
-	const struct xcell *x = a, *y = b;
-
-	if (x->sheet != y->sheet)
-		return x->sheet < y->sheet ? -1 : 1;
-	if (x->row != y->row)
-		return x->row < y->row ? -1 : 1;
-	return x->col < y->col ? -1 : x->col > y->col;
-}
-
-/* 0, or -1 when out of memory or past XLS_MAX_XCELLS (*full set). */
-static int xcells_add(struct xcells *xc, const struct xcell *x, int *full)
-{
-	if (xc->n == xc->cap) {
-		size_t ncap = xc->cap ? xc->cap * 2 : 64;
-		void *p;
-
-		if (xc->n >= XLS_MAX_XCELLS) {
-			*full = 1;
-			return -1;
-		}
-		p = realloc(xc->v, ncap * sizeof(*xc->v));
-		if (!p)
-			return -1;
-		xc->v = p;
-		xc->cap = ncap;
-	}
-	xc->v[xc->n++] = *x;
-	return 0;
-}
-
-static void xcells_free(struct xcells *xc)
-{
-	if (xc) {
-		free(xc->v);
-		free(xc);
-	}
-}
-
-/* The cells of sheet `sheet` come next: all are kept, sorted by sheet,
- * row and column once, because --sheet all reads on to the next sheet. */
-static void xcells_keep(struct xlsin *r, unsigned sheet)
-{
-	struct xcells *xc = r->xc;
-
-	if (!xc)
-		return;
-	if (!r->xsorted)
-		qsort(xc->v, xc->n, sizeof(*xc->v), xcell_cmp);
-	r->xsorted = 1;
-	for (r->xnext = 0; r->xnext < xc->n && xc->v[r->xnext].sheet < sheet; r->xnext++)
-		;
-}
-
 /* ---- rows ------------------------------------------------------------ */
 
 /* The text of one cell (borrowed from FreeXL or written into tmp). */
@@ -345,28 +265,46 @@ static const char *cell_text(const FreeXL_CellValue *v, char *tmp, size_t *n)
 	return "";
 }
 
-/* The cell at column col of row r->next as this reader knows it (struct
- * xcells) when FreeXL reads it wrong: a boolean as TRUE or FALSE, an error
- * constant as empty. An entry is used only where FreeXL gave what it gives
- * for that record (an integer for BOOLERR, nothing for a formula), which
- * bounds what a wrong guess about a record's sheet could change. */
-static void fixed_cell(struct xlsin *r, unsigned short col, int type, const char **s,
-		       size_t *n)
+/* The number FreeXL gave for the cell through the format biff noted for
+ * it, into tmp (NUMFMT_MAX bytes); the length, or -1 if not rendered. */
+static int render(const struct xlsin *r, const struct biff_cell *x, const FreeXL_CellValue *v,
+		  char *tmp)
 {
-	const struct xcell *x;
+	double d;
 
-	if (!r->xc)
+	if (v->type == FREEXL_CELL_INT)
+		d = (double)v->value.int_value;
+	else if (v->type == FREEXL_CELL_DOUBLE)
+		d = v->value.double_value;
+	else
+		return -1;	/* a date or time FreeXL wrote as text */
+	return numfmt_render(biff_format(r->notes, x), d, tmp);
+}
+
+/* The cell at column col of row r->next as this reader knows it (biff.h)
+ * when FreeXL reads it wrong: a boolean as TRUE or FALSE, an error
+ * constant as empty, a number through its format. An entry is used only
+ * where FreeXL gave what it gives for that record (an integer for
+ * BOOLERR, nothing for a formula, a number for NUMBER, RK and MULRK),
+ * which bounds what a wrong guess about a record's sheet could change. */
+static void fixed_cell(struct xlsin *r, unsigned short col, const FreeXL_CellValue *v,
+		       char *tmp, const char **s, size_t *n)
+{
+	const struct biff_cell *x = biff_cell_at(r->notes, &r->nnext, r->cur, r->next, col);
+	int len;
+
+	if (!x)
 		return;
-	while (r->xnext < r->xc->n &&
-	       xcell_before(&r->xc->v[r->xnext], r->cur, r->next, col))
-		r->xnext++;
-	if (r->xnext == r->xc->n)
+	if (x->what == BIFF_NUMFMT) {
+		if ((len = render(r, x, v, tmp)) < 0)
+			return;
+		*s = tmp;
+		*n = (size_t)len;
 		return;
-	x = &r->xc->v[r->xnext];
-	if (x->sheet != r->cur || x->row != r->next || x->col != col ||
-	    type != (x->from_formula ? FREEXL_CELL_NULL : FREEXL_CELL_INT))
+	}
+	if (v->type != (x->from_formula ? FREEXL_CELL_NULL : FREEXL_CELL_INT))
 		return;
-	*s = x->what == XC_TRUE ? "TRUE" : x->what == XC_FALSE ? "FALSE" : "";
+	*s = x->what == BIFF_TRUE ? "TRUE" : x->what == BIFF_FALSE ? "FALSE" : "";
 	*n = strlen(*s);
 }
 
@@ -397,7 +335,7 @@ static enum err put_cell(struct xlsin *r, unsigned col, const char *s, size_t n,
 static enum err read_row(struct xlsin *r, struct errinfo *info)
 {
 	FreeXL_CellValue v;
-	char tmp[CELLFMT_MAX];
+	char tmp[NUMFMT_MAX > CELLFMT_MAX ? NUMFMT_MAX : CELLFMT_MAX];
 	const char *s;
 	unsigned short c;
 	size_t n;
@@ -412,7 +350,7 @@ static enum err read_row(struct xlsin *r, struct errinfo *info)
 			return cell_fail(r, info, ERR_FORMAT, c,
 					 "cannot read the cell (FreeXL error %d)", rc);
 		s = cell_text(&v, tmp, &n);
-		fixed_cell(r, c, v.type, &s, &n);
+		fixed_cell(r, c, &v, tmp, &s, &n);
 		if (n > 0 && (e = put_cell(r, c, s, n, info)))
 			return e;
 	}
@@ -521,7 +459,7 @@ static enum err use_sheet(struct xlsin *r, unsigned idx, struct errinfo *info)
 	r->cur = idx;
 	r->next = 0;
 	r->sheet = sheet_name(r, idx);
-	xcells_keep(r, idx);
+	r->nnext = biff_rewind(r->notes, idx);
 	rc = freexl_select_active_worksheet(r->xl, (unsigned short)idx);
 	if (rc == FREEXL_OK)
 		rc = freexl_worksheet_dimensions(r->xl, &r->rows, &r->cols);
@@ -544,33 +482,23 @@ static enum err use_sheet(struct xlsin *r, unsigned idx, struct errinfo *info)
  */
 #define XLS_MAX_CELL_BYTES ((unsigned long long)1 << 30)
 
-static unsigned long long get_le(const unsigned char *p, int n)
-{
-	unsigned long long v = 0;
-	int i;
-
-	for (i = n - 1; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 /* Cells claimed by a DIMENSIONS record at p (header included), or 0. */
 static unsigned long long claim_at(const unsigned char *p)
 {
 	unsigned long long r0, r1, c0, c1, reserved;
 
 	if (p[2] == 14) {
-		r0 = get_le(p + 4, 4);
-		r1 = get_le(p + 8, 4);
-		c0 = get_le(p + 12, 2);
-		c1 = get_le(p + 14, 2);
-		reserved = get_le(p + 16, 2);
+		r0 = biff_le(p + 4, 4);
+		r1 = biff_le(p + 8, 4);
+		c0 = biff_le(p + 12, 2);
+		c1 = biff_le(p + 14, 2);
+		reserved = biff_le(p + 16, 2);
 	} else {
-		r0 = get_le(p + 4, 2);
-		r1 = get_le(p + 6, 2);
-		c0 = get_le(p + 8, 2);
-		c1 = get_le(p + 10, 2);
-		reserved = get_le(p + 12, 2);
+		r0 = biff_le(p + 4, 2);
+		r1 = biff_le(p + 6, 2);
+		c0 = biff_le(p + 8, 2);
+		c1 = biff_le(p + 10, 2);
+		reserved = biff_le(p + 12, 2);
 	}
 	if (reserved || r0 > r1 || c0 > c1 || r1 > 65536 || c1 > 256)
 		return 0;
@@ -610,329 +538,12 @@ static enum err check_claims(struct xlsin *r, const char *path, struct errinfo *
  * made it read up to 64 KB past a stack buffer (also when the directory's
  * offset wraps in its 32-bit arithmetic), and string lengths reaching past
  * their record made it copy up to 128 KB past its 8224-byte record buffer
- * into the text of a cell (another part of the heap, imported as a
- * contact's field). So FreeXL never sees the file given: cfb reads its
- * workbook stream strictly, check_biff checks the records FreeXL reads
- * strings from, and FreeXL reads a compound file cfb wrote around that
- * stream (in memory), whose container holds nothing to misread.
+ * into the text of a cell. So FreeXL never sees the file given: cfb reads
+ * its workbook stream strictly, biff_check checks the records FreeXL reads
+ * strings from (and notes what FreeXL reads wrong), and FreeXL reads a
+ * compound file cfb wrote around that stream (in memory), whose container
+ * holds nothing to misread.
  */
-#define BIFF_BOF 0x0809
-#define BIFF_SST 0x00FC
-#define BIFF_CONTINUE 0x003C
-#define BIFF_FORMAT 0x041E
-#define BIFF_LABEL 0x0204
-#define BIFF_DIMENSION 0x0200
-#define BIFF_BOUNDSHEET 0x0085
-#define BIFF_EOF 0x000A
-#define BIFF_BOOLERR 0x0205
-#define BIFF_FORMULA 0x0006
-#define BIFF8 0x0600
-#define BIFF_RECORD_MAX 8224	/* FreeXL's record buffer */
-#define SST_MAX 1048576		/* FreeXL refuses more strings */
-
-/*
- * Where the characters of a BIFF8 string start: after its option byte at
- * p and the run count (option 0x08) and extension size (0x04) it
- * announces, in that order; the bytes of runs and extension that follow
- * the characters go to *extra. 0 when the header itself does not fit.
- */
-static size_t string_start(const unsigned char *rec, size_t sz, size_t p, int *wide,
-			   size_t *extra)
-{
-	unsigned opt;
-	size_t runs = 0, ext = 0;
-
-	if (p + 1 > sz)
-		return 0;
-	opt = rec[p++];
-	*wide = opt & 1;
-	if (opt & 0x08) {
-		if (p + 2 > sz)
-			return 0;
-		runs = get_le(rec + p, 2);
-		p += 2;
-	}
-	if (opt & 0x04) {
-		if (p + 4 > sz)
-			return 0;
-		ext = get_le(rec + p, 4);
-		p += 4;
-	}
-	*extra = runs * 4 + ext;
-	return p;
-}
-
-/* 1 if the BIFF8 string of FORMAT or LABEL (its length at lenpos, its
- * option byte at optpos) ends inside the record. */
-static int string_fits(const unsigned char *rec, size_t sz, size_t lenpos, size_t optpos)
-{
-	size_t p, extra, len;
-	int wide;
-
-	if (lenpos + 2 > sz)
-		return 0;
-	len = get_le(rec + lenpos, 2);
-	p = string_start(rec, sz, optpos, &wide, &extra);
-	return p && p + len * (wide ? 2 : 1) <= sz;
-}
-
-/*
- * The shared strings as FreeXL reads them: strings one after another from
- * the SST record on, each one's header inside a record, the characters of
- * the last one of a record allowed to go on in the next CONTINUE (after an
- * option byte of their own) but not beyond it, runs and extension skipped
- * where they end. Its state between records mirrors FreeXL's.
- */
-struct sst {
-	int started;
-	size_t count, index;
-	size_t pend_len, pend_off;	/* a string cut at the end of a record */
-	size_t skip;			/* its runs and extension */
-	size_t next_skip;		/* what the last string took of the next record */
-};
-
-/* 0 when the record reads within itself. */
-static int sst_record(struct sst *s, const unsigned char *rec, size_t sz, int first)
-{
-	size_t p = 0;
-
-	if (first) {
-		if (s->started || sz < 8)
-			return -1;
-		s->started = 1;
-		s->count = get_le(rec + 4, 4);
-		if (s->count > SST_MAX)
-			return -1;
-		p = 8;
-	} else if (s->pend_len) {
-		if (sz < 1)
-			return -1;
-		p = 1 + (s->pend_len - s->pend_off) * ((rec[0] & 1) ? 2 : 1);
-		if (p > sz)
-			return -1;
-		s->pend_len = 0;
-		s->next_skip = 0;
-		s->index++;
-		p += s->skip;
-	}
-	for (; s->index < s->count; s->index++) {
-		size_t len, need, extra;
-		int wide;
-
-		if (p >= sz)
-			return 0;
-		p += s->next_skip;
-		if (p + 2 > sz)
-			return -1;
-		len = get_le(rec + p, 2);
-		p = string_start(rec, sz, p + 2, &wide, &extra);
-		if (!p)
-			return -1;
-		s->skip = extra;
-		s->next_skip = 0;
-		need = len * (wide ? 2 : 1);
-		if (need > sz - p) {
-			s->pend_len = len;
-			s->pend_off = wide ? (sz - p) / 2 : sz - p;
-			return 0;
-		}
-		p += need + extra;
-		s->next_skip = p > sz ? p - sz : 0;
-		if (s->next_skip > BIFF_RECORD_MAX)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * The sheets as FreeXL tracks them: one per BOUNDSHEET record, by the
- * offset of its BOF; a BOF that follows an EOF makes the sheet whose
- * offset it is at the active one (or none); a DIMENSION record sizes the
- * active sheet's cells. FreeXL sizes a sheet's cells by its last DIMENSION
- * and frees them by it, so a second one made it free past the cells it
- * had (SIGSEGV, fuzz_xlsin); and at the end it sizes every sheet that had
- * none as if it were the active one (leaking, and emptying the active
- * one), which only the active sheet may therefore lack.
- */
-struct sheets {
-	struct {
-		size_t off;
-		int sized;
-	} *v;
-	size_t n, cap;
-	long active;	/* -1: none */
-	int after_eof;
-};
-
-static int sheet_add(struct sheets *sh, size_t off)
-{
-	if (sh->n == sh->cap) {
-		size_t ncap = sh->cap ? sh->cap * 2 : 8;
-		void *p = realloc(sh->v, ncap * sizeof(*sh->v));
-
-		if (!p)
-			return -1;
-		sh->v = p;
-		sh->cap = ncap;
-	}
-	sh->v[sh->n].off = off;
-	sh->v[sh->n].sized = 0;
-	sh->n++;
-	return 0;
-}
-
-static void sheet_select(struct sheets *sh, size_t at)
-{
-	size_t i;
-
-	sh->active = -1;
-	for (i = 0; i < sh->n; i++)
-		if (sh->v[i].off == at) {
-			sh->active = (long)i;
-			return;
-		}
-}
-
-/* "" when the record is fine, else why it is not. */
-static const char *check_record(struct sheets *sh, struct sst *sst, unsigned long version,
-				unsigned long type, unsigned long prev, const unsigned char *rec,
-				size_t sz, size_t at)
-{
-	static const char *const text = "a text runs past its record";
-
-	switch (type) {
-	case BIFF_CONTINUE:
-		return prev == BIFF_SST && sst_record(sst, rec, sz, 0) ? text : "";
-	case BIFF_SST:
-		return sst_record(sst, rec, sz, 1) ? text : "";
-	case BIFF_FORMAT:
-		return version == BIFF8 && !string_fits(rec, sz, 2, 4) ? text : "";
-	case BIFF_LABEL:
-		if (version == BIFF8)
-			return string_fits(rec, sz, 6, 8) ? "" : text;
-		return sz < 8 || 8 + get_le(rec + 6, 2) > sz ? text : "";
-	case BIFF_BOUNDSHEET:
-		return sz >= 4 && sheet_add(sh, get_le(rec, 4)) ? "out of memory" : "";
-	case BIFF_EOF:
-		sh->after_eof = 1;
-		return "";
-	case BIFF_BOF:
-		if (sh->after_eof)
-			sheet_select(sh, at);
-		sh->after_eof = 0;
-		return "";
-	case BIFF_DIMENSION:
-		if (sh->active < 0)
-			return "";
-		if (sh->v[sh->active].sized || sz < (version == BIFF8 ? 14u : 10u))
-			return "a sheet with a wrong or second DIMENSION record";
-		sh->v[sh->active].sized = 1;
-		return "";
-	default:
-		return "";
-	}
-}
-
-static const char xc_full[] = "too many boolean and error cells";
-
-/*
- * Notes a BOOLERR record (row, column, XF, value, 1 if an error) or a
- * FORMULA record whose cached result is a boolean (row, column, XF, then
- * the 8-byte result: type 1 in its first byte, the value in its third,
- * 0xFFFF in its last two) of sheet `sheet` (MS-XLS 2.4.24, 2.4.127). ""
- * when noted or nothing to note, else why not.
- */
-static const char *note_xcell(struct xlsin *r, long sheet, unsigned long type,
-			      const unsigned char *rec, size_t sz)
-{
-	struct xcell x;
-	int full = 0;
-
-	if (sheet < 0 || sheet > 65535)
-		return "";
-	if (type == BIFF_BOOLERR && sz >= 8) {
-		x.what = rec[7] ? XC_ERROR : rec[6] ? XC_TRUE : XC_FALSE;
-		x.from_formula = 0;
-	} else if (type == BIFF_FORMULA && sz >= 20 && get_le(rec + 12, 2) == 0xFFFF &&
-		   rec[6] == 1) {
-		x.what = rec[8] ? XC_TRUE : XC_FALSE;
-		x.from_formula = 1;
-	} else {
-		return "";
-	}
-	x.row = (uint32_t)get_le(rec, 2);
-	x.col = (uint16_t)get_le(rec + 2, 2);
-	x.sheet = (uint16_t)sheet;
-	if (!r->xc && !(r->xc = calloc(1, sizeof(*r->xc))))
-		return "out of memory";
-	if (xcells_add(r->xc, &x, &full))
-		return full ? xc_full : "out of memory";
-	return "";
-}
-
-/*
- * Walks the workbook stream's records the way FreeXL frames them (it
- * stops at a record of type 0 and size 0, one longer than its buffer, one
- * cut by the end of the stream, a first record that is not a BOF of BIFF5
- * or BIFF8, a record after an EOF that is not a BOF) and refuses the
- * workbook when a string FreeXL would read from FORMAT (BIFF8), LABEL or
- * the shared strings reaches past its record, or when its sheets' sizes
- * would confuse FreeXL (struct sheets).
- */
-static enum err check_biff(struct xlsin *r, const unsigned char *s, size_t len,
-			   struct errinfo *info)
-{
-	struct sheets sh = { NULL, 0, 0, -1, 0 };
-	struct sst sst = { 0 };
-	unsigned long version = 0, prev = 0;
-	const char *why = "";
-	size_t pos = 0, at = 0, i;
-
-	while (!*why && pos + 4 <= len) {
-		unsigned long type = get_le(s + pos, 2);
-		size_t sz = get_le(s + pos + 2, 2);
-
-		at = pos;
-		if ((type == 0 && sz == 0) || sz > BIFF_RECORD_MAX || pos + 4 + sz > len)
-			break;
-		pos += 4 + sz;
-		if (!version) {
-			if (type != BIFF_BOF || sz < 2)
-				break;
-			version = get_le(s + at + 4, 2);
-			if (version != 0x0500 && version != BIFF8)
-				break;
-			prev = type;
-			continue;
-		}
-		if (sh.after_eof && type != BIFF_BOF)
-			break;
-		why = check_record(&sh, &sst, version, type, prev, s + at + 4, sz, at);
-		if (!*why)
-			why = note_xcell(r, sh.active, type, s + at + 4, sz);
-		if (type != BIFF_CONTINUE)
-			prev = type;
-	}
-	for (i = 0; !*why && i < sh.n; i++)
-		if (!sh.v[i].sized && (long)i != sh.active) {
-			why = "a sheet without its DIMENSION record";
-			at = sh.v[i].off;
-		}
-	free(sh.v);
-	if (!strcmp(why, "out of memory"))
-		return fail(r, info, ERR_NOMEM, "out of memory");
-	if (why == xc_full)
-		return fail(r, info, ERR_LIMIT,
-			    "'%s': more than %zu boolean and error cells; save it as XLSX",
-			    r->name, XLS_MAX_XCELLS);
-	if (*why)
-		return fail(r, info, ERR_FORMAT,
-			    "cannot read '%s': not a valid .xls workbook (%s at byte %zu of the workbook stream)%s",
-			    r->name, why, at,
-			    strstr(why, "without") ? "; FreeXL cannot read it: save it as XLSX" : "");
-	return ERR_OK;
-}
-
 /*
  * The workbook stream of path, checked, in a new compound file held in
  * memory: its path (for FreeXL) in canon, its descriptor in *fd (close it
@@ -952,7 +563,7 @@ static enum err canonical_copy(struct xlsin *r, const char *path, char *canon, s
 		r->failed = e;
 		return e;
 	}
-	e = check_biff(r, data, len, info);
+	e = biff_check(&r->notes, r->name, data, len, info);
 	if (!e) {
 		*fd = memfd_create("contactsync-xls", MFD_CLOEXEC);
 		if (*fd < 0)
@@ -1074,7 +685,7 @@ static void destroy(struct xlsin *r)
 {
 	if (r->xl)
 		freexl_close(r->xl);
-	xcells_free(r->xc);
+	biff_notes_free(r->notes);
 	rowbuf_free(&r->rb);
 	free(r->name);
 	free(r);

@@ -222,13 +222,15 @@ api_secret_env = SB_SECRET' ;;
 	altum) start "$n" --dialect altum --key alkey --rate 0 --fail-rate 0.1 --seed 7 --stall 300
 		extra='api_key_env = AL_KEY
 rate = 1000/s
-optout_action = delete' ;;
+optout_action = delete
+create_settle = 1s' ;;
 	atom) start "$n" --dialect atom --key atkey --rate 0 --fail-rate 0.1 --seed 7 --stall 300
 		extra='api_key_env = AT_KEY
 address_book = Book 1
 rate = 1000/s
 optout_action = suppress_book
-suppress_book = Suppressed' ;;
+suppress_book = Suppressed
+create_settle = 1s' ;;
 	esac
 	url=$U
 	load "$url" "$dialect.json"
@@ -317,7 +319,8 @@ check_grep "sendblue: the opted-out ones were created opted out" "^opted out 21$
 start atc --dialect atom --key atkey --rate 0 --latency 5
 profile atc atom "$U" 'api_key_env = AT_KEY
 address_book = Book 1
-rate = 1000/s'
+rate = 1000/s
+create_settle = 1s'
 curl -s -f -X POST -d '[{"phone":"+447700900000","first_name":"Seed","book":1}]' "$U/_emulator/contacts" >/dev/null
 crash atc atom "$U" 5 --concurrency 4
 

@@ -185,6 +185,8 @@ struct req {
 	struct buf body;
 	bool too_big;
 	struct MHD_PostProcessor *pp;
+	char tail[256];		/* a form body's last bytes (form_tail) */
+	size_t ntail;
 	struct formfield *form;
 	size_t nform, capform;
 };
@@ -246,13 +248,14 @@ bool emu_limiter_bucket(struct limiter *l, int64_t now, int64_t *retry_ms);
 /* ---- hostile modes (hostile.c) ---------------------------------------- */
 
 enum hmode { H_NONE, H_HUGE, H_ENDLESS, H_DRIP, H_BADJSON, H_NULLS, H_STRINGS,
-	     H_MISSING, H_REDIRECT, H_MUTATE, H_KEYSET, H_REPEAT, H_PAGES, H_LONGPHONE,
-	     H_EMPTY, H__COUNT };
+	     H_MISSING, H_REDIRECT, H_MUTATE, H_RATELIMIT, H_CUT, H_LOST, H_SLOW,
+	     H_KEYSET, H_REPEAT, H_PAGES, H_LONGPHONE, H_EMPTY, H__COUNT };
 
 struct hrule {
 	enum hmode mode;
 	char endpoint[96];	/* stats pattern; "" = every API endpoint */
 	unsigned count;		/* requests left; 0 = for ever */
+	char value[32];		/* ratelimit: the reset ("86400", "epoch+60", "epochms+5") */
 };
 
 /* ---- the emulator ------------------------------------------------------ */
@@ -288,7 +291,9 @@ struct emu {
 	struct hrule hostile[16];
 	size_t nhostile;
 	uint64_t hostile_turn;	/* rules matching one request take turns */
+	char hostile_value[32];	/* the value of the rule hostile_pick chose */
 	uint64_t mutations;
+	uint64_t slow_from_id;	/* `slow`: contacts from this id are not listed */
 	uint64_t keyset_page;	/* keyset, repeat: the page last made up */
 	unsigned redirect_port;	/* the redirect target's listener */
 	unsigned long redirect_requests, redirect_credentials;

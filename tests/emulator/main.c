@@ -214,11 +214,63 @@ static void req_free(struct req *q)
 	free(q);
 }
 
+/* Keeps the last bytes of a form body for form_tail. */
+static void keep_tail(struct req *q, const char *data, size_t size)
+{
+	size_t cap = sizeof(q->tail);
+
+	if (size >= cap) {
+		memcpy(q->tail, data + size - cap, cap);
+		q->ntail = cap;
+		return;
+	}
+	if (q->ntail + size > cap) {
+		memmove(q->tail, q->tail + q->ntail + size - cap, cap - size);
+		q->ntail = cap - size;
+	}
+	memcpy(q->tail + q->ntail, data, size);
+	q->ntail += size;
+}
+
+/*
+ * libmicrohttpd (0.9.75) never reports an urlencoded body's last field
+ * when its value is empty ("...&name="), where PHP reads it as "": an
+ * update's `name=` (a clear) must reach the handler as the server would
+ * see it. Adds that field, empty, once the body is complete.
+ */
+static void form_tail(struct req *q)
+{
+	char key[256];
+	size_t i, start = 0;
+	struct formfield *f;
+
+	if (!q->pp || !q->ntail || q->tail[q->ntail - 1] != '=')
+		return;
+	for (i = q->ntail - 1; i-- > 0;)
+		if (q->tail[i] == '&' || q->tail[i] == '=' || q->tail[i] == '\n') {
+			start = i + 1;
+			if (q->tail[i] != '&')
+				return;	/* "a=b=": not a key alone; or not a form */
+			break;
+		}
+	if (start == 0 && q->ntail == sizeof(q->tail))
+		return;	/* the key began before the bytes kept */
+	memcpy(key, q->tail + start, q->ntail - 1 - start);
+	key[q->ntail - 1 - start] = '\0';
+	MHD_http_unescape(key);
+	if (!*key || req_form(q, key))
+		return;
+	f = form_field(q, key, true);
+	if (!f)
+		q->too_big = true;
+}
+
 static void req_feed(struct req *q, const char *data, size_t size)
 {
 	if (q->too_big)
 		return;
 	if (q->pp) {
+		keep_tail(q, data, size);
 		if (MHD_post_process(q->pp, data, size) != MHD_YES)
 			q->too_big = true;
 		return;
@@ -431,10 +483,27 @@ static enum MHD_Result serve_api(struct emu *e, struct req *q, struct reply *r)
 		pthread_mutex_unlock(&e->lock);
 		return hostile_send(e, q, r, h);
 	}
+	form_tail(q);
+	if (h == H_CUT && q->write) {
+		/* a success cut short, for a write that never happened */
+		r->status = 200;
+		out_raw(&r->body, e->ops->fault_body);
+		count_status(e, q, 200, "cut");
+		pthread_mutex_unlock(&e->lock);
+		return send_reply(q, r, FAULT_TRUNC);
+	}
 	if (q->too_big)
 		e->ops->error(r, 413, "too_large", "Request body too large");
 	else if (e->ops->auth(q, r) && rate_check(e, r))
 		e->ops->handle(q, r);
+	if (h == H_LOST && q->write) {
+		/* applied, and the answer lost halfway */
+		count_status(e, q, 0, "lost");
+		pthread_mutex_unlock(&e->lock);
+		if (r->empty || r->body.b.len < 2)
+			return MHD_NO;
+		return send_reply(q, r, FAULT_DROP);
+	}
 	if (h != H_NONE)
 		hostile_after(e, q, r, h);
 	count_status(e, q, r->status, h != H_NONE ? hostile_name(h) :
@@ -521,7 +590,7 @@ static const struct opt options[] = {
 	{ "quirks", 0, NULL, "enable the optional quirks (altum 500 after update)", O_QUIRKS },
 	{ "concurrency", 0, "N", "sendblue: more concurrent requests get 429 (default 16, 0 = none)", O_CONCURRENCY },
 	{ "stall", 0, "MS", "how long a stalled fault stalls (default 30000)", O_STALL },
-	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect, mutate, keyset, repeat, pages, longphone or empty, on every API request", O_HOSTILE },
+	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect, mutate, ratelimit (reset 60 s), cut, lost, slow, keyset, repeat, pages, longphone or empty, on every API request", O_HOSTILE },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 

@@ -23,7 +23,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 # name. The families' members and the tool are placed by their folder.
 BASE = """buf err str text quote optval taglist phone phonefast phonemeta lpn sorter outfile lockfile
 csvout xlsxout pipeline ratelimit http store rec contact profile change
-exitcode duration hook country""".split()
+exitcode duration hook country ratehdr limit""".split()
 # The families' headers for the core (row: what every reader gives).
 FAMILY = "reader provider row".split()
 # A family's folder and the module its toolkit headers belong to.

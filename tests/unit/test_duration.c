@@ -85,10 +85,32 @@ static void test_limits(void **state)
 	assert_int_equal(duration_ms(many), 18000000000000000LL);
 }
 
+/* Written back for messages: two largest units at most, nearest second. */
+static void test_format(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(duration_format(86400000, b, sizeof(b)), "24h");
+	assert_string_equal(duration_format(900000, b, sizeof(b)), "15m");
+	assert_string_equal(duration_format(2000, b, sizeof(b)), "2s");
+	assert_string_equal(duration_format(4996, b, sizeof(b)), "5s");
+	assert_string_equal(duration_format(500, b, sizeof(b)), "500ms");
+	assert_string_equal(duration_format(0, b, sizeof(b)), "0ms");
+	assert_string_equal(duration_format(5400000, b, sizeof(b)), "1h30m");
+	assert_string_equal(duration_format(3605000, b, sizeof(b)), "1h");	/* not "1h5s" */
+	assert_string_equal(duration_format(90000, b, sizeof(b)), "1m30s");
+	assert_string_equal(duration_format(7 * 86400000LL + 3600000, b, sizeof(b)), "7d1h");
+	/* each one reads back as about what it said */
+	assert_int_equal(duration_ms("1h30m"), 5400000);
+	assert_int_equal(duration_ms("7d1h"), 7 * 86400000LL + 3600000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_combinations),
 		cmocka_unit_test(test_fractions),
 		cmocka_unit_test(test_refused),

@@ -55,11 +55,15 @@ static void test_published_words(void **state)
 	assert_string_equal(exitcode_words(EXIT_GUARD), EXIT_WORDS_GUARD);
 	assert_string_equal(exitcode_words(EXIT_OK), EXIT_WORDS_OK);
 	assert_string_equal(exitcode_words(EXIT_BUDGET), "stopped early: run again to continue");
+	assert_string_equal(exitcode_brief(EXIT_PARTIAL), "operations failed");
 	assert_string_equal(EXITCODE_HELP + 0,
-			    "  0  success\n"
-			    "  1  finished, but some rows or operations failed\n"
-			    "  2  usage or configuration error\n"
-			    "  3  a safety guard stopped the run before any write\n"
+			    "  0  success (rejected input rows are reported, not failed)\n"
+			    "  1  some operations failed at the provider, or an output could not be\n"
+			    "     written (diff --exit-code: changes are planned; phone: a number is\n"
+			    "     not valid)\n"
+			    "  2  usage or configuration error, or an unreadable input file\n"
+			    "  3  a safety guard stopped the run before any write (too many rejected\n"
+			    "     rows, an empty or shrinking list, too many deletes or opt-outs)\n"
 			    "  4  a remote service error stopped the run\n"
 			    "  5  local store error (locked, corrupt, full, unwritable)\n"
 			    "  6  stopped early (time budget, SIGINT or SIGTERM), run again to continue\n");

@@ -157,6 +157,21 @@ static enum MHD_Result route(struct fakehttp *s, struct MHD_Connection *c,
 	if (strcmp(url, "/rem0") == 0)
 		return reply(c, 200, "last one", "X-RateLimit-Remaining", "0",
 			     "X-RateLimit-Reset", "1", NULL);
+	if (strcmp(url, "/rem86400") == 0)
+		return reply(c, 200, "last one", "X-RateLimit-Remaining", "0",
+			     "X-RateLimit-Reset", "86400", NULL);
+	if (strcmp(url, "/remms5") == 0) {	/* Unix ms, 5 s from now */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(tmp, sizeof(tmp), "%lld",
+			 (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 5000);
+		return reply(c, 200, "last one", "X-RateLimit-Remaining", "0",
+			     "X-RateLimit-Reset", tmp, NULL);
+	}
+	if (strcmp(url, "/remabsurd") == 0)
+		return reply(c, 200, "last one", "X-RateLimit-Remaining", "0",
+			     "X-RateLimit-Reset", "99999999999999", NULL);
 	if (strcmp(url, "/huge") == 0)
 		return reply_reader(c, HUGE_BODY, huge_reader, s);
 	if (strcmp(url, "/huge-chunked") == 0)
@@ -391,7 +406,137 @@ static void test_429_wait_too_long(void **state)
 	assert_int_equal(r.status, 429);
 	assert_int_equal(r.attempts, 1);
 	assert_int_equal(r.retry_after_ms, 1000);
-	assert_non_null(strstr(r.message, "asked to wait 1 s"));
+	assert_non_null(strstr(r.message,
+			       "answered 429; Retry-After: 1 asks for a wait of 1s, more than max_wait 500ms"));
+	http_response_free(&r);
+	/* the client is halted: the next request never leaves */
+	get(c, "/json", &r, ERR_REMOTE);
+	assert_int_equal(fakehttp_hits(s, "/json"), 0);
+	assert_non_null(strstr(r.message, "Retry-After: 1 asks for a wait of 1s"));
+	http_response_free(&r);
+	http_free(c);
+}
+
+/* X-RateLimit-Remaining: 0 on a success with a reset a day away: the
+ * answer stands, nothing more leaves, the message names the header. */
+static void test_reset_beyond_max_wait(void **state)
+{
+	struct fakehttp *s = *state;
+	struct http_config cfg = { 0 };	/* max_wait: the default, 15 min */
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+	struct errinfo info = { 0 };
+
+	get(c, "/rem86400", &r, ERR_OK);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.ratelimit_reset_s, 86400);
+	http_response_free(&r);
+	get(c, "/json", &r, ERR_REMOTE);
+	assert_int_equal(fakehttp_hits(s, "/json"), 0);
+	assert_non_null(strstr(r.message,
+			       "X-RateLimit-Reset: 86400 asks for a wait of 24h, more than max_wait 15m"));
+	http_response_free(&r);
+	assert_int_equal(http_halted(c, &info), HTTP_HALT_WAIT);
+	assert_int_equal(info.code, ERR_REMOTE);
+	assert_string_equal(info.msg,
+			    "X-RateLimit-Reset: 86400 asks for a wait of 24h, more than max_wait 15m");
+	http_free(c);
+}
+
+/* A reset in Unix milliseconds five seconds ahead is five seconds, not
+ * 56,000 years: with max_wait 2 s it is refused as 5 s. */
+static void test_reset_epoch_ms(void **state)
+{
+	struct fakehttp *s = *state;
+	struct http_config cfg = { .max_wait_ms = 2000 };
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+
+	get(c, "/remms5", &r, ERR_OK);
+	assert_true(r.ratelimit_reset_s >= 4 && r.ratelimit_reset_s <= 5);
+	http_response_free(&r);
+	get(c, "/json", &r, ERR_REMOTE);
+	assert_non_null(strstr(r.message, "(a Unix time in milliseconds) asks for a wait of 5s, "
+				       "more than max_wait 2s"));
+	assert_int_equal(fakehttp_hits(s, "/json"), 0);
+	http_response_free(&r);
+	http_free(c);
+}
+
+/* A reset that is no believable time (neither seconds, nor a Unix time in
+ * s or ms near now) is not trusted: as if absent, nothing halts. */
+static void test_reset_absurd_untrusted(void **state)
+{
+	struct fakehttp *s = *state;
+	struct http_config cfg = { .max_wait_ms = 2000 };
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+
+	get(c, "/remabsurd", &r, ERR_OK);
+	assert_int_equal(r.ratelimit_reset_s, -1);
+	http_response_free(&r);
+	get(c, "/json", &r, ERR_OK);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(http_halted(c, NULL), HTTP_RUNNING);
+	http_response_free(&r);
+	http_free(c);
+}
+
+/* A wait that would end after the caller's time budget stops at once. */
+static void test_reset_past_budget(void **state)
+{
+	struct fakehttp *s = *state;
+	struct http_config cfg = { 0 };
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+	struct errinfo info = { 0 };
+
+	http_set_budget(c, 500);
+	get(c, "/rem0", &r, ERR_OK);
+	http_response_free(&r);
+	get(c, "/json", &r, ERR_BUDGET);
+	assert_int_equal(fakehttp_hits(s, "/json"), 0);
+	assert_int_equal(http_halted(c, &info), HTTP_HALT_BUDGET);
+	assert_non_null(strstr(info.msg, "X-RateLimit-Reset: 1 asks for a wait of 1s, "
+				     "past the end of the time budget"));
+	http_response_free(&r);
+	http_free(c);
+}
+
+/* A 503 whose backoff would end after the budget: not retried. */
+static void test_backoff_past_budget(void **state)
+{
+	struct fakehttp *s = *state;
+	struct http_config cfg = { 0 };
+	struct http_client *c = client_for(s, &cfg, NULL);
+	struct http_response r;
+	struct errinfo info = { 0 };
+
+	http_set_budget(c, 100);	/* the first backoff is 250 to 500 ms */
+	get(c, "/flaky", &r, ERR_BUDGET);
+	assert_int_equal(r.status, 500);
+	assert_int_equal(fakehttp_hits(s, "/flaky"), 1);
+	assert_int_equal(http_halted(c, &info), HTTP_HALT_BUDGET);
+	assert_non_null(strstr(info.msg, "past the end of the time budget"));
+	http_response_free(&r);
+	http_free(c);
+}
+
+/* A host name that does not resolve is not retried, and is named. */
+static void test_unresolved_host(void **state)
+{
+	struct http_config cfg = { .base_url = "http://no-such-host.invalid/", .insecure = 1,
+				   .connect_timeout_ms = 5000 };
+	struct http_client *c = NULL;
+	struct http_response r;
+	struct errinfo info = { 0 };
+
+	(void)state;
+	assert_int_equal(http_new(&c, &cfg, &info), ERR_OK);
+	get(c, "/json", &r, ERR_NETWORK);
+	assert_int_equal(r.attempts, 1);
+	assert_non_null(strstr(r.message, "the host name 'no-such-host.invalid' does not resolve"));
+	assert_int_equal(http_halted(c, &info), HTTP_HALT_UNRESOLVED);
 	http_response_free(&r);
 	http_free(c);
 }
@@ -931,6 +1076,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_429_retry_after_ms_wins, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_429_wait_too_long, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_429_ratelimit_reset, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_reset_beyond_max_wait, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_reset_epoch_ms, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_reset_absurd_untrusted, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_reset_past_budget, server_start, server_stop),
+		cmocka_unit_test_setup_teardown(test_backoff_past_budget, server_start, server_stop),
+		cmocka_unit_test(test_unresolved_host),
 		cmocka_unit_test_setup_teardown(test_retry_after_http_date, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_should_retry_false, server_start, server_stop),
 		cmocka_unit_test_setup_teardown(test_should_retry_true_on_4xx, server_start, server_stop),

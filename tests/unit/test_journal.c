@@ -100,9 +100,16 @@ static void test_state_round_trip(void **state)
 	in.status = 422;
 	strcpy(in.id, "c-42");
 	strcpy(in.message, "invalid number");
+	in.sent = 1796342400;	/* 2026-12-01T00:00:00Z */
 	buf_init(&b, 0);
 	assert_int_equal(journal_state_encode(&in, &b), ERR_OK);
+	/* a record of before the send time was kept: the same, sent unknown */
+	assert_int_equal(journal_state_decode(&out, b.data, b.len - 5, &info), ERR_OK);
+	assert_int_equal(out.attempts, in.attempts);
+	assert_string_equal(out.message, in.message);
+	assert_true(out.sent == 0);
 	assert_int_equal(journal_state_decode(&out, b.data, b.len, &info), ERR_OK);
+	assert_true(out.sent == in.sent);
 	assert_int_equal(out.state, in.state);
 	assert_int_equal(out.step, in.step);
 	assert_true(out.fp == in.fp);

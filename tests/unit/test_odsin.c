@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "read/odsin.h"
+#include "read/odsstyle.h"
 #include "row.h"
 
 #define MIME "application/vnd.oasis.opendocument.spreadsheet"
@@ -257,6 +259,102 @@ static void test_numbers(void **state)
 	       "1:[18][0.1][447911123456][-3]\n"
 	       "2:[1E+20][1.5E-07][2.5][1.23456789012346E+17]\n"
 	       "3:[0.25][5.5][0][18]\n");
+}
+
+#define NS_NUMBER \
+	"xmlns:number=\"urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0\""
+#define PLUS_STYLE                                                         \
+	"<number:number-style " NS_NUMBER " style:name=\"N1\">"              \
+	"<number:text>+</number:text><number:number number:decimal-places=" \
+	"\"0\" number:min-integer-digits=\"1\"/></number:number-style>"      \
+	"<style:style style:name=\"ce1\" style:family=\"table-cell\" "       \
+	"style:data-style-name=\"N1\"/>"
+#define STYLED(style, v)                                                   \
+	"<table:table-cell table:style-name=\"" style "\" "                 \
+	"office:value-type=\"float\" office:value=\"" v "\"/>"
+
+/* Reads content with a styles.xml beside it. */
+static char *read_styled(const char *styles, const char *content,
+			 const struct sheet_opts *opts, struct result *res)
+{
+	struct part parts[] = {
+		{ "mimetype", MIME, 0 },
+		{ "styles.xml", styles, 0 },
+		{ "content.xml", content, 0 },
+	};
+	char *path = write_zip(parts, 3), *out;
+
+	out = dump_file(path, opts, res);
+	unlink(path);
+	free(path);
+	return out;
+}
+
+static void test_data_styles(void **state)
+{
+	static const char styles[] =
+		"<office:document-styles " NS " " NS_NUMBER "><office:styles>"
+		"<number:number-style style:name=\"Pad\"><number:number "
+		"number:decimal-places=\"0\" number:min-integer-digits=\"10\"/>"
+		"</number:number-style>"
+		"<style:style style:name=\"Default\" style:family=\"table-cell\"/>"
+		"<style:style style:name=\"Phone\" style:family=\"table-cell\" "
+		"style:data-style-name=\"Pad\"/>"
+		"</office:styles></office:document-styles>";
+	static const char content[] = DOC(PLUS_STYLE,
+		TABLE("Other", ROW(STR("x")))
+		"<table:table table:name=\"S\">"
+		"<table:table-column table:number-columns-repeated=\"2\"/>"
+		"<table:table-column table:default-cell-style-name=\"Phone\"/>"
+		ROW(STYLED("ce1", "4915123456781") STYLED("Phone", "612345677")
+		    FLOAT("612345677") FLOAT("612345677"))
+		"<table:table-row table:default-cell-style-name=\"ce1\">"
+		STYLED("Default", "7") FLOAT("0.5") FLOAT("42")
+		"<table:table-cell table:style-name=\"ce1\" office:value-type="
+		"\"float\" office:value=\"1\" table:formula=\"of:=TRUE()\"/>"
+		"</table:table-row></table:table>");
+	struct result res;
+	char *got;
+
+	(void)state;
+	/* "s": chosen on a second pass over content.xml */
+	got = read_styled(styles, content, sheet("s"), &res);
+	if (res.end != ERR_NOT_FOUND)
+		fail_msg("ended with %s: %s", err_name(res.end), res.info.msg);
+	assert_string_equal(got,
+		"1:[+4915123456781][0612345677][0612345677][612345677]\n"
+		"2:[7][0.5][0000000042][TRUE]\n");
+	free(got);
+}
+
+/* Millions of styles are refused, naming the file and the part. */
+static void test_style_limit(void **state)
+{
+	struct buf b;
+	struct result res;
+	char *got, want[200];
+	size_t i;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(buf_adds(&b, "<office:document-content " NS
+				  "><office:automatic-styles>"), ERR_OK);
+	for (i = 0; i <= ODSSTYLE_MAX_STYLES; i++)
+		assert_int_equal(buf_printf(&b, "<style:style style:name=\"c%zu\" "
+					    "style:family=\"table-cell\"/>", i),
+				 ERR_OK);
+	assert_int_equal(buf_adds(&b, "</office:automatic-styles><office:body>"
+				  "<office:spreadsheet>" TABLE("S", ROW(STR("x")))
+				  "</office:spreadsheet></office:body>"
+				  "</office:document-content>"), ERR_OK);
+	got = read_ods(b.data, NULL, &res);
+	assert_string_equal(err_name(res.open), "ERR_LIMIT");
+	snprintf(want, sizeof(want),
+		 "'t.ods': content.xml: more than %d styles or %zu bytes of styles",
+		 ODSSTYLE_MAX_STYLES, (size_t)ODSSTYLE_MAX_BYTES);
+	assert_string_equal(res.info.msg, want);
+	free(got);
+	buf_free(&b);
 }
 
 static void test_dates_times_booleans(void **state)
@@ -916,6 +1014,8 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_dates_times_booleans),
 		cmocka_unit_test(test_boolean_formulas),
+		cmocka_unit_test(test_data_styles),
+		cmocka_unit_test(test_style_limit),
 		cmocka_unit_test(test_value_missing_is_text),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_repeated_empty_rows_and_columns),

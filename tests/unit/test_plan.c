@@ -138,7 +138,7 @@ static void run_dp(const char *dir, const struct provider *drv, const struct pro
 static void run(const char *dir, const struct provider *drv, const struct profile *p,
 		enum plan_mode mode, struct seen *s, struct plan_stats *st)
 {
-	struct plan_params dp = { mode, 0, NULL, NULL };
+	struct plan_params dp = { mode, 0, NULL, NULL, BLANK_DEFAULT };
 
 	run_dp(dir, drv, p, &dp, s, st);
 }
@@ -233,7 +233,7 @@ static void test_missing_optout_and_removed(void **state)
 	struct seen s;
 	struct plan_stats ds;
 	struct profile p = { .name = "p" };
-	struct plan_params dp = { PLAN_MODE_UPSERT, 1, "optouts:p", NULL };
+	struct plan_params dp = { PLAN_MODE_UPSERT, 1, "optouts:p", NULL, BLANK_DEFAULT };
 	struct store_tx *tx;
 	struct errinfo info = { 0 };
 
@@ -264,7 +264,7 @@ static void test_optout_action(void **state)
 	struct seen s;
 	struct plan_stats ds;
 	struct profile p = { .name = "p" };
-	struct plan_params dp = { PLAN_MODE_UPSERT, 1, NULL, NULL };
+	struct plan_params dp = { PLAN_MODE_UPSERT, 1, NULL, NULL, BLANK_DEFAULT };
 
 	(void)state;
 	/* skip (the default): nothing planned, counted for the summary */
@@ -279,6 +279,156 @@ static void test_optout_action(void **state)
 	assert_int_equal(ds.optout_unsupported, 0);
 	/* still never created opted out where it cannot be recorded */
 	assert_null(strstr(s.log, "007"));
+	cleanup(st, dir);
+}
+
+/*
+ * The blank rule (plan.h). Desired contacts come from two files: file 0
+ * had columns for the names, company, tags and Email; file 1 for the
+ * names only. Remotes hold values the list leaves empty, and a custom
+ * field (Extra) no file has a column for.
+ */
+static char *make_blank_store(struct store **st, int with_cols)
+{
+	char tmpl[] = "/tmp/cs-blank-XXXXXX";
+	char *dir = strdup(mkdtemp(tmpl));
+	struct errinfo info = { 0 };
+	static const char *const files[] = { "a.csv", "b.csv" };
+	static const char *const cols[] = {
+		"\nname\nfirst_name\nlast_name\ncompany\ntags\ncustom:Email\n",
+		"\nname\nfirst_name\nlast_name\n",
+	};
+	struct store_gen *g;
+	struct contact c;
+	struct remote_contact rc;
+	struct buf b;
+
+	contact_init(&c);
+	buf_init(&b, 0);
+	assert_int_equal(store_open(st, dir, STORE_WRITE, &info), ERR_OK);
+	assert_int_equal(store_gen_begin(*st, "desired", &g, &info), ERR_OK);
+	/* 001 (file 0): only the first name; 002 (file 1): the same */
+	strcpy(c.phone, "+447911000001");
+	c.first_name = S("Ann");
+	c.source_file = 0;
+	assert_int_equal(contact_encode(&c, &b), ERR_OK);
+	assert_int_equal(store_gen_append(g, c.phone, 13, b.data, b.len, &info), ERR_OK);
+	strcpy(c.phone, "+447911000002");
+	c.first_name = S("Bob");
+	c.source_file = 1;
+	buf_reset(&b);
+	assert_int_equal(contact_encode(&c, &b), ERR_OK);
+	assert_int_equal(store_gen_append(g, c.phone, 13, b.data, b.len, &info), ERR_OK);
+	assert_int_equal(store_gen_set_files(g, files, 2, &info), ERR_OK);
+	if (with_cols)
+		assert_int_equal(store_gen_set_columns(g, cols, 2, &info), ERR_OK);
+	assert_int_equal(store_gen_commit(g, &info), ERR_OK);
+
+	assert_int_equal(store_gen_begin(*st, "remote:p", &g, &info), ERR_OK);
+	memset(&rc, 0, sizeof(rc));
+	contact_init(&rc.c);
+	strcpy(rc.c.phone, "+447911000001");
+	rc.c.first_name = S("Ann");
+	rc.c.last_name = S("Russo");
+	rc.c.company = S("Acme");
+	contact_add_tag(&rc.c, "vip", 3);
+	contact_add_custom(&rc.c, "Email", 5, "a@x", 3);
+	contact_add_custom(&rc.c, "Extra", 5, "keep", 4);
+	contact_sort(&rc.c);
+	strcpy(rc.id, "1");
+	buf_reset(&b);
+	assert_int_equal(snapshot_encode(&rc, &b), ERR_OK);
+	assert_int_equal(store_gen_append(g, rc.c.phone, 13, b.data, b.len, &info), ERR_OK);
+	contact_reset(&rc.c);
+	strcpy(rc.c.phone, "+447911000002");
+	rc.c.first_name = S("Bob");
+	rc.c.last_name = S("Stone");
+	rc.c.company = S("Co");
+	contact_add_custom(&rc.c, "Email", 5, "b@x", 3);
+	strcpy(rc.id, "2");
+	buf_reset(&b);
+	assert_int_equal(snapshot_encode(&rc, &b), ERR_OK);
+	assert_int_equal(store_gen_append(g, rc.c.phone, 13, b.data, b.len, &info), ERR_OK);
+	assert_int_equal(store_gen_commit(g, &info), ERR_OK);
+	contact_free(&c);
+	contact_free(&rc.c);
+	buf_free(&b);
+	return dir;
+}
+
+static const char blank_cleared[] =
+	"update 001 last_name:'Russo'>'' company:'Acme'>'' tags:'vip'>'' custom:Email:'a@x'>''\n"
+	"update 002 last_name:'Stone'>''\n";
+
+static void test_blank_rule(void **state)
+{
+	struct store *st;
+	char *dir = make_blank_store(&st, 1);
+	struct seen s;
+	struct plan_stats ds;
+	struct profile p = { .name = "p" };
+	struct plan_params dp = { PLAN_MODE_MIRROR, 0, NULL, NULL, BLANK_DEFAULT };
+
+	(void)state;
+	/* mirror clears by default, only what each file had a column for:
+	 * Bob's company and Email stay (file 1 has no such columns), and
+	 * Extra is nobody's column */
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, blank_cleared);
+	assert_int_equal(ds.cleared, 5);
+	assert_int_equal(ds.ops[PLAN_UPDATE], 2);
+	/* --blank keep in mirror: an empty cell is no opinion */
+	dp.blank = BLANK_KEEP;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, "");
+	assert_int_equal(ds.cleared, 0);
+	assert_int_equal(ds.ops[PLAN_UNCHANGED], 2);
+	/* upsert keeps by default */
+	dp.mode = PLAN_MODE_UPSERT;
+	dp.blank = BLANK_DEFAULT;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, "");
+	/* the profile's clear holds in upsert; --blank keep overrides it */
+	p.blank = BLANK_CLEAR;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, blank_cleared);
+	dp.blank = BLANK_KEEP;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, "");
+	/* and the profile's keep holds in mirror, --blank clear overriding it */
+	p.blank = BLANK_KEEP;
+	dp.mode = PLAN_MODE_MIRROR;
+	dp.blank = BLANK_DEFAULT;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, "");
+	dp.blank = BLANK_CLEAR;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, blank_cleared);
+	/* altum joins the name: Ann Russo's name becomes "Ann" (a change, not
+	 * a clear), and the Email key is cleared */
+	p.blank = BLANK_DEFAULT;
+	run_dp(dir, &provider_altum, &p, &dp, &s, &ds);
+	assert_null(strstr(s.log, "company"));	/* altum keeps no company */
+	assert_non_null(strstr(s.log, "custom:Email:'a@x'>''"));
+	assert_null(strstr(s.log, "Extra"));
+	cleanup(st, dir);
+}
+
+/* A desired set without a column table (migrate's, or imported before the
+ * table existed) clears nothing, even in mirror. */
+static void test_blank_without_columns(void **state)
+{
+	struct store *st;
+	char *dir = make_blank_store(&st, 0);
+	struct seen s;
+	struct plan_stats ds;
+	struct profile p = { .name = "p" };
+	struct plan_params dp = { PLAN_MODE_MIRROR, 0, NULL, NULL, BLANK_CLEAR };
+
+	(void)state;
+	run_dp(dir, &provider_sendblue, &p, &dp, &s, &ds);
+	assert_string_equal(s.log, "");
+	assert_int_equal(ds.cleared, 0);
 	cleanup(st, dir);
 }
 
@@ -337,6 +487,8 @@ int main(void)
 		cmocka_unit_test(test_optout_action),
 		cmocka_unit_test(test_altum_stores_less),
 		cmocka_unit_test(test_atom_slots),
+		cmocka_unit_test(test_blank_rule),
+		cmocka_unit_test(test_blank_without_columns),
 		cmocka_unit_test(test_stats_table),
 	};
 

@@ -259,7 +259,7 @@ static void test_full_report(void **state)
 
 	sheet(f, 1, &x);
 	assert_string_equal(summary_value(x.data, "profile"), "shop");
-	assert_string_equal(summary_value(x.data, "exit status"), "1: some rows or operations failed");
+	assert_string_equal(summary_value(x.data, "exit status"), "1: some operations failed, or an output could not be written");
 	assert_string_equal(summary_value(x.data, "duration (s)"), "n:4");
 	assert_string_equal(summary_value(x.data, "dry run"), "no");
 	assert_string_equal(summary_value(x.data, "rows read"), "n:12");

@@ -422,6 +422,89 @@ static void test_altum_update_merges_custom(void **state)
 	contact_free(&rc.c);
 }
 
+/*
+ * A clear (plan.h: a change whose desired value is empty) goes as each API
+ * takes it (PROVIDERS.md): altum `name=` empty and the custom set without
+ * the key (a set left empty as one empty key, which replaces it by
+ * nothing); atom "" in contact/edit; sendblue "" for names and company,
+ * [] for tags, and "" for a custom variable (PUT merges them: a key left
+ * out could not be removed).
+ */
+static void test_clear_requests(void **state)
+{
+	struct fakehttp *s = *state;
+	static const struct fakehttp_route routes[] = {
+		{ "POST", "/api/contacts/17", 0, 200, "{\"data\":{\"id\":17}}", { NULL }, NULL, 0 },
+		{ "POST", "/api/contact/edit", 0, 200, "{\"status\":\"success\",\"result\":{\"id\":17}}",
+		  { NULL }, NULL, 0 },
+		{ "PUT", "/api/v2/contacts/%2B15551234567", 0, 200,
+		  "{\"contact\":{\"phone\":\"+15551234567\"},\"status\":\"OK\"}", { NULL }, NULL, 0 },
+		{ NULL, NULL, 0, 0, NULL, { NULL }, NULL, 0 },
+	};
+	static const char *const al_rx[] = { "A=1", "B=2", NULL };
+	static const char *const al_one[] = { "custom:A", NULL };
+	static const char *const al_all[] = { "name", "custom:A", "custom:B", NULL };
+	static const char *const at_rx[] = { "Email=a@x", "Plan=gold", NULL };
+	static const char *const at_dx[] = { "Plan=gold", NULL };
+	static const char *const at_f[] = { "last_name", "company", "custom:Email", NULL };
+	static const char *const sb_rx[] = { "A=1", "B=2", "#vip", NULL };
+	static const char *const sb_dx[] = { "B=2", NULL };
+	static const char *const sb_f[] = { "last_name", "company", "tags", "custom:A", NULL };
+	struct plan_change ch[4];
+	struct remote_contact rc;
+	struct contact d;
+	struct write_op op = { WRITE_UPDATE, "+15551234567", &d, &rc, ch, 0 };
+	const struct fakehttp_rec *r;
+	struct sess w;
+
+	/* altum: one key of two cleared, then the name and every key */
+	mk_remote(&rc, "17", "+15551234567", "Ann Russo", "", "", al_rx);
+	mk(&d, "+15551234567", "", "", "", "", NULL);
+	mk_changes(ch, &op.nchanges, al_one);
+	fakehttp_serve(s, routes);
+	sess_open(&w, &provider_altum, s->base);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contacts/17", "application/x-www-form-urlencoded");
+	assert_string_equal(r->body, "custom_parameter_key[0]=B&custom_parameter_value[0]=2");
+	mk_changes(ch, &op.nchanges, al_all);
+	fakehttp_serve(s, routes);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contacts/17", "application/x-www-form-urlencoded");
+	assert_string_equal(r->body, "name=&custom_parameter_key[0]=&custom_parameter_value[0]=");
+	sess_close(&w);
+	contact_free(&d);
+	contact_free(&rc.c);
+
+	/* atom: last name, company and the Email slot cleared, Plan untouched */
+	mk_remote(&rc, "17", "+15551234567", "", "Ann", "Russo", at_rx);
+	rc.c.company = S("Acme");
+	mk(&d, "+15551234567", "", "Ann", "", "", at_dx);
+	mk_changes(ch, &op.nchanges, at_f);
+	fakehttp_serve(s, routes);
+	sess_open(&w, &provider_atom, s->base);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	r = only_req(s, "POST", "/api/contact/edit", "application/json");
+	assert_json_body(r->body, "{\"id\":\"17\",\"last_name\":\"\",\"company\":\"\",\"custom_1\":\"\"}");
+	sess_close(&w);
+	contact_free(&d);
+	contact_free(&rc.c);
+
+	/* sendblue: last name, company, tags and A cleared, B untouched */
+	mk_remote(&rc, "", "+15551234567", "", "Ann", "Russo", sb_rx);
+	rc.c.company = S("Acme");
+	mk(&d, "+15551234567", "", "Ann", "", "", sb_dx);
+	mk_changes(ch, &op.nchanges, sb_f);
+	fakehttp_serve(s, routes);
+	sess_open(&w, &provider_sendblue, s->base);
+	assert_int_equal(do_write(&w, &op).outcome, WRITE_OK);
+	r = only_req(s, "PUT", "/api/v2/contacts/%2B15551234567", "application/json");
+	assert_json_body(r->body, "{\"last_name\":\"\",\"company_name\":\"\",\"tags\":[],"
+				  "\"custom_variables\":{\"A\":\"\"}}");
+	sess_close(&w);
+	contact_free(&d);
+	contact_free(&rc.c);
+}
+
 static void test_altum_update_outcomes(void **state)
 {
 	static const struct outcome_case cases[] = {
@@ -1642,6 +1725,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_altum_create_request, fakehttp_setup, fakehttp_teardown),
 		cmocka_unit_test_setup_teardown(test_altum_create_outcomes, fakehttp_setup, fakehttp_teardown),
 		cmocka_unit_test_setup_teardown(test_altum_update_merges_custom, fakehttp_setup, fakehttp_teardown),
+		cmocka_unit_test_setup_teardown(test_clear_requests, fakehttp_setup, fakehttp_teardown),
 		cmocka_unit_test_setup_teardown(test_altum_update_outcomes, fakehttp_setup, fakehttp_teardown),
 		cmocka_unit_test_setup_teardown(test_altum_delete_and_opt_out, fakehttp_setup, fakehttp_teardown),
 		cmocka_unit_test_setup_teardown(test_atom_create_request, fakehttp_setup, fakehttp_teardown),

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "row.h"
+#include "read/biff.h"
+#include "read/cfb.h"
 #include "read/xlsin.h"
 
 struct result {
@@ -397,6 +399,309 @@ static void test_text_past_record_refused(void **state)
 			  "at byte 382 of the workbook stream)");
 }
 
+/*
+ * Numbers through their cell format, as python3-xlwt writes them
+ * (tests/fixtures/numfmt/make-numfmt-xls.py: FORMAT records from id 164,
+ * #,##0 and 0.00 by their built-in ids; RK records for 1234567, 5550123,
+ * 42, 18.5 and -5, NUMBER for the others). Each
+ * expectation read off the format code: "+"0 puts a + before the digits,
+ * 0########## pads to 10 digits with a leading 0, [<=9999999]###-####
+ * takes 7 digits and (###) ###-#### the larger one, #,##0 groups by three,
+ * 000000 pads to 6, 0.0% is 25.6, \+0 and "tel: "0 are literals before
+ * the digits, 0.00 shows 2 decimals, 0;(0) puts a negative in parentheses
+ * without its sign; General as before (0.1+0.2 as 0.3, 1/3 to 15 digits).
+ */
+static void test_number_formats_xlwt(void **state)
+{
+	(void)state;
+	expect("../numfmt/numfmt-xlwt.xls", NULL, "Contacts",
+	       "1:[Phone][Name][Value]\n"
+	       "2:[+447911100001][plus49][+4915123456781]\n"
+	       "3:[+447911100002][it_zero][0612345677]\n"
+	       "4:[+447911100003][us_cond][(202) 555-0123]\n"
+	       "5:[+447911100004][us_short][555-0123]\n"
+	       "6:[+447911100005][noise][0.3]\n"
+	       "7:[+447911100006][thousands][1,234,567]\n"
+	       "8:[+447911100007][pad6][000042]\n"
+	       "9:[+447911100008][percent][25.6%]\n"
+	       "10:[+447911100009][esc_plus][+4915123456781]\n"
+	       "11:[+447911100010][tel][tel: 4915123456781]\n"
+	       "12:[+447911100011][dec2][18.50]\n"
+	       "13:[+447911100012][neg_paren][(5)]\n"
+	       "14:[+447911100013][integer][447400123456]\n"
+	       "15:[+447911100014][third][0.333333333333333]\n");
+}
+
+/* ---- crafted workbook streams --------------------------------------- */
+
+struct stream {
+	unsigned char *p;
+	size_t n;
+};
+
+static void put(struct stream *s, const void *data, size_t n)
+{
+	if (n == 0)
+		return;	/* an empty record's body may be NULL */
+	s->p = realloc(s->p, s->n + n);
+	assert_non_null(s->p);
+	memcpy(s->p + s->n, data, n);
+	s->n += n;
+}
+
+static void put_le(struct stream *s, unsigned long long v, int n)
+{
+	unsigned char b[8];
+	int i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	put(s, b, (size_t)n);
+}
+
+/* A record: its type, its size, its n bytes of body. */
+static void record(struct stream *s, unsigned type, const void *body, size_t n)
+{
+	put_le(s, type, 2);
+	put_le(s, n, 2);
+	put(s, body, n);
+}
+
+static size_t le(unsigned char *b, size_t at, unsigned long long v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		b[at + (size_t)i] = (unsigned char)(v >> (8 * i));
+	return at + (size_t)n;
+}
+
+static void bof(struct stream *s, unsigned version, unsigned kind)
+{
+	unsigned char b[16] = { 0 };
+
+	le(b, le(b, 0, version, 2), kind, 2);
+	record(s, 0x0809, b, version == 0x0600 ? 16 : 8);
+}
+
+/* A FORMAT record: BIFF8 with a Latin-1 XLUnicodeString (wide = 0) or a
+ * UTF-16 one (wide = 1), BIFF5 with a byte count. */
+static void format(struct stream *s, int biff8, unsigned id, const char *code, int wide)
+{
+	unsigned char b[300];
+	size_t n = le(b, 0, id, 2), len = strlen(code), i;
+
+	if (biff8) {
+		n = le(b, n, len, 2);
+		b[n++] = (unsigned char)wide;
+	} else {
+		b[n++] = (unsigned char)len;
+	}
+	for (i = 0; i < len; i++)
+		n = le(b, n, (unsigned char)code[i], wide ? 2 : 1);
+	record(s, 0x041E, b, n);
+}
+
+static void xf(struct stream *s, int biff8, unsigned ifmt)
+{
+	unsigned char b[20] = { 0 };
+
+	le(b, 2, ifmt, 2);
+	record(s, 0x00E0, b, biff8 ? 20 : 16);
+}
+
+/* RK values (MS-XLS 2.5.217): an integer in the 30 high bits (fInt, bit
+ * 1), hundredths when bit 0 (fX100) is set too. */
+static unsigned long rk_int(long v)
+{
+	return ((unsigned long)v << 2) | 2;
+}
+
+static unsigned long rk_hundredths(long v)
+{
+	return ((unsigned long)v << 2) | 3;
+}
+
+/*
+ * A workbook stream with one sheet "Formats" of two rows: A1 a NUMBER,
+ * B1 and C1 RK records, A2:E2 one MULRK record. XFs: 0 General, 1 "+"0,
+ * 2 000000 (a UTF-16 code in BIFF8), 3 the built-in #,##0 (id 3), 4 the
+ * built-in date m/d/yy (id 14), 5 the US condition, 6 0.00E+00 (not
+ * rendered), 7 the built-in 0.00 (id 2).
+ */
+static void formats_workbook(struct stream *s, int biff8)
+{
+	static const unsigned xf_fmt[] = { 0, 164, 165, 3, 14, 166, 167, 2 };
+	static const unsigned long mulrk[][2] = {
+		{ 0, 7 * 4 + 2 }, { 3, 1234567 * 4 + 2 }, { 4, 45352 * 4 + 2 },
+		{ 5, 5550123 * 4 + 2 }, { 6, 50 * 4 + 3 },
+	};
+	unsigned char b[64];
+	size_t i, n, sheet_at;
+	double phone = 4915123456781.0;
+	uint64_t bits;
+
+	bof(s, biff8 ? 0x0600 : 0x0500, 0x0005);
+	le(b, 0, biff8 ? 1200 : 1252, 2);	/* CODEPAGE: UTF-16, Windows-1252 */
+	record(s, 0x0042, b, 2);
+	format(s, biff8, 164, "\"+\"0", 0);
+	format(s, biff8, 165, "000000", biff8);
+	format(s, biff8, 166, "[<=9999999]###-####;(###) ###-####", 0);
+	format(s, biff8, 167, "0.00E+00", 0);
+	for (i = 0; i < sizeof(xf_fmt) / sizeof(xf_fmt[0]); i++)
+		xf(s, biff8, xf_fmt[i]);
+	/* BOUNDSHEET: where the sheet's BOF will be */
+	n = le(b, 0, 0, 4);
+	b[n++] = 0;
+	b[n++] = 0;
+	b[n++] = 7;
+	if (biff8)
+		b[n++] = 0;
+	memcpy(b + n, "Formats", 7);
+	sheet_at = s->n + 4;
+	record(s, 0x0085, b, n + 7);
+	record(s, 0x000A, NULL, 0);
+	le(s->p, sheet_at, s->n, 4);
+
+	bof(s, biff8 ? 0x0600 : 0x0500, 0x0010);
+	if (biff8)
+		n = le(b, le(b, le(b, le(b, le(b, 0, 0, 4), 2, 4), 0, 2), 5, 2), 0, 2);
+	else
+		n = le(b, le(b, le(b, le(b, le(b, 0, 0, 2), 2, 2), 0, 2), 5, 2), 0, 2);
+	record(s, 0x0200, b, n);
+	memcpy(&bits, &phone, 8);
+	n = le(b, le(b, le(b, le(b, 0, 0, 2), 0, 2), 1, 2), bits, 8);
+	record(s, 0x0203, b, n);				/* A1: NUMBER, "+"0 */
+	n = le(b, le(b, le(b, le(b, 0, 0, 2), 1, 2), 2, 2), rk_int(42), 4);
+	record(s, 0x027E, b, n);				/* B1: RK, 000000 */
+	n = le(b, le(b, le(b, le(b, 0, 0, 2), 2, 2), 7, 2), rk_hundredths(1850), 4);
+	record(s, 0x027E, b, n);				/* C1: RK 18.5, 0.00 */
+	n = le(b, le(b, 0, 1, 2), 0, 2);			/* A2:E2: MULRK */
+	for (i = 0; i < sizeof(mulrk) / sizeof(mulrk[0]); i++)
+		n = le(b, le(b, n, mulrk[i][0], 2), mulrk[i][1], 4);
+	n = le(b, n, 4, 2);
+	record(s, 0x00BD, b, n);
+	record(s, 0x000A, NULL, 0);
+}
+
+/* The stream in a compound file at a new temporary path (free it). */
+static char *workbook_file(const struct stream *s)
+{
+	char *path = strdup("/tmp/test_xlsin_XXXXXX");
+	struct errinfo info;
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(cfb_write_stream(fd, "t.xls", "Workbook", s->p, s->n, &info), ERR_OK);
+	close(fd);
+	return path;
+}
+
+/*
+ * The crafted workbook, BIFF8 and BIFF5, read through xlsin: each number
+ * through its format, by hand: "+"0 gives +4915123456781; 000000 pads 42
+ * to 000042; 0.00 shows the RK hundredths 1850 as 18.50; General leaves 7;
+ * #,##0 groups 1234567 as 1,234,567; the date format is FreeXL's (serial
+ * 45352 is 2024-03-01); 5550123 is at most 9999999, so ###-#### gives
+ * 555-0123; 0.00E+00 is not rendered: 0.5 as before.
+ */
+static void test_number_formats_crafted(void **state)
+{
+	int biff8;
+
+	(void)state;
+	for (biff8 = 1; biff8 >= 0; biff8--) {
+		struct stream s = { NULL, 0 };
+		struct result res;
+		char *path, *got;
+
+		formats_workbook(&s, biff8);
+		path = workbook_file(&s);
+		got = dump_file(path, NULL, &res);
+		if (res.end != ERR_NOT_FOUND)
+			fail_msg("BIFF%d: %s: %s", biff8 ? 8 : 5, err_name(res.end), res.info.msg);
+		assert_string_equal(res.sheet, "Formats");
+		assert_string_equal(got, "1:[+4915123456781][000042][18.50]\n"
+					 "2:[7][1,234,567][2024-03-01][555-0123][0.5]\n");
+		unlink(path);
+		free(path);
+		free(got);
+		free(s.p);
+	}
+}
+
+/* What biff noted of the crafted workbook: the cells whose format numfmt
+ * renders, with their codes (the UTF-16 one made UTF-8), and no other. */
+static void test_biff_notes(void **state)
+{
+	static const struct {
+		unsigned row, col;
+		const char *code;
+	} want[] = {
+		{ 0, 0, "\"+\"0" }, { 0, 1, "000000" }, { 0, 2, "0.00" },
+		{ 1, 0, NULL }, { 1, 1, "#,##0" }, { 1, 2, NULL },
+		{ 1, 3, "[<=9999999]###-####;(###) ###-####" }, { 1, 4, NULL },
+	};
+	struct stream s = { NULL, 0 };
+	struct biff_notes *bn;
+	struct errinfo info;
+	const struct biff_cell *c;
+	size_t next, i;
+
+	(void)state;
+	formats_workbook(&s, 1);
+	assert_int_equal(biff_check(&bn, "t.xls", s.p, s.n, &info), ERR_OK);
+	assert_non_null(bn);
+	next = biff_rewind(bn, 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		c = biff_cell_at(bn, &next, 0, want[i].row, want[i].col);
+		if (!want[i].code) {
+			assert_null(c);
+			continue;
+		}
+		assert_non_null(c);
+		assert_int_equal(c->what, BIFF_NUMFMT);
+		assert_string_equal(biff_format(bn, c), want[i].code);
+	}
+	assert_null(biff_cell_at(bn, &next, 1, 0, 0));
+	biff_notes_free(bn);
+	free(s.p);
+}
+
+/* Past BIFF_MAX_CELLS formatted numbers (MULRK records of 1000 cells
+ * with the format "+"0) the workbook is refused, naming the file. */
+static void test_biff_notes_bounded(void **state)
+{
+	struct stream s = { NULL, 0 }, sheet = { NULL, 0 };
+	struct biff_notes *bn = NULL;
+	struct errinfo info;
+	unsigned char *b = malloc(6 + 6 * 1000);
+	size_t rows = BIFF_MAX_CELLS / 1000 + 1, r, i, n;
+
+	(void)state;
+	assert_non_null(b);
+	formats_workbook(&sheet, 1);
+	/* the crafted workbook up to its sheet's last EOF, then the rows */
+	put(&s, sheet.p, sheet.n - 4);
+	for (r = 0; r < rows; r++) {
+		n = le(b, le(b, 0, r + 2, 2), 0, 2);
+		for (i = 0; i < 1000; i++)
+			n = le(b, le(b, n, 1, 2), rk_int(1), 4);
+		n = le(b, n, 999, 2);
+		record(&s, 0x00BD, b, n);
+	}
+	record(&s, 0x000A, NULL, 0);
+	assert_int_equal(biff_check(&bn, "t.xls", s.p, s.n, &info), ERR_LIMIT);
+	assert_null(bn);
+	assert_string_equal(info.msg, "'t.xls': more than 4194304 boolean, error and "
+				      "formatted number cells; save it as XLSX");
+	free(b);
+	free(s.p);
+	free(sheet.p);
+}
+
 static void test_missing_file(void **state)
 {
 	struct errinfo info;
@@ -446,6 +751,10 @@ int main(void)
 		cmocka_unit_test(test_not_xls),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_text_past_record_refused),
+		cmocka_unit_test(test_number_formats_xlwt),
+		cmocka_unit_test(test_number_formats_crafted),
+		cmocka_unit_test(test_biff_notes),
+		cmocka_unit_test(test_biff_notes_bounded),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_error_is_final),
 	};
