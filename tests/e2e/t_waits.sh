@@ -25,13 +25,17 @@ PYEOF
 start al --dialect altum --key alkey --rate 0
 AL=$U
 load "$AL" altum.json
+# create_settle 1s: a run stopped with a create unanswered confirms it by
+# a listing 1 s after it was sent, not the default 2 min (t_trust.sh)
 profile al altum "$AL" 'api_key_env = AL_KEY
 rate = 0
 timeout = 5s
+create_settle = 1s
 max_wait = 2s'
 profile alb altum "$AL" 'api_key_env = AL_KEY
 rate = 0
-timeout = 5s'
+timeout = 5s
+create_settle = 1s'
 
 hostile() { # JSON: one more rule ({"mode":"none"} clears them)
 	curl -s -f -X POST -d "$1" "$AL/_emulator/hostile" >/dev/null
