@@ -63,6 +63,10 @@ struct pull_sink {
 	void (*progress)(void *ctx, unsigned long long done,
 			 unsigned long long total);
 	void *ctx;
+	/* The count the account announces, before any page beyond the one
+	   that said it is asked for; an error stops the listing (the count
+	   is beyond what the core will follow). May be NULL. */
+	enum err (*announce)(void *ctx, unsigned long long total, struct errinfo *info);
 };
 
 /*

@@ -18,6 +18,18 @@
  * listing is then started over, three times in all, before the pull fails
  * with that error.
  *
+ * A listing is never trusted too far. It is bounded: a count the account
+ * announces, or without one the contacts listed so far, beyond ten times
+ * the last snapshot (or the desired set, when larger: a push may have
+ * created it all) plus 10,000 (on a first pull, or after an empty
+ * snapshot, at least 1,000,000) ends the pull with ERR_REMOTE, as does a
+ * sort spill beyond 1 KiB per contact of that bound (both lifted by
+ * force). A listing that shrank by more
+ * than max_shrink_percent against the last snapshot is not published
+ * (ERR_GUARD naming both counts; force accepts it): a provider that
+ * suddenly lists nobody would otherwise make the next plan create
+ * everyone again.
+ *
  * Used by `pull` and `sync`. Knows nothing of the terminal or the log:
  * what it has to say goes to the hooks in struct pull_opts.
  */
@@ -32,6 +44,13 @@
 #include "http.h"
 #include "provider.h"
 #include "store.h"
+
+/* The shrink guard's default, and the listing's bounds (see above). */
+#define PULL_MAX_SHRINK 50
+#define PULL_BOUND_FACTOR 10ull
+#define PULL_BOUND_SLACK 10000ull
+#define PULL_BOUND_FIRST 1000000ull
+#define PULL_SPILL_PER_CONTACT 1024ull
 
 /* How far a listing got (borrowed for the call). */
 struct pull_progress {
@@ -54,6 +73,8 @@ struct pull_opts {
 	 * the profile. progress: how far the listing got, after every page,
 	 * and NULL once the listing is over (time to erase a status line).
 	 */
+	int force;	/* lift the listing's bounds and the shrink guard */
+	unsigned max_shrink_percent;	/* 0-100 (pull_cli_init: PULL_MAX_SHRINK) */
 	hook_fn *warn;
 	hook_fn *info;
 	void (*progress)(void *ctx, const struct pull_progress *p);
@@ -77,8 +98,9 @@ const struct provider *pull_driver(const struct profile *p, struct errinfo *info
  * Pulls p's account through drv (from pull_driver) into p's snapshot.
  * stats is filled as far as the pull got. On any error the previous
  * snapshot is unchanged: ERR_AUTH, ERR_REMOTE, ERR_NETWORK, ERR_TIMEOUT from
- * the service (info names the profile, never a secret), ERR_CONFIG for
- * missing secrets, store errors.
+ * the service (info names the profile, never a secret; ERR_REMOTE also for
+ * a listing beyond its bounds), ERR_GUARD for a listing that shrank too
+ * much, ERR_CONFIG for missing secrets, store errors.
  */
 enum err pull_profile(struct store *st, const struct profile *p, const struct provider *drv,
 		      const struct pull_opts *o, struct pull_stats *stats,

@@ -44,6 +44,8 @@ enum err sorter_next(struct sorter *s, struct sorter_entry *e,
 		     struct errinfo *info);
 /* Number of runs spilled to disk so far. */
 size_t sorter_runs(const struct sorter *s);
+/* Bytes spilled to disk so far (for a caller's cap on its temporary files). */
+uint64_t sorter_spilled(const struct sorter *s);
 void sorter_free(struct sorter *s);
 
 #endif

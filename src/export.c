@@ -128,7 +128,7 @@ enum err export_check_dataset(struct store *st, const char *dataset, struct erri
 /*
  * Calls fn for every contact of the dataset, decoded: desired records, or
  * a remote snapshot's (whose invalid numbers keep their raw value, which
- * goes in the phone column).
+ * goes in the phone column: phone_column).
  */
 static enum err each_contact(struct store *st, const char *dataset,
 			     enum err (*fn)(void *ctx, const struct contact *c),
@@ -207,11 +207,21 @@ static void put_str(struct sink *k, const struct str *s)
 	put(k, s->ptr, s->len);
 }
 
+/* The phone column: E.164, or for a remote number that is not valid and
+ * longer than any E.164 number, the raw value whole. */
+static struct str phone_column(const struct contact *c)
+{
+	if (!c->phone[0])
+		return c->raw_phone;
+	return (struct str){ c->phone, strlen(c->phone) };
+}
+
 static enum err put_row(struct sink *k, const struct contact *c)
 {
+	struct str ph = phone_column(c);
 	size_t i, j = 0;
 
-	put(k, c->phone, strlen(c->phone));
+	put_str(k, &ph);
 	put_str(k, &c->name);
 	put_str(k, &c->first_name);
 	put_str(k, &c->last_name);
@@ -320,7 +330,7 @@ static enum err scan_contact(void *ctx, const struct contact *c)
 	struct scan *s = ctx;
 	size_t i;
 
-	count(s, strlen(c->phone));
+	count(s, phone_column(c).len);
 	count(s, c->name.len);
 	count(s, c->first_name.len);
 	count(s, c->last_name.len);

@@ -34,6 +34,13 @@ struct pull {
 	struct contact desired;
 
 	struct provider_session *s;	/* while the listing runs */
+
+	/* the last snapshot's size, and the bounds drawn from it (and from
+	   the desired set's: pushes may have created that many) */
+	int had_snapshot;
+	uint64_t prev, list;
+	unsigned long long limit;	/* contacts a listing may hold; 0: no bound */
+	uint64_t spill_cap;		/* bytes of sort spill; 0: no cap */
 };
 
 static enum err check_driver(const struct profile *p, const struct provider *drv,
@@ -169,26 +176,71 @@ static enum err add_record(struct pull *pl, const char *id, const struct str *ra
 			   const struct phone_result *pr, char *rec, size_t reclen,
 			   struct errinfo *info)
 {
+	char hashed[SNAPSHOT_KEY_MAX];
 	const char *key;
 	size_t keylen;
+	enum err e;
 
 	if (pr->reason == PHONE_OK) {
 		key = pr->e164;
 		keylen = strlen(key);
 	} else {
 		rec[1] |= 1;	/* snapshot.h: the phone is not valid E.164 */
-		key = raw->ptr;
-		keylen = raw->len;
-		if (keylen > SORTER_KEY_MAX)
-			keylen = SORTER_KEY_MAX;
+		/* a value of any length is kept: a long one under a hash,
+		 * whole in the record */
+		key = hashed;
+		keylen = snapshot_key(raw->ptr, raw->len, hashed);
 		if (pl->invalid++ < REPORT_INVALID)
 			hook_say(pl->o->warn, pl->o->ctx,
-			    "profile '%s': remote contact %s has the number '%.*s', which is not valid (%s): kept as it is",
-			    pl->p->name, id[0] ? id : "(no id)", (int)keylen, key,
-			    phone_reason_code(pr->reason));
+			    "profile '%s': remote contact %s has the number '%.*s%s', which is not valid (%s): kept as it is",
+			    pl->p->name, id[0] ? id : "(no id)", (int)(raw->len > 64 ? 64 : raw->len),
+			    raw->ptr, raw->len > 64 ? "…" : "", phone_reason_code(pr->reason));
 	}
 	pl->listed++;
-	return sorter_add(pl->sorter, key, keylen, ++pl->seq, rec, reclen, info);
+	e = sorter_add(pl->sorter, key, keylen, ++pl->seq, rec, reclen, info);
+	if (!e && pl->spill_cap && sorter_spilled(pl->sorter) > pl->spill_cap)
+		return err_set(info, ERR_REMOTE,
+			       "profile '%s': the listing's sort files passed %llu MB (for %llu contacts): the answers are far larger than contacts are; --force lifts the bound",
+			       pl->p->name, (unsigned long long)(pl->spill_cap >> 20), pl->listed);
+	return e;
+}
+
+/* The words shared by the bound's messages: what the count is compared with. */
+static void bound_words(const struct pull *pl, char *out, size_t cap)
+{
+	if (pl->prev)
+		snprintf(out, cap, "the last snapshot has %llu and the list %llu, so at most %llu are followed",
+			 (unsigned long long)pl->prev, (unsigned long long)pl->list, pl->limit);
+	else
+		snprintf(out, cap, "a first pull follows at most %llu", pl->limit);
+}
+
+/* An announced count beyond the bound ends the listing before its pages
+ * are asked for. */
+static enum err on_announce(void *ctx, unsigned long long total, struct errinfo *info)
+{
+	struct pull *pl = ctx;
+	char words[160];
+
+	if (!pl->limit || total <= pl->limit)
+		return ERR_OK;
+	bound_words(pl, words, sizeof(words));
+	return err_set(info, ERR_REMOTE,
+		       "profile '%s': the account announces %llu contacts (%s): not listed; --force lifts the bound",
+		       pl->p->name, total, words);
+}
+
+/* Without a count, the contacts listed so far are held to the bound. */
+static enum err check_listed(struct pull *pl, struct errinfo *info)
+{
+	char words[160];
+
+	if (!pl->limit || pl->listed < pl->limit)
+		return ERR_OK;
+	bound_words(pl, words, sizeof(words));
+	return err_set(info, ERR_REMOTE,
+		       "profile '%s': the listing goes on past %llu contacts (%s): stopped; --force lifts the bound",
+		       pl->p->name, pl->listed, words);
 }
 
 /* A listed contact: cleaned, encoded, its number normalised (unless the
@@ -207,6 +259,9 @@ static enum err on_contact(void *ctx, const struct remote_contact *in,
 		return err_set(info, ERR_REMOTE,
 			       "profile '%s': the listing has a contact without a phone number (id '%s'): the answer is malformed",
 			       pl->p->name, in->id[0] ? in->id : "none");
+	e = check_listed(pl, info);
+	if (e)
+		return e;
 	rc.c = pl->cleaned;	/* its arrays, reused */
 	e = clean_contact(pl, &in->c, &rc.c);
 	pl->cleaned = rc.c;
@@ -257,6 +312,25 @@ static void on_notice(void *ctx, enum http_notice what, long ms, const char *msg
 	hook_say(pl->o->info, pl->o->ctx, "profile '%s': %s", pl->p->name, msg);
 }
 
+/*
+ * A listing far smaller than the last snapshot is more likely a broken
+ * answer than an account emptied: planned on, it would create everyone
+ * again (or, mirrored back, delete nobody the list lost). It is not
+ * published unless forced; the last snapshot stays live.
+ */
+static enum err check_shrink(const struct pull *pl, uint64_t now, struct errinfo *info)
+{
+	unsigned pct = pl->o->max_shrink_percent;
+
+	if (pl->o->force || !pl->had_snapshot || now >= pl->prev ||
+	    (pl->prev - now) * 100 <= pl->prev * pct)
+		return ERR_OK;
+	return err_set(info, ERR_GUARD,
+		       "profile '%s': the listing has %llu contacts where the last snapshot has %llu (-%llu%%, more than --max-remote-shrink-percent %u): it is not used; --force accepts it",
+		       pl->p->name, (unsigned long long)now, (unsigned long long)pl->prev,
+		       (unsigned long long)((pl->prev - now) * 100 / pl->prev), pct);
+}
+
 /* Sorted records → the new snapshot; the first of equal numbers wins. */
 static enum err write_snapshot(struct pull *pl, struct errinfo *info)
 {
@@ -285,7 +359,9 @@ static enum err write_snapshot(struct pull *pl, struct errinfo *info)
 		if (e)
 			break;
 	}
-	if (e != ERR_NOT_FOUND) {
+	if (e == ERR_NOT_FOUND)
+		e = check_shrink(pl, store_gen_count(gen), info);
+	if (e != ERR_NOT_FOUND && e != ERR_OK) {
 		store_gen_abort(gen);
 		return e;
 	}
@@ -307,7 +383,7 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 {
 	struct secrets sec;
 	struct provider_session s;
-	struct pull_sink sink = { on_contact, on_progress, pl };
+	struct pull_sink sink = { on_contact, on_progress, pl, on_announce };
 	int tries;
 	enum err e;
 
@@ -356,6 +432,38 @@ static enum err run(struct pull *pl, const struct provider *drv, struct http_sta
 	return e;
 }
 
+/*
+ * The last snapshot's size, and the listing's bounds drawn from it (pull.h):
+ * from it or the desired set's size, whichever is larger, since a push
+ * since the last pull may have created the whole list; a first pull (no
+ * snapshot, or an empty one: nothing known of the account's scale) is
+ * allowed at least PULL_BOUND_FIRST.
+ */
+static enum err set_bounds(struct pull *pl, struct errinfo *info)
+{
+	const char *desired = pl->o->desired ? pl->o->desired : STORE_DESIRED;
+	struct store_read *rd;
+	uint64_t ref;
+	enum err e = store_read_begin(pl->st, &rd, info);
+
+	if (e)
+		return e;
+	pl->had_snapshot = store_has(rd, pl->snapshot);
+	if (pl->had_snapshot)
+		e = store_count(rd, pl->snapshot, &pl->prev, info);
+	if (!e && store_has(rd, desired))
+		e = store_count(rd, desired, &pl->list, info);
+	store_read_end(rd);
+	if (e || pl->o->force)
+		return e;
+	ref = pl->prev > pl->list ? pl->prev : pl->list;
+	pl->limit = ref * PULL_BOUND_FACTOR + PULL_BOUND_SLACK;
+	if (!pl->prev && pl->limit < PULL_BOUND_FIRST)
+		pl->limit = PULL_BOUND_FIRST;
+	pl->spill_cap = pl->limit * PULL_SPILL_PER_CONTACT;
+	return ERR_OK;
+}
+
 enum err pull_profile(struct store *st, const struct profile *p, const struct provider *drv,
 		      const struct pull_opts *o, struct pull_stats *stats,
 		      struct errinfo *info)
@@ -377,7 +485,9 @@ enum err pull_profile(struct store *st, const struct profile *p, const struct pr
 	buf_init(&pl.tmp, 0);
 	contact_init(&pl.cleaned);
 	contact_init(&pl.desired);
-	e = sorter_new(&pl.sorter, SORT_MEM, store_dir(st), info);
+	e = set_bounds(&pl, info);
+	if (!e)
+		e = sorter_new(&pl.sorter, SORT_MEM, store_dir(st), info);
 	if (!e)
 		e = run(&pl, drv, &stats->http, info);
 	sorter_free(pl.sorter);

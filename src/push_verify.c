@@ -154,6 +154,8 @@ enum err push_relist(struct push *ps, const struct profile *p, struct errinfo *i
 	po.info = o->info;
 	po.ctx = o->hook_ctx;
 	po.desired = o->desired;
+	po.force = o->force;
+	po.max_shrink_percent = PULL_MAX_SHRINK;
 	if (ps->session_open)
 		ratestate_save(ps->st, &ps->s, o->warn, o->hook_ctx);
 	e = pull_profile(ps->st, p, ps->drv, &po, &pst, info);

@@ -1,6 +1,7 @@
 /* snapshot: remote contact records (see snapshot.h). */
 #include "snapshot.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,26 @@
 void snapshot_dataset(const char *profile, char *out, size_t cap)
 {
 	snprintf(out, cap, STORE_REMOTE_PREFIX "%s", profile);
+}
+
+size_t snapshot_key(const char *raw, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a 64 */
+	size_t i;
+	int k;
+
+	if (len <= SNAPSHOT_KEY_MAX) {
+		memcpy(out, raw, len);
+		return len;
+	}
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)raw[i]) * 0x100000001b3ull;
+	memcpy(out, raw, SNAPSHOT_KEY_KEEP);
+	out[SNAPSHOT_KEY_KEEP] = '#';
+	for (k = 0; k < 16; k++)
+		out[SNAPSHOT_KEY_KEEP + 1 + k] = hex[(h >> (60 - 4 * k)) & 15];
+	return SNAPSHOT_KEY_KEEP + 1 + 16;
 }
 
 static enum err put_str(struct buf *out, const char *s)

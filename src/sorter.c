@@ -41,6 +41,7 @@ struct sorter {
 	struct run *runs;
 	size_t nruns;
 	size_t mem_pos;		/* next in-memory entry during the merge */
+	uint64_t spilled;	/* bytes written to runs */
 	int finished;
 };
 
@@ -287,6 +288,7 @@ static enum err spill(struct sorter *s, struct errinfo *info)
 			       "cannot write a temporary file in '%s': %s",
 			       s->tmpdir, strerror(err));
 	}
+	s->spilled += s->arena_len;
 	r = realloc(s->runs, (s->nruns + 1) * sizeof(*r));
 	if (!r) {
 		fclose(fp);
@@ -438,6 +440,11 @@ enum err sorter_next(struct sorter *s, struct sorter_entry *e,
 		s->runs[best_run].live = 2;	/* advanced on the next call */
 	fill(e, best);
 	return ERR_OK;
+}
+
+uint64_t sorter_spilled(const struct sorter *s)
+{
+	return s->spilled;
 }
 
 size_t sorter_runs(const struct sorter *s)

@@ -7,19 +7,27 @@
 #include "log.h"
 #include "pull_cli.h"
 
-enum { O_DEEP };
+enum { O_DEEP, O_FORCE, O_SHRINK };
 
 static const struct opt options[] = {
 	{ "deep", 0, NULL, "atom: read every contact's detail, not only those the list needs", O_DEEP },
+	{ "max-remote-shrink-percent", 0, "P", PULL_CLI_SHRINK_HELP, O_SHRINK },
+	{ "force", 0, NULL, "use the listing even when it shrank that much, and follow one\n"
+	  "                                 beyond the bounds on its size", O_FORCE },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static const struct opts_spec spec = {
-	.usage = "contactsync pull PROFILE [--deep]",
+	.usage = "contactsync pull PROFILE [--deep] [--max-remote-shrink-percent P] [--force]",
 	.summary = "Fetches every contact of PROFILE's account into the store as its remote\n"
 		   "snapshot (used by diff and export --from remote:PROFILE). The previous\n"
 		   "snapshot is replaced only when the whole listing arrived. Remote numbers\n"
-		   "that are not valid are kept under their raw value and reported.",
+		   "that are not valid are kept under their raw value and reported.\n"
+		   "A listing is bounded: beyond ten times the last snapshot (or the list,\n"
+		   "when larger) plus 10,000 contacts (a first pull: 1,000,000), announced\n"
+		   "or listed, or two full pages in a row that add nobody new, it ends with\n"
+		   "exit 4. A listing that shrank by more than --max-remote-shrink-percent\n"
+		   "is not used (exit 3).",
 	.opts = options,
 };
 
@@ -27,10 +35,12 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 {
 	struct pull_opts *o = ctx;
 
-	(void)arg;
-	(void)info;
 	if (id == O_DEEP)
 		o->deep = 1;
+	else if (id == O_FORCE)
+		o->force = 1;
+	else if (id == O_SHRINK)
+		return pull_cli_shrink_option(arg, &o->max_shrink_percent, info);
 	return 0;
 }
 

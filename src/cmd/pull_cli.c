@@ -1,8 +1,10 @@
 /* pull_cli: the pull as `pull` and `sync` run it (see pull_cli.h). */
 #include "pull_cli.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -40,6 +42,23 @@ void pull_cli_init(struct pull_opts *o)
 	o->warn = log_warn_hook;
 	o->info = log_info_hook;
 	o->progress = progress;
+	o->max_shrink_percent = PULL_MAX_SHRINK;
+}
+
+int pull_cli_shrink_option(const char *arg, unsigned *out, struct errinfo *info)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > 100) {
+		err_set(info, ERR_USAGE, "--max-remote-shrink-percent must be a whole number from 0 to 100, not '%s'",
+			arg);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
 }
 
 enum err pull_cli_run(struct store *st, const struct profile *p, const struct provider *drv,

@@ -13,7 +13,8 @@
  * account, then push
  * the plan. A failed pull does not stop the run when an earlier snapshot
  * exists: the push goes on with it, told so (no deletes), and the run
- * still ends with exit 4, so a cron job notices.
+ * still ends with exit 4, so a cron job notices. A listing the pull does
+ * not trust (it shrank too much: ERR_GUARD) stops the run before the push.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,8 @@ static const char summary[] =
 	"run; rejected rows do not. When\n"
 	"the pull fails the push goes on with the previous snapshot, without\n"
 	"deletes, and the exit status is 4; without a previous snapshot nothing is\n"
-	"pushed.";
+	"pushed. A listing that shrank by more than --max-remote-shrink-percent\n"
+	"stops the run before the push (exit 3).";
 
 static const char footer[] =
 	EXITCODE_FOOTER
@@ -56,10 +58,12 @@ static const char footer[] =
 	IMPORT_CLI_REASONS_HELP;
 
 /* sync's own options, with ids between import_cli's and push_cli's. */
-enum { S_REPORT = IMPORT_CLI_ID_END };
+enum { S_REPORT = IMPORT_CLI_ID_END, S_REMOTE_SHRINK };
 
 static const struct opt sync_options[] = {
 	{ "report", 0, "FILE.xlsx", "after the run, write its report to FILE (as 'contactsync report')", S_REPORT },
+	{ "max-remote-shrink-percent", 0, "P", PULL_CLI_SHRINK_HELP "; --force\n"
+	  "                                 uses it, and follows a listing beyond its bounds", S_REMOTE_SHRINK },
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
@@ -68,6 +72,7 @@ struct sync_opts {
 	struct push_opts push;
 	const char *report;
 	char list[STORE_LIST_DATASET_MAX];	/* the profile's list's dataset */
+	unsigned max_remote_shrink;
 };
 
 static int option(void *ctx, int id, const char *arg, struct errinfo *info)
@@ -78,6 +83,8 @@ static int option(void *ctx, int id, const char *arg, struct errinfo *info)
 		o->report = arg;
 		return 0;
 	}
+	if (id == S_REMOTE_SHRINK)
+		return pull_cli_shrink_option(arg, &o->max_remote_shrink, info);
 	if (id >= PUSH_CLI_ID_BASE)
 		return push_cli_option(&o->push, id, arg, info);
 	return import_cli_option(&o->import, id, arg, info);
@@ -130,8 +137,9 @@ static int has_snapshot(struct store *st, const struct profile *p)
  * -1 when the run must stop (rc set), else 0.
  */
 static int pull(struct app *app, const struct profile *p, const struct provider *drv,
-		struct push_opts *push, int *rc, struct runlog_run *run)
+		struct sync_opts *so, int *rc, struct runlog_run *run)
 {
+	struct push_opts *push = &so->push;
 	struct pull_opts o;
 	struct pull_stats stats;
 	struct errinfo info = { ERR_OK, "" };
@@ -139,6 +147,8 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 
 	pull_cli_init(&o);
 	o.desired = push->desired;
+	o.force = push->force;
+	o.max_shrink_percent = so->max_remote_shrink;
 	e = pull_cli_run(app->store, p, drv, &o, &stats, &info);
 	run->pull = pull_stats_json(&stats);
 	if (!e) {
@@ -148,6 +158,11 @@ static int pull(struct app *app, const struct profile *p, const struct provider 
 		return 0;
 	}
 	*rc = app_fail(e, &info);
+	if (e == ERR_GUARD) {
+		/* a listing not trusted is no ground for a plan either way */
+		log_error("the pull of '%s' stopped: its last snapshot is kept; nothing pushed", p->name);
+		return -1;
+	}
 	if (!has_snapshot(app->store, p)) {
 		log_error("pull failed and '%s' has no earlier snapshot: nothing pushed", p->name);
 		return -1;
@@ -260,7 +275,7 @@ static int run(struct app *app, struct sync_opts *o, char **argv, int npos)
 		goto out;
 	run.results = dir;
 	if (import(app, &o->import, p->name, argv + 1, npos - 1, &rc, &run) ||
-	    pull(app, p, drv, &o->push, &rc, &run))
+	    pull(app, p, drv, o, &rc, &run))
 		goto done;
 	e = push_cli_run(app->store, p, drv, &o->push, &sum, &info);
 	run.push = push_summary_json(&sum);
@@ -294,6 +309,7 @@ int cmd_sync(int argc, char **argv, struct app *app)
 	import_cli_init(&o.import);
 	push_opts_init(&o.push);
 	o.report = NULL;
+	o.max_remote_shrink = PULL_MAX_SHRINK;
 	both = opts_concat(import_cli_options, push_cli_options);
 	if (both)
 		table = opts_concat(both, sync_options);

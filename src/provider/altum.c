@@ -55,10 +55,14 @@ static size_t altum_auth(const struct secrets *sec, struct http_header out[2],
 
 /*
  * Listing: pages of 1000 (the largest size altum accepts). The first
- * page says how many there are; the rest are requested at once and the
- * HTTP client spreads them over the rate limit (60 requests a minute).
+ * page says how many there are (told to the sink, which may refuse a
+ * count beyond belief); the rest are requested a window at a time, each
+ * answer queueing the next page, and the HTTP client spreads them over
+ * the rate limit (60 requests a minute). Never all at once: memory must
+ * not depend on the count a server announces.
  */
 #define PAGE_SIZE 1000
+#define PAGE_WINDOW 16	/* page requests queued at once */
 
 struct listing {
 	struct provider_session *s;
@@ -68,11 +72,13 @@ struct listing {
 	struct errinfo first_error;
 	unsigned long long done, total;
 	long long pages;
+	long long next_page;		/* the next page to ask for */
 	long long total_results;	/* page 1's count, -1 when it gave none */
 	long long per_page;		/* page 1's results_per_page (builds that
 					   refuse 1000 silently give 25) */
 	char first_id[64], last_id[64];	/* page 1's first and last contact */
 	int recheck;			/* reading page 1 again: compare, emit nothing */
+	int refused;			/* the sink refused page 1's count: not asked again */
 	struct remote_contact rc;
 };
 
@@ -84,6 +90,7 @@ struct page_req {
 };
 
 static enum err submit_page(struct page_req *pr, struct errinfo *info);
+static enum err submit_next(struct listing *l, struct errinfo *info);
 
 /* One contact of a listing page → the sink. */
 static enum err altum_contact(struct listing *l, json_t *item)
@@ -214,7 +221,13 @@ static enum err altum_page(struct listing *l, long long page, const struct http_
 		return err_set(l->info, ERR_REMOTE, "profile '%s': %s: no 'data' list in the answer",
 			       l->s->profile->name, what);
 	}
-	e = page_consistent(l, page, root, data);
+	/* the count first: pages beyond belief are never asked for */
+	if (page == 1 && !l->recheck && l->sink->announce && meta_total(root) > 0) {
+		e = l->sink->announce(l->sink->ctx, (unsigned long long)meta_total(root), l->info);
+		l->refused = e != ERR_OK;
+	}
+	if (!e)
+		e = page_consistent(l, page, root, data);
 	if (e) {
 		json_decref(root);
 		return e;
@@ -267,6 +280,8 @@ static void page_done(void *udata, struct http_response *r)
 		if (e == ERR_REMOTE && l->done == before && r->status >= 200 && r->status < 300 &&
 		    ++pr->tries < PROVIDER_READ_TRIES && !submit_page(pr, &info))
 			return;
+		if (!e)
+			e = submit_next(l, &info);	/* the window moves on */
 		if (e) {
 			l->failed = e;
 			l->first_error = info;
@@ -285,6 +300,27 @@ static enum err submit_page(struct page_req *pr, struct errinfo *info)
 	return http_submit(pr->l->s->http, &req, page_done, pr, info);
 }
 
+/* The next page of the listing into the HTTP client's queue, if any is left. */
+static enum err submit_next(struct listing *l, struct errinfo *info)
+{
+	struct page_req *pr;
+	enum err e;
+
+	if (l->next_page < 2 || l->next_page > l->pages)
+		return ERR_OK;
+	pr = calloc(1, sizeof(*pr));
+	if (!pr)
+		return err_set(info, ERR_NOMEM, "out of memory");
+	pr->l = l;
+	pr->page = l->next_page++;
+	snprintf(pr->path, sizeof(pr->path), "/api/contacts?page=%lld&results_per_page=%d",
+		 pr->page, PAGE_SIZE);
+	e = submit_page(pr, info);
+	if (e)
+		free(pr);
+	return e;
+}
+
 /* Page 1, alone (it says how many follow), asked again when cut short. */
 static enum err first_page(struct listing *l, const struct http_request *req)
 {
@@ -299,7 +335,7 @@ static enum err first_page(struct listing *l, const struct http_request *req)
 		status = r.status;
 		e = altum_page(l, 1, &r);
 		http_response_free(&r);
-		if (e != ERR_REMOTE || l->done || status < 200 || status >= 300)
+		if (e != ERR_REMOTE || l->done || l->refused || status < 200 || status >= 300)
 			break;
 	}
 	return e;
@@ -311,7 +347,7 @@ static enum err altum_pull(struct provider_session *s, const struct pull_sink *s
 	struct listing l;
 	struct http_request req;
 	char path[96];
-	long long p;
+	int w;
 	enum err e = ERR_OK;
 
 	memset(&l, 0, sizeof(l));
@@ -324,21 +360,9 @@ static enum err altum_pull(struct provider_session *s, const struct pull_sink *s
 	req.path = path;
 	req.max_attempts = PROVIDER_READ_ATTEMPTS;
 	e = first_page(&l, &req);
-	for (p = 2; !e && p <= l.pages; p++) {
-		struct page_req *pr = calloc(1, sizeof(*pr));
-
-		if (!pr) {
-			e = err_set(info, ERR_NOMEM, "out of memory");
-			break;
-		}
-		pr->l = &l;
-		pr->page = p;
-		snprintf(pr->path, sizeof(pr->path), "/api/contacts?page=%lld&results_per_page=%d",
-			 p, PAGE_SIZE);
-		e = submit_page(pr, info);
-		if (e)
-			free(pr);
-	}
+	l.next_page = 2;
+	for (w = 0; !e && w < PAGE_WINDOW; w++)
+		e = submit_next(&l, info);
 	if (!e)
 		e = http_run(s->http, info);
 	if (!e && l.failed) {

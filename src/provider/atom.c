@@ -487,6 +487,10 @@ static enum err book_contacts(struct provider_session *s, const struct pull_sink
 		return err_set(info, ERR_REMOTE,
 			       "profile '%s': reading the address book: no 'contacts' list in the answer",
 			       s->profile->name);
+	/* the book is one answer: its size is the count, told before any
+	 * detail is asked for */
+	if (sink->announce && (e = sink->announce(sink->ctx, json_array_size(list), info)))
+		return e;
 	memset(&rc, 0, sizeof(rc));
 	contact_init(&rc.c);
 	json_array_foreach(list, i, item) {

@@ -68,14 +68,26 @@ static size_t sendblue_auth(const struct secrets *sec, struct http_header out[2]
  * the boundary deleted meanwhile would shift the offset past one never
  * seen, and then that first contact is another one (ERR_CHANGED: the
  * pull lists the account again).
+ *
+ * A keyset listing ends only when a page is not full, so a server could
+ * keep it going for ever: the pull bounds the count (pull.h), and here a
+ * full page that adds no number not in it or the page before, twice in a
+ * row, ends the listing (ERR_REMOTE): it is not moving on.
  */
 #define PAGE_SIZE 1000
 #define OFFSET_MAX 10000
+#define IDLE_PAGES_MAX 2
 
 struct keyset {
 	char boundary[64];	/* created_at of the last contact seen */
 	long long at_boundary;	/* contacts seen with exactly that created_at */
-	char last[64];		/* the last contact seen's phone */
+	uint64_t last;		/* the last contact seen's phone, hashed (a phone
+				   of any length compares whole) */
+	/* the numbers (hashed) of this page and the one before, sorted at
+	   the page's end, and full pages in a row that added none */
+	uint64_t cur[PAGE_SIZE], prev[PAGE_SIZE];
+	size_t ncur, nprev;
+	int idle;
 };
 
 /* A contact of the API into rc (strings borrowed from item). */
@@ -137,6 +149,16 @@ static enum err page_path(const struct keyset *ks, struct buf *path)
 	return e;
 }
 
+static uint64_t phone_hash(struct str ph)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a 64 */
+	size_t i;
+
+	for (i = 0; i < ph.len; i++)
+		h = (h ^ (unsigned char)ph.ptr[i]) * 0x100000001b3ull;
+	return h;
+}
+
 /* A page after the first starts where the one before ended, or the
  * account changed under the listing. */
 static enum err overlap(struct provider_session *s, const struct keyset *ks, json_t *page,
@@ -144,11 +166,50 @@ static enum err overlap(struct provider_session *s, const struct keyset *ks, jso
 {
 	struct str ph = provider_json_str(json_array_get(page, 0), "phone", "phone_number");
 
-	if (ph.len == strlen(ks->last) && !memcmp(ph.ptr, ks->last, ph.len))
+	if (phone_hash(ph) == ks->last)
 		return ERR_OK;
 	return err_set(info, ERR_CHANGED,
 		       "profile '%s': the account changed while it was listed (the page after created_at '%s' does not start with the last contact seen)",
 		       s->profile->name, ks->boundary);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* How many numbers of the page just read are in neither the page before
+ * nor earlier in it; the page becomes the one before. */
+static size_t page_new(struct keyset *ks)
+{
+	size_t i, n = 0;
+
+	qsort(ks->cur, ks->ncur, sizeof(ks->cur[0]), u64_cmp);
+	for (i = 0; i < ks->ncur; i++)
+		if ((!i || ks->cur[i] != ks->cur[i - 1]) &&
+		    !bsearch(&ks->cur[i], ks->prev, ks->nprev, sizeof(ks->prev[0]), u64_cmp))
+			n++;
+	memcpy(ks->prev, ks->cur, ks->ncur * sizeof(ks->cur[0]));
+	ks->nprev = ks->ncur;
+	ks->ncur = 0;
+	return n;
+}
+
+/* A full page that added nobody, twice in a row: the listing is stuck. */
+static enum err check_moving(struct provider_session *s, struct keyset *ks, size_t got,
+			     struct errinfo *info)
+{
+	size_t added = page_new(ks);
+
+	if (got < PAGE_SIZE || added)
+		ks->idle = 0;
+	else if (++ks->idle >= IDLE_PAGES_MAX)
+		return err_set(info, ERR_REMOTE,
+			       "profile '%s': listing contacts: %d full pages in a row (after created_at '%s') added no contact not listed already: the listing does not move on",
+			       s->profile->name, IDLE_PAGES_MAX, ks->boundary);
+	return ERR_OK;
 }
 
 /* A listing page's answer into the sink; *got: how many it held. */
@@ -182,7 +243,7 @@ static enum err page_items(struct provider_session *s, const struct pull_sink *s
 				    s->profile->name);
 			break;
 		}
-		snprintf(ks->last, sizeof(ks->last), "%.*s", (int)ph.len, ph.ptr);
+		ks->last = phone_hash(ph);
 		if (at.len && at.len < sizeof(ks->boundary) &&
 		    !(strlen(ks->boundary) == at.len && !memcmp(ks->boundary, at.ptr, at.len))) {
 			memcpy(ks->boundary, at.ptr, at.len);
@@ -190,6 +251,8 @@ static enum err page_items(struct provider_session *s, const struct pull_sink *s
 			ks->at_boundary = 0;
 		}
 		ks->at_boundary++;
+		if (ks->ncur < PAGE_SIZE)
+			ks->cur[ks->ncur++] = phone_hash(ph);
 		e = sendblue_contact(sink, rc, item, info);
 		(*done)++;
 	}
@@ -222,48 +285,56 @@ static enum err sendblue_page(struct provider_session *s, const struct pull_sink
 enum err sendblue_parse_page(struct provider_session *s, const struct http_response *r,
 			     const struct pull_sink *sink, struct errinfo *info)
 {
-	struct keyset ks = { "", 0, "" };
+	struct keyset *ks = calloc(1, sizeof(*ks));
 	struct remote_contact rc;
 	unsigned long long done = 0;
 	size_t got;
 	json_t *root = NULL;
 	enum err e;
 
+	if (!ks)
+		return err_set(info, ERR_NOMEM, "out of memory");
 	memset(&rc, 0, sizeof(rc));
 	contact_init(&rc.c);
 	e = provider_check(s, "listing contacts", r, info);
 	if (!e)
 		e = provider_json(s, "listing contacts", r, &root, info);
 	if (!e)
-		e = page_items(s, sink, root, &ks, &rc, &done, &got, info);
+		e = page_items(s, sink, root, ks, &rc, &done, &got, info);
 	json_decref(root);
 	contact_free(&rc.c);
+	free(ks);
 	return e;
 }
 
 static enum err sendblue_pull(struct provider_session *s, const struct pull_sink *sink,
 			      struct errinfo *info)
 {
-	struct keyset ks = { "", 0, "" };
+	struct keyset *ks = calloc(1, sizeof(*ks));
 	struct remote_contact rc;
 	unsigned long long done = 0;
 	size_t got = PAGE_SIZE;
 	enum err e = ERR_OK;
 
+	if (!ks)
+		return err_set(info, ERR_NOMEM, "out of memory");
 	memset(&rc, 0, sizeof(rc));
 	contact_init(&rc.c);
 	while (!e && got == PAGE_SIZE) {
-		if (ks.at_boundary > OFFSET_MAX) {
+		if (ks->at_boundary > OFFSET_MAX) {
 			e = err_set(info, ERR_REMOTE,
 				    "profile '%s': more than %d contacts share created_at '%s': sendblue's listing cannot page past them",
-				    s->profile->name, OFFSET_MAX, ks.boundary);
+				    s->profile->name, OFFSET_MAX, ks->boundary);
 			break;
 		}
-		e = sendblue_page(s, sink, &ks, &rc, &done, &got, info);
+		e = sendblue_page(s, sink, ks, &rc, &done, &got, info);
+		if (!e)
+			e = check_moving(s, ks, got, info);
 		if (!e && sink->progress)
 			sink->progress(sink->ctx, done, 0);
 	}
 	contact_free(&rc.c);
+	free(ks);
 	return e;
 }
 

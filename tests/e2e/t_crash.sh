@@ -107,6 +107,9 @@ cs import --force old.csv >/dev/null
 # --- pull: 30,000 contacts, killed at random moments -----------------------------------
 # Two accounts seen through the same profile name: 'acct' in old.ini holds
 # 1,000 contacts, in new.ini 30,000; the snapshot is one or the other.
+# Switching between them is what pull's bounds and shrink guard exist to
+# question (30 times the snapshot, or a thirtieth of it), so those pulls
+# say --force.
 "$PY" - <<'PYEOF'
 import json
 json.dump([{"phone": "+4479%08d" % (16000000 + i), "first_name": "P%d" % i} for i in range(1000)],
@@ -131,7 +134,7 @@ check_eq "the new snapshot: 30,000 contacts" 30000 "${PNEW%% *}"
 k=0 mixed=0 olds=0 news=0
 while [ $k -lt 5 ]; do
 	k=$((k + 1))
-	"$BIN" --config new.ini pull acct >kill.out 2>&1 &
+	"$BIN" --config new.ini pull acct --force >kill.out 2>&1 &
 	pid=$!
 	sleep "$(rnd $((k + 10)) 0.1 2.0)"
 	kill -9 $pid 2>/dev/null
@@ -139,7 +142,7 @@ while [ $k -lt 5 ]; do
 	got=$(state store --from remote:acct)
 	case "$got" in
 	"$POLD") olds=$((olds + 1)) ;;
-	"$PNEW") news=$((news + 1)); cs --config old.ini pull acct >/dev/null ;;
+	"$PNEW") news=$((news + 1)); cs --config old.ini pull acct --force >/dev/null ;;
 	*) mixed=$((mixed + 1)); echo "# kill $k: the snapshot is '$got'" ;;
 	esac
 	if [ "$(state store)" != "$OLD" ]; then
@@ -149,7 +152,7 @@ while [ $k -lt 5 ]; do
 done
 check_eq "pull killed 5 times: each time the old or the new snapshot, never a mix ($olds old, $news new)" 0 $mixed
 check_rc "at least one kill landed mid-pull" 0 test $olds -gt 0
-check_rc "a pull after the kills completes" 0 cs --config new.ini pull acct
+check_rc "a pull after the kills completes" 0 cs --config new.ini pull acct --force
 check_eq "... with the whole account" "$PNEW" "$(state store --from remote:acct)"
 if [ $have_mdb_stat -eq 1 ]; then
 	check_eq "no unfinished snapshot left behind" 1 "$(mdb_stat -a store 2>/dev/null | grep -c '^Status of remote:acct#')"
@@ -219,7 +222,7 @@ expect "pull of the 1,000-contact account" 0 cs --config old.ini pull acct
 cs export -o full-old.csv && cs export --from remote:acct -o full-snap.csv
 # the rest of the disk taken by another file
 dd if=/dev/zero of="$T/full/filler" bs=64k count=1000 2>/dev/null
-expect "pull of 30,000 contacts onto the full disk: exit 5" 5 cs --config new.ini pull acct
+expect "pull of 30,000 contacts onto the full disk: exit 5" 5 cs --config new.ini pull acct --force
 says "pull: says the disk is full" "no space left on device" f.err
 says "pull: the snapshot is kept" "previous snapshot of 'acct' is unchanged" f.err
 expect "export of the snapshot" 0 cs export --from remote:acct -o f2.csv
@@ -246,7 +249,7 @@ if cmp -s full-old.csv f1.csv; then ok "import: the previous set, exactly"; else
 left=$(ls -A "$S" | grep -v -x -e data.mdb -e lock.mdb -e lock -e results -e '.*\.lock' | tr '\n' ' ')
 if [ -z "$left" ]; then ok "no temporary files left in the store"; else no "no temporary files left in the store ($left)"; fi
 expect "after the failed import: another import works" 0 cs import extra.csv
-expect "... and a pull" 0 cs --config new.ini pull acct
+expect "... and a pull" 0 cs --config new.ini pull acct --force
 exit $nf
 SHEOF
 mkdir full

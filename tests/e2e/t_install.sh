@@ -78,12 +78,13 @@ done
 for c in $(cat commands); do
 	if [ "$c" = sync ]; then
 		# The page says sync takes every option of import and of push,
-		# described there, and --report: true only while sync's are
+		# described there, and its own two (--report and pull's
+		# --max-remote-shrink-percent): true only while sync's are
 		# exactly those.
 		# (but import's --list: a sync's list is its profile's)
-		check_eq "sync's options are import's but --list, push's and --report" \
-			"$( (grep -v -x -e '--list NAME' opts.import; cat opts.push; echo '--report FILE.xlsx') |
-				sort -u | tr '\n' ';')" \
+		check_eq "sync's options are import's but --list, push's, --report and --max-remote-shrink-percent" \
+			"$( (grep -v -x -e '--list NAME' opts.import; cat opts.push; echo '--report FILE.xlsx'
+				echo '--max-remote-shrink-percent P') | sort -u | tr '\n' ';')" \
 			"$(sort -u opts.sync | tr '\n' ';')"
 		check_grep "man page: sync refers to import's and push's options" \
 			"every option of import and of push" sec.sync

@@ -46,6 +46,7 @@
 static const char *const mode_names[H__COUNT] = {
 	"none", "huge", "endless", "drip", "badjson", "nulls", "strings",
 	"missing", "redirect", "mutate", "ratelimit", "cut", "lost", "slow",
+	"keyset", "repeat", "pages", "longphone", "empty",
 };
 
 static enum hmode mode_of(const char *name)
@@ -108,12 +109,19 @@ static bool listing(const char *pattern)
 	       strcmp(pattern, "POST /api/address-book/detail") == 0;
 }
 
-/* `mutate` applies to listings only, so its count counts listing pages. */
+/* Modes that change a listing's answer apply to listings only, so their
+ * count counts listing pages. */
+static bool listing_mode(enum hmode m)
+{
+	return m == H_MUTATE || m == H_SLOW || m == H_KEYSET || m == H_REPEAT ||
+	       m == H_PAGES || m == H_LONGPHONE || m == H_EMPTY;
+}
+
 static bool matches(const struct hrule *h, const char *pattern)
 {
 	if (h->endpoint[0] && strcmp(h->endpoint, pattern) != 0)
 		return false;
-	return (h->mode != H_MUTATE && h->mode != H_SLOW) || listing(pattern);
+	return !listing_mode(h->mode) || listing(pattern);
 }
 
 enum hmode hostile_pick(struct emu *e, const char *pattern)
@@ -244,6 +252,106 @@ static void bad_json(struct reply *r)
 	r->empty = false;
 }
 
+/* ---- listings that cannot be trusted ----------------------------------- */
+
+/* The dialect's empty listing (also the redirect target's every answer). */
+static const char *const empty_answer[] = {
+	[D_ALTUM] = "{\"data\":[],\"meta\":{\"page\":1,\"results_per_page\":1000,\"total_pages\":1,\"total_results\":0},\"links\":{\"next\":null}}",
+	[D_ATOM] = "{\"status\":\"success\",\"result\":{\"id\":1,\"name\":\"Book 1\",\"contacts\":[],\"contact\":null}}",
+	[D_SENDBLUE] = "[]",
+};
+
+static void set_body(struct reply *r, json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	buf_reset(&r->body.b);
+	out_raw(&r->body, text ? text : "null");
+	r->empty = false;
+	free(text);
+}
+
+/*
+ * sendblue's keyset listing that never ends: every answer is a full page
+ * whose first contact is the last of the page before (as a keyset page
+ * after the first must be), created a second apart and later than all
+ * before, so the client's cursor always moves on. `keyset` makes up new
+ * numbers on every page (an account without end); `repeat` gives the
+ * same 999 numbers after the overlap every time (a listing going round).
+ * A request without created_at_gte starts again at page 0.
+ */
+static void keyset_page(struct emu *e, struct req *q, struct reply *r, enum hmode m)
+{
+	const char *limit_s = req_query(q, "limit");
+	uint64_t n = limit_s ? strtoull(limit_s, NULL, 10) : 100, page, k, num;
+
+	if (n < 2)
+		n = 2;
+	json_t *list = json_array();
+	char phone[32], at[32];
+
+	if (!req_query(q, "created_at_gte"))
+		e->keyset_page = 0;
+	page = e->keyset_page++;
+	for (k = 0; k < n && list; k++) {
+		/* n - 1 new ones a page: the first is the last of the one before */
+		uint64_t pos = page * (n - 1) + k;
+		time_t t = (time_t)(1767225600 + pos);	/* 2026-01-01, a second apart */
+		struct tm tm;
+
+		num = m == H_REPEAT && pos >= n ? (pos - 1) % (n - 1) + 1 : pos;
+		snprintf(phone, sizeof(phone), "+4479%08" PRIu64, 50000000 + num);
+		gmtime_r(&t, &tm);
+		strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:b}", "phone", phone,
+						      "first_name", "Endless", "created_at", at,
+						      "opt_out", 0));
+	}
+	if (list)
+		set_body(r, list);
+	json_decref(list);
+}
+
+/* altum's page 1 announcing 10^12 pages (of 1000: 10^15 contacts). */
+static void many_pages(struct reply *r)
+{
+	json_t *root = json_loadb(r->body.b.data ? r->body.b.data : "", r->body.b.len, 0, NULL);
+	json_t *meta = json_object_get(root, "meta");
+
+	if (json_is_object(meta)) {
+		json_object_set_new(meta, "total_pages", json_integer(1000000000000LL));
+		json_object_set_new(meta, "total_results", json_integer(1000000000000000LL));
+		json_object_set_new(meta, "results_per_page", json_integer(1000));
+		set_body(r, root);
+	}
+	json_decref(root);
+}
+
+/* The listing's first contact gets a phone value longer than a store key
+ * (78 bytes: an extension and a note typed into the number field). */
+static void long_phone(struct reply *r)
+{
+	static const char *const keys[] = { "phone", "phone_number" };
+	json_t *root = json_loadb(r->body.b.data ? r->body.b.data : "", r->body.b.len, 0, NULL);
+	json_t *list = NULL, *item;
+	size_t i;
+
+	if (json_is_array(root))
+		list = root;
+	else if (json_is_array(json_object_get(root, "data")))
+		list = json_object_get(root, "data");
+	else
+		list = json_object_get(json_object_get(root, "result"), "contacts");
+	item = json_array_get(list, 0);
+	for (i = 0; item && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_get(item, keys[i]))
+			json_object_set_new(item, keys[i], json_string(
+				"07911 123456 ext. 4321 - ask for Ms Okafor at reception, weekday mornings only"));
+	if (item)
+		set_body(r, root);
+	json_decref(root);
+}
+
 /* ---- mutate ------------------------------------------------------------ */
 
 static bool id_of(json_t *v, uint64_t *id)
@@ -365,7 +473,6 @@ static void slow(struct emu *e, struct reply *r)
 
 void hostile_after(struct emu *e, struct req *q, struct reply *r, enum hmode m)
 {
-	(void)q;
 	switch (m) {
 	case H_MUTATE:
 		if (r->status == 200)
@@ -373,6 +480,26 @@ void hostile_after(struct emu *e, struct req *q, struct reply *r, enum hmode m)
 		break;
 	case H_RATELIMIT:
 		used_up(e, r);
+		break;
+	case H_KEYSET:
+	case H_REPEAT:
+		if (r->status == 200 && e->dialect == D_SENDBLUE)
+			keyset_page(e, q, r, m);
+		break;
+	case H_PAGES:
+		if (r->status == 200 && e->dialect == D_ALTUM)
+			many_pages(r);
+		break;
+	case H_LONGPHONE:
+		if (r->status == 200)
+			long_phone(r);
+		break;
+	case H_EMPTY:
+		if (r->status == 200) {
+			buf_reset(&r->body.b);
+			out_raw(&r->body, empty_answer[e->dialect]);
+			r->empty = false;
+		}
 		break;
 	case H_BADJSON:
 		bad_json(r);
@@ -501,7 +628,7 @@ void hostile_admin(struct emu *e, struct req *q, struct reply *r)
 		if (!mode || mode_of(mode) == H__COUNT ||
 		    (count && (!json_is_integer(count) || json_integer_value(count) < 0))) {
 			r->status = 400;
-			out_raw(&r->body, "{\"error\":\"body must be {\\\"mode\\\": huge|endless|drip|badjson|shape|nulls|strings|missing|redirect|mutate|ratelimit|cut|lost|slow|none, \\\"endpoint\\\": PATTERN, \\\"count\\\": N, \\\"value\\\": RESET}\"}\n");
+			out_raw(&r->body, "{\"error\":\"body must be {\\\"mode\\\": huge|endless|drip|badjson|shape|nulls|strings|missing|redirect|mutate|ratelimit|cut|lost|slow|keyset|repeat|pages|longphone|empty|none, \\\"endpoint\\\": PATTERN, \\\"count\\\": N, \\\"value\\\": RESET}\"}\n");
 			json_decref(j);
 			return;
 		}
@@ -536,11 +663,7 @@ static enum MHD_Result on_target(void *cls, struct MHD_Connection *conn,
 {
 	static const char *const creds[] = { "Authorization", "sb-api-key-id",
 					     "sb-api-secret-key", "Cookie" };
-	static const char *const empty[] = {
-		[D_ALTUM] = "{\"data\":[],\"meta\":{\"page\":1,\"results_per_page\":1000,\"total_pages\":1,\"total_results\":0},\"links\":{\"next\":null}}",
-		[D_ATOM] = "{\"status\":\"success\",\"result\":{\"id\":1,\"name\":\"Book 1\",\"contacts\":[],\"contact\":null}}",
-		[D_SENDBLUE] = "[]",
-	};
+	const char *const *empty = empty_answer;
 	struct emu *e = cls;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;

@@ -590,7 +590,7 @@ static const struct opt options[] = {
 	{ "quirks", 0, NULL, "enable the optional quirks (altum 500 after update)", O_QUIRKS },
 	{ "concurrency", 0, "N", "sendblue: more concurrent requests get 429 (default 16, 0 = none)", O_CONCURRENCY },
 	{ "stall", 0, "MS", "how long a stalled fault stalls (default 30000)", O_STALL },
-	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect, mutate, ratelimit (reset 60 s), cut, lost or slow, on every API request", O_HOSTILE },
+	{ "hostile", 0, "MODE[,MODE]", "huge, endless, drip, badjson, shape (= nulls), nulls, strings, missing, redirect, mutate, ratelimit (reset 60 s), cut, lost, slow, keyset, repeat, pages, longphone or empty, on every API request", O_HOSTILE },
 	{ NULL, 0, NULL, NULL, 0 }
 };
 

@@ -132,7 +132,7 @@ static enum err sink_contact(void *ctx, const struct remote_contact *rc, struct 
 	return ERR_OK;
 }
 
-const struct pull_sink fuzz_sink = { sink_contact, NULL, NULL };
+const struct pull_sink fuzz_sink = { sink_contact, NULL, NULL, NULL };
 
 void fuzz_check_result(const struct write_result *w)
 {

@@ -208,7 +208,7 @@ static enum err pull_with(const struct provider *drv, const struct profile *p,
 			  struct sink *sk, struct errinfo *info)
 {
 	struct provider_session ss;
-	struct pull_sink ps = { sink_contact, sink_progress, sk };
+	struct pull_sink ps = { sink_contact, sink_progress, sk, NULL };
 	enum err e;
 
 	memset(info, 0, sizeof(*info));

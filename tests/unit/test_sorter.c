@@ -42,6 +42,10 @@ static void test_spill_and_merge(void **state)
 		assert_int_equal(sorter_add(s, key, (size_t)len, i, val, strlen(val), &info), ERR_OK);
 	}
 	assert_true(sorter_runs(s) > 10);
+	/* every run spilled was a nearly full 64 KiB arena: the bytes on disk
+	 * are counted (a caller caps its temporary files by them) */
+	assert_true(sorter_spilled(s) > (uint64_t)sorter_runs(s) * 60000);
+	assert_true(sorter_spilled(s) <= (uint64_t)sorter_runs(s) * 65536);
 	assert_int_equal(sorter_finish(s, &info), ERR_OK);
 	while (sorter_next(s, &e, &info) == ERR_OK) {
 		int c = lmdb_order(prev, prevlen, e.key, e.keylen);
@@ -75,6 +79,7 @@ static void test_in_memory_only(void **state)
 	assert_int_equal(sorter_add(s, "+1", 2, 3, "c", 1, &info), ERR_OK);
 	assert_int_equal(sorter_finish(s, &info), ERR_OK);
 	assert_int_equal(sorter_runs(s), 0);
+	assert_int_equal(sorter_spilled(s), 0);
 	assert_int_equal(sorter_next(s, &e, &info), ERR_OK);
 	assert_memory_equal(e.key, "+1", 2);
 	assert_int_equal(sorter_next(s, &e, &info), ERR_OK);
