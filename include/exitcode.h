@@ -45,14 +45,16 @@
 	  "usage or configuration error, or an unreadable input file")                 \
 	X(3, EXIT_GUARD, "stopped by a guard", EXIT_WORDS_GUARD,                        \
 	  "a safety guard stopped the run before any write (too many rejected\n"      \
-	  "     rows, an empty or shrinking list, too many deletes or opt-outs)")      \
+	  "     rows, an empty or shrinking list or remote listing, too many\n"       \
+	  "     deletes or opt-outs)")                                                 \
 	X(4, EXIT_REMOTE, "remote error", "the remote service failed",                  \
 	  "a remote service error stopped the run")                                     \
 	X(5, EXIT_STORE, "store error", "store error",                                  \
-	  "local store error (locked, corrupt, full, unwritable), or a results file "   \
-	  "that cannot be written")                                                     \
+	  "local store error (locked, corrupt, full, unwritable), or a results\n"     \
+	  "     file that cannot be written")                                          \
 	X(6, EXIT_BUDGET, "stopped early", "stopped early: run again to continue",      \
-	  "stopped early (time budget, SIGINT, SIGTERM, or a wait beyond max_wait), run again to continue")
+	  "stopped early (time budget, SIGINT, SIGTERM, or a wait beyond\n"          \
+	  "     max_wait), run again to continue")
 
 #define EXITCODE_ENUM_(value, name, brief, words, help) name = value,
 enum exit_code { EXIT_CODES(EXITCODE_ENUM_) };

@@ -2,7 +2,7 @@
 . "${CONTACTSYNC_TOP:-.}/tests/e2e/lib.sh"
 
 check_rc "--help exits 0" 0 cs --help
-check_grep "help lists exit codes" "6  stopped early (time budget, SIGINT or SIGTERM)" out.txt
+check_grep "help lists exit codes" "6  stopped early (time budget, SIGINT, SIGTERM, or a wait beyond" out.txt
 check_grep "help lists commands" "import" out.txt
 for c in phone import export; do
 	check_rc "$c --help exits 0" 0 cs $c --help

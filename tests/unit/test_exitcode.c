@@ -63,10 +63,13 @@ static void test_published_words(void **state)
 			    "     not valid)\n"
 			    "  2  usage or configuration error, or an unreadable input file\n"
 			    "  3  a safety guard stopped the run before any write (too many rejected\n"
-			    "     rows, an empty or shrinking list, too many deletes or opt-outs)\n"
+			    "     rows, an empty or shrinking list or remote listing, too many\n"
+			    "     deletes or opt-outs)\n"
 			    "  4  a remote service error stopped the run\n"
-			    "  5  local store error (locked, corrupt, full, unwritable)\n"
-			    "  6  stopped early (time budget, SIGINT or SIGTERM), run again to continue\n");
+			    "  5  local store error (locked, corrupt, full, unwritable), or a results\n"
+			    "     file that cannot be written\n"
+			    "  6  stopped early (time budget, SIGINT, SIGTERM, or a wait beyond\n"
+			    "     max_wait), run again to continue\n");
 }
 
 int main(void)
